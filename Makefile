@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: Apache-2.0
+# Septum: one entry point. `make help` lists the targets.
+#
+#   make              generate gen/ from system.yaml and build build/septum.bin
+#   make run          ... and boot it in QEMU (QEMU_TIMEOUT=N: stop after N s, exit 0)
+#   make test         every test suite: generator, unit, integration
+#
+# Another description: make SYSTEM=path/to/system.yaml BUILD=build/other
+# (its generated files then go to $(BUILD)/gen instead of the committed gen/).
+
+SYSTEM ?= system.yaml
+BUILD ?= build
+ifeq ($(SYSTEM),system.yaml)
+GEN ?= gen
+else
+GEN ?= $(BUILD)/gen
+endif
+BOARD ?= qemu-virt
+PYTHON ?= /usr/bin/python3
+CROSS ?= aarch64-linux-gnu-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+QEMU_TIMEOUT ?=
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+include boards/$(BOARD)/board.mk
+
+.DEFAULT_GOAL := all
+.PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help
+.DELETE_ON_ERROR:
+
+help:
+	@echo "make [all]          build $(BUILD)/septum.bin from $(SYSTEM)"
+	@echo "make run            boot it in QEMU (QEMU_TIMEOUT=N for a headless N-second run)"
+	@echo "make test           generator, unit and integration tests"
+	@echo "make check-config   validate $(SYSTEM) only"
+	@echo "make gen-check      fail if the committed gen/ is stale"
+
+# ---------------------------------------------------------------- set-up
+DEPS_STAMP := $(BUILD)/.deps
+deps-build:
+	$(Q)tools/install-deps.sh build
+deps-run:
+	$(Q)tools/install-deps.sh run
+deps-test:
+	$(Q)tools/install-deps.sh test
+
+# ---------------------------------------------------------------- generator
+GENERATOR_SRC := $(shell find generator -name '*.py' -o -name '*.j2' -o -name '*.json' 2>/dev/null)
+BOARD_DTS := $(wildcard boards/*/board.dts)
+GEN_STAMP := $(GEN)/fingerprint
+
+$(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) | deps-build
+	@echo "  GEN     $(SYSTEM) -> $(GEN)/"
+	$(Q)$(PYTHON) -m generator build $(SYSTEM) -o $(GEN)
+	$(Q)touch $@
+
+$(GEN)/partitions.mk: $(GEN_STAMP)
+
+check-config: | deps-build
+	$(Q)$(PYTHON) -m generator check $(SYSTEM)
+
+gen-check: | deps-build
+	@echo "  CHECK   gen/ is what system.yaml generates"
+	$(Q)rm -rf $(BUILD)/gen-check && $(PYTHON) -m generator build system.yaml -o $(BUILD)/gen-check
+	$(Q)diff -r gen $(BUILD)/gen-check || { echo "gen/ is stale: run 'make' and commit gen/" >&2; exit 1; }
+
+ifneq ($(filter-out help clean deps-% check-config gen-check test-generator print-qemu-cmd,$(MAKECMDGOALS)),)
+-include $(GEN)/partitions.mk
+else ifeq ($(MAKECMDGOALS),)
+-include $(GEN)/partitions.mk
+endif
+
+# ---------------------------------------------------------------- common flags
+WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wstrict-prototypes -Wmissing-prototypes -Wvla
+TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-common -fno-pic \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only -mno-outline-atomics \
+	-mstrict-align $(BOARD_CFLAGS) $(WARN) -MMD -MP
+
+# ---------------------------------------------------------------- partitions
+PLIB_SRC := partitions/lib/start.S partitions/lib/hvc.c partitions/lib/console.c partitions/lib/time.c \
+	kernel/lib/fmt.c kernel/lib/string.c
+PART_INC := -Ipartitions/lib/include -Ikernel/include
+
+# $(1) = partition name
+define partition_rules
+PART_$(1)_SRC := $$(PLIB_SRC) $$(wildcard $$(SEPTUM_PART_$(1)_PROGRAM)/*.c $$(SEPTUM_PART_$(1)_PROGRAM)/*.S)
+PART_$(1)_OBJ := $$(patsubst %,$(BUILD)/partitions/$(1)/%.o,$$(PART_$(1)_SRC))
+$(BUILD)/partitions/$(1)/%.c.o: %.c $(GEN_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  CC      $(1): $$<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -c $$< -o $$@
+$(BUILD)/partitions/$(1)/%.S.o: %.S $(GEN_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  AS      $(1): $$<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -c $$< -o $$@
+$(BUILD)/partitions/$(1).elf: $$(PART_$(1)_OBJ) partitions/lib/partition.ld $(GEN)/partitions/$(1)/memory.ld
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -L$(GEN)/partitions/$(1) -T partitions/lib/partition.ld \
+		$$(PART_$(1)_OBJ) -o $$@ -lgcc
+$(BUILD)/partitions/$(1).bin: $(BUILD)/partitions/$(1).elf
+	$(Q)$(OBJCOPY) -O binary $$< $$@
+-include $$(PART_$(1)_OBJ:.o=.d)
+endef
+$(foreach p,$(SEPTUM_PARTITIONS),$(eval $(call partition_rules,$(p))))
+PART_BINS := $(patsubst %,$(BUILD)/partitions/%.bin,$(SEPTUM_PARTITIONS))
+
+# ---------------------------------------------------------------- kernel
+KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \
+	$(filter-out kernel/arch/aarch64/asm_defs.c,$(wildcard kernel/arch/aarch64/*.c))
+KERNEL_S := $(wildcard kernel/arch/aarch64/*.S)
+KERNEL_OBJ := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S)) \
+	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o
+KERNEL_INC := -Ikernel/include -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel
+
+$(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildcard kernel/include/*.h kernel/arch/aarch64/*.h)
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -S $< -o $@.s
+	$(Q){ echo "/* Generated from kernel/arch/aarch64/asm_defs.c. Do not edit. */"; echo "#pragma once"; \
+	  sed -n 's/.*->\([A-Z0-9_]*\) #\{0,1\}\([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } > $@
+
+$(BUILD)/kernel/%.c.o: %.c $(GEN_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+$(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+$(BUILD)/kernel/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+$(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -Wa,-I$(BUILD) -c $< -o $@
+-include $(KERNEL_OBJ:.o=.d)
+
+$(BUILD)/septum.elf: $(KERNEL_OBJ) $(GEN)/image.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
+		$(KERNEL_OBJ) -o $@ -lgcc
+$(BUILD)/septum.bin: $(BUILD)/septum.elf
+	@echo "  IMAGE   $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+all: $(BUILD)/septum.bin
+
+# ---------------------------------------------------------------- run
+QEMU_CMD = $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(BUILD)/septum.bin
+run: all | deps-run
+ifeq ($(QEMU_TIMEOUT),)
+	$(QEMU_CMD)
+else
+	@echo "  QEMU    $(BUILD)/septum.bin for $(QEMU_TIMEOUT) s"
+	$(Q)timeout --foreground $(QEMU_TIMEOUT) $(QEMU_CMD); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 124 ]
+endif
+
+# ---------------------------------------------------------------- tests
+test: | deps-test
+	$(Q)$(MAKE) --no-print-directory test-generator
+	$(Q)$(MAKE) --no-print-directory gen-check
+	$(Q)$(MAKE) --no-print-directory test-unit
+	$(Q)$(MAKE) --no-print-directory test-integration
+
+test-generator: | deps-test
+	@echo "  PYTEST  tests/generator"
+	$(Q)$(PYTHON) -m pytest -q tests/generator
+
+include tests/unit/unit.mk
+
+test-integration: all | deps-test
+	@echo "  PYTEST  tests/integration"
+	$(Q)$(PYTHON) -m pytest -q tests/integration
+
+clean:
+	rm -rf $(BUILD)
+
+# The QEMU command line for IMAGE (used by tests/integration).
+IMAGE ?= $(BUILD)/septum.bin
+print-qemu-cmd:
+	@echo $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(IMAGE)
+.PHONY: print-qemu-cmd

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Per-CPU state of the aarch64 port; TPIDR_EL2 points at the CPU's record. */
+#pragma once
+
+#include "types.h"
+
+struct vcpu;
+struct vcpu_regs;
+
+/** Bytes of EL2 stack per physical CPU. */
+#define ARCH_STACK_SIZE_VALUE 16384u
+
+/** Per physical CPU: where exits save the guest registers, and the stack. */
+struct arch_cpu {
+    struct vcpu_regs *regs;   /**< registers of the vCPU running here */
+    struct vcpu *vcpu;        /**< that vCPU */
+    uint64_t stack_top;       /**< initial SP_EL2, reset on every guest entry */
+    uint32_t index;           /**< index into cfg_cpus */
+    uint32_t pad;
+};
+
+/** Exception entry from a lower EL: synchronous. Returns nonzero to stop the CPU. */
+uint64_t arch_trap_sync(struct arch_cpu *c);
+/** Exception entry from a lower EL: IRQ. */
+void arch_trap_irq(struct arch_cpu *c);
+/** Exception entry from a lower EL: SError. Returns nonzero to stop the CPU. */
+uint64_t arch_trap_serror(struct arch_cpu *c);
+/** An exception taken from EL2 itself: a hypervisor bug. Stops this CPU. */
+void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) NORETURN;
+/** C entry of the boot CPU (start.S). */
+void arch_primary_main(uint32_t cpu, uint64_t fw_dtb) NORETURN;
+/** C entry of the other CPUs (start.S). */
+void arch_secondary_main(uint32_t cpu) NORETURN;
+/** Restore the registers at regs and ERET (vectors.S). */
+void arch_guest_eret(struct vcpu_regs *regs, uint64_t stack_top) NORETURN;

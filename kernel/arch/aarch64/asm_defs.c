@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Offsets and sizes the assembly needs, computed by the C compiler. Compiled
+ * to assembly only; the build turns the "->" markers into asm_defs.h, so no
+ * number is ever copied by hand into a .S file.
+ */
+#include "arch_cpu.h"
+#include "config.h"
+#include "vcpu.h"
+
+#define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+void asm_defs(void);
+
+void asm_defs(void)
+{
+    DEFINE(VCPU_REGS_X, offsetof(struct vcpu_regs, x));
+    DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
+    DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
+    DEFINE(CFG_CPU_SIZE, sizeof(struct cfg_cpu));
+    DEFINE(CFG_CPU_MPIDR, offsetof(struct cfg_cpu, mpidr));
+    DEFINE(CFG_HYP_EL2_ROOT, offsetof(struct cfg_hyp, el2_root));
+    DEFINE(ARCH_CPU_SIZE, sizeof(struct arch_cpu));
+    DEFINE(ARCH_CPU_REGS, offsetof(struct arch_cpu, regs));
+    DEFINE(ARCH_CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
+    DEFINE(ARCH_STACK_SIZE, ARCH_STACK_SIZE_VALUE);
+    DEFINE(ASM_NUM_CPUS, CFG_NUM_CPUS);
+}

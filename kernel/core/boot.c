@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Boot sequence. The boot CPU prints the banner, checks what it was handed,
+ * starts every other CPU that hosts a vCPU, and runs its own vCPU. Each CPU
+ * loads its own partition, so a small partition starts while a big image is
+ * still being copied on another CPU.
+ */
+#include "arch.h"
+#include "boot.h"
+#include "config.h"
+#include "console.h"
+#include "lib.h"
+#include "vcpu.h"
+
+/* Flattened device tree header magic (Devicetree spec 5.2), big-endian in memory. */
+#define FDT_MAGIC 0xd00dfeedu
+
+static uint32_t boot_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+/* Say what the firmware handed over; Septum's configuration comes from gen/, not from it. */
+static void boot_report_fw_dtb(uint64_t fw_dtb)
+{
+    uint64_t ram_end = cfg_hyp.ram_base + cfg_hyp.ram_size;
+
+    if ((fw_dtb < cfg_hyp.ram_base) || (fw_dtb >= ram_end)) {
+        console_hyp_printf("firmware DTB at 0x%lx is outside board RAM; ignored", (unsigned long)fw_dtb);
+        return;
+    }
+    if (boot_be32(arch_phys_to_virt(fw_dtb)) != FDT_MAGIC) {
+        console_hyp_printf("no firmware DTB at 0x%lx; ignored", (unsigned long)fw_dtb);
+        return;
+    }
+    console_hyp_printf("firmware DTB at 0x%lx", (unsigned long)fw_dtb);
+}
+
+void boot_primary(uint32_t cpu, uint64_t fw_dtb)
+{
+    uint32_t i;
+
+    console_init();
+    part_init_all();
+    console_hyp_printf("Septum %s (config %s)", SEPTUM_VERSION, cfg_fingerprint);
+    console_hyp_printf("%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%lx..0x%lx)",
+                       (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
+                       (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
+    boot_report_fw_dtb(fw_dtb);
+
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        int64_t rc;
+
+        if ((i == cpu) || (cfg_cpus[i].vcpu == CFG_NO_VCPU)) {
+            continue;
+        }
+        rc = arch_cpu_start(i);
+        if (rc != 0) {
+            console_hyp_printf("CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld", (unsigned)i,
+                               (unsigned long)cfg_cpus[i].mpidr, (long)rc);
+        }
+    }
+    boot_cpu_run(cpu);
+}
+
+void boot_secondary(uint32_t cpu)
+{
+    boot_cpu_run(cpu);
+}
+
+void boot_cpu_run(uint32_t cpu)
+{
+    uint32_t id = cfg_cpus[cpu].vcpu;
+    const struct cfg_vcpu *cv;
+    struct vcpu *v;
+
+    if (id == CFG_NO_VCPU) {
+        arch_cpu_park();
+    }
+    cv = &cfg_vcpus[id];
+    v = vcpu_get(id);
+    if (cv->index != 0u) {
+        /* Secondary vCPUs wait for the guest's PSCI CPU_ON (not yet emulated). */
+        arch_cpu_park();
+    }
+    if (!part_load(cv->partition)) {
+        part_halt(cv->partition);
+        console_hyp_printf("partition '%s' not started", cfg_partitions[cv->partition].name);
+        arch_cpu_park();
+    }
+    console_hyp_printf("CPU %u: partition '%s' vCPU %u starts at 0x%lx", (unsigned)cpu,
+                       cfg_partitions[cv->partition].name, (unsigned)cv->index, (unsigned long)v->regs.pc);
+    arch_vcpu_enter(v);
+}
+
+void kassert_fail(const char *file, int line, const char *expr)
+{
+    console_hyp_printf("kernel assertion failed: %s:%d: %s; CPU stopped", file, line, expr);
+    arch_cpu_park();
+}

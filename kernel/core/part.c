@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Partitions and vCPUs: run-time state beside the generated tables, the
+ * guest-physical range check that guards every hypercall argument, image
+ * loading and the halt policy.
+ */
+#include "arch.h"
+#include "config.h"
+#include "console.h"
+#include "lib.h"
+#include "vcpu.h"
+
+static struct vcpu vcpus[CFG_NUM_VCPUS];
+static struct partition parts[CFG_NUM_PARTITIONS];
+
+struct vcpu *vcpu_get(uint32_t id)
+{
+    KASSERT(id < CFG_NUM_VCPUS);
+    return &vcpus[id];
+}
+
+struct partition *part_get(uint32_t p)
+{
+    KASSERT(p < CFG_NUM_PARTITIONS);
+    return &parts[p];
+}
+
+void part_init_all(void)
+{
+    uint32_t i;
+
+    memset(vcpus, 0, sizeof(vcpus));
+    memset(parts, 0, sizeof(parts));
+    for (i = 0u; i < CFG_NUM_VCPUS; i++) {
+        vcpus[i].id = i;
+        vcpus[i].partition = cfg_vcpus[i].partition;
+        vcpus[i].state = VCPU_OFF;
+    }
+}
+
+/* True if [ipa, ipa+len) lies inside region r; len > 0 and no wrap-around checked by caller. */
+static bool part_region_contains(const struct cfg_region *r, uint64_t ipa, uint64_t len)
+{
+    if (ipa < r->ipa) {
+        return false;
+    }
+    /* ipa >= r->ipa here, so the subtraction cannot wrap. */
+    return (len <= r->size) && ((ipa - r->ipa) <= (r->size - len));
+}
+
+bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm, uint64_t *pa)
+{
+    const struct cfg_partition *cp;
+    uint32_t i;
+
+    if ((p >= CFG_NUM_PARTITIONS) || (len == 0u)) {
+        return false;
+    }
+    if (ipa > (UINT64_MAX - len)) {
+        return false;
+    }
+    cp = &cfg_partitions[p];
+    for (i = 0u; i < cp->num_regions; i++) {
+        const struct cfg_region *r = &cfg_regions[cp->first_region + i];
+
+        if (!part_region_contains(r, ipa, len)) {
+            continue;
+        }
+        if ((r->perm & perm) != perm) {
+            return false;
+        }
+        *pa = r->pa + (ipa - r->ipa);
+        return true;
+    }
+    return false;
+}
+
+bool part_load(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    struct vcpu *v = &vcpus[cp->first_vcpu];
+    uint64_t size = (uint64_t)(uintptr_t)(cp->image_end - cp->image);
+    uint64_t pa;
+
+    if (!part_ipa_range_to_pa(p, cp->load_ipa, size, CFG_PERM_W, &pa)) {
+        console_hyp_printf("partition '%s': image of %lu bytes does not fit at IPA 0x%lx", cp->name,
+                           (unsigned long)size, (unsigned long)cp->load_ipa);
+        return false;
+    }
+    memcpy(arch_phys_to_virt(pa), cp->image, (size_t)size);
+    arch_sync_guest_image(pa, size);
+
+    memset(&v->regs, 0, sizeof(v->regs));
+    v->regs.pc = cp->entry_ipa;
+    /* EL1h with D, A, I and F masked: the state the Linux boot protocol asks for. */
+    v->regs.pstate = 0x3c5u;
+    v->state = VCPU_RUNNING;
+    parts[p].state = PART_STATE_RUNNING;
+    return true;
+}
+
+void part_halt(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    uint32_t i;
+
+    parts[p].state = PART_STATE_HALTED;
+    for (i = 0u; i < cp->num_vcpus; i++) {
+        vcpus[cp->first_vcpu + i].state = VCPU_HALTED;
+    }
+}

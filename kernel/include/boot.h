@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Boot sequence: called from the arch entry code with the MMU on and a stack. */
+#pragma once
+
+#include "types.h"
+
+/** Kernel version string printed in the banner. */
+#define SEPTUM_VERSION "0.1.0"
+
+/** Boot CPU: banner, checks, start the other CPUs, then run its own vCPU. */
+void boot_primary(uint32_t cpu, uint64_t fw_dtb) NORETURN;
+/** Every other CPU, once started by PSCI CPU_ON. */
+void boot_secondary(uint32_t cpu) NORETURN;
+/** Run the vCPU pinned to cpu, or park the CPU if it has none. */
+void boot_cpu_run(uint32_t cpu) NORETURN;

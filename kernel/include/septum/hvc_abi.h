@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Septum hypercall ABI, shared by the kernel and partitions/lib.
+ *
+ * Hypercalls follow the SMC Calling Convention (Arm DEN0028): HVC #0 with the
+ * function ID in w0 and arguments in x1..x6; results come back in x0..x3.
+ * Septum's own calls live in the vendor-specific hypervisor service range
+ * (owning entity 6), SMC64 fast calls: 0xC6000000 + n.
+ */
+#pragma once
+
+/** First function ID of Septum's vendor-specific hypervisor range. */
+#define SEPTUM_HVC_BASE 0xC6000000u
+
+/** x0 = ABI version, (major << 16) | minor. */
+#define SEPTUM_HVC_VERSION (SEPTUM_HVC_BASE + 0u)
+/** x1 = IPA of bytes, x2 = count (<= SEPTUM_CONSOLE_WRITE_MAX) → x0 = count written. */
+#define SEPTUM_HVC_CONSOLE_WRITE (SEPTUM_HVC_BASE + 1u)
+
+/** Standard vendor-hypervisor queries (SMCCC 32-bit fast calls, owner 6). */
+#define SEPTUM_HVC_CALL_COUNT 0x8600FF00u
+#define SEPTUM_HVC_CALL_UID 0x8600FF01u
+#define SEPTUM_HVC_REVISION 0x8600FF03u
+
+/** The ABI version this header describes. */
+#define SEPTUM_ABI_MAJOR 0u
+#define SEPTUM_ABI_MINOR 1u
+
+/** Largest byte count one CONSOLE_WRITE accepts. */
+#define SEPTUM_CONSOLE_WRITE_MAX 256u
+
+/** SMCCC return codes (DEN0028 section 7.1), as seen in x0. */
+#define SMCCC_SUCCESS 0
+#define SMCCC_NOT_SUPPORTED (-1)
+#define SMCCC_NOT_REQUIRED (-2)
+#define SMCCC_INVALID_PARAMETER (-3)

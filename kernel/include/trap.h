@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Exits from a partition to EL2: decoding of the exception syndrome and
+ * dispatch to the hypercall handler or the partition fault policy.
+ */
+#pragma once
+
+#include "types.h"
+
+struct vcpu;
+
+/** What the exception entry code does after a handler. */
+enum trap_action {
+    TRAP_RESUME = 0,  /**< return to the guest */
+    TRAP_STOP,        /**< the vCPU is halted: park this CPU */
+};
+
+/** Syndrome of a synchronous exit, as read from ESR_EL2, FAR_EL2 and HPFAR_EL2. */
+struct trap_info {
+    uint64_t esr;
+    uint64_t far;
+    uint64_t hpfar;
+};
+
+/** ESR_EL2 exception classes used by the kernel (Arm ARM D17.2.37). */
+#define ESR_EC_SHIFT 26u
+#define ESR_EC_UNKNOWN 0x00u
+#define ESR_EC_WFX 0x01u
+#define ESR_EC_HVC64 0x16u
+#define ESR_EC_SMC64 0x17u
+#define ESR_EC_SYSREG 0x18u
+#define ESR_EC_IABT_LOW 0x20u
+#define ESR_EC_DABT_LOW 0x24u
+
+/** Handle a synchronous exit of v. */
+enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
+
+/** Handle an SError taken from the guest: a fault of its partition. */
+enum trap_action trap_serror(struct vcpu *v, uint64_t esr);
+
+/**
+ * Describe the fault of t in buf ("data abort, translation fault level 1,
+ * read"). Exposed for unit tests.
+ */
+void trap_describe_fault(const struct trap_info *t, char *buf, size_t size);
+
+/** The guest-physical address of a stage-2 abort (HPFAR_EL2.FIPA and FAR page offset). */
+uint64_t trap_fault_ipa(const struct trap_info *t);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mem* and str* for a freestanding kernel. The compiler may emit calls to memcpy
+ * and memset itself (structure copies), so these exact names are provided.
+ */
+#include "lib.h"
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    size_t i;
+
+    for (i = 0u; i < n; i++) {
+        d[i] = s[i];
+    }
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+    uint8_t *d = dst;
+    size_t i;
+
+    for (i = 0u; i < n; i++) {
+        d[i] = (uint8_t)c;
+    }
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const uint8_t *x = a;
+    const uint8_t *y = b;
+    size_t i;
+
+    for (i = 0u; i < n; i++) {
+        if (x[i] != y[i]) {
+            return (x[i] < y[i]) ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0u;
+
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Instrument cluster: simulates vehicle signals on a deterministic drive
+ * cycle and renders one frame per period to its console. A frame that starts
+ * late is counted, never skipped silently.
+ */
+#include "septum.h"
+
+/** Frames per second. */
+#define CLUSTER_FPS 10u
+/** Length of the repeating drive cycle, in frames. */
+#define CYCLE_FRAMES (60u * CLUSTER_FPS)
+
+/** Vehicle signals shown in one frame. */
+struct signals {
+    uint32_t speed_kmh;
+    uint32_t rpm;
+    uint32_t gear;
+};
+
+/* Speed over the drive cycle: accelerate 20 s, cruise 20 s, brake 15 s, stand 5 s. */
+static uint32_t cycle_speed(uint32_t f)
+{
+    uint32_t pos = f % CYCLE_FRAMES;
+
+    if (pos < 200u) {
+        return pos / 2u;
+    }
+    if (pos < 400u) {
+        return 100u;
+    }
+    if (pos < 550u) {
+        return 100u - (((pos - 400u) * 2u) / 3u);
+    }
+    return 0u;
+}
+
+static struct signals simulate(uint32_t f)
+{
+    static const uint32_t gear_top_kmh[] = { 0u, 20u, 40u, 60u, 80u, 250u };
+    struct signals s;
+    uint32_t g = 0u;
+
+    s.speed_kmh = cycle_speed(f);
+    if (s.speed_kmh > 0u) {
+        g = 1u;
+        while ((g < 5u) && (s.speed_kmh > gear_top_kmh[g])) {
+            g++;
+        }
+    }
+    s.gear = g;
+    s.rpm = (g == 0u) ? 800u : (800u + ((s.speed_kmh - gear_top_kmh[g - 1u]) * 2400u) / 20u);
+    if (s.rpm > 4000u) {
+        s.rpm = 4000u;
+    }
+    return s;
+}
+
+int main(void)
+{
+    uint64_t hz = sp_counter_hz();
+    uint64_t period = hz / CLUSTER_FPS;
+    uint64_t start = sp_counter();
+    uint32_t late = 0u;
+    uint32_t frame;
+    struct sp_hvc_result v = sp_hvc(SEPTUM_HVC_VERSION, 0u, 0u, 0u);
+
+    sp_printf("cluster up: Septum ABI %ld.%ld, %lu Hz counter, %u frames/s\n", (long)(v.x0 >> 16),
+              (long)(v.x0 & 0xffff), (unsigned long)hz, CLUSTER_FPS);
+    for (frame = 0u;; frame++) {
+        uint64_t deadline = start + ((uint64_t)frame * period);
+        uint64_t now = sp_counter();
+        struct signals s;
+
+        if (now > deadline + period) {
+            late++;
+        }
+        sp_wait_until(deadline);
+        s = simulate(frame);
+        sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u\n", frame, frame / CLUSTER_FPS,
+                  frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late);
+    }
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Entry of a bare-metal partition: EL1, MMU and caches off, x0 = 0 (or a DTB
+ * for partitions that get one). Sets the stack, clears .bss, turns on the
+ * timer event stream so WFE waits wake up, and calls main().
+ */
+    .section .text.start, "ax"
+    .global _start
+_start:
+    ldr     x1, =__stack_top
+    mov     sp, x1
+    ldr     x1, =__bss_start
+    ldr     x2, =__bss_end
+1:  cmp     x1, x2
+    b.hs    2f
+    str     xzr, [x1], #8
+    b       1b
+2:
+    /* CNTKCTL_EL1: EVNTEN, event on bit 10 of CNTVCT (every 1024 ticks), EL0 counter access. */
+    mov     x1, #((10 << 4) | (1 << 2) | (1 << 1))
+    msr     cntkctl_el1, x1
+    isb
+    bl      main
+3:  wfi
+    b       3b

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Isolation probe: a test partition that misbehaves on purpose. It first
+ * checks that the hypervisor rejects a hypercall buffer outside its memory,
+ * then reads the first byte past its RAM, which its stage-2 tables do not map:
+ * the hypervisor must halt this partition and nothing else.
+ */
+#include "septum.h"
+
+extern char __ram_end[];
+
+int main(void)
+{
+    uint64_t t = sp_counter();
+    int64_t rc;
+    volatile const uint8_t *outside = (volatile const uint8_t *)(uintptr_t)__ram_end;
+    uint8_t byte;
+
+    sp_printf("probe up\n");
+    rc = sp_hvc(SEPTUM_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end, 16u, 0u).x0;
+    sp_printf("probe: console_write outside memory -> %ld\n", (long)rc);
+    rc = sp_hvc(SEPTUM_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end - 8u, 16u, 0u).x0;
+    sp_printf("probe: console_write straddling the end -> %ld\n", (long)rc);
+    rc = sp_hvc(SEPTUM_HVC_BASE + 0x7fu, 0u, 0u, 0u).x0;
+    sp_printf("probe: unknown hypercall -> %ld\n", (long)rc);
+    sp_wait_until(t + sp_counter_hz());
+    sp_printf("probe: reading 0x%lx, outside my memory\n", (unsigned long)(uintptr_t)outside);
+    byte = *outside;
+    sp_printf("probe: ISOLATION BROKEN, read 0x%x\n", byte);
+    return 0;
+}

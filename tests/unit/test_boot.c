@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of kernel/core/boot.c: which CPUs start, what each CPU runs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "boot.h"
+#include "config.h"
+#include "console.h"
+#include "fake_arch.h"
+#include "vcpu.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    part_init_all();
+    console_init();
+    return 0;
+}
+
+/* CPU index of vCPU index vi of partition p. */
+static uint32_t cpu_of(uint32_t p, uint32_t vi)
+{
+    return cfg_vcpus[cfg_partitions[p].first_vcpu + vi].pcpu;
+}
+
+/* @req SRS-BOOT-001 */
+static void test_primary_prints_banner_and_starts_only_cpus_with_vcpus(void **state)
+{
+    uint32_t boot_cpu = cpu_of(PART_ALPHA, 0u);
+    uint32_t i;
+    uint32_t expected = 0u;
+
+    (void)state;
+    /* A DTB header in RAM, as the firmware leaves it. */
+    memcpy(&fake_ram[0x200000u], "\xd0\x0d\xfe\xed", 4u);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_primary(boot_cpu, FAKE_RAM_BASE + 0x200000u);
+    }
+    assert_non_null(strstr(fake_console, "[septum] Septum " SEPTUM_VERSION " (config " CFG_FINGERPRINT ")\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] firmware DTB at 0x40200000\r\n"));
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        if ((i != boot_cpu) && (cfg_cpus[i].vcpu != CFG_NO_VCPU)) {
+            assert_int_equal(fake_cpus_started[expected], i);
+            expected++;
+        }
+    }
+    assert_int_equal(fake_num_cpus_started, expected);
+    assert_int_equal(expected, 2u);
+    /* ... and then runs its own vCPU. */
+    assert_ptr_equal(fake_entered, vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu));
+}
+
+/* @req SRS-BOOT-001 */
+static void test_failed_cpu_start_is_reported_and_boot_continues(void **state)
+{
+    (void)state;
+    fake_cpu_start_rc = -2;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_primary(cpu_of(PART_ALPHA, 0u), 0x1000u);
+    }
+    assert_non_null(strstr(fake_console, "did not start: PSCI error -2"));
+    assert_non_null(strstr(fake_console, "firmware DTB at 0x1000 is outside board RAM; ignored"));
+    assert_non_null(fake_entered);
+}
+
+static void test_missing_dtb_magic_is_reported(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_primary(cpu_of(PART_ALPHA, 0u), FAKE_RAM_BASE + 0x300000u);
+    }
+    assert_non_null(strstr(fake_console, "no firmware DTB at 0x40300000; ignored"));
+}
+
+/* @req SRS-BOOT-002 */
+static void test_cpu_without_vcpu_parks(void **state)
+{
+    uint32_t i;
+    uint32_t idle = CFG_NUM_CPUS;
+
+    (void)state;
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        if (cfg_cpus[i].vcpu == CFG_NO_VCPU) {
+            idle = i;
+        }
+    }
+    assert_true(idle < CFG_NUM_CPUS);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(idle);
+    }
+    assert_int_equal(fake_parks, 1u);
+    assert_null(fake_entered);
+}
+
+/* @req SRS-BOOT-002 */
+static void test_secondary_loads_its_own_partition(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu_of(PART_BETA, 0u));
+    }
+    assert_ptr_equal(fake_entered, vcpu_get(cfg_partitions[PART_BETA].first_vcpu));
+    assert_memory_equal(&fake_ram[0x40800000u - FAKE_RAM_BASE], "IMAGE-beta-", 11u);
+    assert_non_null(strstr(fake_console, "partition 'beta' vCPU 0 starts at 0x40800000"));
+}
+
+/* @req SRS-BOOT-002 */
+static void test_secondary_vcpu_waits_for_cpu_on(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu_of(PART_BETA, 1u));
+    }
+    assert_int_equal(fake_parks, 1u);
+    assert_null(fake_entered);
+}
+
+static void test_kernel_assertion_stops_the_cpu(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        (void)vcpu_get(CFG_NUM_VCPUS);
+    }
+    assert_int_equal(fake_parks, 1u);
+    assert_non_null(strstr(fake_console, "kernel assertion failed"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_primary_prints_banner_and_starts_only_cpus_with_vcpus, setup),
+        cmocka_unit_test_setup(test_failed_cpu_start_is_reported_and_boot_continues, setup),
+        cmocka_unit_test_setup(test_missing_dtb_magic_is_reported, setup),
+        cmocka_unit_test_setup(test_cpu_without_vcpu_parks, setup),
+        cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
+        cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),
+        cmocka_unit_test_setup(test_kernel_assertion_stops_the_cpu, setup),
+    };
+
+    return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
+}

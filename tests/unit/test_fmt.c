@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of kernel/lib/fmt.c and kernel/lib/string.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "lib.h"
+
+static void test_conversions(void **state)
+{
+    char b[128];
+    size_t n;
+
+    (void)state;
+    n = fmt_snprintf(b, sizeof(b), "%d %d %u %x %s %c %%", -42, 7, 4000000000u, 0xbeefu, "str", 'z');
+    assert_string_equal(b, "-42 7 4000000000 beef str z %");
+    assert_int_equal(n, 29u);
+    fmt_snprintf(b, sizeof(b), "%ld %lu %lx %llx", -1L, 18446744073709551615UL, 0xfedcba9876543210UL,
+                 0x1ULL);
+    assert_string_equal(b, "-1 18446744073709551615 fedcba9876543210 1");
+    fmt_snprintf(b, sizeof(b), "%s", (const char *)NULL);
+    assert_string_equal(b, "(null)");
+    fmt_snprintf(b, sizeof(b), "%p", (void *)0x1000);
+    assert_string_equal(b, "0x1000");
+}
+
+static void test_width_and_padding(void **state)
+{
+    char b[64];
+
+    (void)state;
+    fmt_snprintf(b, sizeof(b), "[%08x][%5u][%-3d][%03d]", 0xabu, 42u, 5, -7);
+    /* '-' is not supported: it shows as an unknown conversion. */
+    assert_string_equal(b, "[000000ab][   42][%-3d][-07]");
+    fmt_snprintf(b, sizeof(b), "%016lx", 0x40200000UL);
+    assert_string_equal(b, "0000000040200000");
+}
+
+static void test_unknown_conversion_and_trailing_percent(void **state)
+{
+    char b[32];
+
+    (void)state;
+    fmt_snprintf(b, sizeof(b), "a%qb");
+    assert_string_equal(b, "a%qb");
+    fmt_snprintf(b, sizeof(b), "end%");
+    assert_string_equal(b, "end%");
+}
+
+static void test_truncation_keeps_nul_and_counts_stored(void **state)
+{
+    char b[6];
+    size_t n;
+
+    (void)state;
+    n = fmt_snprintf(b, sizeof(b), "abcdefgh");
+    assert_string_equal(b, "abcde");
+    assert_int_equal(n, 5u);
+    n = fmt_snprintf(b, 0u, "abc");
+    assert_int_equal(n, 0u);
+}
+
+static void test_string_helpers(void **state)
+{
+    char a[8] = "abcdefg";
+    char z[8];
+
+    (void)state;
+    assert_int_equal(strlen(a), 7u);
+    memset(z, 'q', sizeof(z));
+    assert_int_equal(z[7], 'q');
+    memcpy(z, a, sizeof(a));
+    assert_int_equal(memcmp(z, a, sizeof(a)), 0);
+    z[3] = 'a';
+    assert_int_equal(memcmp(z, a, sizeof(a)), -1);
+    assert_int_equal(memcmp(a, z, sizeof(a)), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conversions),
+        cmocka_unit_test(test_width_and_padding),
+        cmocka_unit_test(test_unknown_conversion_and_trailing_percent),
+        cmocka_unit_test(test_truncation_keeps_nul_and_counts_stored),
+        cmocka_unit_test(test_string_helpers),
+    };
+
+    return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of kernel/core/hypercall.c: SMCCC decoding and argument checks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "console.h"
+#include "fake_arch.h"
+#include "hypercall.h"
+#include "septum/hvc_abi.h"
+#include "vcpu.h"
+
+static struct vcpu *alpha;
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    part_init_all();
+    console_init();
+    alpha = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
+    return 0;
+}
+
+static int64_t call(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2)
+{
+    v->regs.x[0] = fid;
+    v->regs.x[1] = a1;
+    v->regs.x[2] = a2;
+    hypercall_handle(v);
+    return (int64_t)v->regs.x[0];
+}
+
+/* @req SRS-HVC-001 */
+static void test_version_reports_abi(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, SEPTUM_HVC_VERSION, 0u, 0u), (SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR);
+}
+
+/* @req SRS-HVC-001 */
+static void test_unknown_function_returns_not_supported(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, SEPTUM_HVC_BASE + 0x7fu, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, 0x84000000u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(fake_console_len, 0u);
+}
+
+/* @req SRS-HVC-001 */
+static void test_upper_half_of_function_id_is_ignored(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, 0xffffffff00000000ull | SEPTUM_HVC_VERSION, 0u, 0u),
+                     (SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR);
+}
+
+/* @req SRS-HVC-001 */
+static void test_vendor_queries_answer(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, SEPTUM_HVC_CALL_COUNT, 0u, 0u), 2);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CALL_UID, 0u, 0u), 0x53455054);
+    assert_int_equal(alpha->regs.x[1], 0x554d0000u);
+    assert_int_equal(call(alpha, SEPTUM_HVC_REVISION, 0u, 0u), SEPTUM_ABI_MAJOR);
+    assert_int_equal(alpha->regs.x[1], SEPTUM_ABI_MINOR);
+}
+
+/* @req SRS-HVC-002 */
+static void test_console_write_prints_a_prefixed_line(void **state)
+{
+    (void)state;
+    memcpy(&fake_ram[0x40400100u - FAKE_RAM_BASE], "hello\n", 6u);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), 6);
+    assert_string_equal(fake_console, "[alpha] hello\r\n");
+}
+
+/* @req SRS-HVC-002 */
+static void test_console_write_from_read_only_region_is_allowed(void **state)
+{
+    (void)state;
+    memcpy(&fake_ram[0x40600000u - FAKE_RAM_BASE], "ro\n", 3u);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x80000000u, 3u), 3);
+    assert_string_equal(fake_console, "[alpha] ro\r\n");
+}
+
+/* @req SRS-HVC-003 */
+static void test_console_write_outside_memory_is_rejected(void **state)
+{
+    struct vcpu *beta = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+
+    (void)state;
+    /* alpha's own memory is not beta's: */
+    assert_int_equal(call(beta, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), SMCCC_INVALID_PARAMETER);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x404ffff8u, 16u), SMCCC_INVALID_PARAMETER);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, UINT64_MAX - 3u, 8u), SMCCC_INVALID_PARAMETER);
+    assert_int_equal(fake_console_len, 0u);
+}
+
+/* @req SRS-HVC-003 */
+static void test_console_write_too_long_is_rejected(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX + 1u),
+                     SMCCC_INVALID_PARAMETER);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, 0u), 0);
+    assert_int_equal(fake_console_len, 0u);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX),
+                     SEPTUM_CONSOLE_WRITE_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_version_reports_abi, setup),
+        cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
+        cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),
+        cmocka_unit_test_setup(test_vendor_queries_answer, setup),
+        cmocka_unit_test_setup(test_console_write_prints_a_prefixed_line, setup),
+        cmocka_unit_test_setup(test_console_write_from_read_only_region_is_allowed, setup),
+        cmocka_unit_test_setup(test_console_write_outside_memory_is_rejected, setup),
+        cmocka_unit_test_setup(test_console_write_too_long_is_rejected, setup),
+    };
+
+    return cmocka_run_group_tests_name("hypercall", tests, NULL, NULL);
+}

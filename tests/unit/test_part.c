@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of kernel/core/part.c: the guest-physical range check, image loading, halting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "fake_arch.h"
+#include "vcpu.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    part_init_all();
+    return 0;
+}
+
+/* @req SRS-ISO-002 */
+static void test_range_inside_region_translates(void **state)
+{
+    uint64_t pa = 0u;
+
+    (void)state;
+    assert_true(part_ipa_range_to_pa(PART_ALPHA, 0x40400000u, 0x100000u, CFG_PERM_R, &pa));
+    assert_int_equal(pa, 0x40400000u);
+    assert_true(part_ipa_range_to_pa(PART_ALPHA, 0x404ffff0u, 16u, CFG_PERM_W, &pa));
+    assert_int_equal(pa, 0x404ffff0u);
+}
+
+/* @req SRS-ISO-002 */
+static void test_range_at_other_ipa_translates_to_its_pa(void **state)
+{
+    uint64_t pa = 0u;
+
+    (void)state;
+    assert_true(part_ipa_range_to_pa(PART_ALPHA, 0x80000010u, 8u, CFG_PERM_R, &pa));
+    assert_int_equal(pa, 0x40600010u);
+}
+
+/* @req SRS-ISO-002 */
+static void test_range_crossing_region_end_is_rejected(void **state)
+{
+    uint64_t pa = 0x1234u;
+
+    (void)state;
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x404ffff8u, 16u, CFG_PERM_R, &pa));
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x40400000u, 0x100001u, CFG_PERM_R, &pa));
+    assert_int_equal(pa, 0x1234u);
+}
+
+/* @req SRS-ISO-002 */
+static void test_range_before_region_or_in_gap_is_rejected(void **state)
+{
+    uint64_t pa;
+
+    (void)state;
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x403ffff0u, 8u, CFG_PERM_R, &pa));
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x40500000u, 1u, CFG_PERM_R, &pa));
+    /* Another partition's memory is not ours. */
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x40800000u, 1u, CFG_PERM_R, &pa));
+}
+
+/* @req SRS-ISO-002 */
+static void test_range_wrapping_or_empty_is_rejected(void **state)
+{
+    uint64_t pa;
+
+    (void)state;
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, UINT64_MAX - 4u, 16u, CFG_PERM_R, &pa));
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x40400000u, 0u, CFG_PERM_R, &pa));
+    assert_false(part_ipa_range_to_pa(CFG_NUM_PARTITIONS, 0x40400000u, 1u, CFG_PERM_R, &pa));
+}
+
+/* @req SRS-ISO-003 */
+static void test_write_to_read_only_region_is_rejected(void **state)
+{
+    uint64_t pa;
+
+    (void)state;
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x80000000u, 4u, CFG_PERM_W, &pa));
+    assert_false(part_ipa_range_to_pa(PART_ALPHA, 0x80000000u, 4u, CFG_PERM_R | CFG_PERM_W, &pa));
+}
+
+/* @req SRS-BOOT-002 */
+static void test_load_copies_image_and_sets_entry_state(void **state)
+{
+    const struct cfg_partition *cp = &cfg_partitions[PART_ALPHA];
+    size_t n = (size_t)(cp->image_end - cp->image);
+    struct vcpu *v = vcpu_get(cp->first_vcpu);
+
+    (void)state;
+    v->regs.x[5] = 77u;
+    assert_true(part_load(PART_ALPHA));
+    assert_memory_equal(&fake_ram[0x40400000u - FAKE_RAM_BASE], "IMAGE-alpha-", 12u);
+    assert_memory_equal(&fake_ram[0x40400000u - FAKE_RAM_BASE], cp->image, n);
+    assert_int_equal(fake_sync_pa, 0x40400000u);
+    assert_int_equal(fake_sync_len, n);
+    assert_int_equal(v->regs.pc, cp->entry_ipa);
+    assert_int_equal(v->regs.pstate, 0x3c5u);
+    assert_int_equal(v->regs.x[5], 0u);
+    assert_int_equal(v->state, VCPU_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+}
+
+/* @req SRS-ISO-004 */
+static void test_halt_stops_every_vcpu_of_the_partition_only(void **state)
+{
+    const struct cfg_partition *beta = &cfg_partitions[PART_BETA];
+    const struct cfg_partition *alpha = &cfg_partitions[PART_ALPHA];
+
+    (void)state;
+    assert_true(part_load(PART_ALPHA));
+    assert_true(part_load(PART_BETA));
+    assert_int_equal(beta->num_vcpus, 2u);
+    part_halt(PART_BETA);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_HALTED);
+    assert_int_equal(vcpu_get(beta->first_vcpu)->state, VCPU_HALTED);
+    assert_int_equal(vcpu_get(beta->first_vcpu + 1u)->state, VCPU_HALTED);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(vcpu_get(alpha->first_vcpu)->state, VCPU_RUNNING);
+}
+
+static void test_init_binds_vcpus_to_their_partitions(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < CFG_NUM_VCPUS; i++) {
+        assert_int_equal(vcpu_get(i)->id, i);
+        assert_int_equal(vcpu_get(i)->partition, cfg_vcpus[i].partition);
+        assert_int_equal(vcpu_get(i)->state, VCPU_OFF);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_range_inside_region_translates, setup),
+        cmocka_unit_test_setup(test_range_at_other_ipa_translates_to_its_pa, setup),
+        cmocka_unit_test_setup(test_range_crossing_region_end_is_rejected, setup),
+        cmocka_unit_test_setup(test_range_before_region_or_in_gap_is_rejected, setup),
+        cmocka_unit_test_setup(test_range_wrapping_or_empty_is_rejected, setup),
+        cmocka_unit_test_setup(test_write_to_read_only_region_is_rejected, setup),
+        cmocka_unit_test_setup(test_load_copies_image_and_sets_entry_state, setup),
+        cmocka_unit_test_setup(test_halt_stops_every_vcpu_of_the_partition_only, setup),
+        cmocka_unit_test_setup(test_init_binds_vcpus_to_their_partitions, setup),
+    };
+
+    return cmocka_run_group_tests_name("part", tests, NULL, NULL);
+}

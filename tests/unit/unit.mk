@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: Apache-2.0
+# Host unit tests of kernel/core, kernel/lib and vdev against a fake arch
+# (tests/unit/fake_arch.c), built against tests/unit/system.yaml. Included by
+# the top Makefile. Every tests/unit/test_*.c is one cmocka program.
+
+UNIT_BUILD := $(BUILD)/unit
+UNIT_GEN := $(UNIT_BUILD)/gen
+HOST_CC ?= gcc
+UNIT_CFLAGS ?= -std=c11 -O0 -g -fno-builtin $(WARN) -Wno-missing-prototypes -MMD -MP
+UNIT_INC := -Itests/unit -Ikernel/include -I$(UNIT_GEN)
+UNIT_SRC := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) tests/unit/fake_arch.c \
+	$(UNIT_GEN)/config.c $(UNIT_GEN)/pagetables.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_OBJ := $(patsubst %,$(UNIT_BUILD)/obj/%.o,$(UNIT_SRC)) $(UNIT_BUILD)/obj/images.o
+
+$(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) | deps-test
+	@echo "  GEN     tests/unit/system.yaml -> $(UNIT_GEN)/"
+	$(Q)$(PYTHON) -m generator build tests/unit/system.yaml -o $(UNIT_GEN)
+	$(Q)touch $@
+
+# Two small, recognisable boot images stand in for the partition programs.
+$(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin:
+	@mkdir -p $(@D)
+	$(Q)printf 'IMAGE-%s-0123456789abcdef' $(basename $(@F)) > $@
+
+$(UNIT_BUILD)/obj/images.o: $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) -c -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
+
+$(UNIT_BUILD)/obj/%.c.o: %.c $(UNIT_GEN)/fingerprint
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_INC) -c $< -o $@
+
+$(UNIT_BUILD)/obj/$(UNIT_GEN)/%.c.o: $(UNIT_GEN)/%.c $(UNIT_GEN)/fingerprint
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_INC) -c $< -o $@
+
+$(UNIT_BUILD)/%: $(UNIT_BUILD)/obj/tests/unit/%.c.o $(UNIT_OBJ)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOST_CC) $^ -o $@ -lcmocka
+
+-include $(UNIT_OBJ:.o=.d)
+
+unit-build: $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_TESTS))
+
+test-unit: unit-build | deps-test
+	@echo "  UNIT    $(UNIT_TESTS)"
+	$(Q)fail=0; for t in $(UNIT_TESTS); do $(UNIT_BUILD)/$$t || fail=1; done; exit $$fail
+.PHONY: unit-build test-unit
