@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: Apache-2.0
+"""E01xx: the language beyond the schema: names, versions, reserved features."""
+
+from __future__ import annotations
+
+import re
+
+from . import Context, rule
+
+_IDENT = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+
+#: C keywords and names that would collide with generated symbols.
+_RESERVED = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
+    "typedef", "union", "unsigned", "void", "volatile", "while", "hypervisor", "septum",
+}
+
+
+def _bad_name(name: str) -> bool:
+    return not _IDENT.match(name) or name in _RESERVED
+
+
+@rule("E0108", needs_board=False)
+def check_names_are_identifiers(ctx: Context) -> None:
+    """Partition, region and channel names are lowercase C identifiers (and not C keywords)."""
+    why = "must be a lowercase C identifier ([a-z][a-z0-9_]*, at most 31 characters, not a C keyword)"
+    for p in ctx.sys.partitions:
+        if _bad_name(p.name):
+            ctx.error("E0108", p.loc, f"partition name '{p.name}' {why}")
+        for r in p.regions:
+            if _bad_name(r.name):
+                ctx.error("E0108", ctx.sys.doc.loc(r.path + ("name",)),
+                          f"partition '{p.name}': region name '{r.name}' {why}")
+    for c in ctx.sys.channels:
+        if _bad_name(c.name):
+            ctx.error("E0108", c.loc, f"channel name '{c.name}' {why}")

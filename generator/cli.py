@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Command line: `check` validates a description, `build` also writes OUTDIR.
+
+Exit status: 0 clean, 1 the description has errors, 2 usage or internal error.
+Never a traceback: every failure is a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+from typing import Optional, Tuple
+
+from . import board as boardmod
+from . import checks, emit, model, schema, yamlload
+from .diag import Diagnostics, Loc
+
+
+class Result:
+    def __init__(self) -> None:
+        self.diags = Diagnostics()
+        self.system: Optional[model.System] = None
+        self.board: Optional[boardmod.Board] = None
+        self.plan: Optional[dict] = None
+
+
+def compile_description(path: str) -> Result:
+    """Load, validate, check and plan; the plan is None when there are errors."""
+    res = Result()
+    diags = res.diags
+    file = pathlib.Path(path)
+    try:
+        text = file.read_bytes()
+    except OSError as e:
+        diags.error("E0100", Loc(path), f"cannot read the description: {e.strerror or e}")
+        return res
+    doc = yamlload.load(text, path, diags)
+    if diags.has_errors():
+        return res
+    if not isinstance(doc.data, dict):
+        diags.error("E0103", doc.loc(()), "the description must be a mapping of keys "
+                    "(septum, board, hypervisor, partitions, ...)")
+        return res
+    if not schema.check_version(doc, diags):
+        return res
+    if not schema.validate(doc, diags):
+        return res
+    system = model.build(doc, path, file.resolve(), text)
+    res.system = system
+    diags.allowed_warnings = set(system.allowed_warnings)
+    board = None
+    known = boardmod.known_boards()
+    if system.board_name not in known:
+        diags.error("E0106", system.board_loc,
+                    f"unknown board '{system.board_name}'; known boards: {', '.join(known) or 'none'} "
+                    f"(each is boards/<name>/board.dts)")
+    else:
+        try:
+            board = boardmod.load_board(system.board_name)
+        except boardmod.BoardError as e:
+            diags.error("E0109", system.board_loc, f"board '{system.board_name}': {e}")
+    res.board = board
+    if board is not None and system.hypervisor.base is None:
+        system.hypervisor.base = board.ram[0][0]
+    ctx = checks.Context(system, board, diags)
+    checks.run_all(ctx)
+    diags.finalize()
+    if diags.has_errors() or board is None:
+        return res
+    from . import plan as planmod
+    res.plan = planmod.build_plan(system, board)
+    return res
+
+
+def _print_diags(res: Result, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(res.diags.render_json())
+    else:
+        sys.stderr.write(res.diags.render_text())
+
+
+def cmd_check(args) -> int:
+    res = compile_description(args.system)
+    _print_diags(res, args.format)
+    if res.diags.has_errors():
+        if args.format == "text":
+            n = len(res.diags.errors)
+            sys.stderr.write(f"{args.system}: {n} error{'s' if n != 1 else ''}\n")
+        return 1
+    if args.format == "text":
+        sys.stderr.write(f"{args.system}: ok (fingerprint {res.plan['fingerprint'][:16]})\n")
+    return 0
+
+
+def cmd_build(args) -> int:
+    res = compile_description(args.system)
+    _print_diags(res, args.format)
+    if res.diags.has_errors():
+        if args.format == "text":
+            n = len(res.diags.errors)
+            sys.stderr.write(f"{args.system}: {n} error{'s' if n != 1 else ''}; nothing written\n")
+        return 1
+    files = emit.render(res.plan)
+    changed = emit.write_outdir(pathlib.Path(args.output), files)
+    if args.format == "text" and not args.quiet:
+        sys.stderr.write(f"generator: {args.output}: {len(files)} files, {len(changed)} changed\n")
+    return 0
+
+
+def cmd_codes(args) -> int:
+    extra = [("E0100", "The description file can be read."),
+             ("E0101", "The description is well-formed YAML (and not empty)."),
+             ("E0102", "Every key is one the schema knows (no unknown keys)."),
+             ("E0103", "Every value has the type and form the schema requires."),
+             ("E0104", "Every required key is present."),
+             ("E0105", "The `septum:` language version is one this generator reads."),
+             ("E0106", "The board exists as boards/<name>/board.dts."),
+             ("E0107", "No key appears twice in one mapping."),
+             ("E0109", "The board's device tree compiles and describes RAM, CPUs, GICv3, PSCI and timer.")]
+    rows = dict(extra)
+    for r in checks.all_codes():
+        rows[r.code] = r.doc
+    for code in sorted(rows):
+        print(f"{code}  {rows[code]}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python3 -m generator",
+                                 description="Septum system description compiler.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check", help="validate a system description")
+    c.add_argument("system")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.set_defaults(func=cmd_check)
+    b = sub.add_parser("build", help="validate and generate OUTDIR")
+    b.add_argument("system")
+    b.add_argument("-o", "--output", required=True, metavar="OUTDIR")
+    b.add_argument("--format", choices=("text", "json"), default="text")
+    b.add_argument("-q", "--quiet", action="store_true")
+    b.set_defaults(func=cmd_build)
+    k = sub.add_parser("codes", help="list the diagnostic codes")
+    k.set_defaults(func=cmd_codes)
+    return ap
+
+
+def main(argv=None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if isinstance(e.code, int) else 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("generator: interrupted\n")
+        return 2
+    except BrokenPipeError:
+        return 2
+    except Exception as e:  # an internal error: one line, never a traceback
+        where = ""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {pathlib.Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+        sys.stderr.write(f"generator: internal error{where}: {type(e).__name__}: {e}\n")
+        return 2

@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The typed description: what system.yaml says, with the location of each part.
+
+Built only from a description that passed the schema, so shapes are known;
+values are not yet checked against the board or each other (checks/ does that).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+import re
+from typing import Dict, List, Optional, Tuple
+
+from .diag import Loc
+from .yamlload import Located
+
+_SIZE_RE = re.compile(r"^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*([KMG])?(?:iB)?\s*$")
+_SHIFT = {None: 0, "K": 10, "M": 20, "G": 30}
+
+#: Default size of the hypervisor's region when the description gives none.
+DEFAULT_HYP_SIZE = 32 << 20
+
+
+def parse_size(v) -> int:
+    """An int, a hex string or a string with K/M/G suffix, as bytes."""
+    if isinstance(v, int):
+        return v
+    m = _SIZE_RE.match(v)
+    if not m:
+        raise ValueError(f"not a size: {v!r}")
+    return int(m.group(1).replace("_", ""), 0) << _SHIFT[m.group(2)]
+
+
+def parse_addr(v) -> int:
+    if isinstance(v, int):
+        return v
+    return int(v.strip().replace("_", ""), 16)
+
+
+@dataclasses.dataclass
+class Region:
+    partition: str
+    index: int
+    name: str
+    base: Optional[int]  # physical; None until placed automatically
+    size: int
+    perm: str
+    ipa_given: Optional[int]
+    loc: Loc  # the region's mapping
+    path: Tuple
+
+    @property
+    def ipa(self) -> Optional[int]:
+        return self.ipa_given if self.ipa_given is not None else self.base
+
+    @property
+    def end(self) -> int:
+        return (self.base or 0) + self.size
+
+
+@dataclasses.dataclass
+class Image:
+    kind: str
+    loc: Loc
+    program: Optional[str] = None  # as written
+    kernel: Optional[str] = None
+    initrd: Optional[str] = None
+    bootargs: Optional[str] = None
+    dtb_fragment: Optional[str] = None
+
+
+@dataclasses.dataclass
+class Health:
+    on_fault: str = "halt"
+    watchdog_ms: int = 0
+    max_restarts: int = 0
+    restart_window_ms: int = 0
+    subscribers: List[Tuple[str, Loc]] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Interrupt:
+    irq: int
+    virq: int
+    loc: Loc
+
+
+@dataclasses.dataclass
+class Partition:
+    name: str
+    loc: Loc  # its key
+    cpus: List[int]
+    cpu_locs: List[Loc]
+    regions: List[Region]
+    image: Image
+    devices: List[Tuple[str, Loc]]
+    interrupts: List[Interrupt]
+    console: str
+    console_loc: Optional[Loc]
+    health: Health
+    path: Tuple
+
+
+@dataclasses.dataclass
+class Hypervisor:
+    console: str
+    console_loc: Loc
+    base: Optional[int]
+    size: int
+    loc: Loc  # hypervisor.memory (or hypervisor)
+
+
+@dataclasses.dataclass
+class Channel:
+    name: str
+    loc: Loc
+    size: int
+    base: Optional[int]
+    peers: Dict[str, str]
+    peer_locs: Dict[str, Loc]
+    notify: bool
+
+
+@dataclasses.dataclass
+class System:
+    path: str  # as given on the command line (printed in diagnostics)
+    file: pathlib.Path  # resolved
+    text: bytes
+    version: int
+    board_name: str
+    board_loc: Loc
+    hypervisor: Hypervisor
+    partitions: List[Partition]  # sorted by name
+    channels: List[Channel]  # sorted by name
+    schedule_loc: Optional[Loc]
+    allowed_warnings: List[str]
+    doc: Located
+
+    @property
+    def dir(self) -> pathlib.Path:
+        return self.file.parent
+
+    def partition(self, name: str) -> Optional[Partition]:
+        for p in self.partitions:
+            if p.name == name:
+                return p
+        return None
+
+
+def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
+    """Turn a schema-valid document into the typed description."""
+    d = doc.data
+    hv = d["hypervisor"]
+    hmem = hv.get("memory") or {}
+    hyp = Hypervisor(
+        console=hv["console"], console_loc=doc.loc(("hypervisor", "console")),
+        base=parse_addr(hmem["base"]) if "base" in hmem else None,
+        size=parse_size(hmem["size"]) if "size" in hmem else DEFAULT_HYP_SIZE,
+        loc=doc.loc(("hypervisor", "memory")) if "memory" in hv else doc.loc(("hypervisor",)))
+    parts = []
+    for name in sorted(d["partitions"]):
+        p = d["partitions"][name]
+        pp = ("partitions", name)
+        regions = []
+        for i, r in enumerate(p["memory"]):
+            rp = pp + ("memory", i)
+            regions.append(Region(
+                partition=name, index=i, name=r["name"],
+                base=parse_addr(r["base"]) if "base" in r else None,
+                size=parse_size(r["size"]), perm=r.get("perm", "rwx"),
+                ipa_given=parse_addr(r["ipa"]) if "ipa" in r else None,
+                loc=doc.loc(rp), path=rp))
+        im = p["image"]
+        image = Image(kind=im["kind"], loc=doc.loc(pp + ("image",)), program=im.get("program"),
+                      kernel=im.get("kernel"), initrd=im.get("initrd"), bootargs=im.get("bootargs"),
+                      dtb_fragment=im.get("dtb_fragment"))
+        h = p.get("health") or {}
+        health = Health(on_fault=h.get("on_fault", "halt"), watchdog_ms=h.get("watchdog_ms", 0),
+                        max_restarts=h.get("max_restarts", 0),
+                        restart_window_ms=h.get("restart_window_ms", 0),
+                        subscribers=[(s, doc.loc(pp + ("health", "subscribers", i)))
+                                     for i, s in enumerate(h.get("subscribers", []))])
+        parts.append(Partition(
+            name=name, loc=doc.key_loc(pp), cpus=list(p["cpus"]),
+            cpu_locs=[doc.loc(pp + ("cpus", i)) for i in range(len(p["cpus"]))],
+            regions=regions, image=image,
+            devices=[(dv, doc.loc(pp + ("devices", i))) for i, dv in enumerate(p.get("devices", []))],
+            interrupts=[Interrupt(x["irq"], x.get("virq", x["irq"]), doc.loc(pp + ("interrupts", i)))
+                        for i, x in enumerate(p.get("interrupts", []))],
+            console=p.get("console", "vuart"),
+            console_loc=doc.loc(pp + ("console",)) if "console" in p else None,
+            health=health, path=pp))
+    chans = []
+    for name in sorted(d.get("channels") or {}):
+        c = d["channels"][name]
+        cp = ("channels", name)
+        chans.append(Channel(
+            name=name, loc=doc.key_loc(cp), size=parse_size(c["size"]),
+            base=parse_addr(c["base"]) if "base" in c else None,
+            peers=dict(sorted(c["peers"].items())),
+            peer_locs={k: doc.key_loc(cp + ("peers", k)) for k in c["peers"]},
+            notify=c.get("notify", True)))
+    return System(
+        path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
+        board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,
+        schedule_loc=doc.key_loc(("schedule",)) if "schedule" in d else None,
+        allowed_warnings=list((d.get("warnings") or {}).get("allow", [])), doc=doc)
