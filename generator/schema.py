@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import pathlib
@@ -90,14 +91,17 @@ def _translate(err, doc: Located):
         extras = sorted(k for k in inst if k not in props) if isinstance(inst, dict) else []
         expected = ", ".join(sorted(props))
         for k in extras:
-            hint = f"; expected one of: {expected}" if expected else ""
+            close = difflib.get_close_matches(str(k), sorted(props), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else (
+                f"; expected one of: {expected}" if expected else "")
             yield ("E0102", doc.key_loc(path + (k,)), f"unknown key '{k}' in {where(path)}{hint}")
         return
     if v == "required":
         missing = err.validator_value
         for k in missing:
             if isinstance(inst, dict) and k not in inst:
-                yield ("E0104", doc.loc(path), f"{where(path)}: missing required key '{k}'")
+                loc = doc.key_loc(path) if path else doc.loc(path)
+                yield ("E0104", loc, f"{where(path)}: missing required key '{k}'")
         return
     if v == "type":
         want = err.validator_value

@@ -47,8 +47,9 @@ def _mark(filename: str, mark) -> Loc:
 def load(text: bytes, filename: str, diags: Diagnostics) -> Located:
     """Parse text; on a syntax error add E0101/E0107 and return what was loaded."""
     doc = Located(filename)
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -64,7 +65,8 @@ def load(text: bytes, filename: str, diags: Diagnostics) -> Located:
         diags.error("E0101", loc, f"YAML syntax error: {msg}")
         return doc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         diags.error("E0101", Loc(filename, 1, 1), "the description is empty")
         return doc

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""One failing description per rule: each file lists the exact diagnostics it must give.
+
+tests/generator/invalid/<area>_<problem>.yaml ends with lines
+    # expect: CODE LINE:COL message
+    # note: LINE:COL message        (a note of the expect line above)
+and the test asserts that the generator reports exactly those, no more.
+"""
+
+import pathlib
+import re
+
+import pytest
+
+from generator.cli import compile_description
+
+HERE = pathlib.Path(__file__).resolve().parent
+CASES = sorted((HERE / "invalid").glob("*.yaml"))
+
+#: Which requirement each invalid case verifies, by its expected code.
+REQ_OF_CODE = {
+    "E0100": "SRS-GEN-006", "E0101": "SRS-GEN-006", "E0102": "SRS-GEN-006", "E0103": "SRS-GEN-006",
+    "E0104": "SRS-GEN-006", "E0107": "SRS-GEN-006", "E0105": "SRS-GEN-007", "E0106": "SRS-GEN-007",
+    "E0109": "SRS-GEN-007", "E0108": "SRS-GEN-008", "E0208": "SRS-GEN-008",
+    "E0201": "SRS-GEN-004", "E0212": "SRS-GEN-004", "E0202": "SRS-GEN-005",
+    "E0203": "SRS-GEN-002", "E0207": "SRS-GEN-002", "E0209": "SRS-GEN-020",
+    "E0204": "SRS-GEN-003", "E0205": "SRS-GEN-003",
+    "E0301": "SRS-GEN-001", "E0302": "SRS-GEN-001", "E0303": "SRS-GEN-001",
+    "E0401": "SRS-GEN-009", "E0601": "SRS-GEN-010",
+}
+
+_EXPECT = re.compile(r"^# expect: (E\d{4}) (\d+):(\d+) (.*)$")
+_NOTE = re.compile(r"^# note: (\d+):(\d+) (.*)$")
+
+
+def expectations(path):
+    out = []
+    for line in path.read_text().splitlines():
+        m = _EXPECT.match(line)
+        if m:
+            out.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), []))
+            continue
+        m = _NOTE.match(line)
+        if m:
+            out[-1][4].append((int(m.group(1)), int(m.group(2)), m.group(3)))
+    return out
+
+
+def _params():
+    for p in CASES:
+        exp = expectations(p)
+        codes = sorted({e[0] for e in exp})
+        marks = [pytest.mark.req(REQ_OF_CODE[c]) for c in codes if c in REQ_OF_CODE]
+        yield pytest.param(p, exp, id=p.stem, marks=marks)
+
+
+@pytest.mark.req("SRS-GEN-011")
+def test_every_invalid_case_states_its_expectation():
+    assert CASES, "no invalid descriptions found"
+    for p in CASES:
+        assert expectations(p), f"{p.name} has no '# expect:' line"
+
+
+@pytest.mark.parametrize("path,expected", list(_params()))
+def test_invalid_description_gives_exactly_its_located_errors(path, expected):
+    rel = path.relative_to(HERE.parents[1]).as_posix()
+    res = compile_description(rel)
+    got = [(d.code, d.loc.line, d.loc.col, d.message,
+            [(n.loc.line, n.loc.col, n.message) for n in d.notes]) for d in res.diags.sorted()]
+    assert got == expected
+    assert all(d.loc.file == rel for d in res.diags.items)
+    assert res.plan is None
+
+
+def test_each_rule_code_has_an_invalid_case():
+    from generator import checks
+    covered = {e[0] for p in CASES for e in expectations(p)}
+    missing = [r.code for r in checks.all_codes() if r.code not in covered]
+    assert not missing, f"rules without a failing description: {missing}"
