@@ -33,6 +33,7 @@ include boards/$(BOARD)/board.mk
 .DEFAULT_GOAL := all
 .PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 help:
 	@echo "make [all]          build $(BUILD)/septum.bin from $(SYSTEM)"
@@ -60,7 +61,8 @@ $(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) | deps-build
 	$(Q)$(PYTHON) -m generator build $(SYSTEM) -o $(GEN)
 	$(Q)touch $@
 
-$(GEN)/partitions.mk: $(GEN_STAMP)
+$(GEN)/partitions.mk $(GEN)/config.c $(GEN)/pagetables.c $(GEN)/images.S $(GEN)/image.ld: $(GEN_STAMP) ;
+$(GEN)/partitions/%/memory.ld: $(GEN_STAMP) ;
 
 check-config: | deps-build
 	$(Q)$(PYTHON) -m generator check $(SYSTEM)
@@ -101,7 +103,7 @@ $(BUILD)/partitions/$(1)/%.S.o: %.S $(GEN_STAMP)
 	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -c $$< -o $$@
 $(BUILD)/partitions/$(1).elf: $$(PART_$(1)_OBJ) partitions/lib/partition.ld $(GEN)/partitions/$(1)/memory.ld
 	@echo "  LD      $$@"
-	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -L$(GEN)/partitions/$(1) -T partitions/lib/partition.ld \
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -L$(GEN)/partitions/$(1) -T partitions/lib/partition.ld \
 		$$(PART_$(1)_OBJ) -o $$@ -lgcc
 $(BUILD)/partitions/$(1).bin: $(BUILD)/partitions/$(1).elf
 	$(Q)$(OBJCOPY) -O binary $$< $$@
@@ -145,7 +147,7 @@ $(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
 
 $(BUILD)/septum.elf: $(KERNEL_OBJ) $(GEN)/image.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
 		$(KERNEL_OBJ) -o $@ -lgcc
 $(BUILD)/septum.bin: $(BUILD)/septum.elf
 	@echo "  IMAGE   $@"

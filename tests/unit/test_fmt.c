@@ -8,6 +8,18 @@
 
 #include "lib.h"
 
+/* fmt_vsnprintf without the compiler's format check, for deliberately odd formats. */
+static size_t fmt_unchecked(char *buf, size_t size, const char *f, ...)
+{
+    va_list ap;
+    size_t n;
+
+    va_start(ap, f);
+    n = fmt_vsnprintf(buf, size, f, ap);
+    va_end(ap);
+    return n;
+}
+
 static void test_conversions(void **state)
 {
     char b[128];
@@ -20,7 +32,7 @@ static void test_conversions(void **state)
     fmt_snprintf(b, sizeof(b), "%ld %lu %lx %llx", -1L, 18446744073709551615UL, 0xfedcba9876543210UL,
                  0x1ULL);
     assert_string_equal(b, "-1 18446744073709551615 fedcba9876543210 1");
-    fmt_snprintf(b, sizeof(b), "%s", (const char *)NULL);
+    fmt_unchecked(b, sizeof(b), "%s", (const char *)NULL);
     assert_string_equal(b, "(null)");
     fmt_snprintf(b, sizeof(b), "%p", (void *)0x1000);
     assert_string_equal(b, "0x1000");
@@ -31,9 +43,9 @@ static void test_width_and_padding(void **state)
     char b[64];
 
     (void)state;
-    fmt_snprintf(b, sizeof(b), "[%08x][%5u][%-3d][%03d]", 0xabu, 42u, 5, -7);
+    fmt_unchecked(b, sizeof(b), "[%08x][%5u][%03d][%-3d]", 0xabu, 42u, -7);
     /* '-' is not supported: it shows as an unknown conversion. */
-    assert_string_equal(b, "[000000ab][   42][%-3d][-07]");
+    assert_string_equal(b, "[000000ab][   42][-07][%-3d]");
     fmt_snprintf(b, sizeof(b), "%016lx", 0x40200000UL);
     assert_string_equal(b, "0000000040200000");
 }
@@ -43,9 +55,9 @@ static void test_unknown_conversion_and_trailing_percent(void **state)
     char b[32];
 
     (void)state;
-    fmt_snprintf(b, sizeof(b), "a%qb");
+    fmt_unchecked(b, sizeof(b), "a%qb");
     assert_string_equal(b, "a%qb");
-    fmt_snprintf(b, sizeof(b), "end%");
+    fmt_unchecked(b, sizeof(b), "end%");
     assert_string_equal(b, "end%");
 }
 

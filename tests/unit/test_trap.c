@@ -66,7 +66,7 @@ static void test_trapped_smc_skips_the_instruction(void **state)
 static void test_data_abort_halts_only_the_faulting_partition(void **state)
 {
     /* Translation fault level 1, read, IPA 0x40500010. */
-    struct trap_info t = { EC(ESR_EC_DABT_LOW) | IL | 0x5u, 0x40500010u, 0x405000u << 4 };
+    struct trap_info t = { EC(ESR_EC_DABT_LOW) | IL | 0x5u, 0x40500010u, 0x40500u << 4 };
 
     (void)state;
     assert_int_equal(trap_sync(alpha, &t), TRAP_STOP);
@@ -82,7 +82,7 @@ static void test_data_abort_halts_only_the_faulting_partition(void **state)
 /* @req SRS-ISO-004 */
 static void test_write_permission_fault_is_described(void **state)
 {
-    struct trap_info t = { EC(ESR_EC_DABT_LOW) | IL | (1u << 6) | 0xfu, 0x80000008u, 0x800000u << 4 };
+    struct trap_info t = { EC(ESR_EC_DABT_LOW) | IL | (1u << 6) | 0xfu, 0x80000008u, 0x80000u << 4 };
 
     (void)state;
     assert_int_equal(trap_sync(beta, &t), TRAP_STOP);
@@ -94,7 +94,7 @@ static void test_write_permission_fault_is_described(void **state)
 /* @req SRS-ISO-004 */
 static void test_instruction_abort_and_other_classes_fault(void **state)
 {
-    struct trap_info iabt = { EC(ESR_EC_IABT_LOW) | IL | 0x9u, 0x90000000u, 0x900000u << 4 };
+    struct trap_info iabt = { EC(ESR_EC_IABT_LOW) | IL | 0x9u, 0x90000000u, 0x90000u << 4 };
     struct trap_info sysreg = { EC(ESR_EC_SYSREG) | IL, 0u, 0u };
     char buf[96];
 

@@ -18,6 +18,8 @@ $(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) | 
 	$(Q)$(PYTHON) -m generator build tests/unit/system.yaml -o $(UNIT_GEN)
 	$(Q)touch $@
 
+$(UNIT_GEN)/config.c $(UNIT_GEN)/pagetables.c $(UNIT_GEN)/images.S: $(UNIT_GEN)/fingerprint ;
+
 # Two small, recognisable boot images stand in for the partition programs.
 $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin:
 	@mkdir -p $(@D)
@@ -25,7 +27,7 @@ $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin:
 
 $(UNIT_BUILD)/obj/images.o: $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) -c -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
+	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
 
 $(UNIT_BUILD)/obj/%.c.o: %.c $(UNIT_GEN)/fingerprint
 	@mkdir -p $(@D)
