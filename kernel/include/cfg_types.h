@@ -6,6 +6,12 @@
  * change to a record bumps CFG_LAYOUT_VERSION, and gen/config.c asserts that it
  * was generated for the same version, so a stale gen/ cannot silently be
  * compiled against a newer kernel.
+ *
+ * Layout 2 (kernel side written, generator to follow): cfg_partition gains
+ * image_kind, psci_conduit, boot_x0 and num_virqs; new tables cfg_blobs[],
+ * cfg_vdevs[], cfg_irqs[] and cfg_devices[] with counts CFG_NUM_BLOBS,
+ * CFG_NUM_VDEVS, CFG_NUM_IRQS, CFG_NUM_DEVICES in config.h. An empty table is
+ * emitted as one zeroed element with its count 0.
  */
 #pragma once
 
@@ -25,6 +31,19 @@
 
 /** Sentinel for "no vCPU on this physical CPU". */
 #define CFG_NO_VCPU 0xffffffffu
+
+/** What a partition boots. */
+#define CFG_IMAGE_BAREMETAL 0u  /**< a program linked at its first region; x0 = 0 */
+#define CFG_IMAGE_LINUX 1u      /**< an arm64 Image; x0 = IPA of its generated DTB */
+
+/** The instruction a partition's PSCI calls use (its DT /psci method). */
+#define CFG_CONDUIT_HVC 0u
+#define CFG_CONDUIT_SMC 1u
+
+/** Kinds of emulated device windows. Never mapped at stage 2, so every access traps. */
+#define CFG_VDEV_VGICD 0u  /**< GICv3 distributor, 64 KiB */
+#define CFG_VDEV_VGICR 1u  /**< GICv3 redistributors: 128 KiB (RD_base + SGI_base) per vCPU */
+#define CFG_VDEV_VUART 2u  /**< PL011, 4 KiB */
 
 /** One guest-physical memory region of a partition. */
 struct cfg_region {
@@ -49,6 +68,49 @@ struct cfg_partition {
     const uint8_t *image_end; /**< one past its last byte */
     uint64_t load_ipa;        /**< where the image is copied, inside a region */
     uint64_t entry_ipa;       /**< first instruction of vCPU 0 */
+    uint32_t image_kind;      /**< CFG_IMAGE_* */
+    uint32_t psci_conduit;    /**< CFG_CONDUIT_* */
+    uint64_t boot_x0;         /**< x0 of vCPU 0 at entry: DTB IPA for Linux, else 0 */
+    uint32_t num_virqs;       /**< INTIDs its vGIC implements (multiple of 32, >= 64): 32.. are SPIs */
+    uint32_t pad0;
+};
+
+/** A further read-only blob copied into a partition at boot (DTB, initrd). */
+struct cfg_blob {
+    uint32_t partition;       /**< index into cfg_partitions */
+    uint32_t pad0;
+    const char *what;         /**< "dtb", "initrd" */
+    const uint8_t *start;     /**< read-only copy in the hypervisor image */
+    const uint8_t *end;       /**< one past its last byte */
+    uint64_t load_ipa;        /**< destination, inside a writable region */
+};
+
+/** An emulated device window of a partition. */
+struct cfg_vdev {
+    uint32_t partition;       /**< index into cfg_partitions */
+    uint32_t kind;            /**< CFG_VDEV_* */
+    uint64_t ipa;             /**< base of the window, 4 KiB aligned */
+    uint64_t size;            /**< bytes */
+    uint32_t intid;           /**< virtual INTID the device raises (vuart), else 0 */
+    uint32_t pad0;
+};
+
+/** A physical interrupt (SPI) routed to a partition. Sorted by pintid. */
+struct cfg_irq {
+    uint32_t pintid;          /**< physical INTID, >= 32 */
+    uint32_t partition;       /**< owner */
+    uint32_t vintid;          /**< INTID the owner sees, >= 32 and < its num_virqs */
+    uint32_t pad0;
+};
+
+/** A pass-through MMIO window, mapped device-nGnRE at stage 2. */
+struct cfg_device {
+    const char *path;         /**< board DT path */
+    uint32_t partition;       /**< owner */
+    uint32_t pad0;
+    uint64_t pa;
+    uint64_t ipa;
+    uint64_t size;
 };
 
 /** A virtual CPU, pinned to one physical CPU. */
