@@ -2,7 +2,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Read-only copies of the partitions' boot images. The kernel build passes
- * its build directory as an include path, so the paths below are relative.
+ * its build directory as an include path, so the paths below are relative:
+ * partitions/<name>.bin is the program (bare-metal) or the kernel Image
+ * (Linux); a Linux partition also has partitions/<name>.initrd (if any) and
+ * partitions/<name>.dtb, compiled from <name>.dts of the generated directory.
  */
 
     .section .images, "a"

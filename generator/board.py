@@ -19,6 +19,10 @@ import libfdt
 from . import REPO_ROOT
 
 
+#: 16550-family UARTs (TI K3, Synopsys DesignWare) a console driver can treat alike.
+NS16550_COMPATIBLES = ("ns16550a", "ns16550", "ti,am654-uart", "snps,dw-apb-uart")
+
+
 class BoardError(Exception):
     """The board description is missing or malformed."""
 
@@ -52,6 +56,14 @@ class Device:
 
     def is_pl011(self) -> bool:
         return "arm,pl011" in self.compatible or "arm,sbsa-uart" in self.compatible
+
+    def uart_kind(self) -> Optional[str]:
+        """'pl011' or 'ns16550' for a UART the hypervisor can drive, else None."""
+        if self.is_pl011():
+            return "pl011"
+        if any(c in self.compatible for c in NS16550_COMPATIBLES):
+            return "ns16550"
+        return None
 
 
 @dataclasses.dataclass
@@ -111,6 +123,7 @@ class Board:
     model: str
     compatible: List[str]
     ram: List[Tuple[int, int]]
+    reserved: List[Tuple[int, int, str]]  # /reserved-memory no-map carve-outs (base, size, path)
     cpus: List[Cpu]
     gic: Gic
     psci_method: str
@@ -132,7 +145,33 @@ class Board:
         return self.devices.get(path) if path else None
 
     def in_ram(self, base: int, size: int) -> bool:
+        """Inside one RAM bank (reserved carve-outs are checked separately)."""
         return any(b <= base and base + size <= b + s for b, s in self.ram)
+
+    def reserved_overlap(self, base: int, size: int) -> Optional[Tuple[int, int, str]]:
+        for r in self.reserved:
+            if base < r[0] + r[1] and r[0] < base + size:
+                return r
+        return None
+
+    def usable_ram(self) -> List[Tuple[int, int]]:
+        """RAM banks minus the reserved carve-outs, sorted."""
+        out = []
+        for b, s in self.ram:
+            cur, end = b, b + s
+            for rb, rs, _ in sorted(self.reserved):
+                if rb + rs <= cur or rb >= end:
+                    continue
+                if rb > cur:
+                    out.append((cur, rb - cur))
+                cur = max(cur, rb + rs)
+            if cur < end:
+                out.append((cur, end - cur))
+        return out
+
+    def mmio_windows(self) -> List[Tuple[int, int, str]]:
+        """Every device register window (base, size, path), sorted."""
+        return sorted((b, s, d.path) for d in self.devices.values() for b, s in d.regs if s)
 
 
 def known_boards() -> List[str]:
@@ -280,6 +319,14 @@ def interpret(name: str, path: pathlib.Path, root: FdtNode, dtb: bytes) -> Board
     if not ram:
         raise BoardError("no memory node (device_type = \"memory\")")
 
+    reserved: List[Tuple[int, int, str]] = []
+    rm = nodes.get("/reserved-memory")
+    if rm is not None:
+        for c in rm.children:
+            if "no-map" in c.props:
+                reserved.extend((b, sz, c.path) for b, sz in _regs(c) if sz)
+    reserved.sort()
+
     cpus_node = nodes.get("/cpus")
     cpu_nodes = [c for c in (cpus_node.children if cpus_node else []) if c.string("device_type") == "cpu"]
     cpu_list = []
@@ -336,7 +383,8 @@ def interpret(name: str, path: pathlib.Path, root: FdtNode, dtb: bytes) -> Board
     devices: Dict[str, Device] = {}
     skip_types = ("cpu", "memory")
     for n in _walk(root):
-        if n.parent is None or n.path.startswith(("/__symbols__", "/__fixups__", "/__local_fixups__", "/chosen", "/aliases", "/cpus")):
+        if n.parent is None or n.path.startswith(("/__symbols__", "/__fixups__", "/__local_fixups__",
+                                                  "/chosen", "/aliases", "/cpus", "/reserved-memory")):
             continue
         if n.string("device_type") in skip_types:
             continue
@@ -368,7 +416,7 @@ def interpret(name: str, path: pathlib.Path, root: FdtNode, dtb: bytes) -> Board
     except ValueError:
         rel = str(path)
     return Board(name=name, dts_path=path, dts_rel=rel, model=root.string("model") or name,
-                 compatible=root.strings("compatible"), ram=ram, cpus=cpus, gic=gic,
+                 compatible=root.strings("compatible"), ram=ram, reserved=reserved, cpus=cpus, gic=gic,
                  psci_method=psci_method, timer_intids=timer_intids, timer_flags=timer_flags,
                  devices=devices, labels=labels, root=root, dtb=dtb)
 

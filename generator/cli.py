@@ -61,15 +61,35 @@ def compile_description(path: str) -> Result:
         except boardmod.BoardError as e:
             diags.error("E0109", system.board_loc, f"board '{system.board_name}': {e}")
     res.board = board
-    if board is not None and system.hypervisor.base is None:
-        system.hypervisor.base = board.ram[0][0]
+    if board is not None:
+        from . import layout
+        if system.hypervisor.base is None:
+            system.hypervisor.base = board.usable_ram()[0][0]
+        layout.place(system, board, diags)
     ctx = checks.Context(system, board, diags)
     checks.run_all(ctx)
     diags.finalize()
     if diags.has_errors() or board is None:
         return res
-    from . import plan as planmod
-    res.plan = planmod.build_plan(system, board)
+    from . import dts, plan as planmod
+    plan = planmod.build_plan(system, board)
+    plan["dts"] = {}
+    for p, mp in zip(plan["partitions"], system.partitions):
+        if p["image"]["kind"] != "linux":
+            continue
+        frag = ""
+        if mp.image.dtb_fragment:
+            frag = dts.strip_fragment((system.dir / mp.image.dtb_fragment).read_text(errors="replace"))
+        text = dts.partition_dts(plan, p, board, frag)
+        err = dts.compile_check(text).replace("<stdin>", f"{p['name']}.dts")
+        if err:
+            loc = system.doc.loc(mp.path + ("image", "dtb_fragment")) if frag else mp.image.loc
+            what = f"with fragment '{mp.image.dtb_fragment}' " if frag else ""
+            diags.error("E0605", loc, f"partition '{p['name']}': its device tree {what}does not compile: {err}")
+        plan["dts"][p["name"]] = text
+    if diags.has_errors():
+        return res
+    res.plan = plan
     return res
 
 

@@ -10,6 +10,7 @@ from typing import Dict, List
 
 import jinja2
 
+from . import svg
 from .pagetables import Table, Tables
 
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
@@ -64,7 +65,8 @@ def _tables_view(tabs: Tables, who: str) -> List[dict]:
     return out
 
 
-ADDR_KEYS = {"base", "size", "pa", "ipa", "va", "load_ipa", "entry_ipa", "ram_base", "ram_size",
+ADDR_KEYS = {"base", "size", "pa", "ipa", "va", "ctl_ipa", "gicd_ipa", "gicr_ipa", "kernel_ipa",
+             "dtb_ipa", "initrd_ipa", "initrd_size", "dtb_max", "kernel_file_size", "kernel_image_size", "load_ipa", "entry_ipa", "ram_base", "ram_size",
              "ram_ipa", "gicd", "gicd_size", "gicr", "gicr_size", "stride", "gicr_stride",
              "link_base", "text_offset", "mpidr", "vmpidr", "attrs", "mair_el2", "value"}
 
@@ -96,7 +98,7 @@ def _tables_json(tabs: Tables) -> Dict[str, dict]:
 
 
 def plan_json(plan: dict) -> str:
-    doc = _jsonable({k: v for k, v in plan.items() if k not in ("el2", "header")})
+    doc = _jsonable({k: v for k, v in plan.items() if k not in ("el2", "header", "dts")})
     doc["//"] = plan["header"]
     for p, src in zip(doc["partitions"], plan["partitions"]):
         p["tables"] = _tables_json(src["s2"])
@@ -111,11 +113,18 @@ def memory_map(plan: dict) -> str:
     for r in plan["regions"]:
         ipa = "" if r["ipa"] == r["pa"] else f", guest-physical {r['ipa']:#x}"
         rows.append((r["pa"], r["size"], f"{r['partition']}.{r['name']}", f"{r['perm']}{ipa}"))
+    for c in plan["channels"]:
+        peers = ", ".join(f"{x['partition']} {x['perm']}" for x in c["peers"])
+        rows.append((c["pa"], c["size"], f"channel {c['name']}", f"shared: {peers}"))
     con = hyp["console"]
     dev_rows = [(con["pa"], con["size"], "hypervisor", f"console {con['label'] or con['path']} (device)"),
                 (hyp["gicd"], 0x10000, "hypervisor", "GICv3 distributor (device)"),
                 (hyp["gicr"], hyp["gicr_stride"] * len(plan["cpus"]), "hypervisor",
                  f"GICv3 redistributors, {len(plan['cpus'])} x {hyp['gicr_stride']:#x} (device)")]
+    for p in plan["partitions"]:
+        for d in p["devices"]:
+            for w in d["windows"]:
+                dev_rows.append((w["pa"], w["size"], p["name"], f"pass-through {d['label'] or d['path']} (device)"))
     lines = [f"# {plan['header']}",
              f"# Physical memory map of {plan['system']} on board '{plan['board']['name']}' "
              f"({plan['board']['model']}). Ranges are half-open.", ""]
@@ -139,6 +148,16 @@ def memory_map(plan: dict) -> str:
             cur = max(cur, b + s)
         if cur < base + size:
             lines.append(row(cur, base + size - cur, "free", ""))
+    lines.append("")
+    lines.append("Guest-physical windows that trap to the hypervisor (not mapped in stage 2):")
+    for p in plan["partitions"]:
+        for w in p["emulated"]:
+            lines.append(f"  {p['name']:<12} [{w['ipa']:#012x}..{w['ipa'] + w['size']:#012x})  {w['what']}")
+    if plan["irq_routes"]:
+        lines.append("")
+        lines.append("Interrupt routes (physical INTID -> partition, virtual INTID):")
+        for r in plan["irq_routes"]:
+            lines.append(f"  {r['intid']:>4} -> {r['partition']} {r['virq']} ({r['via']})")
     lines.append("")
     lines.append("CPUs:")
     for c in plan["cpus"]:
@@ -165,6 +184,9 @@ def render(plan: dict) -> Dict[str, bytes]:
     files["partitions.mk"] = env.get_template("partitions.mk.j2").render(ctx)
     for p in plan["partitions"]:
         files[f"partitions/{p['name']}/memory.ld"] = env.get_template("memory.ld.j2").render(ctx, p=p)
+    for name, text in plan.get("dts", {}).items():
+        files[f"{name}.dts"] = text
+    files["memory-map.svg"] = svg.memory_map_svg(plan)
     files["plan.json"] = plan_json(plan)
     files["memory-map.txt"] = memory_map(plan)
     files["fingerprint"] = plan["fingerprint"] + "\n"

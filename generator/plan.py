@@ -16,6 +16,7 @@ from typing import Dict, List
 from . import REPO_ROOT
 from .board import Board
 from .model import System
+from .layout import GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, linux_layout, resolve_devices, windows
 from .pagetables import MAIR_EL2, Tables
 
 TEXT_OFFSET = 0x200000
@@ -64,7 +65,11 @@ def build_plan(system: System, board: Board) -> Dict:
     parts = []
     vcpus = []
     regions = []
+    irq_routes = []
     cpu_owner: Dict[int, int] = {}
+    devmap = resolve_devices(system, board)
+    con_intid = console_intid(system, board)
+    chan_virqs = {p.name: allocate_virqs(system, board, p) for p in system.partitions}
     for index, p in enumerate(system.partitions):
         first_vcpu = len(vcpus)
         for i, c in enumerate(p.cpus):
@@ -77,12 +82,58 @@ def build_plan(system: System, board: Board) -> Dict:
             rec = dict(partition=p.name, name=r.name, pa=r.base, ipa=r.ipa, size=r.size, perm=r.perm)
             prs.append(rec)
             regions.append(rec)
-        for r in sorted(prs, key=lambda r: r["ipa"]):
-            s2.map(r["ipa"], r["pa"], r["size"], "normal", r["perm"], f"{p.name}.{r['name']}")
+        maps = [(r["ipa"], r["pa"], r["size"], "normal", r["perm"], f"{p.name}.{r['name']}") for r in prs]
+        devices = []
+        for ref, _, dev in devmap[p.name]:
+            wins = [w for w in windows(system, board, p) if w.kind == "device" and
+                    w.what == f"device {dev.label or dev.path}"]
+            for w in wins:
+                maps.append((w.ipa, w.pa, w.size, "device", "rw", f"{p.name} {w.what}"))
+            irqs = [dict(intid=q.intid, virq=q.intid) for q in dev.irqs if q.kind == "spi"]
+            for q in irqs:
+                irq_routes.append(dict(intid=q["intid"], partition=p.name, virq=q["virq"],
+                                       via=dev.label or dev.path))
+            devices.append(dict(ref=ref, path=dev.path, label=dev.label, compatible=dev.compatible,
+                                dma=dev.dma, windows=[dict(ipa=w.ipa, pa=w.pa, size=w.size) for w in wins],
+                                irqs=irqs))
+        for x in p.interrupts:
+            irq_routes.append(dict(intid=x.irq, partition=p.name, virq=x.virq, via="interrupts"))
+        chans = []
+        for c in system.channels:
+            if p.name not in c.peers:
+                continue
+            perm = "rw" if c.peers[p.name] == "rw" else "r"
+            maps.append((c.base, c.base, c.size, "normal", perm, f"channel {c.name}"))
+            chans.append(dict(name=c.name, ipa=c.base, pa=c.base, size=c.size, perm=perm,
+                              ctl_ipa=c.base + c.size, virq=chan_virqs[p.name].get(f"channel:{c.name}"),
+                              peer_index=list(c.peers).index(p.name)))
+        for ipa, pa, size, mt, perm, what in sorted(maps):
+            s2.map(ipa, pa, size, mt, perm, what)
+        g = board.gic
+        emulated = [dict(ipa=w.ipa, size=w.size, kind=w.kind, what=w.what)
+                    for w in windows(system, board, p) if w.emulated]
+        vuart = None
+        if p.console == "vuart":
+            vw = next(w for w in emulated if w["kind"] == "vuart")
+            vuart = dict(ipa=vw["ipa"], size=vw["size"], virq=con_intid)
         first = prs[0]
         image = dict(kind=p.image.kind)
+        load_ipa = entry_ipa = first["ipa"]
+        linux = None
         if p.image.kind == "baremetal":
             image["program"] = _rel_to_repo(system.dir / p.image.program)
+        else:
+            image["kernel"] = _rel_to_repo(system.dir / p.image.kernel)
+            if p.image.initrd:
+                image["initrd"] = _rel_to_repo(system.dir / p.image.initrd)
+            if p.image.dtb_fragment:
+                image["dtb_fragment"] = _rel_to_repo(system.dir / p.image.dtb_fragment)
+            image["bootargs"] = p.image.bootargs if p.image.bootargs is not None else (
+                "console=ttyAMA0" if vuart else "")
+            linux = linux_layout(system, p)
+            linux.pop("fits", None)
+            linux.pop("need", None)
+            load_ipa = entry_ipa = linux["kernel_ipa"]
         parts.append(dict(
             name=p.name, index=index, macro="PART_" + p.name.upper(), vmid=index + 1,
             first_vcpu=first_vcpu, num_vcpus=len(p.cpus), first_region=first_region,
@@ -90,16 +141,27 @@ def build_plan(system: System, board: Board) -> Dict:
             health=dict(on_fault=p.health.on_fault, watchdog_ms=p.health.watchdog_ms,
                         max_restarts=p.health.max_restarts,
                         restart_window_ms=p.health.restart_window_ms,
-                        subscribers=[s for s, _ in p.health.subscribers]),
-            image=image, load_ipa=first["ipa"], entry_ipa=first["ipa"],
+                        subscribers=[s for s, _ in p.health.subscribers],
+                        notify_virq=chan_virqs[p.name].get("health")),
+            image=image, load_ipa=load_ipa, entry_ipa=entry_ipa, linux=linux,
             ram_ipa=first["ipa"], ram_size=first["size"],
-            regions=prs, s2=s2, s2_root=f"cfg_s2_{p.name}_l1",
+            regions=prs, devices=devices, channels=chans, console=p.console, vuart=vuart,
+            vgic=dict(gicd_ipa=g.gicd[0], gicd_size=GICD_SIZE, gicr_ipa=g.gicr[0],
+                      gicr_size=GICR_FRAME * len(p.cpus), maintenance_intid=g.maint_intid),
+            emulated=emulated, s2=s2, s2_root=f"cfg_s2_{p.name}_l1",
             stage2=s2.decoded()))
+
+    channels = [dict(name=c.name, pa=c.base, size=c.size, notify=c.notify,
+                     peers=[dict(partition=n, perm=v) for n, v in c.peers.items()])
+                for c in system.channels]
+    irq_routes.sort(key=lambda r: r["intid"])
 
     el2 = Tables("cfg_el2", "el2")
     el2_items = [(hyp.base, hyp.size, "normal", "rwx", "hypervisor")]
     for r in regions:
         el2_items.append((r["pa"], r["size"], "normal", "rw", f"{r['partition']}.{r['name']}"))
+    for c in channels:
+        el2_items.append((c["pa"], c["size"], "normal", "rw", f"channel {c['name']}"))
     el2_items.append((con_pa, con_size, "device", "rw", f"console {console.label or console.path}"))
     el2_items.append((gic.gicd[0], 0x10000, "device", "rw", "GICD"))
     el2_items.append((gic.gicr[0], gic.stride * ncpus, "device", "rw", "GICR"))
@@ -121,7 +183,8 @@ def build_plan(system: System, board: Board) -> Dict:
                    gic=dict(path=gic.path, gicd=gic.gicd[0], gicd_size=gic.gicd[1],
                             gicr=gic.gicr[0], gicr_size=gic.gicr[1], stride=gic.stride,
                             maintenance_intid=gic.maint_intid),
-                   psci_method=board.psci_method, timer_intids=board.timer_intids),
+                   psci_method=board.psci_method, timer_intids=board.timer_intids,
+                   timer_flags=board.timer_flags),
         hypervisor=dict(base=hyp.base, size=hyp.size, text_offset=TEXT_OFFSET,
                         link_base=hyp.base + TEXT_OFFSET,
                         console=dict(path=console.path, label=console.label, pa=con_pa,
@@ -130,7 +193,9 @@ def build_plan(system: System, board: Board) -> Dict:
                         gicd=gic.gicd[0], gicr=gic.gicr[0], gicr_stride=gic.stride,
                         psci_smc=1 if board.psci_method == "smc" else 0,
                         mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
-        partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus,
+        partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
+        irq_routes=irq_routes, console_intid=con_intid,
+        console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),
         el2=el2, el2_mappings=el2.decoded(),
     )

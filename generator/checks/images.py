@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..layout import linux_layout, read_arm64_header
 from . import Context, rule
 
 
@@ -18,3 +19,58 @@ def check_program_exists(ctx: Context) -> None:
             ctx.error("E0601", ctx.sys.doc.loc(p.path + ("image", "program")),
                       f"partition '{p.name}': program directory '{im.program}' does not exist "
                       f"(paths are relative to the directory of {ctx.sys.path})")
+
+
+def _files(p):
+    im = p.image
+    return [(k, getattr(im, k)) for k in ("kernel", "initrd", "dtb_fragment") if getattr(im, k)]
+
+
+@rule("E0602", needs_board=False)
+def check_image_files_exist(ctx: Context) -> None:
+    """A Linux partition's kernel, initrd and DT fragment files exist (relative to the description)."""
+    for p in ctx.sys.partitions:
+        for key, f in _files(p):
+            path = ctx.sys.dir / f
+            if not path.is_file():
+                ctx.error("E0602", ctx.sys.doc.loc(p.path + ("image", key)),
+                          f"partition '{p.name}': {key} file '{f}' does not exist (paths are relative "
+                          f"to the directory of {ctx.sys.path})")
+
+
+@rule("E0603", needs_board=False)
+def check_linux_kernel_header(ctx: Context) -> None:
+    """A Linux kernel is an arm64 Image (magic "ARM\\x64" at offset 0x38), little-endian, 4 KiB pages."""
+    for p in ctx.sys.partitions:
+        im = p.image
+        if im.kind != "linux" or not (ctx.sys.dir / im.kernel).is_file():
+            continue
+        loc = ctx.sys.doc.loc(p.path + ("image", "kernel"))
+        hdr = read_arm64_header(ctx.sys.dir / im.kernel)
+        if hdr is None:
+            ctx.error("E0603", loc, f"partition '{p.name}': kernel '{im.kernel}' is not an arm64 Image "
+                      f"(no \"ARM\\x64\" magic at offset 0x38; a vmlinuz must be decompressed first)")
+        elif hdr.flags & 1 or (hdr.flags >> 1) & 3 not in (0, 1):
+            ctx.error("E0603", loc, f"partition '{p.name}': kernel '{im.kernel}' is not a little-endian "
+                      f"4 KiB-page arm64 Image (header flags {hdr.flags:#x})")
+        elif hdr.text_offset % 0x1000:
+            ctx.error("E0603", loc, f"partition '{p.name}': kernel '{im.kernel}' has text_offset "
+                      f"{hdr.text_offset:#x}, not page aligned")
+
+
+@rule("E0604", needs_board=False)
+def check_linux_image_fits(ctx: Context) -> None:
+    """A Linux kernel (its image_size), initrd and 2 MiB device-tree slot fit in the partition's first region."""
+    for p in ctx.sys.partitions:
+        if p.image.kind != "linux" or p.regions[0].ipa is None:
+            continue
+        if not all((ctx.sys.dir / f).is_file() for _, f in _files(p)):
+            continue
+        lay = linux_layout(ctx.sys, p)
+        if lay is None or lay["fits"]:
+            continue
+        r = p.regions[0]
+        ctx.error("E0604", r.loc,
+                  f"partition '{p.name}': memory '{r.name}' ({r.size:#x} bytes) is too small for the kernel "
+                  f"(text_offset {lay['text_offset']:#x} + image_size {lay['kernel_image_size']:#x}), the initrd "
+                  f"({lay['initrd_size']:#x}) and the 2 MiB device-tree slot: it needs at least {lay['need']:#x}")

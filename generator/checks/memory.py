@@ -33,6 +33,12 @@ def check_regions_in_ram(ctx: Context) -> None:
             ctx.error("E0201", r.loc,
                       f"partition '{p.name}': memory '{r.name}' {hexr(r.base, r.size)} is outside "
                       f"the RAM of board '{ctx.sys.board_name}' ({_ram_text(ctx)})")
+            continue
+        res = ctx.board.reserved_overlap(r.base, r.size)
+        if res is not None:
+            ctx.error("E0201", r.loc,
+                      f"partition '{p.name}': memory '{r.name}' {hexr(r.base, r.size)} overlaps "
+                      f"reserved memory {res[2]} {hexr(res[0], res[1])} of board '{ctx.sys.board_name}'")
 
 
 @rule("E0202", needs_board=False)
@@ -97,6 +103,13 @@ def check_hypervisor_region(ctx: Context) -> None:
         ctx.error("E0205", h.loc,
                   f"hypervisor memory {hexr(h.base, h.size)} is outside the RAM of board "
                   f"'{ctx.sys.board_name}' ({_ram_text(ctx)})")
+    elif ctx.board.reserved_overlap(h.base, h.size):
+        res = ctx.board.reserved_overlap(h.base, h.size)
+        ctx.error("E0205", h.loc, f"hypervisor memory {hexr(h.base, h.size)} overlaps reserved memory "
+                  f"{res[2]} {hexr(res[0], res[1])}")
+    if h.base + h.size > ADDR_LIMIT:
+        ctx.error("E0205", h.loc, f"hypervisor memory {hexr(h.base, h.size)} ends above 512 GiB, "
+                  f"the limit of the EL2 39-bit identity map")
 
 
 @rule("E0207", needs_board=False)
@@ -152,3 +165,61 @@ def check_addressable(ctx: Context) -> None:
                               f"partition '{p.name}': memory '{r.name}' {what} range "
                               f"{hexr(v, r.size)} ends above 512 GiB ({ADDR_LIMIT:#x}), "
                               f"the limit of the 39-bit translation regime")
+
+
+@rule("E0206")
+def check_regions_clear_of_devices(ctx: Context) -> None:
+    """No partition region overlaps a device register window of the board."""
+    wins = ctx.board.mmio_windows()
+    for p, r in _placed(ctx):
+        for b, s, path in wins:
+            if r.base < b + s and b < r.end:
+                ctx.error("E0206", r.loc,
+                          f"partition '{p.name}': memory '{r.name}' {hexr(r.base, r.size)} overlaps "
+                          f"the registers of device {path} {hexr(b, s)}")
+                break
+
+
+@rule("E0211", needs_board=False)
+def check_linux_kernel_region_2m(ctx: Context) -> None:
+    """A Linux partition's first region (where its kernel goes) is 2 MiB aligned, physical and guest-physical."""
+    for p in ctx.sys.partitions:
+        if p.image.kind != "linux":
+            continue
+        r = p.regions[0]
+        for what, v in (("base", r.base), ("guest-physical base", r.ipa)):
+            if v is not None and v % BLOCK_2M:
+                ctx.error("E0211", r.loc,
+                          f"partition '{p.name}': memory '{r.name}' {what} {v:#x} is not 2 MiB aligned; "
+                          f"the arm64 Linux boot protocol loads the kernel at a 2 MiB-aligned base")
+                break
+
+
+@rule("E0213")
+def check_ipas_clear_of_windows(ctx: Context) -> None:
+    """A partition's regions do not overlap its emulated windows (vGIC, vUART, channel pages) or pass-through devices."""
+    from ..layout import windows
+    for p in ctx.sys.partitions:
+        wins = windows(ctx.sys, ctx.board, p)
+        for r in p.regions:
+            if r.ipa is None:
+                continue
+            for w in wins:
+                if w.kind == "chanctl":
+                    continue  # E0506 reports channel collisions
+                if r.ipa < w.ipa + w.size and w.ipa < r.ipa + r.size:
+                    ctx.error("E0213", r.loc,
+                              f"partition '{p.name}': memory '{r.name}' guest-physical range "
+                              f"{hexr(r.ipa, r.size)} overlaps its {w.what} {hexr(w.ipa, w.size)}")
+
+
+@rule("W0201", severity="warning")
+def check_large_regions_use_blocks(ctx: Context) -> None:
+    """A region of 2 MiB or more whose physical and guest-physical bases are not 2 MiB co-aligned is mapped with 4 KiB pages (a warning)."""
+    for p, r in _placed(ctx):
+        if (r.base | r.size | (r.ipa or 0)) % PAGE:
+            continue  # E0202 reports it
+        if r.size >= BLOCK_2M and (r.base % BLOCK_2M or (r.ipa or 0) % BLOCK_2M):
+            ctx.warning("W0201", r.loc,
+                        f"partition '{p.name}': memory '{r.name}' {hexr(r.base, r.size)} is not 2 MiB "
+                        f"aligned, so stage 2 maps it with 4 KiB pages (more TLB misses)")

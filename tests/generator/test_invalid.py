@@ -27,9 +27,17 @@ REQ_OF_CODE = {
     "E0204": "SRS-GEN-003", "E0205": "SRS-GEN-003",
     "E0301": "SRS-GEN-001", "E0302": "SRS-GEN-001", "E0303": "SRS-GEN-001",
     "E0401": "SRS-GEN-009", "E0601": "SRS-GEN-010",
+    "E0110": "SRS-GEN-021", "E0111": "SRS-GEN-022", "W0201": "SRS-GEN-022", "W0401": "SRS-GEN-022",
+    "E0206": "SRS-GEN-004", "E0210": "SRS-GEN-023", "E0211": "SRS-GEN-024", "E0213": "SRS-GEN-020",
+    "E0402": "SRS-GEN-009", "E0403": "SRS-GEN-025", "E0404": "SRS-GEN-026", "E0405": "SRS-GEN-026",
+    "E0406": "SRS-GEN-026", "E0407": "SRS-GEN-027", "E0408": "SRS-GEN-026", "E0409": "SRS-GEN-025",
+    "E0410": "SRS-GEN-025", "E0501": "SRS-GEN-028", "E0502": "SRS-GEN-028", "E0503": "SRS-GEN-028",
+    "E0504": "SRS-GEN-028", "E0505": "SRS-GEN-028", "E0506": "SRS-GEN-028", "E0602": "SRS-GEN-010",
+    "E0603": "SRS-GEN-024", "E0604": "SRS-GEN-024", "E0605": "SRS-GEN-029", "E0702": "SRS-GEN-030",
+    "E0703": "SRS-GEN-030",
 }
 
-_EXPECT = re.compile(r"^# expect: (E\d{4}) (\d+):(\d+) (.*)$")
+_EXPECT = re.compile(r"^# expect: ([EW]\d{4}) (\d+):(\d+) (.*)$")
 _NOTE = re.compile(r"^# note: (\d+):(\d+) (.*)$")
 
 

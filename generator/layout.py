@@ -1,0 +1,240 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Derived layout shared by checks and plan: placement, device and window resolution.
+
+- place(): gives automatically placed regions and channels a physical base.
+- windows(): what a partition sees in its guest-physical space besides RAM:
+  emulated windows (vGIC, vUART, channel control pages; never mapped, so they
+  trap) and pass-through device windows (mapped as device memory).
+- virqs(): every virtual INTID of a partition and where it comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, List, Optional, Tuple
+
+from .board import Board, Device
+from .diag import Diagnostics
+from .model import Channel, Partition, System
+
+PAGE = 0x1000
+BLOCK_2M = 0x200000
+GICD_SIZE = 0x10000
+GICR_FRAME = 0x20000  # RD_base + SGI_base frames of one GICv3 redistributor
+FIRST_SPI = 32
+MAX_INTID = 1019
+
+
+def page_round(base: int, size: int) -> Tuple[int, int]:
+    b = base & ~(PAGE - 1)
+    e = (base + size + PAGE - 1) & ~(PAGE - 1)
+    return b, e - b
+
+
+@dataclasses.dataclass
+class Window:
+    ipa: int
+    size: int
+    kind: str  # "vgicd", "vgicr", "vuart", "chanctl" (emulated) or "device" (pass-through)
+    what: str
+    pa: Optional[int] = None  # device windows only
+
+    @property
+    def emulated(self) -> bool:
+        return self.kind != "device"
+
+
+def resolve_devices(system: System, board: Board) -> Dict[str, List[Tuple[str, object, Optional[Device]]]]:
+    """Per partition: (reference, loc, Device or None) for each pass-through device."""
+    return {p.name: [(ref, loc, board.device(ref)) for ref, loc in p.devices] for p in system.partitions}
+
+
+def channel_ctl_ipa(c: Channel) -> int:
+    """The peer's control (doorbell) page follows the shared region in guest-physical space."""
+    return c.base + c.size
+
+
+def windows(system: System, board: Board, p: Partition) -> List[Window]:
+    """Emulated and pass-through windows of partition p, sorted by IPA."""
+    out: List[Window] = []
+    g = board.gic
+    out.append(Window(g.gicd[0], GICD_SIZE, "vgicd", "virtual GIC distributor"))
+    out.append(Window(g.gicr[0], GICR_FRAME * len(p.cpus), "vgicr", "virtual GIC redistributors"))
+    con = board.device(system.hypervisor.console)
+    if p.console == "vuart" and con is not None and con.regs:
+        b, _ = page_round(*con.regs[0])
+        out.append(Window(b, PAGE, "vuart", "virtual UART"))
+    for c in system.channels:
+        if p.name in c.peers and c.base is not None:
+            out.append(Window(channel_ctl_ipa(c), PAGE, "chanctl", f"channel '{c.name}' control page"))
+    for ref, _, dev in resolve_devices(system, board)[p.name]:
+        if dev is None:
+            continue
+        for base, size in dev.regs:
+            if size:
+                b, s = page_round(base, size)
+                out.append(Window(b, s, "device", f"device {dev.label or dev.path}", pa=b))
+    out.sort(key=lambda w: (w.ipa, w.size, w.kind))
+    return out
+
+
+def console_intid(system: System, board: Board) -> Optional[int]:
+    con = board.device(system.hypervisor.console)
+    if con is None or not con.irqs:
+        return None
+    return con.irqs[0].intid
+
+
+def _free_in(ranges: List[Tuple[int, int]], used: List[Tuple[int, int]], size: int, align: int,
+             avoid: List[Tuple[int, int]]) -> Optional[int]:
+    """Lowest base in ranges, aligned, with [base, base+size) clear of used and avoid."""
+    blockers = sorted(used + avoid)
+    for rb, rs in ranges:
+        cand = (rb + align - 1) // align * align
+        while cand + size <= rb + rs:
+            hit = next(((b, s) for b, s in blockers if cand < b + s and b < cand + size), None)
+            if hit is None:
+                return cand
+            cand = (hit[0] + hit[1] + align - 1) // align * align
+    return None
+
+
+def place(system: System, board: Board, diags: Diagnostics) -> None:
+    """Give every region and channel without a base the lowest free aligned RAM (E0210)."""
+    used: List[Tuple[int, int]] = []
+    h = system.hypervisor
+    if h.base is not None:
+        used.append((h.base, h.size))
+    for p in system.partitions:
+        used += [(r.base, r.size) for r in p.regions if r.base is not None]
+    for c in system.channels:
+        if c.base is not None:
+            used.append((c.base, c.size + PAGE))
+    used += [(b, s) for b, s, _ in board.mmio_windows()]
+    ram = board.usable_ram()
+    for p in system.partitions:
+        ipa_used = [(r.ipa, r.size) for r in p.regions if r.ipa is not None]
+        ipa_used += [(w.ipa, w.size) for w in windows(system, board, p)]
+        for r in p.regions:
+            if r.base is not None:
+                continue
+            align = BLOCK_2M if (r.size >= BLOCK_2M or (r.index == 0 and p.image.kind == "linux")) else PAGE
+            avoid = ipa_used if r.ipa_given is None else []
+            base = _free_in(ram, used, r.size, align, avoid)
+            if base is None:
+                diags.error("E0210", r.loc, f"partition '{p.name}': no free RAM for memory '{r.name}' "
+                            f"of size {r.size:#x} (aligned {align:#x}); give it a base or shrink it")
+                continue
+            r.base = base
+            used.append((base, r.size))
+            if r.ipa_given is None:
+                ipa_used.append((base, r.size))
+    for c in system.channels:
+        if c.base is not None:
+            continue
+        peers = [system.partition(n) for n in c.peers]
+        avoid: List[Tuple[int, int]] = []
+        for q in peers:
+            if q is None:
+                continue
+            avoid += [(r.ipa, r.size) for r in q.regions if r.ipa is not None]
+            avoid += [(w.ipa, w.size) for w in windows(system, board, q)]
+        # the shared region plus the control page that follows it in each peer
+        base = _free_in(ram, used, c.size + PAGE, PAGE, avoid)
+        if base is None:
+            diags.error("E0210", c.loc, f"channel '{c.name}': no free RAM for {c.size:#x} bytes "
+                        f"(plus its control page); give it a base or shrink it")
+            continue
+        c.base = base
+        used.append((base, c.size + PAGE))
+
+
+def virqs(system: System, board: Board, p: Partition) -> List[Tuple[int, str, object]]:
+    """(vINTID, what, loc or None) of every fixed virtual SPI of p (not yet the allocated ones)."""
+    out = []
+    if p.console == "vuart":
+        ci = console_intid(system, board)
+        if ci is not None:
+            out.append((ci, "the virtual UART", None))
+    for ref, loc, dev in resolve_devices(system, board)[p.name]:
+        if dev is not None:
+            for irq in dev.irqs:
+                if irq.kind == "spi":
+                    out.append((irq.intid, f"device {dev.label or dev.path}", loc))
+    for x in p.interrupts:
+        out.append((x.virq, f"interrupt {x.irq}", x.loc))
+    return out
+
+
+def allocate_virqs(system: System, board: Board, p: Partition) -> Dict[str, int]:
+    """Doorbell vINTIDs (one per channel of p with notify) and the health-notification vINTID."""
+    taken = {v for v, _, _ in virqs(system, board, p)}
+    out: Dict[str, int] = {}
+    wants = [f"channel:{c.name}" for c in system.channels if p.name in c.peers and c.notify]
+    if any(p.name in [s for s, _ in q.health.subscribers] for q in system.partitions):
+        wants.append("health")
+    cand = FIRST_SPI
+    for w in wants:
+        while cand in taken:
+            cand += 1
+        out[w] = cand
+        taken.add(cand)
+    return out
+
+
+ARM64_MAGIC = b"ARM\x64"
+DTB_SLOT = 0x200000  # the arm64 boot protocol allows a DTB of at most 2 MiB
+
+
+@dataclasses.dataclass
+class Arm64Header:
+    text_offset: int
+    image_size: int
+    flags: int
+
+
+def read_arm64_header(path) -> Optional[Arm64Header]:
+    """The arm64 Image header (Documentation/arm64/booting.rst), or None if it is not one."""
+    import struct
+    try:
+        with open(path, "rb") as f:
+            hdr = f.read(64)
+    except OSError:
+        return None
+    if len(hdr) < 64 or hdr[0x38:0x3C] != ARM64_MAGIC:
+        return None
+    text_offset, image_size, flags = struct.unpack_from("<QQQ", hdr, 8)
+    if image_size == 0:  # kernels before 3.17: text_offset 0x80000, size unknown
+        import os
+        image_size = os.path.getsize(path)
+        text_offset = text_offset or 0x80000
+    return Arm64Header(text_offset, image_size, flags)
+
+
+def linux_layout(system: System, p: Partition) -> Optional[dict]:
+    """Where kernel, initrd and DTB go in p's first region (guest-physical), or None."""
+    import os
+    im = p.image
+    r = p.regions[0]
+    if im.kind != "linux" or r.ipa is None:
+        return None
+    hdr = read_arm64_header(system.dir / im.kernel)
+    if hdr is None:
+        return None
+    kernel_ipa = r.ipa + hdr.text_offset
+    kernel_size = os.path.getsize(system.dir / im.kernel)
+    end = r.ipa + r.size
+    dtb_ipa = end - DTB_SLOT
+    initrd_size = 0
+    if im.initrd:
+        try:
+            initrd_size = os.path.getsize(system.dir / im.initrd)
+        except OSError:
+            initrd_size = 0
+    initrd_ipa = (dtb_ipa - initrd_size) & ~(PAGE - 1)
+    return dict(kernel_ipa=kernel_ipa, kernel_file_size=kernel_size, kernel_image_size=hdr.image_size,
+                text_offset=hdr.text_offset, entry_ipa=kernel_ipa, dtb_ipa=dtb_ipa, dtb_max=DTB_SLOT,
+                initrd_ipa=initrd_ipa if im.initrd else 0, initrd_size=initrd_size,
+                fits=kernel_ipa + max(hdr.image_size, kernel_size) <= (initrd_ipa if im.initrd else dtb_ipa),
+                need=hdr.text_offset + max(hdr.image_size, kernel_size) +
+                (dtb_ipa - initrd_ipa if im.initrd else 0) + DTB_SLOT)
