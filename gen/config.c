@@ -24,6 +24,10 @@ const struct cfg_partition cfg_partitions[] = {
         .image_end = cfg_image_cluster_end,
         .load_ipa = 0x48000000u,
         .entry_ipa = 0x48000000u,
+        .image_kind = CFG_IMAGE_BAREMETAL,
+        .psci_conduit = CFG_CONDUIT_HVC,
+        .boot_x0 = 0x0u,
+        .num_virqs = 64u,
     },
     [PART_DIAG] = {
         .name = "diag",
@@ -38,6 +42,10 @@ const struct cfg_partition cfg_partitions[] = {
         .image_end = cfg_image_diag_end,
         .load_ipa = 0x4c000000u,
         .entry_ipa = 0x4c000000u,
+        .image_kind = CFG_IMAGE_BAREMETAL,
+        .psci_conduit = CFG_CONDUIT_HVC,
+        .boot_x0 = 0x0u,
+        .num_virqs = 64u,
     },
 };
 _Static_assert(sizeof(cfg_partitions) / sizeof(cfg_partitions[0]) == CFG_NUM_PARTITIONS,
@@ -62,6 +70,33 @@ const struct cfg_region cfg_regions[] = {
     [1] = { .name = "ram", .pa = 0x4c000000u, .ipa = 0x4c000000u, .size = 0x1000000u /* 16 MiB */, .perm = CFG_PERM_R | CFG_PERM_W | CFG_PERM_X }, /* diag */
 };
 _Static_assert(sizeof(cfg_regions) / sizeof(cfg_regions[0]) == CFG_NUM_REGIONS, "cfg_regions count");
+
+const struct cfg_vdev cfg_vdevs[] = {
+    [0] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u }, /* cluster: virtual GIC distributor */
+    [1] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u }, /* cluster: virtual GIC redistributors */
+    [2] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u }, /* cluster: virtual UART */
+    [3] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u }, /* diag: virtual GIC distributor */
+    [4] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u }, /* diag: virtual GIC redistributors */
+    [5] = { .partition = PART_DIAG, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u }, /* diag: virtual UART */
+};
+_Static_assert(sizeof(cfg_vdevs) / sizeof(cfg_vdevs[0]) == (CFG_NUM_VDEVS > 0u ? CFG_NUM_VDEVS : 1u), "cfg_vdevs count");
+
+/* Sorted by physical INTID. */
+const struct cfg_irq cfg_irqs[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_irqs) / sizeof(cfg_irqs[0]) == (CFG_NUM_IRQS > 0u ? CFG_NUM_IRQS : 1u), "cfg_irqs count");
+
+const struct cfg_device cfg_devices[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_devices) / sizeof(cfg_devices[0]) == (CFG_NUM_DEVICES > 0u ? CFG_NUM_DEVICES : 1u),
+               "cfg_devices count");
+
+const struct cfg_blob cfg_blobs[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_blobs) / sizeof(cfg_blobs[0]) == (CFG_NUM_BLOBS > 0u ? CFG_NUM_BLOBS : 1u), "cfg_blobs count");
 
 const struct cfg_hyp cfg_hyp = {
     .base = CFG_HYP_BASE,

@@ -22,6 +22,16 @@
 /** Largest vCPU count of one partition. */
 #define CFG_MAX_VCPUS_PER_PARTITION 1u
 
+/** Emulated device windows (cfg_vdevs), routed physical SPIs (cfg_irqs),
+ * pass-through MMIO windows (cfg_devices), blobs copied at boot (cfg_blobs).
+ * An empty table holds one zeroed element; its count is 0. */
+#define CFG_NUM_VDEVS 6u
+#define CFG_NUM_IRQS 0u
+#define CFG_NUM_DEVICES 0u
+#define CFG_NUM_BLOBS 0u
+/** Largest num_virqs of a partition: INTIDs a virtual GIC implements. */
+#define CFG_MAX_VIRQS 64u
+
 /** sha256 of the inputs (system description, board.dts, named files). */
 #define CFG_FINGERPRINT "4e9547199e5bda852e1f22496f64dbcbde35c208deb494fea4fca8e609c7b720"
 
@@ -37,6 +47,10 @@ extern const struct cfg_vcpu cfg_vcpus[];
 extern const struct cfg_cpu cfg_cpus[];
 extern const struct cfg_region cfg_regions[];
 extern const struct cfg_hyp cfg_hyp;
+extern const struct cfg_vdev cfg_vdevs[];
+extern const struct cfg_irq cfg_irqs[];
+extern const struct cfg_device cfg_devices[];
+extern const struct cfg_blob cfg_blobs[];
 extern const char cfg_fingerprint[];
 
 /* Boot images (images.S) and translation-table roots (pagetables.c). */

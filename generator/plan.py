@@ -53,6 +53,17 @@ def _rel_to_repo(path: pathlib.Path) -> str:
     return pathlib.Path(os.path.relpath(path.resolve(), REPO_ROOT)).as_posix()
 
 
+def layout_version() -> int:
+    """CFG_LAYOUT_VERSION of the kernel's cfg_types.h (the tables' contract); 2 if absent."""
+    import re
+    try:
+        text = (REPO_ROOT / "kernel" / "include" / "cfg_types.h").read_text()
+    except OSError:
+        return 2
+    m = re.search(r"#define\s+CFG_LAYOUT_VERSION\s+(\d+)u?", text)
+    return int(m.group(1)) if m else 2
+
+
 def build_plan(system: System, board: Board) -> Dict:
     fp = fingerprint(system, board)
     hyp = system.hypervisor
@@ -134,8 +145,15 @@ def build_plan(system: System, board: Board) -> Dict:
             linux.pop("fits", None)
             linux.pop("need", None)
             load_ipa = entry_ipa = linux["kernel_ipa"]
+        used_v = [r["virq"] for r in irq_routes if r["partition"] == p.name]
+        used_v += [v for v in chan_virqs[p.name].values()]
+        if vuart and vuart["virq"] is not None:
+            used_v.append(vuart["virq"])
+        num_virqs = max(64, _round_up(max(used_v, default=0) + 1, 32))
         parts.append(dict(
             name=p.name, index=index, macro="PART_" + p.name.upper(), vmid=index + 1,
+            num_virqs=num_virqs, psci_conduit="hvc",
+            boot_x0=linux["dtb_ipa"] if linux else 0,
             first_vcpu=first_vcpu, num_vcpus=len(p.cpus), first_region=first_region,
             num_regions=len(prs), on_fault=p.health.on_fault,
             health=dict(on_fault=p.health.on_fault, watchdog_ms=p.health.watchdog_ms,
@@ -151,6 +169,26 @@ def build_plan(system: System, board: Board) -> Dict:
             emulated=emulated, s2=s2, s2_root=f"cfg_s2_{p.name}_l1",
             stage2=s2.decoded()))
 
+    vdev_kinds = {"vgicd": "CFG_VDEV_VGICD", "vgicr": "CFG_VDEV_VGICR", "vuart": "CFG_VDEV_VUART"}
+    vdevs = []
+    blobs = []
+    devices = []
+    for p in parts:
+        for w in p["emulated"]:
+            if w["kind"] in vdev_kinds:
+                intid = p["vuart"]["virq"] if w["kind"] == "vuart" and p["vuart"]["virq"] else 0
+                vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind=vdev_kinds[w["kind"]],
+                                  ipa=w["ipa"], size=w["size"], intid=intid, what=w["what"]))
+        if p["linux"]:
+            blobs.append(dict(partition=p["index"], partition_name=p["name"], what="dtb",
+                              sym=f"cfg_image_{p['name']}_dtb", load_ipa=p["linux"]["dtb_ipa"]))
+            if p["linux"]["initrd_size"]:
+                blobs.append(dict(partition=p["index"], partition_name=p["name"], what="initrd",
+                                  sym=f"cfg_image_{p['name']}_initrd", load_ipa=p["linux"]["initrd_ipa"]))
+        for d in p["devices"]:
+            for w in d["windows"]:
+                devices.append(dict(path=d["path"], partition=p["index"], partition_name=p["name"],
+                                    pa=w["pa"], ipa=w["ipa"], size=w["size"]))
     channels = [dict(name=c.name, pa=c.base, size=c.size, notify=c.notify,
                      peers=[dict(partition=n, perm=v) for n, v in c.peers.items()])
                 for c in system.channels]
@@ -194,7 +232,8 @@ def build_plan(system: System, board: Board) -> Dict:
                         psci_smc=1 if board.psci_method == "smc" else 0,
                         mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
-        irq_routes=irq_routes, console_intid=con_intid,
+        irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, blobs=blobs, devices=devices,
+        max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),
         console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),
         el2=el2, el2_mappings=el2.decoded(),

@@ -99,14 +99,20 @@ def test_config_tables_follow_the_description():
     assert sorted(used) == list(range(len(plan["vcpus"])))
 
 
+COMPILE_CASES = ["system.yaml", "tests/generator/valid/linux.yaml", "tests/generator/boards/j721e.yaml"]
+
+
 @pytest.mark.req("SRS-GEN-017")
 @pytest.mark.skipif(shutil.which("aarch64-linux-gnu-gcc") is None, reason="no aarch64 cross compiler")
-def test_generated_c_compiles_and_links(tmp_path):
+@pytest.mark.parametrize("system", COMPILE_CASES)
+def test_generated_c_compiles_and_links(tmp_path, system):
     out = tmp_path / "gen"
-    assert run_cli("build", "system.yaml", "-o", out).returncode == 0
+    r = run_cli("build", system, "-o", out)
+    assert r.returncode == 0, r.stderr
     (out / "partitions").mkdir(exist_ok=True)
     for p in json.loads((out / "plan.json").read_text())["partitions"]:
-        (out / "partitions" / f"{p['name']}.bin").write_bytes(b"\x00" * 100)
+        for ext in ("bin", "initrd", "dtb"):
+            (out / "partitions" / f"{p['name']}.{ext}").write_bytes(b"\x00" * 100)
     (tmp_path / "start.S").write_text(
         '.section .text.head, "ax"\n.global _start\n_start: b .\n')
     cflags = ["-ffreestanding", "-nostdlib", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2",
