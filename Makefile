@@ -31,7 +31,7 @@ endif
 include boards/$(BOARD)/board.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help
+.PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help evidence coverage misra
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -177,6 +177,7 @@ test-generator: | deps-test
 	$(Q)$(PYTHON) -m pytest -q tests/generator
 
 include tests/unit/unit.mk
+include verification/verification.mk
 
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration"

@@ -9,7 +9,7 @@ pkgs_build="make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-co
 pkgs_run="qemu-system-arm"
 pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm"
 pkgs_ivi="apt dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 qemu-system-arm"
-pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck"
+pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
 
 want=""
 for group in "$@"; do

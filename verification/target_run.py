@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Boot each instrumented hypervisor image under QEMU until it writes its profile.
+
+For every name:system pair, WORK/<name>/septum-cov.bin (built by
+`make coverage-target-image`) runs with Arm semihosting enabled, in
+WORK/runs/<name>/ (where the runtime's SYS_OPEN puts septum.profraw). The runtime
+ends QEMU itself (SYS_EXIT) after SEPTUM_COV_SECONDS; --timeout is the hard limit.
+The console is kept as console.txt; the run fails if QEMU does not exit 0, if no
+profile was written, or if the console lacks what that scenario must show (the
+same lines the integration tests look for), so the instrumented image is known to
+behave like the production one.
+"""
+import argparse
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+#: Lines each scenario must print (regexes), beyond the banner.
+EXPECT = {
+    "default": [r"^\[cluster\] frame 20 ", r"^\[diag\] diag alive 2$"],
+    "isolation": [r"^\[probe\] probe: unknown hypercall -> -1$",
+                  r"^\[septum\] partition 'probe' fault: data abort, translation fault .* halted$",
+                  r"^\[cluster\] frame 20 "],
+}
+
+
+def qemu_command(image):
+    r = subprocess.run(["make", "-s", "--no-print-directory", "print-qemu-cmd", f"IMAGE={image}"], cwd=ROOT,
+                       stdout=subprocess.PIPE, text=True, check=True)
+    return shlex.split(r.stdout.strip()) + ["-semihosting-config", "enable=on,target=native"]
+
+
+def run_one(name, work, timeout):
+    image = (work / name / "septum-cov.bin").resolve()
+    rundir = work / "runs" / name
+    rundir.mkdir(parents=True, exist_ok=True)
+    prof = rundir / "septum.profraw"
+    if prof.exists():
+        prof.unlink()
+    cmd = qemu_command(image)
+    print(f"  QEMU    {name}: {image.relative_to(ROOT)} (semihosting, profile at shutdown)", flush=True)
+    try:
+        r = subprocess.run(cmd, cwd=rundir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        out, rc = r.stdout, r.returncode
+    except subprocess.TimeoutExpired as e:
+        out, rc = e.stdout or b"", "timeout"
+    text = out.decode("utf-8", "replace").replace("\r", "")
+    (rundir / "console.txt").write_text(text)
+    lines = text.splitlines()
+    errors = []
+    if rc != 0:
+        errors.append(f"QEMU ended with {rc} (expected the runtime's SYS_EXIT 0)")
+    if not prof.exists() or prof.stat().st_size == 0:
+        errors.append("no raw profile written")
+    for pat in [r"^\[septum\] Septum \d+\.\d+\.\d+ \(config [0-9a-f]+\)$"] + EXPECT.get(name, []):
+        if not any(re.search(pat, ln) for ln in lines):
+            errors.append(f"console lacks a line matching {pat!r}")
+    if errors:
+        tail = "\n".join(lines[-30:])
+        sys.exit(f"target run '{name}': " + "; ".join(errors) + f"\n--- console tail ---\n{tail}")
+    print(f"          {name}: {len(lines)} console lines, profile {prof.stat().st_size} bytes")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--work", required=True)
+    p.add_argument("--systems", required=True)
+    p.add_argument("--timeout", type=int, default=120)
+    a = p.parse_args()
+    work = pathlib.Path(a.work)
+    for s in a.systems.split():
+        run_one(s.split(":", 1)[0], work, a.timeout)
+
+
+if __name__ == "__main__":
+    main()
