@@ -285,11 +285,22 @@ def _walk(n: FdtNode):
         yield from _walk(c)
 
 
+_CACHE: Dict[Tuple[str, str, int, int], Board] = {}
+
+
 def load_board(name: str) -> Board:
-    """Compile and interpret boards/<name>/board.dts."""
+    """Compile and interpret boards/<name>/board.dts (cached per file version in this process)."""
     path = board_dts_path(name)
     if not path.is_file():
         raise BoardError(f"{path} does not exist")
+    st = path.stat()
+    key = (name, str(path), st.st_mtime_ns, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = _load(name, path)
+    return _CACHE[key]
+
+
+def _load(name: str, path: pathlib.Path) -> Board:
     dtb = compile_dts(path)
     try:
         fdt = libfdt.Fdt(dtb)
