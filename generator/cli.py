@@ -137,7 +137,9 @@ def cmd_codes(args) -> int:
              ("E0105", "The `septum:` language version is one this generator reads."),
              ("E0106", "The board exists as boards/<name>/board.dts."),
              ("E0107", "No key appears twice in one mapping."),
-             ("E0109", "The board's device tree compiles and describes RAM, CPUs, GICv3, PSCI and timer.")]
+             ("E0109", "The board's device tree compiles and describes RAM, CPUs, GICv3, PSCI and timer."),
+             ("E0210", "Regions and channels without a base find free, aligned, usable RAM (automatic placement)."),
+             ("E0605", "A Linux partition's generated device tree, with its merged DT fragment, compiles.")]
     rows = dict(extra)
     for r in checks.all_codes():
         rows[r.code] = r.doc

@@ -197,7 +197,7 @@ def check_linux_kernel_region_2m(ctx: Context) -> None:
 
 @rule("E0213")
 def check_ipas_clear_of_windows(ctx: Context) -> None:
-    """A partition's regions do not overlap its emulated windows (vGIC, vUART, channel pages) or pass-through devices."""
+    """A partition's regions do not overlap its emulated windows (vGIC, vUART) or its pass-through devices."""
     from ..layout import windows
     for p in ctx.sys.partitions:
         wins = windows(ctx.sys, ctx.board, p)
