@@ -118,7 +118,7 @@ KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \
 KERNEL_S := $(wildcard kernel/arch/aarch64/*.S)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S)) \
 	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o
-KERNEL_INC := -Ikernel/include -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel
+KERNEL_INC := -Ikernel/include -Ivdev -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel
 
 $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildcard kernel/include/*.h kernel/arch/aarch64/*.h)
 	@mkdir -p $(@D)

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "lib.h"
+#include "trap.h"
 #include "vcpu.h"
 
 /* Flattened device tree header magic (Devicetree spec 5.2), big-endian in memory. */
@@ -47,6 +48,8 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
                        (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
     boot_report_fw_dtb(fw_dtb);
+    arch_gic_init();
+    irq_init_routes();
 
     for (i = 0u; i < CFG_NUM_CPUS; i++) {
         int64_t rc;
@@ -77,20 +80,34 @@ void boot_cpu_run(uint32_t cpu)
     if (id == CFG_NO_VCPU) {
         arch_cpu_park();
     }
+    arch_gic_cpu_init();
     cv = &cfg_vcpus[id];
     v = vcpu_get(id);
     if (cv->index != 0u) {
-        /* Secondary vCPUs wait for the guest's PSCI CPU_ON (not yet emulated). */
-        arch_cpu_park();
+        /* Secondary vCPUs wait for the guest's PSCI CPU_ON. */
+        boot_cpu_idle(cpu);
     }
     if (!part_load(cv->partition)) {
         part_halt(cv->partition);
         console_hyp_printf("partition '%s' not started", cfg_partitions[cv->partition].name);
-        arch_cpu_park();
+        boot_cpu_idle(cpu);
     }
     console_hyp_printf("CPU %u: partition '%s' vCPU %u starts at 0x%lx", (unsigned)cpu,
                        cfg_partitions[cv->partition].name, (unsigned)cv->index, (unsigned long)v->regs.pc);
     arch_vcpu_enter(v);
+}
+
+void boot_cpu_idle(uint32_t cpu)
+{
+    struct vcpu *v = vcpu_get(cfg_cpus[cpu].vcpu);
+
+    /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON. */
+    for (;;) {
+        if (vcpu_take_start(v)) {
+            arch_vcpu_enter(v);
+        }
+        arch_wait_event();
+    }
 }
 
 void kassert_fail(const char *file, int line, const char *expr)

@@ -9,6 +9,7 @@
 #include "console.h"
 #include "hypercall.h"
 #include "lib.h"
+#include "psci.h"
 #include "septum/hvc_abi.h"
 #include "vcpu.h"
 
@@ -48,7 +49,8 @@ static void hypercall_console_write(struct vcpu *v)
     hypercall_ret(v, (int64_t)len);
 }
 
-void hypercall_handle(struct vcpu *v)
+/* Septum's own calls and the vendor-hypervisor queries, over HVC only. */
+static void hypercall_septum(struct vcpu *v)
 {
     switch (hypercall_fid(v)) {
     case SEPTUM_HVC_VERSION:
@@ -74,5 +76,22 @@ void hypercall_handle(struct vcpu *v)
     default:
         hypercall_ret(v, SMCCC_NOT_SUPPORTED);
         break;
+    }
+}
+
+void hypercall_handle(struct vcpu *v, uint32_t conduit)
+{
+    uint32_t fid = hypercall_fid(v);
+
+    if (psci_is_psci(fid)) {
+        if (conduit == cfg_partitions[v->partition].psci_conduit) {
+            psci_handle(v, fid);
+        } else {
+            hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+        }
+    } else if (conduit == CFG_CONDUIT_HVC) {
+        hypercall_septum(v);
+    } else {
+        hypercall_ret(v, SMCCC_NOT_SUPPORTED);
     }
 }

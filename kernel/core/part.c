@@ -8,10 +8,15 @@
 #include "config.h"
 #include "console.h"
 #include "lib.h"
+#include "psci.h"
+#include "trap.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 static struct vcpu vcpus[CFG_NUM_VCPUS];
 static struct partition parts[CFG_NUM_PARTITIONS];
+/* Guards the vCPU states of each partition (PSCI calls come from any of its vCPUs). */
+static struct arch_lock part_locks[CFG_NUM_PARTITIONS];
 
 struct vcpu *vcpu_get(uint32_t id)
 {
@@ -90,22 +95,117 @@ bool part_load(uint32_t p)
     memcpy(arch_phys_to_virt(pa), cp->image, (size_t)size);
     arch_sync_guest_image(pa, size);
 
+    vgic_init(p);
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.pc = cp->entry_ipa;
+    v->regs.x[0] = cp->boot_x0;
     /* EL1h with D, A, I and F masked: the state the Linux boot protocol asks for. */
     v->regs.pstate = 0x3c5u;
+    arch_lock_acquire(&part_locks[p]);
     v->state = VCPU_RUNNING;
     parts[p].state = PART_STATE_RUNNING;
+    arch_lock_release(&part_locks[p]);
     return true;
 }
 
 void part_halt(uint32_t p)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
+    uint32_t self = arch_cpu_index();
     uint32_t i;
 
+    arch_lock_acquire(&part_locks[p]);
     parts[p].state = PART_STATE_HALTED;
     for (i = 0u; i < cp->num_vcpus; i++) {
         vcpus[cp->first_vcpu + i].state = VCPU_HALTED;
     }
+    arch_lock_release(&part_locks[p]);
+    /* A halted partition's devices must not keep interrupting anyone. */
+    irq_silence_partition(p);
+    for (i = 0u; i < cp->num_vcpus; i++) {
+        uint32_t pcpu = cfg_vcpus[cp->first_vcpu + i].pcpu;
+
+        if (pcpu != self) {
+            arch_gic_send_sgi(pcpu, ARCH_SGI_KICK);
+        }
+    }
+}
+
+uint32_t vcpu_index(const struct vcpu *v)
+{
+    return cfg_vcpus[v->id].index;
+}
+
+int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
+{
+    int64_t rc = PSCI_SUCCESS;
+
+    arch_lock_acquire(&part_locks[t->partition]);
+    switch (t->state) {
+    case VCPU_OFF:
+        memset(&t->regs, 0, sizeof(t->regs));
+        t->regs.pc = entry;
+        t->regs.x[0] = context;
+        t->regs.pstate = 0x3c5u;
+        t->state = VCPU_ON_PENDING;
+        break;
+    case VCPU_ON_PENDING:
+        rc = PSCI_ON_PENDING;
+        break;
+    case VCPU_RUNNING:
+        rc = PSCI_ALREADY_ON;
+        break;
+    default:
+        rc = PSCI_DENIED;
+        break;
+    }
+    arch_lock_release(&part_locks[t->partition]);
+    if (rc == PSCI_SUCCESS) {
+        arch_send_event();
+    }
+    return rc;
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+    arch_lock_acquire(&part_locks[v->partition]);
+    if (v->state == VCPU_RUNNING) {
+        v->state = VCPU_OFF;
+    }
+    arch_lock_release(&part_locks[v->partition]);
+}
+
+int64_t vcpu_affinity_state(const struct vcpu *t)
+{
+    switch (vcpu_state_get(t)) {
+    case VCPU_RUNNING:
+        return PSCI_AFF_ON;
+    case VCPU_ON_PENDING:
+        return PSCI_AFF_ON_PENDING;
+    default:
+        return PSCI_AFF_OFF;
+    }
+}
+
+bool vcpu_take_start(struct vcpu *v)
+{
+    bool start;
+
+    arch_lock_acquire(&part_locks[v->partition]);
+    start = (v->state == VCPU_ON_PENDING);
+    if (start) {
+        v->state = VCPU_RUNNING;
+    }
+    arch_lock_release(&part_locks[v->partition]);
+    return start;
+}
+
+enum vcpu_state vcpu_state_get(const struct vcpu *v)
+{
+    enum vcpu_state s;
+
+    arch_lock_acquire(&part_locks[v->partition]);
+    s = v->state;
+    arch_lock_release(&part_locks[v->partition]);
+    return s;
 }

@@ -10,13 +10,33 @@
 #include "console.h"
 #include "hypercall.h"
 #include "lib.h"
+#include "mmio.h"
 #include "trap.h"
 #include "vcpu.h"
+#include "vdev.h"
+#include "vgic.h"
 
 /* ESR_EL2 ISS fields of data/instruction aborts (Arm ARM D17.2.37). */
 #define ESR_ISS_WNR (1u << 6)
 #define ESR_ISS_FSC_MASK 0x3fu
 #define ESR_IL (1u << 25)
+#define ESR_ISS_ISV (1u << 24)
+#define ESR_ISS_SAS(e) (((e) >> 22) & 3u)
+#define ESR_ISS_SSE (1u << 21)
+#define ESR_ISS_SRT(e) ((uint32_t)(((e) >> 16) & 0x1fu))
+#define ESR_ISS_SF (1u << 15)
+/* DFSC groups that a stage-2 access outside any mapping produces. */
+
+/* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18): Op0, Op2, Op1, CRn, Rt, CRm, direction. */
+#define SYSREG_ISS_MASK 0x003ffc1eu  /* Op0, Op2, Op1, CRn, CRm */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+    (((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | ((uint32_t)(crn) << 10) | \
+     ((uint32_t)(crm) << 1))
+#define SYSREG_ICC_SGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 5u)
+#define SYSREG_ICC_ASGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 6u)
+#define SYSREG_ICC_SGI0R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 7u)
+#define SYSREG_ISS_RT(e) ((uint32_t)(((e) >> 5) & 0x1fu))
+#define SYSREG_ISS_READ 1u
 
 static uint32_t trap_ec(uint64_t esr)
 {
@@ -79,21 +99,96 @@ static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_i
     return TRAP_STOP;
 }
 
+/* Register n of the guest as an operand: x31 is the zero register here. */
+static uint64_t trap_reg(const struct vcpu *v, uint32_t n)
+{
+    return (n < 31u) ? v->regs.x[n] : 0u;
+}
+
+/* Skip the trapped instruction (32-bit, or 16-bit where IL says so). */
+static void trap_skip(struct vcpu *v, uint64_t esr)
+{
+    v->regs.pc += ((esr & ESR_IL) != 0u) ? 4u : 2u;
+}
+
+/* A trapped system register access: only the SGI generation registers are expected. */
+static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
+{
+    uint32_t iss = (uint32_t)t->esr & SYSREG_ISS_MASK;
+    bool write = ((uint32_t)t->esr & SYSREG_ISS_READ) == 0u;
+    bool sgi = (iss == SYSREG_ICC_SGI1R_EL1) || (iss == SYSREG_ICC_ASGI1R_EL1) || (iss == SYSREG_ICC_SGI0R_EL1);
+
+    if (!sgi || !write) {
+        return trap_partition_fault(v, t);
+    }
+    vgic_send_sgi(v->partition, vcpu_index(v), trap_reg(v, SYSREG_ISS_RT(t->esr)));
+    trap_skip(v, t->esr);
+    return TRAP_RESUME;
+}
+
+/* Data abort: an access to an emulated device window, or a fault of the partition. */
+static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
+{
+    struct mmio_access a;
+    uint32_t srt = ESR_ISS_SRT(t->esr);
+    uint32_t shift;
+
+    if ((t->esr & ESR_ISS_ISV) == 0u) {
+        /* No syndrome (load/store pair, writeback...): cannot be emulated. */
+        return trap_partition_fault(v, t);
+    }
+    a.size = 1u << ESR_ISS_SAS(t->esr);
+    a.write = (t->esr & ESR_ISS_WNR) != 0u;
+    a.value = a.write ? trap_reg(v, srt) : 0u;
+    if (a.size < 8u) {
+        a.value &= (1ull << (8u * a.size)) - 1u;
+    }
+    if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
+        return trap_partition_fault(v, t);
+    }
+    if (!a.write && (srt < 31u)) {
+        shift = 64u - (8u * a.size);
+        if (((t->esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
+            /* Sign-extend: arithmetic shift of the value placed at the top. */
+            a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
+        }
+        if ((t->esr & ESR_ISS_SF) == 0u) {
+            a.value &= 0xffffffffull;
+        }
+        v->regs.x[srt] = a.value;
+    }
+    trap_skip(v, t->esr);
+    return TRAP_RESUME;
+}
+
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 {
     switch (trap_ec(t->esr)) {
     case ESR_EC_HVC64:
         /* ELR_EL2 already points after the HVC. */
-        hypercall_handle(v);
+        hypercall_handle(v, CFG_CONDUIT_HVC);
         return TRAP_RESUME;
     case ESR_EC_SMC64:
         /* A trapped SMC leaves ELR_EL2 at the SMC itself (Arm ARM D1.10.2): skip it. */
-        v->regs.pc += ((t->esr & ESR_IL) != 0u) ? 4u : 2u;
-        hypercall_handle(v);
+        trap_skip(v, t->esr);
+        hypercall_handle(v, CFG_CONDUIT_SMC);
         return TRAP_RESUME;
+    case ESR_EC_SYSREG:
+        return trap_sysreg(v, t);
+    case ESR_EC_DABT_LOW:
+        return trap_data_abort(v, t);
     default:
         return trap_partition_fault(v, t);
     }
+}
+
+enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
+{
+    if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
+        return TRAP_STOP;
+    }
+    vgic_flush(v->partition, vcpu_index(v));
+    return TRAP_RESUME;
 }
 
 enum trap_action trap_serror(struct vcpu *v, uint64_t esr)

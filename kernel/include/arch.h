@@ -41,6 +41,46 @@ void *arch_phys_to_virt(uint64_t pa);
 /** Make [pa, pa+len) coherent for instruction fetch by a guest with MMU off. */
 void arch_sync_guest_image(uint64_t pa, uint64_t len);
 
+/** Wait for an event (WFE); returns at the latest after arch_send_event(). */
+void arch_wait_event(void);
+/** Wake every CPU waiting in arch_wait_event() (DSB; SEV). */
+void arch_send_event(void);
+
+/* ---- Physical GIC (GICv3), owned by the hypervisor ---- */
+
+/** Hypervisor SGIs between physical CPUs. */
+#define ARCH_SGI_KICK 0u   /**< re-evaluate the vCPU's interrupts / state */
+
+/** Initialise the distributor (boot CPU, once). */
+void arch_gic_init(void);
+/** Initialise the calling CPU's redistributor, CPU interface and ICH state. */
+void arch_gic_cpu_init(void);
+/** Acknowledge the highest-priority pending group-1 interrupt; 1020..1023 = none. */
+uint32_t arch_gic_ack(void);
+/** Priority drop of intid (EOImode 1: it stays active until deactivated). */
+void arch_gic_eoi(uint32_t intid);
+/** Deactivate intid (after a priority drop). */
+void arch_gic_deactivate(uint32_t intid);
+/** Send hypervisor SGI sgi to physical CPU cpu (index into cfg_cpus). */
+void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi);
+/** Enable or disable physical intid; SGIs/PPIs on CPU cpu's redistributor. */
+void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on);
+/** Configure physical SPI intid as edge- (true) or level-triggered. */
+void arch_gic_set_edge(uint32_t intid, bool edge);
+/** Route physical SPI intid to CPU cpu. */
+void arch_gic_route(uint32_t intid, uint32_t cpu);
+
+/* ---- List registers of the calling CPU (ICH_LR<n>_EL2) ---- */
+
+/** Number of implemented list registers. */
+uint32_t arch_lr_count(void);
+/** Read list register i. */
+uint64_t arch_lr_read(uint32_t i);
+/** Write list register i. */
+void arch_lr_write(uint32_t i, uint64_t lr);
+/** Ask (true) or stop asking for a maintenance interrupt when no list register is pending (ICH_HCR_EL2.NPIE). */
+void arch_lr_notify_when_free(bool on);
+
 /**
  * Enter (or resume) v on the calling CPU: program its stage-2 translation and
  * EL2 controls, restore its registers and ERET. Never returns; the next exit

@@ -13,3 +13,5 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb) NORETURN;
 void boot_secondary(uint32_t cpu) NORETURN;
 /** Run the vCPU pinned to cpu, or park the CPU if it has none. */
 void boot_cpu_run(uint32_t cpu) NORETURN;
+/** Wait until the vCPU pinned to cpu is started (PSCI CPU_ON), then enter it. */
+void boot_cpu_idle(uint32_t cpu) NORETURN;

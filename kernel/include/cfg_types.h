@@ -7,7 +7,7 @@
  * was generated for the same version, so a stale gen/ cannot silently be
  * compiled against a newer kernel.
  *
- * Layout 2 (kernel side written, generator to follow): cfg_partition gains
+ * Layout 2: cfg_partition gains
  * image_kind, psci_conduit, boot_x0 and num_virqs; new tables cfg_blobs[],
  * cfg_vdevs[], cfg_irqs[] and cfg_devices[] with counts CFG_NUM_BLOBS,
  * CFG_NUM_VDEVS, CFG_NUM_IRQS, CFG_NUM_DEVICES in config.h. An empty table is
@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 1u
+#define CFG_LAYOUT_VERSION 2u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u

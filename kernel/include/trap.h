@@ -12,7 +12,7 @@ struct vcpu;
 /** What the exception entry code does after a handler. */
 enum trap_action {
     TRAP_RESUME = 0,  /**< return to the guest */
-    TRAP_STOP,        /**< the vCPU is halted: park this CPU */
+    TRAP_STOP,        /**< the vCPU is off or halted: its CPU waits in boot_cpu_idle() */
 };
 
 /** Syndrome of a synchronous exit, as read from ESR_EL2, FAR_EL2 and HPFAR_EL2. */
@@ -35,6 +35,15 @@ struct trap_info {
 /** Handle a synchronous exit of v. */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
 
+/**
+ * Last step of every exit: if v may go on running, bring its list registers
+ * up to date and return TRAP_RESUME; otherwise TRAP_STOP.
+ */
+enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action);
+
+/** Handle a physical interrupt intid, acknowledged while v was running. */
+void trap_irq(struct vcpu *v, uint32_t intid);
+
 /** Handle an SError taken from the guest: a fault of its partition. */
 enum trap_action trap_serror(struct vcpu *v, uint64_t esr);
 
@@ -46,3 +55,12 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size);
 
 /** The guest-physical address of a stage-2 abort (HPFAR_EL2.FIPA and FAR page offset). */
 uint64_t trap_fault_ipa(const struct trap_info *t);
+
+/** Program the physical routing of every SPI in cfg_irqs (boot CPU, once). */
+void irq_init_routes(void);
+
+/** Physical interrupts taken that no partition owns. */
+uint32_t irq_unowned_count(void);
+
+/** Disable the physical interrupts routed to partition p (it was halted). */
+void irq_silence_partition(uint32_t p);

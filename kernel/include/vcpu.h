@@ -17,9 +17,10 @@ struct vcpu_regs {
 
 /** Life cycle of a vCPU. */
 enum vcpu_state {
-    VCPU_OFF = 0,  /**< not started (secondary vCPU before CPU_ON) */
-    VCPU_RUNNING,  /**< executing guest code, or in the hypervisor on its behalf */
-    VCPU_HALTED,   /**< stopped by the health monitor */
+    VCPU_OFF = 0,     /**< powered off: not started yet, or after PSCI CPU_OFF */
+    VCPU_ON_PENDING,  /**< PSCI CPU_ON accepted; its CPU has not entered it yet */
+    VCPU_RUNNING,     /**< executing guest code, or in the hypervisor on its behalf */
+    VCPU_HALTED,      /**< stopped with its partition (fault, SYSTEM_OFF) */
 };
 
 /** One virtual CPU; vcpus[i] corresponds to cfg_vcpus[i]. */
@@ -65,5 +66,32 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
  */
 bool part_load(uint32_t p);
 
-/** Stop partition p after a fault: mark its vCPUs halted and report. */
+/**
+ * Stop partition p (fault, SYSTEM_OFF): mark all its vCPUs halted, silence
+ * its physical interrupts and make the CPUs running them leave the guest.
+ */
 void part_halt(uint32_t p);
+
+/** Index of v inside its partition (0 = the boot vCPU). */
+uint32_t vcpu_index(const struct vcpu *v);
+
+/**
+ * PSCI CPU_ON of t: start it at entry with x0 = context. Returns PSCI_SUCCESS,
+ * PSCI_ALREADY_ON, PSCI_ON_PENDING or PSCI_DENIED (its partition is halted).
+ */
+int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context);
+
+/** PSCI CPU_OFF of the calling vCPU v. */
+void vcpu_power_off(struct vcpu *v);
+
+/** AFFINITY_INFO state of t: PSCI_AFF_ON, _OFF or _ON_PENDING. */
+int64_t vcpu_affinity_state(const struct vcpu *t);
+
+/**
+ * If v is ON_PENDING, make it RUNNING and return true: its CPU then enters it.
+ * Called by the CPU that hosts v while it waits.
+ */
+bool vcpu_take_start(struct vcpu *v);
+
+/** State of v, read under the partition lock. */
+enum vcpu_state vcpu_state_get(const struct vcpu *v);

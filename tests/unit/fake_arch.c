@@ -18,6 +18,19 @@ uint64_t fake_sync_pa, fake_sync_len;
 struct vcpu *fake_entered;
 uint32_t fake_parks;
 jmp_buf fake_noreturn;
+uint32_t fake_num_lrs;
+uint64_t fake_lrs[16];
+bool fake_npie;
+uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_sgis;
+uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
+uint32_t fake_dir[FAKE_MAX_LOG], fake_num_dirs;
+bool fake_irq_enabled[1024];
+bool fake_irq_edge[1024];
+uint32_t fake_irq_route[1024];
+uint32_t fake_ack;
+bool fake_gic_ready, fake_gic_cpu_ready;
+uint32_t fake_waits, fake_wait_limit;
+uint32_t fake_events;
 
 void fake_reset(void)
 {
@@ -32,6 +45,112 @@ void fake_reset(void)
     fake_sync_len = 0u;
     fake_entered = NULL;
     fake_parks = 0u;
+    fake_num_lrs = 4u;
+    memset(fake_lrs, 0, sizeof(fake_lrs));
+    fake_npie = false;
+    fake_num_sgis = 0u;
+    fake_num_eois = 0u;
+    fake_num_dirs = 0u;
+    memset(fake_irq_enabled, 0, sizeof(fake_irq_enabled));
+    memset(fake_irq_edge, 0, sizeof(fake_irq_edge));
+    memset(fake_irq_route, 0xff, sizeof(fake_irq_route));
+    fake_ack = 1023u;
+    fake_gic_ready = false;
+    fake_gic_cpu_ready = false;
+    fake_waits = 0u;
+    fake_wait_limit = 0u;
+    fake_events = 0u;
+}
+
+static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
+{
+    if (*n < FAKE_MAX_LOG) {
+        log[*n] = v;
+        (*n)++;
+    }
+}
+
+void arch_wait_event(void)
+{
+    fake_waits++;
+    if ((fake_wait_limit != 0u) && (fake_waits >= fake_wait_limit)) {
+        longjmp(fake_noreturn, 3);
+    }
+}
+
+void arch_send_event(void)
+{
+    fake_events++;
+}
+
+void arch_gic_init(void)
+{
+    fake_gic_ready = true;
+}
+
+void arch_gic_cpu_init(void)
+{
+    fake_gic_cpu_ready = true;
+}
+
+uint32_t arch_gic_ack(void)
+{
+    return fake_ack;
+}
+
+void arch_gic_eoi(uint32_t intid)
+{
+    fake_log(fake_eoi, &fake_num_eois, intid);
+}
+
+void arch_gic_deactivate(uint32_t intid)
+{
+    fake_log(fake_dir, &fake_num_dirs, intid);
+}
+
+void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
+{
+    if (fake_num_sgis < FAKE_MAX_LOG) {
+        fake_sgi_cpu[fake_num_sgis] = cpu;
+        fake_sgi_id[fake_num_sgis] = sgi;
+        fake_num_sgis++;
+    }
+}
+
+void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
+{
+    (void)cpu;
+    fake_irq_enabled[intid & 1023u] = on;
+}
+
+void arch_gic_set_edge(uint32_t intid, bool edge)
+{
+    fake_irq_edge[intid & 1023u] = edge;
+}
+
+void arch_gic_route(uint32_t intid, uint32_t cpu)
+{
+    fake_irq_route[intid & 1023u] = cpu;
+}
+
+uint32_t arch_lr_count(void)
+{
+    return fake_num_lrs;
+}
+
+uint64_t arch_lr_read(uint32_t i)
+{
+    return fake_lrs[i & 15u];
+}
+
+void arch_lr_write(uint32_t i, uint64_t lr)
+{
+    fake_lrs[i & 15u] = lr;
+}
+
+void arch_lr_notify_when_free(bool on)
+{
+    fake_npie = on;
 }
 
 void arch_lock_acquire(struct arch_lock *lock)

@@ -36,5 +36,22 @@ extern uint32_t fake_parks;
 /** Where arch_cpu_park() and arch_vcpu_enter() jump back to. */
 extern jmp_buf fake_noreturn;
 
+/** The physical GIC as the fake sees it. */
+#define FAKE_MAX_LOG 64u
+extern uint32_t fake_num_lrs;              /**< list registers this "CPU" implements */
+extern uint64_t fake_lrs[16];
+extern bool fake_npie;                     /**< arch_lr_notify_when_free() state */
+extern uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_sgis;
+extern uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
+extern uint32_t fake_dir[FAKE_MAX_LOG], fake_num_dirs;
+extern bool fake_irq_enabled[1024];         /**< SPIs, and PPIs of the last CPU named */
+extern bool fake_irq_edge[1024];
+extern uint32_t fake_irq_route[1024];
+extern uint32_t fake_ack;                  /**< what arch_gic_ack() returns */
+extern bool fake_gic_ready, fake_gic_cpu_ready;
+/** arch_wait_event() calls, and after how many it longjmps (0 = never). */
+extern uint32_t fake_waits, fake_wait_limit;
+extern uint32_t fake_events;
+
 /** Reset every fake to its initial state. */
 void fake_reset(void);

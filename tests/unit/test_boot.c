@@ -112,12 +112,24 @@ static void test_secondary_loads_its_own_partition(void **state)
 /* @req SRS-BOOT-002 */
 static void test_secondary_vcpu_waits_for_cpu_on(void **state)
 {
+    struct vcpu *v1 = vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u);
+
     (void)state;
-    if (setjmp(fake_noreturn) == 0) {
-        boot_secondary(cpu_of(PART_BETA, 1u));
-    }
-    assert_int_equal(fake_parks, 1u);
+    fake_wait_limit = 3u;
+    assert_int_equal(setjmp(fake_noreturn) == 0 ? (boot_secondary(cpu_of(PART_BETA, 1u)), 0) : 3, 3);
+    assert_int_equal(fake_waits, 3u);
     assert_null(fake_entered);
+    assert_true(fake_gic_cpu_ready);
+    /* Once CPU_ON made it pending, the waiting CPU enters it. */
+    assert_int_equal(vcpu_power_on(v1, 0x40800100u, 7u), 0);
+    fake_waits = 0u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 1u));
+    }
+    assert_ptr_equal(fake_entered, v1);
+    assert_int_equal(v1->regs.pc, 0x40800100u);
+    assert_int_equal(v1->regs.x[0], 7u);
+    assert_int_equal(v1->state, VCPU_RUNNING);
 }
 
 static void test_kernel_assertion_stops_the_cpu(void **state)

@@ -31,7 +31,7 @@ static int64_t call(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2)
     v->regs.x[0] = fid;
     v->regs.x[1] = a1;
     v->regs.x[2] = a2;
-    hypercall_handle(v);
+    hypercall_handle(v, CFG_CONDUIT_HVC);
     return (int64_t)v->regs.x[0];
 }
 
@@ -47,7 +47,7 @@ static void test_unknown_function_returns_not_supported(void **state)
 {
     (void)state;
     assert_int_equal(call(alpha, SEPTUM_HVC_BASE + 0x7fu, 0u, 0u), SMCCC_NOT_SUPPORTED);
-    assert_int_equal(call(alpha, 0x84000000u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, 0x82000000u, 0u, 0u), SMCCC_NOT_SUPPORTED);
     assert_int_equal(fake_console_len, 0u);
 }
 

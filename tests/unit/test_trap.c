@@ -54,7 +54,7 @@ static void test_trapped_smc_skips_the_instruction(void **state)
 
     (void)state;
     alpha->regs.pc = 0x40400100u;
-    alpha->regs.x[0] = 0x84000000u;
+    alpha->regs.x[0] = 0x82000000u;
     assert_int_equal(trap_sync(alpha, &t), TRAP_RESUME);
     assert_int_equal(alpha->regs.pc, 0x40400104u);
     assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);

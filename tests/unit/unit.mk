@@ -7,7 +7,7 @@ UNIT_BUILD := $(BUILD)/unit
 UNIT_GEN := $(UNIT_BUILD)/gen
 HOST_CC ?= gcc
 UNIT_CFLAGS ?= -std=c11 -O0 -g -fno-builtin $(WARN) -Wno-missing-prototypes -MMD -MP
-UNIT_INC := -Itests/unit -Ikernel/include -I$(UNIT_GEN)
+UNIT_INC := -Itests/unit -Ikernel/include -Ivdev -I$(UNIT_GEN)
 UNIT_SRC := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) tests/unit/fake_arch.c \
 	$(UNIT_GEN)/config.c $(UNIT_GEN)/pagetables.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -97,6 +97,21 @@ int64_t arch_cpu_start(uint32_t cpu)
     return (int64_t)x0;
 }
 
+void arch_wait_event(void)
+{
+    __asm__ volatile("wfe" : : : "memory");
+}
+
+void arch_send_event(void)
+{
+    __asm__ volatile("dsb ish; sev" : : : "memory");
+}
+
+void arch_cpu_idle_current(void)
+{
+    boot_cpu_idle(arch_cpu_index());
+}
+
 void arch_cpu_park(void)
 {
     __asm__ volatile("msr daifset, #0xf");
@@ -146,6 +161,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(cntvoff_el2, 0u);
     SYSREG_WRITE(icc_sre_el2, ICC_SRE_EL2_VALUE);
     isb();
+    arch_gic_vcpu_reset();
     __asm__ volatile("tlbi vmalls12e1" : : : "memory");
     __asm__ volatile("dsb nsh" : : : "memory");
     isb();
@@ -162,23 +178,18 @@ uint64_t arch_trap_sync(struct arch_cpu *c)
     t.esr = SYSREG_READ(esr_el2);
     t.far = SYSREG_READ(far_el2);
     t.hpfar = SYSREG_READ(hpfar_el2);
-    return (trap_sync(c->vcpu, &t) == TRAP_STOP) ? 1u : 0u;
+    return (trap_exit_done(c->vcpu, trap_sync(c->vcpu, &t)) == TRAP_STOP) ? 1u : 0u;
 }
 
-void arch_trap_irq(struct arch_cpu *c)
+uint64_t arch_trap_irq(struct arch_cpu *c)
 {
-    uint64_t iar = SYSREG_READ(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
-
-    (void)c;
-    if (iar < 1020u) {
-        SYSREG_WRITE(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
-        console_hyp_printf("unexpected physical IRQ %lu on CPU %u", (unsigned long)iar, (unsigned)c->index);
-    }
+    trap_irq(c->vcpu, arch_gic_ack());
+    return (trap_exit_done(c->vcpu, TRAP_RESUME) == TRAP_STOP) ? 1u : 0u;
 }
 
 uint64_t arch_trap_serror(struct arch_cpu *c)
 {
-    return (trap_serror(c->vcpu, SYSREG_READ(esr_el2)) == TRAP_STOP) ? 1u : 0u;
+    return (trap_exit_done(c->vcpu, trap_serror(c->vcpu, SYSREG_READ(esr_el2))) == TRAP_STOP) ? 1u : 0u;
 }
 
 void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)

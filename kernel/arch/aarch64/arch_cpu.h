@@ -21,8 +21,12 @@ struct arch_cpu {
 
 /** Exception entry from a lower EL: synchronous. Returns nonzero to stop the CPU. */
 uint64_t arch_trap_sync(struct arch_cpu *c);
-/** Exception entry from a lower EL: IRQ. */
-void arch_trap_irq(struct arch_cpu *c);
+/** Exception entry from a lower EL: IRQ. Returns nonzero to stop the vCPU. */
+uint64_t arch_trap_irq(struct arch_cpu *c);
+/** Where a CPU goes when its vCPU stops: wait for PSCI CPU_ON (boot_cpu_idle). */
+void arch_cpu_idle_current(void) NORETURN;
+/** Clear this CPU's list registers and virtual CPU interface state for a fresh vCPU. */
+void arch_gic_vcpu_reset(void);
 /** Exception entry from a lower EL: SError. Returns nonzero to stop the CPU. */
 uint64_t arch_trap_serror(struct arch_cpu *c);
 /** An exception taken from EL2 itself: a hypervisor bug. Stops this CPU. */

@@ -81,6 +81,7 @@ exit_sync:
 exit_irq:
     save_guest
     bl      arch_trap_irq
+    cbnz    x0, exit_stop
     b       exit_resume
 
 exit_serror:
@@ -90,8 +91,11 @@ exit_serror:
     b       exit_resume
 
 exit_stop:
-    /* The vCPU is halted; its CPU stays parked at EL2 with interrupts masked. */
-    b       arch_cpu_park
+    /* The vCPU is off or halted: reset the stack and wait for it to be started again. */
+    mrs     x0, tpidr_el2
+    ldr     x1, [x0, #ARCH_CPU_STACK_TOP]
+    mov     sp, x1
+    b       arch_cpu_idle_current
 
 exit_resume:
     mrs     x0, tpidr_el2

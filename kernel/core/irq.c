@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Physical interrupts taken at EL2 while a partition runs. The generated
+ * cfg_irqs table says which partition owns each SPI and which virtual INTID it
+ * sees; the EL1 timer PPIs belong to the vCPU of the CPU they fire on.
+ * Guest-owned interrupts are only priority-dropped here: the guest's EOI of
+ * the virtual interrupt deactivates the physical one (HW bit in the LR).
+ */
+#include "arch.h"
+#include "config.h"
+#include "console.h"
+#include "trap.h"
+#include "vcpu.h"
+#include "vgic.h"
+
+/* Counters for interrupts nobody owns (spurious routing would be a generator bug). */
+static uint32_t irq_unowned;
+/* CFG_NUM_IRQS as an object, so loops over an empty table compile without warnings. */
+static const uint32_t irq_num_routes = CFG_NUM_IRQS;
+
+/* Index of the route of SPI pintid in cfg_irqs (sorted), or CFG_NUM_IRQS. */
+static uint32_t irq_route(uint32_t pintid)
+{
+    uint32_t lo = 0u;
+    uint32_t hi = irq_num_routes;
+
+    while (lo < hi) {
+        uint32_t mid = lo + ((hi - lo) / 2u);
+
+        if (cfg_irqs[mid].pintid == pintid) {
+            return mid;
+        }
+        if (cfg_irqs[mid].pintid < pintid) {
+            lo = mid + 1u;
+        } else {
+            hi = mid;
+        }
+    }
+    return irq_num_routes;
+}
+
+void irq_init_routes(void)
+{
+    uint32_t i;
+
+    for (i = 0u; i < irq_num_routes; i++) {
+        const struct cfg_partition *cp = &cfg_partitions[cfg_irqs[i].partition];
+
+        arch_gic_set_enabled(cfg_irqs[i].pintid, 0u, false);
+        arch_gic_route(cfg_irqs[i].pintid, cfg_vcpus[cp->first_vcpu].pcpu);
+    }
+}
+
+void irq_silence_partition(uint32_t p)
+{
+    uint32_t i;
+
+    for (i = 0u; i < irq_num_routes; i++) {
+        if (cfg_irqs[i].partition == p) {
+            arch_gic_set_enabled(cfg_irqs[i].pintid, 0u, false);
+        }
+    }
+}
+
+uint32_t irq_unowned_count(void)
+{
+    return irq_unowned;
+}
+
+void trap_irq(struct vcpu *v, uint32_t intid)
+{
+    uint32_t r;
+
+    if (intid >= 1020u) {
+        /* Spurious: nothing was acknowledged. */
+        return;
+    }
+    arch_gic_eoi(intid);
+    if ((intid == VGIC_PPI_VTIMER) || (intid == VGIC_PPI_PTIMER)) {
+        vgic_inject(v->partition, vcpu_index(v), intid);
+        return;
+    }
+    r = (intid >= 32u) ? irq_route(intid) : irq_num_routes;
+    if (r < irq_num_routes) {
+        uint32_t p = cfg_irqs[r].partition;
+
+        vgic_inject(p, vgic_spi_target(p, cfg_irqs[r].vintid), cfg_irqs[r].vintid);
+        return;
+    }
+    /* The hypervisor's own: SGI kick (work is done on the way back to the guest), maintenance. */
+    arch_gic_deactivate(intid);
+    if ((intid >= 16u) && (intid != VGIC_PPI_MAINTENANCE)) {
+        irq_unowned++;
+    }
+}

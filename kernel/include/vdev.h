@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Dispatch of trapped accesses to the emulated devices of a partition. */
+#pragma once
+
+#include "mmio.h"
+#include "types.h"
+
+struct vcpu;
+
+/** Outcome of an access to guest-physical memory that stage 2 does not map. */
+enum vdev_result {
+    VDEV_HANDLED = 0,  /**< an emulated device performed it */
+    VDEV_NONE,         /**< no emulated device there: a partition fault */
+    VDEV_REJECTED,     /**< a device window, but a malformed access: a partition fault */
+};
+
+/** Emulate the access a of v to ipa if one of its partition's devices lies there. */
+enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a);
+
+/** Reset the emulated devices of partition p. */
+void vdev_reset(uint32_t p);

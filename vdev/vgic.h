@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual GICv3: one emulated distributor per partition and one emulated
+ * redistributor per vCPU, reached through stage-2 faults on their windows;
+ * interrupts reach the guest through the hardware list registers, and the
+ * guest's CPU interface is the hardware ICV_* interface.
+ *
+ * A partition owns: all SGIs (0-15, virtual, local to the partition), the
+ * EL1 timer PPIs (27 virtual, 30 physical), and the SPIs the generated tables
+ * give it (pass-through routes and its emulated devices). Everything else
+ * reads as zero and ignores writes.
+ */
+#pragma once
+
+#include "config.h"
+#include "mmio.h"
+#include "types.h"
+
+#ifndef CFG_MAX_VIRQS
+/** INTIDs of the largest vGIC; the generator emits the exact figure. */
+#define CFG_MAX_VIRQS 128u
+#endif
+
+/** SPIs of the largest vGIC. */
+#define VGIC_MAX_SPIS (CFG_MAX_VIRQS - 32u)
+/** List registers tracked per vCPU (the architecture allows at most 16). */
+#define VGIC_MAX_LRS 16u
+/** The vCPU's EL1 virtual and physical timer PPIs. */
+#define VGIC_PPI_VTIMER 27u
+#define VGIC_PPI_PTIMER 30u
+/** The GIC's virtual CPU interface maintenance interrupt (PPI 25). */
+#define VGIC_PPI_MAINTENANCE 25u
+
+/** Bytes of one vCPU's redistributor: RD_base and SGI_base frames. */
+#define VGIC_GICR_STRIDE 0x20000u
+
+/** Emulated state of one interrupt of one partition (or one vCPU for SGI/PPI). */
+struct vgic_irq {
+    bool owned;      /**< the partition may see and change it */
+    bool enabled;
+    bool pending;    /**< pending and not yet in a list register */
+    bool active;     /**< as last seen in (or before) a list register */
+    bool edge;       /**< edge-triggered; level-triggered otherwise */
+    bool group1;
+    bool hw;         /**< backed by physical INTID pintid (HW bit in the LR) */
+    bool line;       /**< input level of an emulated level-triggered source */
+    bool retract;    /**< remove from its list register at the next flush */
+    int8_t lr;       /**< list register holding it, or -1 */
+    uint8_t priority;
+    uint16_t pintid;
+    uint64_t irouter;  /**< SPIs: GICD_IROUTER value */
+    uint32_t target;   /**< SPIs: vCPU index the interrupt is delivered to */
+};
+
+/** Per-vCPU part of the vGIC. */
+struct vgic_vcpu {
+    struct vgic_irq priv[32];          /**< SGIs and PPIs */
+    uint32_t lr_intid[VGIC_MAX_LRS];   /**< INTID in each list register, VGIC_NO_IRQ if free */
+    bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
+};
+
+/** Per-partition vGIC. */
+struct vgic_part {
+    uint32_t ctlr;                           /**< GICD_CTLR: EnableGrp0/1 */
+    uint32_t num_irqs;                       /**< implemented INTIDs (from the generated table) */
+    uint32_t unhandled;                      /**< RAZ/WI accesses to unsupported offsets */
+    struct vgic_irq spi[VGIC_MAX_SPIS];
+    struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
+};
+
+/** Marks a free list register. */
+#define VGIC_NO_IRQ 0xffffffffu
+
+/** Reset partition p's vGIC to its power-on state, ownership from the generated tables. */
+void vgic_init(uint32_t p);
+
+/** The state of partition p (unit tests and statistics). */
+struct vgic_part *vgic_get(uint32_t p);
+
+/** Emulate an access of partition p to its distributor window. Returns false only for a malformed access. */
+bool vgic_dist_mmio(uint32_t p, struct mmio_access *a);
+
+/** Emulate an access of partition p to its redistributor window (all vCPUs' frames). */
+bool vgic_redist_mmio(uint32_t p, struct mmio_access *a);
+
+/**
+ * The vCPUs (bit i = vCPU index i) that a write of sgi1r to ICC_SGI1R_EL1 by
+ * vCPU src of partition p targets (GICv3 spec 12.11.9).
+ */
+uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgi1r);
+
+/** Deliver the SGI written to ICC_SGI1R_EL1 by vCPU src of partition p. */
+void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgi1r);
+
+/** Make vintid pending (edge event) for partition p; SGI/PPI go to vCPU vcpu. */
+void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid);
+
+/** Set the input level of an emulated level-triggered interrupt of partition p. */
+void vgic_set_level(uint32_t p, uint32_t vintid, bool level);
+
+/** The vCPU index SPI vintid of partition p is delivered to. */
+uint32_t vgic_spi_target(uint32_t p, uint32_t vintid);
+
+/**
+ * On vCPU vcpu's own CPU, before it resumes: collect what the guest did with
+ * its list registers, then fill them with the highest-priority pending
+ * interrupts, and ask for a maintenance interrupt when some did not fit.
+ */
+void vgic_flush(uint32_t p, uint32_t vcpu);
