@@ -169,6 +169,34 @@ def memory_map(plan: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _partition_h_lines(plan: dict, p: dict) -> List[str]:
+    """#defines of a partition's emulated and pass-through devices, for partition.h."""
+    lines: List[str] = []
+    for e in p["emulated"]:
+        if e["kind"] == "vgicd":
+            lines += ["/** Virtual GICv3 distributor. */", f"#define SP_GICD_BASE {int(e['ipa']):#x}u"]
+        elif e["kind"] == "vgicr":
+            lines += ["/** Virtual GICv3 redistributors, 0x20000 bytes per vCPU. */",
+                      f"#define SP_GICR_BASE {int(e['ipa']):#x}u"]
+        elif e["kind"] == "vuart":
+            lines += ["/** Emulated PL011 and its interrupt. */", f"#define SP_VUART_BASE {int(e['ipa']):#x}u",
+                      f"#define SP_VUART_INTID {int(plan['console_intid'])}u"]
+    for d in p["devices"]:
+        name = "SP_DEV_" + "".join(c if c.isalnum() else "_" for c in str(d["label"] or d["ref"])).upper().strip("_")
+        w = d["windows"][0]
+        base = int(w["ipa"])
+        unit = str(d["path"]).rsplit("@", 1)
+        if len(unit) == 2:
+            try:
+                base += int(unit[1].split(",")[0], 16) - int(w["pa"])
+            except ValueError:
+                pass
+        lines += [f"/** Pass-through {d['path']} */", f"#define {name}_BASE {base:#x}u"]
+        for k, i in enumerate(d["irqs"]):
+            lines.append(f"#define {name}_INTID{k if k else ''} {int(i['virq'])}u")
+    return lines
+
+
 def render(plan: dict) -> Dict[str, bytes]:
     """Every output file: relative path -> bytes."""
     env = _env()
@@ -186,6 +214,8 @@ def render(plan: dict) -> Dict[str, bytes]:
     files["partitions.mk"] = env.get_template("partitions.mk.j2").render(ctx)
     for p in plan["partitions"]:
         files[f"partitions/{p['name']}/memory.ld"] = env.get_template("memory.ld.j2").render(ctx, p=p)
+        files[f"partitions/{p['name']}/partition.h"] = env.get_template("partition.h.j2").render(
+            ctx, p=p, sp_lines=_partition_h_lines(plan, p)) + "\n"
     for name, text in plan.get("dts", {}).items():
         files[f"{name}.dts"] = text
     files["memory-map.svg"] = svg.memory_map_svg(plan)
