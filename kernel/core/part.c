@@ -44,6 +44,10 @@ void part_init_all(void)
 }
 
 /* True if [ipa, ipa+len) lies inside region r; len > 0 and no wrap-around checked by caller. */
+/*@ requires \valid_read(r);
+    assigns \nothing;
+    ensures \result <==> (r->ipa <= ipa && ipa + len <= r->ipa + r->size);
+*/
 static bool part_region_contains(const struct cfg_region *r, uint64_t ipa, uint64_t len)
 {
     if (ipa < r->ipa) {
@@ -53,6 +57,29 @@ static bool part_region_contains(const struct cfg_region *r, uint64_t ipa, uint6
     return (len <= r->size) && ((ipa - r->ipa) <= (r->size - len));
 }
 
+/*
+ * ACSL contract, proved by Frama-C WP with run-time error checks (make proofs):
+ * an accepted range lies inside one region of partition p that grants perm, and
+ * *pa is its translation; a refused range leaves *pa alone. The tables are assumed
+ * as the generator guarantees them (regions of p in bounds, no PA wrap-around).
+ */
+/*@ predicate part_tables_ok(integer p) =
+      cfg_partitions[p].first_region + cfg_partitions[p].num_regions <= CFG_NUM_REGIONS &&
+      \forall integer i; 0 <= i < CFG_NUM_REGIONS ==> cfg_regions[i].pa + cfg_regions[i].size <= UINT64_MAX + 1;
+    predicate part_grants(integer p, integer i, integer ipa, integer len, integer perm, integer pa) =
+      cfg_partitions[p].first_region <= i < cfg_partitions[p].first_region + cfg_partitions[p].num_regions &&
+      cfg_regions[i].ipa <= ipa && ipa + len <= cfg_regions[i].ipa + cfg_regions[i].size &&
+      (cfg_regions[i].perm & perm) == perm && pa == cfg_regions[i].pa + (ipa - cfg_regions[i].ipa);
+*/
+/*@ requires \valid_read(cfg_partitions + (0 .. CFG_NUM_PARTITIONS - 1));
+    requires \valid_read(cfg_regions + (0 .. CFG_NUM_REGIONS - 1));
+    requires p < CFG_NUM_PARTITIONS ==> part_tables_ok(p);
+    requires \valid(pa);
+    assigns *pa;
+    ensures \result ==> p < CFG_NUM_PARTITIONS && 0 < len && ipa + len <= UINT64_MAX + 1;
+    ensures \result ==> \exists integer i; part_grants(p, i, ipa, len, perm, *pa);
+    ensures !\result ==> *pa == \old(*pa);
+*/
 bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm, uint64_t *pa)
 {
     const struct cfg_partition *cp;
@@ -65,6 +92,10 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
         return false;
     }
     cp = &cfg_partitions[p];
+    /*@ loop invariant 0 <= i <= cp->num_regions;
+        loop assigns i;
+        loop variant cp->num_regions - i;
+    */
     for (i = 0u; i < cp->num_regions; i++) {
         const struct cfg_region *r = &cfg_regions[cp->first_region + i];
 
@@ -75,6 +106,7 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
             return false;
         }
         *pa = r->pa + (ipa - r->ipa);
+        /*@ assert part_grants(p, cp->first_region + i, ipa, len, perm, *pa); */
         return true;
     }
     return false;
