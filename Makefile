@@ -85,8 +85,8 @@ TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-comm
 	-mstrict-align $(BOARD_CFLAGS) $(WARN) -MMD -MP
 
 # ---------------------------------------------------------------- partitions
-PLIB_SRC := partitions/lib/start.S partitions/lib/hvc.c partitions/lib/console.c partitions/lib/time.c \
-	kernel/lib/fmt.c kernel/lib/string.c
+PLIB_SRC := partitions/lib/start.S partitions/lib/vectors.S partitions/lib/hvc.c partitions/lib/console.c \
+	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c kernel/lib/fmt.c kernel/lib/string.c
 PART_INC := -Ipartitions/lib/include -Ikernel/include
 
 # $(1) = partition name
@@ -96,11 +96,11 @@ PART_$(1)_OBJ := $$(patsubst %,$(BUILD)/partitions/$(1)/%.o,$$(PART_$(1)_SRC))
 $(BUILD)/partitions/$(1)/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $$(@D)
 	@echo "  CC      $(1): $$<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -c $$< -o $$@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -I$(GEN)/partitions/$(1) -c $$< -o $$@
 $(BUILD)/partitions/$(1)/%.S.o: %.S $(GEN_STAMP)
 	@mkdir -p $$(@D)
 	@echo "  AS      $(1): $$<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -c $$< -o $$@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(PART_INC) -I$(GEN)/partitions/$(1) -c $$< -o $$@
 $(BUILD)/partitions/$(1).elf: $$(PART_$(1)_OBJ) partitions/lib/partition.ld $(GEN)/partitions/$(1)/memory.ld
 	@echo "  LD      $$@"
 	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -L$(GEN)/partitions/$(1) -T partitions/lib/partition.ld \

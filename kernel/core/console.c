@@ -19,6 +19,8 @@ struct console_line {
 
 static struct console_line console_lines[CFG_NUM_PARTITIONS];
 static struct arch_lock console_lock;
+/* The vCPUs of one partition share its line buffer. Taken before console_lock. */
+static struct arch_lock console_line_locks[CFG_NUM_PARTITIONS];
 
 void console_init(void)
 {
@@ -65,6 +67,7 @@ void console_part_write(uint32_t p, const char *bytes, size_t len)
         return;
     }
     l = &console_lines[p];
+    arch_lock_acquire(&console_line_locks[p]);
     for (i = 0u; i < len; i++) {
         char c = bytes[i];
 
@@ -83,6 +86,7 @@ void console_part_write(uint32_t p, const char *bytes, size_t len)
             l->len = 0u;
         }
     }
+    arch_lock_release(&console_line_locks[p]);
 }
 
 void console_hyp_printf(const char *f, ...)

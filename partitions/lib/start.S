@@ -23,3 +23,19 @@ _start:
     bl      main
 3:  wfi
     b       3b
+
+    /* Secondary vCPUs, started by sp_cpu_on(): x0 = context id = vCPU index. */
+    .text
+    .global sp_secondary_start
+sp_secondary_start:
+    ldr     x1, =sp_stacks
+    add     x2, x0, #1
+    mov     x3, #0x4000
+    madd    x1, x2, x3, x1
+    mov     sp, x1
+    mov     x1, #((10 << 4) | (1 << 2) | (1 << 1))
+    msr     cntkctl_el1, x1
+    isb
+    bl      sp_secondary_main
+4:  wfi
+    b       4b

@@ -38,5 +38,52 @@ uint64_t sp_counter_hz(void);
 /** Wait until the virtual counter reaches deadline (WFE loop, yields under icount). */
 void sp_wait_until(uint64_t deadline);
 
+/** Read/write a 32-bit device register. */
+uint32_t sp_mmio_read32(uint64_t addr);
+void sp_mmio_write32(uint64_t addr, uint32_t v);
+
+/* ---- interrupts (partitions/lib/gic.c) ---- */
+
+/** Handler of every interrupt; called with the INTID, EOI follows. */
+typedef void (*sp_irq_fn)(uint32_t intid);
+/** This vCPU's index (MPIDR Aff0). */
+uint32_t sp_cpu_id(void);
+/** Base of the distributor, and of vCPU cpu's redistributor. */
+uint64_t sp_gicd_base(void);
+uint64_t sp_gicr_base(uint32_t cpu);
+/** Enable the distributor (once, on vCPU 0). */
+void sp_gic_init_dist(void);
+/** Wake this vCPU's redistributor, enable its CPU interface, install vectors and handler. */
+void sp_gic_init_cpu(sp_irq_fn handler);
+/** Enable interrupt intid (SGI/PPI on this vCPU's redistributor). */
+void sp_irq_enable(uint32_t intid);
+/** Route SPI intid to vCPU cpu. */
+void sp_irq_route(uint32_t intid, uint32_t cpu);
+/** Unmask / mask IRQs on this vCPU. */
+void sp_irq_unmask(void);
+void sp_irq_mask(void);
+/** Send SGI intid to vCPU cpu, or to every other vCPU. */
+void sp_sgi_send(uint32_t cpu, uint32_t intid);
+void sp_sgi_broadcast(uint32_t intid);
+/** Called from the vectors (vectors.S). */
+void sp_irq_dispatch(void);
+void sp_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
+/** The EL1 vector table. */
+extern char sp_vectors[];
+
+/* ---- vCPUs and timers (partitions/lib/smp.c) ---- */
+
+/** SMCCC/PSCI call through HVC; returns x0. */
+int64_t sp_psci(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/** Start vCPU cpu running fn (PSCI CPU_ON); returns the PSCI status. */
+int64_t sp_cpu_on(uint32_t cpu, void (*fn)(void));
+/** Entry of a secondary vCPU in C (start.S). */
+void sp_secondary_main(uint64_t cpu);
+/** Arm the EL1 virtual timer for an absolute counter value; stop it. */
+void sp_vtimer_at(uint64_t deadline);
+void sp_vtimer_stop(void);
+/** PSCI SYSTEM_OFF: the partition halts. */
+void sp_system_off(void);
+
 /** The partition's main program. */
 int main(void);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A partition's view of its GICv3: the distributor and redistributors that
+ * Septum emulates (addresses from the generated partition.h) and the CPU
+ * interface registers ICC_* (the hardware ICV_* interface under Septum).
+ */
+#include "partition.h"
+#include "septum.h"
+
+#define GICD_CTLR 0x0000u
+#define GICD_IGROUPR 0x0080u
+#define GICD_ISENABLER 0x0100u
+#define GICD_IPRIORITYR 0x0400u
+#define GICD_IROUTER 0x6000u
+#define GICR_WAKER 0x0014u
+#define GICR_SGI 0x10000u
+#define GICR_IGROUPR0 0x0080u
+#define GICR_ISENABLER0 0x0100u
+#define GICR_IPRIORITYR 0x0400u
+#define GICR_STRIDE 0x20000u
+
+static sp_irq_fn sp_irq_handler;
+
+uint32_t sp_mmio_read32(uint64_t addr)
+{
+    return *(volatile uint32_t *)(uintptr_t)addr;
+}
+
+void sp_mmio_write32(uint64_t addr, uint32_t v)
+{
+    *(volatile uint32_t *)(uintptr_t)addr = v;
+}
+
+uint64_t sp_gicd_base(void)
+{
+    return SP_GICD_BASE;
+}
+
+uint64_t sp_gicr_base(uint32_t cpu)
+{
+    return SP_GICR_BASE + ((uint64_t)cpu * GICR_STRIDE);
+}
+
+uint32_t sp_cpu_id(void)
+{
+    uint64_t m;
+
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(m));
+    return (uint32_t)(m & 0xffu);
+}
+
+void sp_gic_init_dist(void)
+{
+    uint32_t i;
+
+    /* Every SPI in group 1, as Linux does; then ARE | EnableGrp1 (single security state view). */
+    for (i = 1u; i < (SP_NUM_VIRQS / 32u); i++) {
+        sp_mmio_write32(SP_GICD_BASE + GICD_IGROUPR + (4u * i), 0xffffffffu);
+    }
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, (1u << 4) | (1u << 1));
+}
+
+void sp_gic_init_cpu(sp_irq_fn handler)
+{
+    uint64_t rd = sp_gicr_base(sp_cpu_id());
+    uint64_t v;
+
+    sp_irq_handler = handler;
+    sp_mmio_write32(rd + GICR_WAKER, sp_mmio_read32(rd + GICR_WAKER) & ~(1u << 1));
+    sp_mmio_write32(rd + GICR_SGI + GICR_IGROUPR0, 0xffffffffu);
+    __asm__ volatile("mrs %0, S3_0_C12_C12_5" : "=r"(v)); /* ICC_SRE_EL1 */
+    __asm__ volatile("msr S3_0_C12_C12_5, %0; isb" : : "r"(v | 1u));
+    __asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffull)); /* ICC_PMR_EL1 */
+    __asm__ volatile("msr S3_0_C12_C12_7, %0; isb" : : "r"(1ull)); /* ICC_IGRPEN1_EL1 */
+    __asm__ volatile("msr vbar_el1, %0; isb" : : "r"((uint64_t)(uintptr_t)sp_vectors));
+}
+
+void sp_irq_enable(uint32_t intid)
+{
+    if (intid < 32u) {
+        sp_mmio_write32(sp_gicr_base(sp_cpu_id()) + GICR_SGI + GICR_ISENABLER0, 1u << intid);
+    } else {
+        sp_mmio_write32(SP_GICD_BASE + GICD_ISENABLER + (4u * (intid / 32u)), 1u << (intid % 32u));
+    }
+}
+
+void sp_irq_route(uint32_t intid, uint32_t cpu)
+{
+    *(volatile uint64_t *)(uintptr_t)(SP_GICD_BASE + GICD_IROUTER + (8u * (uint64_t)intid)) = cpu;
+}
+
+void sp_irq_unmask(void)
+{
+    __asm__ volatile("msr daifclr, #2; isb" : : : "memory");
+}
+
+void sp_irq_mask(void)
+{
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+}
+
+void sp_sgi_send(uint32_t cpu, uint32_t intid)
+{
+    /* ICC_SGI1R_EL1: Aff3.Aff2.Aff1 = 0, RS = cpu / 16, target list bit cpu % 16. */
+    uint64_t v = ((uint64_t)(cpu / 16u) << 44) | ((uint64_t)(intid & 0xfu) << 24) | (1ull << (cpu % 16u));
+
+    __asm__ volatile("dsb sy; msr S3_0_C12_C11_5, %0; isb" : : "r"(v) : "memory");
+}
+
+void sp_sgi_broadcast(uint32_t intid)
+{
+    uint64_t v = (1ull << 40) | ((uint64_t)(intid & 0xfu) << 24);
+
+    __asm__ volatile("dsb sy; msr S3_0_C12_C11_5, %0; isb" : : "r"(v) : "memory");
+}
+
+void sp_irq_dispatch(void)
+{
+    uint64_t iar;
+
+    __asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+    if ((iar & 0xffffffu) >= 1020u) {
+        return;
+    }
+    if (sp_irq_handler != NULL) {
+        sp_irq_handler((uint32_t)(iar & 0xffffffu));
+    }
+    __asm__ volatile("msr S3_0_C12_C12_1, %0; isb" : : "r"(iar)); /* ICC_EOIR1_EL1 */
+}
+
+void sp_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
+{
+    sp_printf("%s: unexpected exception %lu: ESR 0x%lx ELR 0x%lx FAR 0x%lx\n", SP_PARTITION_NAME,
+              (unsigned long)kind, (unsigned long)esr, (unsigned long)elr, (unsigned long)far);
+}
