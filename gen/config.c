@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-_Static_assert(CFG_LAYOUT_VERSION == 2u, "gen/config.c was generated for cfg_types.h layout 2");
+_Static_assert(CFG_LAYOUT_VERSION == 3u, "gen/config.c was generated for cfg_types.h layout 3");
 
 const char cfg_fingerprint[] = CFG_FINGERPRINT;
 

@@ -12,13 +12,17 @@
  * cfg_vdevs[], cfg_irqs[] and cfg_devices[] with counts CFG_NUM_BLOBS,
  * CFG_NUM_VDEVS, CFG_NUM_IRQS, CFG_NUM_DEVICES in config.h. An empty table is
  * emitted as one zeroed element with its count 0.
+ *
+ * Layout 3: channels (cfg_channels[], cfg_channel_peers[], CFG_VDEV_CHANCTL
+ * windows with the peer in cfg_vdev.arg), health policies (cfg_health[], one
+ * per partition), and the kind and interrupt of the hypervisor's console.
  */
 #pragma once
 
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 2u
+#define CFG_LAYOUT_VERSION 3u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -44,6 +48,14 @@
 #define CFG_VDEV_VGICD 0u  /**< GICv3 distributor, 64 KiB */
 #define CFG_VDEV_VGICR 1u  /**< GICv3 redistributors: 128 KiB (RD_base + SGI_base) per vCPU */
 #define CFG_VDEV_VUART 2u  /**< PL011, 4 KiB */
+#define CFG_VDEV_CHANCTL 3u  /**< a channel's control page in one peer: NOTIFY / PENDING, 4 KiB */
+
+/** Kind of the physical console UART. */
+#define CFG_UART_PL011 0u
+#define CFG_UART_NS16550 1u  /**< 8250/16550 family, 32-bit registers (TI K3, DesignWare) */
+
+/** Sentinel for "no virtual interrupt". */
+#define CFG_NO_VINTID 0u
 
 /** One guest-physical memory region of a partition. */
 struct cfg_region {
@@ -91,8 +103,8 @@ struct cfg_vdev {
     uint32_t kind;            /**< CFG_VDEV_* */
     uint64_t ipa;             /**< base of the window, 4 KiB aligned */
     uint64_t size;            /**< bytes */
-    uint32_t intid;           /**< virtual INTID the device raises (vuart), else 0 */
-    uint32_t pad0;
+    uint32_t intid;           /**< virtual INTID the device raises (vuart, chanctl doorbell), else 0 */
+    uint32_t arg;             /**< CHANCTL: index into cfg_channel_peers; else 0 */
 };
 
 /** A physical interrupt (SPI) routed to a partition. Sorted by pintid. */
@@ -138,5 +150,39 @@ struct cfg_hyp {
     uint64_t gicr_pa;           /**< first GICv3 redistributor frame */
     uint64_t gicr_stride;       /**< bytes between redistributor frames */
     uint32_t psci_smc;          /**< 1: firmware PSCI via SMC, 0: via HVC */
+    uint32_t console_kind;      /**< CFG_UART_* */
+    uint32_t console_intid;     /**< its SPI INTID (never routed to a partition), 0 if none */
+    uint32_t pad0;
     const uint64_t *el2_root;   /**< level-1 EL2 stage-1 table (TCR T0SZ=25) */
+};
+
+/** A channel: one shared physical region, mapped into each peer. */
+struct cfg_channel {
+    const char *name;       /**< C identifier from system.yaml */
+    uint64_t pa;            /**< physical base, 4 KiB aligned */
+    uint64_t size;          /**< bytes, multiple of 4 KiB */
+    uint32_t first_peer;    /**< index into cfg_channel_peers; peers are consecutive, sorted by name */
+    uint32_t num_peers;     /**< >= 2 */
+    uint32_t notify;        /**< 1: NOTIFY raises the peers' doorbell interrupts */
+    uint32_t pad0;
+};
+
+/** One peer's view of a channel. */
+struct cfg_channel_peer {
+    uint32_t channel;       /**< index into cfg_channels */
+    uint32_t partition;     /**< index into cfg_partitions */
+    uint32_t perm;          /**< CFG_PERM_R, or CFG_PERM_R | CFG_PERM_W (never X) */
+    uint32_t vintid;        /**< doorbell INTID in this peer, CFG_NO_VINTID if notify is off */
+    uint64_t ipa;           /**< shared region in this peer */
+    uint64_t ctl_ipa;       /**< its control page: a CFG_VDEV_CHANCTL window */
+};
+
+/** Health-monitor policy of a partition; cfg_health[i] belongs to cfg_partitions[i]. */
+struct cfg_health {
+    uint32_t watchdog_ms;        /**< heartbeat deadline, 0: no watchdog */
+    uint32_t max_restarts;       /**< restarts allowed within restart_window_ms, then halt */
+    uint32_t restart_window_ms;  /**< 0: the budget never refills */
+    uint32_t subscribers;        /**< bit i: cfg_partitions[i] is told of this partition's state changes */
+    uint32_t notify_vintid;      /**< INTID this partition receives for state changes it subscribed to, else 0 */
+    uint32_t pad0;
 };
