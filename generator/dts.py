@@ -109,7 +109,8 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
         lines += ["\tapb_pclk: clock-24000000 {", '\t\tcompatible = "fixed-clock";', "\t\t#clock-cells = <0>;",
                   "\t\tclock-frequency = <24000000>;", '\t\tclock-output-names = "clk24mhz";', "\t};", "",
                   f"\tvuart: pl011@{u['ipa']:x} {{", '\t\tcompatible = "arm,pl011", "arm,primecell";',
-                  f"\t\treg = {_reg2(u['ipa'], u['size'])};", f"\t\tinterrupts = {_irq_spec(u['virq'], 4)};",
+                  f"\t\treg = {_reg2(u['ipa'], u['size'])};"] + (
+                      [f"\t\tinterrupts = {_irq_spec(u['virq'], 4)};"] if u["virq"] else []) + [
                   "\t\tclocks = <&apb_pclk>, <&apb_pclk>;", '\t\tclock-names = "uartclk", "apb_pclk";',
                   "\t};", ""]
     for d in p["devices"]:

@@ -95,11 +95,13 @@ def build_plan(system: System, board: Board) -> Dict:
             regions.append(rec)
         maps = [(r["ipa"], r["pa"], r["size"], "normal", r["perm"], f"{p.name}.{r['name']}") for r in prs]
         devices = []
+        dev_pages: Dict[tuple, List[str]] = {}
         for ref, _, dev in devmap[p.name]:
             wins = [w for w in windows(system, board, p) if w.kind == "device" and
                     w.what == f"device {dev.label or dev.path}"]
             for w in wins:
-                maps.append((w.ipa, w.pa, w.size, "device", "rw", f"{p.name} {w.what}"))
+                for off in range(0, w.size, 0x1000):
+                    dev_pages.setdefault((w.ipa + off, w.pa + off), []).append(dev.label or dev.path)
             irqs = [dict(intid=q.intid, virq=q.intid) for q in dev.irqs if q.kind == "spi"]
             for q in irqs:
                 irq_routes.append(dict(intid=q["intid"], partition=p.name, virq=q["virq"],
@@ -107,6 +109,18 @@ def build_plan(system: System, board: Board) -> Dict:
             devices.append(dict(ref=ref, path=dev.path, label=dev.label, compatible=dev.compatible,
                                 dma=dev.dma, windows=[dict(ipa=w.ipa, pa=w.pa, size=w.size) for w in wins],
                                 irqs=irqs))
+        # Devices may share a 4 KiB page (e.g. virtio-mmio transports 0x200 apart): map each page once.
+        run = None
+        for (ipa, pa), who in sorted(dev_pages.items()):
+            what = f"{p.name} device {', '.join(sorted(set(who)))}"
+            if run and run[0] + run[2] == ipa and run[1] + run[2] == pa and run[3] == what:
+                run[2] += 0x1000
+            else:
+                if run:
+                    maps.append((run[0], run[1], run[2], "device", "rw", run[3]))
+                run = [ipa, pa, 0x1000, what]
+        if run:
+            maps.append((run[0], run[1], run[2], "device", "rw", run[3]))
         for x in p.interrupts:
             irq_routes.append(dict(intid=x.irq, partition=p.name, virq=x.virq, via="interrupts"))
         chans = []
