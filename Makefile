@@ -56,7 +56,7 @@ GENERATOR_SRC := $(shell find generator -name '*.py' -o -name '*.j2' -o -name '*
 BOARD_DTS := $(wildcard boards/*/board.dts)
 GEN_STAMP := $(GEN)/fingerprint
 
-$(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) | deps-build
+$(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) kernel/include/cfg_types.h | deps-build
 	@echo "  GEN     $(SYSTEM) -> $(GEN)/"
 	$(Q)$(PYTHON) -m generator build $(SYSTEM) -o $(GEN)
 	$(Q)touch $@

@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "trap.h"
 #include "vcpu.h"
+#include "vdev.h"
 
 /* Flattened device tree header magic (Devicetree spec 5.2), big-endian in memory. */
 #define FDT_MAGIC 0xd00dfeedu
@@ -37,6 +38,9 @@ static void boot_report_fw_dtb(uint64_t fw_dtb)
     console_hyp_printf("firmware DTB at 0x%lx", (unsigned long)fw_dtb);
 }
 
+/* The CPU that takes console input: the first one hosting a vCPU. */
+static uint32_t boot_console_cpu;
+
 void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 {
     uint32_t i;
@@ -50,6 +54,13 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
     boot_report_fw_dtb(fw_dtb);
     arch_gic_init();
     irq_init_routes();
+    console_set_input(vdev_console_input);
+    boot_console_cpu = CFG_NUM_CPUS;
+    for (i = CFG_NUM_CPUS; i > 0u; i--) {
+        if (cfg_cpus[i - 1u].vcpu != CFG_NO_VCPU) {
+            boot_console_cpu = i - 1u;
+        }
+    }
 
     for (i = 0u; i < CFG_NUM_CPUS; i++) {
         int64_t rc;
@@ -81,6 +92,10 @@ void boot_cpu_run(uint32_t cpu)
         arch_cpu_park();
     }
     arch_gic_cpu_init();
+    if (cpu == boot_console_cpu) {
+        /* Console input interrupts the first CPU that runs a vCPU (on its exits). */
+        arch_console_rx_enable();
+    }
     cv = &cfg_vcpus[id];
     v = vcpu_get(id);
     if (cv->index != 0u) {
@@ -105,6 +120,10 @@ void boot_cpu_idle(uint32_t cpu)
     for (;;) {
         if (vcpu_take_start(v)) {
             arch_vcpu_enter(v);
+        }
+        if (cpu == boot_console_cpu) {
+            /* Interrupts are masked here: keep the console answering by polling it. */
+            irq_console_rx();
         }
         arch_wait_event();
     }

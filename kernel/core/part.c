@@ -11,7 +11,7 @@
 #include "psci.h"
 #include "trap.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vdev.h"
 
 static struct vcpu vcpus[CFG_NUM_VCPUS];
 static struct partition parts[CFG_NUM_PARTITIONS];
@@ -127,7 +127,7 @@ bool part_load(uint32_t p)
     memcpy(arch_phys_to_virt(pa), cp->image, (size_t)size);
     arch_sync_guest_image(pa, size);
 
-    vgic_init(p);
+    vdev_reset(p);
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.pc = cp->entry_ipa;
     v->regs.x[0] = cp->boot_x0;

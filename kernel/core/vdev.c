@@ -1,16 +1,56 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Routes a trapped access to the emulated device whose window (from the
- * generated cfg_vdevs table) contains it. Windows are never mapped at
- * stage 2, so every access to them arrives here.
+ * generated cfg_vdevs table) contains it, and connects the vUARTs to the
+ * console multiplexer and to their virtual interrupt lines. Windows are never
+ * mapped at stage 2, so every access to them arrives here.
  */
+#include "arch.h"
 #include "config.h"
+#include "console.h"
 #include "vcpu.h"
 #include "vdev.h"
 #include "vgic.h"
+#include "vuart.h"
 
 /* CFG_NUM_VDEVS as an object: an empty table then compiles without warnings. */
 static const uint32_t vdev_count = CFG_NUM_VDEVS;
+
+static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
+/* One lock per vUART across access, level sampling and the line update (vuart.h). */
+static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
+
+/* The window of kind in partition p, or NULL. */
+static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
+{
+    uint32_t i;
+
+    for (i = 0u; i < vdev_count; i++) {
+        if ((cfg_vdevs[i].partition == p) && (cfg_vdevs[i].kind == kind)) {
+            return &cfg_vdevs[i];
+        }
+    }
+    return NULL;
+}
+
+/* Access, or push input into, partition p's vUART and update its interrupt line. */
+static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a, int input)
+{
+    struct vuart *u = &vdev_vuarts[p];
+    bool ok;
+    bool level;
+
+    arch_lock_acquire(&vdev_vuart_locks[p]);
+    if (a != NULL) {
+        ok = vuart_mmio(u, a);
+    } else {
+        ok = vuart_rx_push(u, (uint8_t)input);
+    }
+    level = vuart_irq_level(u);
+    vgic_set_level(p, intid, level);
+    arch_lock_release(&vdev_vuart_locks[p]);
+    return ok;
+}
 
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
@@ -31,6 +71,9 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
         case CFG_VDEV_VGICR:
             ok = vgic_redist_mmio(v->partition, a);
             break;
+        case CFG_VDEV_VUART:
+            ok = vdev_vuart_access(v->partition, d->intid, a, 0);
+            break;
         default:
             ok = false;
             break;
@@ -40,7 +83,23 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
     return VDEV_NONE;
 }
 
+bool vdev_console_input(uint32_t p, int c)
+{
+    const struct cfg_vdev *d = vdev_find(p, CFG_VDEV_VUART);
+
+    if (d == NULL) {
+        return false;
+    }
+    if (c < 0) {
+        return true;
+    }
+    return vdev_vuart_access(p, d->intid, NULL, c);
+}
+
 void vdev_reset(uint32_t p)
 {
     vgic_init(p);
+    arch_lock_acquire(&vdev_vuart_locks[p]);
+    vuart_init(&vdev_vuarts[p], p);
+    arch_lock_release(&vdev_vuart_locks[p]);
 }

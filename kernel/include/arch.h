@@ -17,11 +17,17 @@ struct arch_lock {
 
 /** Take lock, waiting (with an event wait, so QEMU icount progresses). */
 void arch_lock_acquire(struct arch_lock *lock);
+/** Take lock if it is free; true if taken. */
+bool arch_lock_try(struct arch_lock *lock);
 /** Release lock. */
 void arch_lock_release(struct arch_lock *lock);
 
 /** Write one byte to the hypervisor's physical console, waiting for space. */
 void arch_console_putc(char c);
+/** Read one received byte of the physical console into *c; false if none is waiting. */
+bool arch_console_getc(char *c);
+/** Enable the physical console's receive interrupt (cfg_hyp.console_intid, routed to the calling CPU). */
+void arch_console_rx_enable(void);
 
 /** Index (into cfg_cpus) of the calling physical CPU. */
 uint32_t arch_cpu_index(void);

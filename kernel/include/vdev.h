@@ -17,5 +17,12 @@ enum vdev_result {
 /** Emulate the access a of v to ipa if one of its partition's devices lies there. */
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a);
 
+/**
+ * Console input for partition p (a console_input_fn): push byte c into its
+ * vUART and return true, false if p has no vUART or its FIFO is full; c = -1
+ * only asks whether p has a vUART.
+ */
+bool vdev_console_input(uint32_t p, int c);
+
 /** Reset the emulated devices of partition p. */
 void vdev_reset(uint32_t p);

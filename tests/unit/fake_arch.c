@@ -31,6 +31,9 @@ uint32_t fake_ack;
 bool fake_gic_ready, fake_gic_cpu_ready;
 uint32_t fake_waits, fake_wait_limit;
 uint32_t fake_events;
+char fake_rx[256];
+uint32_t fake_rx_pos, fake_rx_len;
+bool fake_rx_enabled;
 
 void fake_reset(void)
 {
@@ -60,6 +63,9 @@ void fake_reset(void)
     fake_waits = 0u;
     fake_wait_limit = 0u;
     fake_events = 0u;
+    fake_rx_pos = 0u;
+    fake_rx_len = 0u;
+    fake_rx_enabled = false;
 }
 
 static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
@@ -163,6 +169,16 @@ void arch_lock_acquire(struct arch_lock *lock)
     fake_lock_depth++;
 }
 
+bool arch_lock_try(struct arch_lock *lock)
+{
+    if (lock->word != 0u) {
+        return false;
+    }
+    lock->word = 1u;
+    fake_lock_depth++;
+    return true;
+}
+
 void arch_lock_release(struct arch_lock *lock)
 {
     lock->word = 0u;
@@ -176,6 +192,22 @@ void arch_console_putc(char c)
         fake_console_len++;
         fake_console[fake_console_len] = '\0';
     }
+}
+
+bool arch_console_getc(char *c)
+{
+    if (fake_rx_len == 0u) {
+        return false;
+    }
+    *c = fake_rx[fake_rx_pos];
+    fake_rx_pos++;
+    fake_rx_len--;
+    return true;
+}
+
+void arch_console_rx_enable(void)
+{
+    fake_rx_enabled = true;
 }
 
 uint32_t arch_cpu_index(void)

@@ -53,5 +53,10 @@ extern bool fake_gic_ready, fake_gic_cpu_ready;
 extern uint32_t fake_waits, fake_wait_limit;
 extern uint32_t fake_events;
 
+/** Bytes the physical console "received": fake_rx[fake_rx_pos..+fake_rx_len). */
+extern char fake_rx[256];
+extern uint32_t fake_rx_pos, fake_rx_len;
+extern bool fake_rx_enabled;
+
 /** Reset every fake to its initial state. */
 void fake_reset(void);

@@ -13,7 +13,7 @@ UNIT_SRC := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) tests/unit/fake_
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_OBJ := $(patsubst %,$(UNIT_BUILD)/obj/%.o,$(UNIT_SRC)) $(UNIT_BUILD)/obj/images.o
 
-$(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) | deps-test
+$(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) kernel/include/cfg_types.h | deps-test
 	@echo "  GEN     tests/unit/system.yaml -> $(UNIT_GEN)/"
 	$(Q)$(PYTHON) -m generator build tests/unit/system.yaml -o $(UNIT_GEN)
 	$(Q)touch $@

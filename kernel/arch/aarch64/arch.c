@@ -21,8 +21,6 @@
 #define SCTLR_EL1_RESET 0x30d00800ull
 /* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the only vCPU here). */
 #define CPTR_EL2_GUEST 0x33ffull
-/* CNTHCTL_EL2: EL1PCTEN | EL1PCEN, the guest owns the EL1 timers of its CPU. */
-#define CNTHCTL_EL2_GUEST 0x3ull
 /* ICC_SRE_EL2: Enable | DIB | DFB | SRE. */
 #define ICC_SRE_EL2_VALUE 0xfull
 /* PSCI 0.2+ function IDs (Arm DEN0022). */
@@ -31,7 +29,19 @@
 /* PL011 registers (Arm DDI0183). */
 #define PL011_DR 0x00u
 #define PL011_FR 0x18u
+#define PL011_IMSC 0x38u
+#define PL011_FR_RXFE (1u << 4)
 #define PL011_FR_TXFF (1u << 5)
+#define PL011_INT_RX (1u << 4)
+#define PL011_INT_RT (1u << 6)
+/* NS16550 with 32-bit register stride: word indexes. */
+#define NS16550_THR 0u
+#define NS16550_IER 1u
+#define NS16550_LSR 5u
+#define NS16550_LSR_DR (1u << 0)
+#define NS16550_LSR_THRE (1u << 5)
+/* Bound of a wait for UART FIFO space. */
+#define UART_POLL_LIMIT 100000u
 
 struct arch_cpu arch_cpus[CFG_NUM_CPUS];
 uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(4096), section(".stacks")));
@@ -59,6 +69,11 @@ void arch_lock_acquire(struct arch_lock *lock)
     }
 }
 
+bool arch_lock_try(struct arch_lock *lock)
+{
+    return __atomic_exchange_n(&lock->word, 1u, __ATOMIC_ACQUIRE) == 0u;
+}
+
 void arch_lock_release(struct arch_lock *lock)
 {
     __atomic_store_n(&lock->word, 0u, __ATOMIC_RELEASE);
@@ -68,11 +83,53 @@ void arch_lock_release(struct arch_lock *lock)
 void arch_console_putc(char c)
 {
     volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+    uint32_t i;
 
-    while ((base[PL011_FR / 4u] & PL011_FR_TXFF) != 0u) {
+    /* Bounded wait for FIFO space: a stuck UART must not stop the hypervisor. */
+    for (i = 0u; i < UART_POLL_LIMIT; i++) {
+        bool full = (cfg_hyp.console_kind == CFG_UART_NS16550) ? ((base[NS16550_LSR] & NS16550_LSR_THRE) == 0u)
+                                                                 : ((base[PL011_FR / 4u] & PL011_FR_TXFF) != 0u);
+
+        if (!full) {
+            break;
+        }
         __asm__ volatile("yield");
     }
-    base[PL011_DR / 4u] = (uint32_t)(uint8_t)c;
+    base[(cfg_hyp.console_kind == CFG_UART_NS16550) ? NS16550_THR : (PL011_DR / 4u)] = (uint32_t)(uint8_t)c;
+}
+
+bool arch_console_getc(char *c)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        if ((base[NS16550_LSR] & NS16550_LSR_DR) == 0u) {
+            return false;
+        }
+        *c = (char)base[NS16550_THR];
+        return true;
+    }
+    if ((base[PL011_FR / 4u] & PL011_FR_RXFE) != 0u) {
+        return false;
+    }
+    *c = (char)base[PL011_DR / 4u];
+    return true;
+}
+
+void arch_console_rx_enable(void)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (cfg_hyp.console_intid < 32u) {
+        return;
+    }
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        base[NS16550_IER] = 1u; /* ERBFI */
+    } else {
+        base[PL011_IMSC / 4u] = PL011_INT_RX | PL011_INT_RT;
+    }
+    arch_gic_route(cfg_hyp.console_intid, arch_cpu_index());
+    arch_gic_set_enabled(cfg_hyp.console_intid, arch_cpu_index(), true);
 }
 
 uint32_t arch_cpu_index(void)
@@ -157,7 +214,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(sctlr_el1, SCTLR_EL1_RESET);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
     SYSREG_WRITE(mdcr_el2, (SYSREG_READ(pmcr_el0) >> 11) & 0x1fu);
-    SYSREG_WRITE(cnthctl_el2, CNTHCTL_EL2_GUEST);
+    SYSREG_WRITE(cnthctl_el2, ARCH_CNTHCTL_EL2);
     SYSREG_WRITE(cntvoff_el2, 0u);
     SYSREG_WRITE(icc_sre_el2, ICC_SRE_EL2_VALUE);
     isb();

@@ -156,6 +156,7 @@ void arch_gic_cpu_init(void)
     SYSREG_WRITE(icc_igrpen1_el1, 1u);
     ich_hcr[cpu] = ICH_HCR_EN;
     SYSREG_WRITE(ich_hcr_el2, ich_hcr[cpu]);
+    SYSREG_WRITE(cnthctl_el2, ARCH_CNTHCTL_EL2);
     isb();
 }
 
