@@ -72,12 +72,12 @@ const struct cfg_region cfg_regions[] = {
 _Static_assert(sizeof(cfg_regions) / sizeof(cfg_regions[0]) == CFG_NUM_REGIONS, "cfg_regions count");
 
 const struct cfg_vdev cfg_vdevs[] = {
-    [0] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u }, /* cluster: virtual GIC distributor */
-    [1] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u }, /* cluster: virtual GIC redistributors */
-    [2] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u }, /* cluster: virtual UART */
-    [3] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u }, /* diag: virtual GIC distributor */
-    [4] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u }, /* diag: virtual GIC redistributors */
-    [5] = { .partition = PART_DIAG, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u }, /* diag: virtual UART */
+    [0] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u, .arg = 0u }, /* cluster: virtual GIC distributor */
+    [1] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u, .arg = 0u }, /* cluster: virtual GIC redistributors */
+    [2] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u, .arg = 0u }, /* cluster: virtual UART */
+    [3] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u, .arg = 0u }, /* diag: virtual GIC distributor */
+    [4] = { .partition = PART_DIAG, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u, .arg = 0u }, /* diag: virtual GIC redistributors */
+    [5] = { .partition = PART_DIAG, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u, .arg = 0u }, /* diag: virtual UART */
 };
 _Static_assert(sizeof(cfg_vdevs) / sizeof(cfg_vdevs[0]) == (CFG_NUM_VDEVS > 0u ? CFG_NUM_VDEVS : 1u), "cfg_vdevs count");
 
@@ -98,6 +98,26 @@ const struct cfg_blob cfg_blobs[] = {
 };
 _Static_assert(sizeof(cfg_blobs) / sizeof(cfg_blobs[0]) == (CFG_NUM_BLOBS > 0u ? CFG_NUM_BLOBS : 1u), "cfg_blobs count");
 
+const struct cfg_channel cfg_channels[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_channels) / sizeof(cfg_channels[0]) == (CFG_NUM_CHANNELS > 0u ? CFG_NUM_CHANNELS : 1u),
+               "cfg_channels count");
+
+const struct cfg_channel_peer cfg_channel_peers[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_channel_peers) / sizeof(cfg_channel_peers[0]) ==
+               (CFG_NUM_CHANNEL_PEERS > 0u ? CFG_NUM_CHANNEL_PEERS : 1u), "cfg_channel_peers count");
+
+/* One per partition, indexed like cfg_partitions. */
+const struct cfg_health cfg_health[] = {
+    [PART_CLUSTER] = { .watchdog_ms = 0u, .max_restarts = 0u, .restart_window_ms = 0u, .subscribers = 0x0u, .notify_vintid = CFG_NO_VINTID },
+    [PART_DIAG] = { .watchdog_ms = 0u, .max_restarts = 0u, .restart_window_ms = 0u, .subscribers = 0x0u, .notify_vintid = CFG_NO_VINTID },
+};
+_Static_assert(sizeof(cfg_health) / sizeof(cfg_health[0]) == CFG_NUM_PARTITIONS, "cfg_health count");
+_Static_assert(CFG_NUM_PARTITIONS <= 32u, "cfg_health.subscribers is a 32-bit partition mask");
+
 const struct cfg_hyp cfg_hyp = {
     .base = CFG_HYP_BASE,
     .size = CFG_HYP_SIZE,
@@ -108,5 +128,7 @@ const struct cfg_hyp cfg_hyp = {
     .gicr_pa = 0x80a0000u,
     .gicr_stride = 0x20000u,
     .psci_smc = 1u, /* board PSCI method: smc */
+    .console_kind = CFG_UART_PL011,
+    .console_intid = 33u,
     .el2_root = cfg_el2_l1,
 };

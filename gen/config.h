@@ -29,6 +29,9 @@
 #define CFG_NUM_IRQS 0u
 #define CFG_NUM_DEVICES 0u
 #define CFG_NUM_BLOBS 0u
+/** Channels (cfg_channels) and their peers' views (cfg_channel_peers). */
+#define CFG_NUM_CHANNELS 0u
+#define CFG_NUM_CHANNEL_PEERS 0u
 /** Largest num_virqs of a partition: INTIDs a virtual GIC implements. */
 #define CFG_MAX_VIRQS 64u
 
@@ -51,6 +54,9 @@ extern const struct cfg_vdev cfg_vdevs[];
 extern const struct cfg_irq cfg_irqs[];
 extern const struct cfg_device cfg_devices[];
 extern const struct cfg_blob cfg_blobs[];
+extern const struct cfg_channel cfg_channels[];
+extern const struct cfg_channel_peer cfg_channel_peers[];
+extern const struct cfg_health cfg_health[];
 extern const char cfg_fingerprint[];
 
 /* Boot images (images.S) and translation-table roots (pagetables.c). */

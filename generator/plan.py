@@ -183,6 +183,22 @@ def build_plan(system: System, board: Board) -> Dict:
             emulated=emulated, s2=s2, s2_root=f"cfg_s2_{p.name}_l1",
             stage2=s2.decoded()))
 
+    # Channel peers: channels by name, peers by name, consecutive.
+    index_of = {p["name"]: p["index"] for p in parts}
+    channel_peers = []
+    peer_index = {}
+    for ci, c in enumerate(system.channels):
+        for n, perm in c.peers.items():
+            view = next(x for x in parts[index_of[n]]["channels"] if x["name"] == c.name)
+            peer_index[(c.name, n)] = len(channel_peers)
+            channel_peers.append(dict(channel=ci, channel_name=c.name, partition=index_of[n], partition_name=n,
+                                      perm=view["perm"], vintid=view["virq"] or 0, ipa=view["ipa"],
+                                      ctl_ipa=view["ctl_ipa"]))
+    for p in parts:
+        mask = 0
+        for s_name in p["health"]["subscribers"]:
+            mask |= 1 << index_of[s_name]
+        p["health"]["subscriber_mask"] = mask
     vdev_kinds = {"vgicd": "CFG_VDEV_VGICD", "vgicr": "CFG_VDEV_VGICR", "vuart": "CFG_VDEV_VUART"}
     vdevs = []
     blobs = []
@@ -192,7 +208,12 @@ def build_plan(system: System, board: Board) -> Dict:
             if w["kind"] in vdev_kinds:
                 intid = p["vuart"]["virq"] if w["kind"] == "vuart" and p["vuart"]["virq"] else 0
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind=vdev_kinds[w["kind"]],
-                                  ipa=w["ipa"], size=w["size"], intid=intid, what=w["what"]))
+                                  ipa=w["ipa"], size=w["size"], intid=intid, arg=0, what=w["what"]))
+            elif w["kind"] == "chanctl":
+                c = next(c for c in p["channels"] if c["ctl_ipa"] == w["ipa"])
+                vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind="CFG_VDEV_CHANCTL",
+                                  ipa=w["ipa"], size=w["size"], intid=c["virq"] or 0,
+                                  arg=peer_index[(c["name"], p["name"])], what=w["what"]))
         if p["linux"]:
             blobs.append(dict(partition=p["index"], partition_name=p["name"], what="dtb",
                               sym=f"cfg_image_{p['name']}_dtb", load_ipa=p["linux"]["dtb_ipa"]))
@@ -203,9 +224,12 @@ def build_plan(system: System, board: Board) -> Dict:
             for w in d["windows"]:
                 devices.append(dict(path=d["path"], partition=p["index"], partition_name=p["name"],
                                     pa=w["pa"], ipa=w["ipa"], size=w["size"]))
-    channels = [dict(name=c.name, pa=c.base, size=c.size, notify=c.notify,
-                     peers=[dict(partition=n, perm=v) for n, v in c.peers.items()])
-                for c in system.channels]
+    channels = []
+    for ci, c in enumerate(system.channels):
+        first = min(i for i, x in enumerate(channel_peers) if x["channel"] == ci)
+        channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, first_peer=first,
+                             num_peers=len(c.peers),
+                             peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])
 
     el2 = Tables("cfg_el2", "el2")
@@ -246,7 +270,7 @@ def build_plan(system: System, board: Board) -> Dict:
                         psci_smc=1 if board.psci_method == "smc" else 0,
                         mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
-        irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, blobs=blobs, devices=devices,
+        irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, blobs=blobs, devices=devices,
         max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),
         console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),
