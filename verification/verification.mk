@@ -148,7 +148,10 @@ coverage-ratchet:
 # ---------------------------------------------------------------- MISRA C:2012, clang-tidy
 MISRA_SRC := kernel vdev partitions/lib
 MISRA_INC := -Ikernel/include -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel -Ipartitions/lib/include
-misra: misra-cppcheck tidy
+# Both run even when the first fails, so one run shows all findings.
+misra: | deps-evidence
+	$(Q)fail=0; $(MAKE) --no-print-directory misra-cppcheck || fail=1; \
+	  $(MAKE) --no-print-directory tidy || fail=1; exit $$fail
 
 misra-cppcheck: $(GEN_STAMP) $(BUILD)/kernel/asm_defs.h | deps-evidence
 	@echo "  MISRA   cppcheck misra addon over $(MISRA_SRC) -> $(VER_OUT)/misra/"

@@ -181,7 +181,10 @@ def main():
         mm = re.match(r"^\s*[0-9a-f]+:\s+(blr|br)\s+(x\d+)", line)
         if mm and cur:
             binary_indirect.setdefault(cur, []).append(mm.group(1))
+    jump_tables = cfg.get("jump_tables", {})
     for fn in sorted(binary_indirect):
+        if fn in jump_tables and all(k == "br" for k in binary_indirect[fn]):
+            continue  # a switch's jump table: a branch within fn, not a call
         if fn not in indirect_cfg:
             errors.append(f"the image has an indirect branch in {fn} ({', '.join(binary_indirect[fn])}) that "
                           f"{a.config} does not resolve")
@@ -191,7 +194,7 @@ def main():
     result = {"stack_size": stack_size, "limit": limit, "entries": rows, "functions": {
         short(f): {"frame": frames[f], "kind": kinds.get(f), "where": where.get(f, "")} for f in sorted(frames)},
         "indirect_calls_in_c": c_indirect, "indirect_branches_in_image": binary_indirect,
-        "indirect_targets": indirect_cfg, "errors": errors}
+        "indirect_targets": indirect_cfg, "jump_tables": cfg.get("jump_tables", {}), "errors": errors}
     (out / "stack.json").write_text(json.dumps(result, indent=1, sort_keys=True))
     md = ["# Worst-case EL2 stack per entry point", "",
           f"Per-CPU stack: {stack_size} bytes (ARCH_STACK_SIZE_VALUE); gate: at most {limit} bytes "
@@ -206,6 +209,7 @@ def main():
            f"- indirect branches (blr/br) in the image: "
            f"{', '.join(f'{k} ({len(v)})' for k, v in sorted(binary_indirect.items())) or 'none'}",
            f"- resolved targets ({pathlib.Path(a.config).name}): {json.dumps(indirect_cfg) if indirect_cfg else 'none needed'}",
+           *[f"- jump table (br, no call) in {k}: {v}" for k, v in sorted(cfg.get('jump_tables', {}).items())],
            "", "## Frames", "", "| function | bytes | kind | defined at |", "|---|---|---|---|"]
     md += [f"| {short(f)} | {frames[f]} | {kinds.get(f)} | {where.get(f, '')} |"
            for f in sorted(frames, key=lambda x: (-frames[x], x))]
