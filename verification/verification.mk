@@ -21,10 +21,12 @@ CLANG := clang-19
 LLD := ld.lld-19
 LLVM_OBJCOPY := llvm-objcopy-19
 COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping -fcoverage-mcdc
-# How long the instrumented hypervisor runs under QEMU before it writes its profile.
+# How long the instrumented hypervisor runs under QEMU before it writes its profile
+# (generic-timer seconds), unless the scenario names its own.
 SEPTUM_COV_SECONDS ?= 12
-# name:system pairs run on the instrumented image
-COVT_SYSTEMS ?= default:system.yaml isolation:tests/integration/systems/isolation.yaml
+# Scenarios run on the instrumented image: name:system[:seconds]
+COVT_SYSTEMS ?= default:system.yaml isolation:tests/integration/systems/isolation.yaml \
+	smp:tests/integration/systems/smp.yaml:30
 
 EVIDENCE_STEPS := trace coverage-host coverage-target misra stack proofs
 
@@ -109,7 +111,7 @@ $(COVT_DIR)/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CLANG   $<"
 	$(Q)$(CLANG) $(COVT_CFLAGS) $(KERNEL_INC) -c $< -o $@
-$(COVT_DIR)/profile_rt.o: verification/target-profile/profile_rt.c
+$(COVT_DIR)/profile_rt.o: verification/target-profile/profile_rt.c FORCE
 	@mkdir -p $(@D)
 	@echo "  CLANG   $<"
 	$(Q)$(CLANG) $(COVT_CFLAGS) -I$$($(CLANG) -print-resource-dir)/include -DSEPTUM_COV_SECONDS=$(SEPTUM_COV_SECONDS)u \
@@ -124,17 +126,19 @@ $(BUILD)/septum-cov.bin: $(BUILD)/septum-cov.elf
 -include $(COVT_OBJ:.o=.d)
 
 coverage-target-image: $(BUILD)/septum.bin $(BUILD)/septum-cov.bin
+FORCE:
+.PHONY: FORCE
 
 COVT := $(EVB)/target
 coverage-target: | deps-evidence deps-run
 	@echo "  COV     target: $(CLANG) aarch64 image under QEMU ($(COVT_SYSTEMS)) -> $(VER_OUT)/coverage-target/"
 	$(Q)rm -rf $(COVT)/runs && mkdir -p $(COVT)/runs
-	$(Q)for s in $(COVT_SYSTEMS); do n=$${s%%:*}; y=$${s#*:}; \
-	  $(MAKE) --no-print-directory SYSTEM=$$y BUILD=$(COVT)/$$n coverage-target-image > $(COVT)/build-$$n.log 2>&1 \
-	    || { cat $(COVT)/build-$$n.log; exit 1; }; \
+	$(Q)for s in $(COVT_SYSTEMS); do n=$${s%%:*}; y=$${s#*:}; t=$(SEPTUM_COV_SECONDS); \
+	  case $$y in *:*) t=$${y#*:}; y=$${y%%:*} ;; esac; \
+	  $(MAKE) --no-print-directory SYSTEM=$$y BUILD=$(COVT)/$$n SEPTUM_COV_SECONDS=$$t coverage-target-image \
+	    > $(COVT)/build-$$n.log 2>&1 || { cat $(COVT)/build-$$n.log; exit 1; }; \
 	done; cat $(COVT)/build-*.log > $(COVT)/build.log
-	$(Q)$(PYTHON) verification/target_run.py --work $(COVT) --systems "$(COVT_SYSTEMS)" \
-	  --timeout $$(( $(SEPTUM_COV_SECONDS) + 60 ))
+	$(Q)$(PYTHON) verification/target_run.py --work $(COVT) --systems "$(COVT_SYSTEMS)" --timeout 90
 	$(Q)$(PYTHON) verification/coverage.py target --work $(COVT) --systems "$(COVT_SYSTEMS)" \
 	  --out $(VER_OUT)/coverage-target
 	$(Q)$(PYTHON) verification/coverage_gate.py target --summary $(VER_OUT)/coverage-target/summary.json \
