@@ -56,7 +56,12 @@ GENERATOR_SRC := $(shell find generator -name '*.py' -o -name '*.j2' -o -name '*
 BOARD_DTS := $(wildcard boards/*/board.dts)
 GEN_STAMP := $(GEN)/fingerprint
 
-$(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) kernel/include/cfg_types.h | deps-build
+# A description with a Linux partition names the IVI kernel and initramfs,
+# which are fetched and assembled at build time (partitions/ivi/ivi.mk).
+include partitions/ivi/ivi.mk
+linux_images = $(if $(shell grep -sE '^[^#]*kind:[[:space:]]*linux' $(1)),$(IVI_IMAGE) $(IVI_INITRAMFS))
+
+$(GEN_STAMP): $(SYSTEM) $(BOARD_DTS) $(GENERATOR_SRC) kernel/include/cfg_types.h $(call linux_images,$(SYSTEM)) | deps-build
 	@echo "  GEN     $(SYSTEM) -> $(GEN)/"
 	$(Q)$(PYTHON) -m generator build $(SYSTEM) -o $(GEN)
 	$(Q)touch $@
@@ -67,12 +72,12 @@ $(GEN)/partitions/%/memory.ld: $(GEN_STAMP) ;
 check-config: | deps-build
 	$(Q)$(PYTHON) -m generator check $(SYSTEM)
 
-gen-check: | deps-build
+gen-check: $(call linux_images,system.yaml) | deps-build
 	@echo "  CHECK   gen/ is what system.yaml generates"
 	$(Q)rm -rf $(BUILD)/gen-check && $(PYTHON) -m generator build system.yaml -o $(BUILD)/gen-check
 	$(Q)diff -r gen $(BUILD)/gen-check || { echo "gen/ is stale: run 'make' and commit gen/" >&2; exit 1; }
 
-ifneq ($(filter-out help clean deps-% check-config gen-check test-generator print-qemu-cmd,$(MAKECMDGOALS)),)
+ifneq ($(filter-out help clean deps-% check-config gen-check test-generator print-qemu-cmd ivi-%,$(MAKECMDGOALS)),)
 -include $(GEN)/partitions.mk
 else ifeq ($(MAKECMDGOALS),)
 -include $(GEN)/partitions.mk
@@ -89,8 +94,8 @@ PLIB_SRC := partitions/lib/start.S partitions/lib/vectors.S partitions/lib/hvc.c
 	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c kernel/lib/fmt.c kernel/lib/string.c
 PART_INC := -Ipartitions/lib/include -Ikernel/include
 
-# $(1) = partition name
-define partition_rules
+# $(1) = partition name: a bare-metal program built from source
+define baremetal_rules
 PART_$(1)_SRC := $$(PLIB_SRC) $$(wildcard $$(SEPTUM_PART_$(1)_PROGRAM)/*.c $$(SEPTUM_PART_$(1)_PROGRAM)/*.S)
 PART_$(1)_OBJ := $$(patsubst %,$(BUILD)/partitions/$(1)/%.o,$$(PART_$(1)_SRC))
 $(BUILD)/partitions/$(1)/%.c.o: %.c $(GEN_STAMP)
@@ -109,8 +114,34 @@ $(BUILD)/partitions/$(1).bin: $(BUILD)/partitions/$(1).elf
 	$(Q)$(OBJCOPY) -O binary $$< $$@
 -include $$(PART_$(1)_OBJ:.o=.d)
 endef
+
+# $(1) = partition name: a Linux kernel Image, its initrd and its generated device tree.
+# The DTB's /chosen/linux,initrd-end is set here from the initrd's size, so
+# the committed configuration does not depend on the initramfs's bytes.
+define linux_rules
+$(BUILD)/partitions/$(1).bin: $$(SEPTUM_PART_$(1)_KERNEL) $(GEN_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  IMAGE   $(1): $$<"
+	$(Q)cp $$< $$@
+$(BUILD)/partitions/$(1).initrd: $$(SEPTUM_PART_$(1)_INITRD) $(GEN_STAMP)
+	@mkdir -p $$(@D)
+	$(Q)cp $$< $$@
+$(BUILD)/partitions/$(1).dtb: $(GEN)/$$(SEPTUM_PART_$(1)_DTS) $$(SEPTUM_PART_$(1)_INITRD) $(GEN_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  DTC     $$<"
+	$(Q)dtc -q -I dts -O dtb -o $$@ $$<
+	$(Q)if [ -n "$$(SEPTUM_PART_$(1)_INITRD)" ]; then \
+		set -- $$$$(fdtget -t x $$@ /chosen linux,initrd-start); \
+		e=$$$$(( (0x$$$$1 << 32) + 0x$$$$2 + $$$$(stat -c %s $$(SEPTUM_PART_$(1)_INITRD)) )); \
+		fdtput -t x $$@ /chosen linux,initrd-end $$$$(printf '%x %x' $$$$((e >> 32)) $$$$((e & 0xffffffff))); \
+	fi
+PART_$(1)_LINUX := $(BUILD)/partitions/$(1).dtb $$(if $$(SEPTUM_PART_$(1)_INITRD),$(BUILD)/partitions/$(1).initrd)
+endef
+
+partition_rules = $(if $(filter linux,$(SEPTUM_PART_$(1)_KIND)),$(linux_rules),$(baremetal_rules))
 $(foreach p,$(SEPTUM_PARTITIONS),$(eval $(call partition_rules,$(p))))
-PART_BINS := $(patsubst %,$(BUILD)/partitions/%.bin,$(SEPTUM_PARTITIONS))
+PART_BINS := $(patsubst %,$(BUILD)/partitions/%.bin,$(SEPTUM_PARTITIONS)) \
+	$(foreach p,$(SEPTUM_PARTITIONS),$(PART_$(p)_LINUX))
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \

@@ -81,10 +81,11 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
     lines.append(f'\t\tbootargs = "{p["image"]["bootargs"]}";')
     if p["vuart"]:
         lines.append(f'\t\tstdout-path = "/pl011@{p["vuart"]["ipa"]:x}";')
-    if lin and lin["initrd_size"]:
-        s, e = lin["initrd_ipa"], lin["initrd_ipa"] + lin["initrd_size"]
+    if lin and lin["initrd_ipa"]:
+        s = lin["initrd_ipa"]
         lines.append(f"\t\tlinux,initrd-start = <{s >> 32:#x} {s & 0xffffffff:#x}>;")
-        lines.append(f"\t\tlinux,initrd-end = <{e >> 32:#x} {e & 0xffffffff:#x}>;")
+        lines.append("\t\t/* The build sets the end from the initrd's size (fdtput); empty until then. */")
+        lines.append(f"\t\tlinux,initrd-end = <{s >> 32:#x} {s & 0xffffffff:#x}>;")
     lines += ["\t};", ""]
     for r in p["regions"]:
         lines += [f"\tmemory@{r['ipa']:x} {{", '\t\tdevice_type = "memory";',

@@ -184,6 +184,10 @@ def allocate_virqs(system: System, board: Board, p: Partition) -> Dict[str, int]
 
 ARM64_MAGIC = b"ARM\x64"
 DTB_SLOT = 0x200000  # the arm64 boot protocol allows a DTB of at most 2 MiB
+# The initrd's slot, right below the DTB's. Fixed, so that the layout (and the
+# committed gen/) does not change whenever the initramfs grows by a byte; the
+# build checks the file fits and sets /chosen/linux,initrd-end from its size.
+INITRD_SLOT = 0x2000000
 
 
 @dataclasses.dataclass
@@ -231,10 +235,11 @@ def linux_layout(system: System, p: Partition) -> Optional[dict]:
             initrd_size = os.path.getsize(system.dir / im.initrd)
         except OSError:
             initrd_size = 0
-    initrd_ipa = (dtb_ipa - initrd_size) & ~(PAGE - 1)
+    initrd_ipa = dtb_ipa - INITRD_SLOT
+    limit = initrd_ipa if im.initrd else dtb_ipa
     return dict(kernel_ipa=kernel_ipa, kernel_file_size=kernel_size, kernel_image_size=hdr.image_size,
                 text_offset=hdr.text_offset, entry_ipa=kernel_ipa, dtb_ipa=dtb_ipa, dtb_max=DTB_SLOT,
-                initrd_ipa=initrd_ipa if im.initrd else 0, initrd_size=initrd_size,
-                fits=kernel_ipa + max(hdr.image_size, kernel_size) <= (initrd_ipa if im.initrd else dtb_ipa),
+                initrd_ipa=initrd_ipa if im.initrd else 0, initrd_size=initrd_size, initrd_max=INITRD_SLOT,
+                fits=(kernel_ipa + max(hdr.image_size, kernel_size) <= limit) and initrd_size <= INITRD_SLOT,
                 need=hdr.text_offset + max(hdr.image_size, kernel_size) +
-                (dtb_ipa - initrd_ipa if im.initrd else 0) + DTB_SLOT)
+                (INITRD_SLOT if im.initrd else 0) + DTB_SLOT)

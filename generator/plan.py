@@ -38,11 +38,30 @@ def input_files(system: System, board: Board) -> List[pathlib.Path]:
     return files
 
 
+def _built_images(system: System) -> List[pathlib.Path]:
+    """Kernel and initrd files: build products whose bytes the configuration must not depend on."""
+    out = []
+    for p in system.partitions:
+        for f in (p.image.kernel, p.image.initrd):
+            if f:
+                out.append(system.dir / f)
+    return out
+
+
 def fingerprint(system: System, board: Board) -> str:
-    """sha256 over the bytes of the inputs, concatenated in input_files() order."""
+    """sha256 over the inputs in input_files() order: file bytes, but only the paths of kernels and initrds.
+
+    A Linux kernel or initramfs is fetched or built at build time and changes
+    with every Debian update; the configuration (layout, tables, device trees)
+    does not depend on its bytes, so neither does the fingerprint.
+    """
     h = hashlib.sha256()
     h.update(system.text)
+    built = set(_built_images(system))
     for f in input_files(system, board)[1:]:
+        if f in built:
+            h.update(b"\0path:" + str(os.path.relpath(f, system.dir)).encode() + b"\0")
+            continue
         with open(f, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
@@ -217,7 +236,7 @@ def build_plan(system: System, board: Board) -> Dict:
         if p["linux"]:
             blobs.append(dict(partition=p["index"], partition_name=p["name"], what="dtb",
                               sym=f"cfg_image_{p['name']}_dtb", load_ipa=p["linux"]["dtb_ipa"]))
-            if p["linux"]["initrd_size"]:
+            if p["linux"]["initrd_ipa"]:
                 blobs.append(dict(partition=p["index"], partition_name=p["name"], what="initrd",
                                   sym=f"cfg_image_{p['name']}_initrd", load_ipa=p["linux"]["initrd_ipa"]))
         for d in p["devices"]:

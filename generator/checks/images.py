@@ -70,7 +70,14 @@ def check_linux_image_fits(ctx: Context) -> None:
         if lay is None or lay["fits"]:
             continue
         r = p.regions[0]
+        if lay["initrd_size"] > lay["initrd_max"]:
+            ctx.error("E0604", ctx.sys.doc.loc(p.path + ("image", "initrd")),
+                      f"partition '{p.name}': initrd '{p.image.initrd}' ({lay['initrd_size']:#x} bytes) is larger "
+                      f"than the initrd slot ({lay['initrd_max']:#x} bytes, below the 2 MiB device-tree slot at "
+                      f"the end of memory '{r.name}')")
+            continue
         ctx.error("E0604", r.loc,
                   f"partition '{p.name}': memory '{r.name}' ({r.size:#x} bytes) is too small for the kernel "
-                  f"(text_offset {lay['text_offset']:#x} + image_size {lay['kernel_image_size']:#x}), the initrd "
-                  f"({lay['initrd_size']:#x}) and the 2 MiB device-tree slot: it needs at least {lay['need']:#x}")
+                  f"(text_offset {lay['text_offset']:#x} + image_size {lay['kernel_image_size']:#x}), the "
+                  f"{lay['initrd_max'] if p.image.initrd else 0:#x}-byte initrd slot and the 2 MiB device-tree "
+                  f"slot: it needs at least {lay['need']:#x}")

@@ -15,6 +15,8 @@
 
 static struct vcpu vcpus[CFG_NUM_VCPUS];
 static struct partition parts[CFG_NUM_PARTITIONS];
+/* CFG_NUM_BLOBS as an object: an empty table then compiles without warnings. */
+static const uint32_t part_num_blobs = CFG_NUM_BLOBS;
 /* Guards the vCPU states of each partition (PSCI calls come from any of its vCPUs). */
 static struct arch_lock part_locks[CFG_NUM_PARTITIONS];
 
@@ -112,21 +114,38 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
     return false;
 }
 
+/* Copy [src, end) to guest-physical ipa of partition p; false if it does not fit a writable region. */
+static bool part_copy_in(uint32_t p, const char *what, const uint8_t *src, const uint8_t *end, uint64_t ipa)
+{
+    uint64_t size = (uint64_t)(uintptr_t)(end - src);
+    uint64_t pa;
+
+    if (!part_ipa_range_to_pa(p, ipa, size, CFG_PERM_W, &pa)) {
+        console_hyp_printf("partition '%s': %s of %lu bytes does not fit at IPA 0x%lx", cfg_partitions[p].name, what,
+                           (unsigned long)size, (unsigned long)ipa);
+        return false;
+    }
+    memcpy(arch_phys_to_virt(pa), src, (size_t)size);
+    arch_sync_guest_image(pa, size);
+    return true;
+}
+
 bool part_load(uint32_t p)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
     struct vcpu *v = &vcpus[cp->first_vcpu];
-    uint64_t size = (uint64_t)(uintptr_t)(cp->image_end - cp->image);
-    uint64_t pa;
+    uint32_t i;
 
-    if (!part_ipa_range_to_pa(p, cp->load_ipa, size, CFG_PERM_W, &pa)) {
-        console_hyp_printf("partition '%s': image of %lu bytes does not fit at IPA 0x%lx", cp->name,
-                           (unsigned long)size, (unsigned long)cp->load_ipa);
+    if (!part_copy_in(p, "image", cp->image, cp->image_end, cp->load_ipa)) {
         return false;
     }
-    memcpy(arch_phys_to_virt(pa), cp->image, (size_t)size);
-    arch_sync_guest_image(pa, size);
+    for (i = 0u; i < part_num_blobs; i++) {
+        const struct cfg_blob *b = &cfg_blobs[i];
 
+        if ((b->partition == p) && !part_copy_in(p, b->what, b->start, b->end, b->load_ipa)) {
+            return false;
+        }
+    }
     vdev_reset(p);
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.pc = cp->entry_ipa;

@@ -9,9 +9,15 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
     uint8_t *d = dst;
     const uint8_t *s = src;
-    size_t i;
+    size_t i = 0u;
 
-    for (i = 0u; i < n; i++) {
+    /* Whole words when both sides are 8-byte aligned: partition images are large. */
+    if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0u) {
+        for (; (i + 8u) <= n; i += 8u) {
+            *(uint64_t *)(void *)&d[i] = *(const uint64_t *)(const void *)&s[i];
+        }
+    }
+    for (; i < n; i++) {
         d[i] = s[i];
     }
     return dst;

@@ -10,7 +10,8 @@
 # linux-image-cloud-arm64 metapackage; IVI_KERNEL=newest: the highest version
 # of any series) and cached in $(BUILD)/ivi/debs; nothing downloaded is committed.
 
-IVI_DIR := $(BUILD)/ivi
+# One cache for every build directory: descriptions name build/ivi/Image directly.
+IVI_DIR := build/ivi
 IVI_IMAGE := $(IVI_DIR)/Image
 IVI_INITRAMFS := $(IVI_DIR)/initramfs.cpio.gz
 IVI_KERNEL ?= default

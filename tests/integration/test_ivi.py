@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The IVI partition: Debian's unmodified arm64 Linux boots SMP beside the cluster, and its shell answers."""
+import re
+import time
+
+import pytest
+
+from conftest import build
+
+CTRL_T = b"\x14"
+
+
+@pytest.mark.req("SRS-BOOT-002")
+@pytest.mark.req("SRS-ISO-001")
+@pytest.mark.req("SRS-CON-002")
+def test_linux_reaches_userspace_with_3_cpus_while_cluster_keeps_rendering(boot):
+    image, _ = build()
+    c = boot(image)
+    c.expect(r"^\[cluster\] frame 0 ", timeout=30)
+    i_linux, _ = c.expect(r"^\[ivi\] \[\s*0\.000000\] Booting Linux", timeout=60)
+    i_up, _ = c.expect(r"^\[ivi\] IVI: userspace up$", timeout=180)
+    c.expect(r"^\[ivi\] IVI: 3 CPUs online", timeout=30)
+    # The cluster rendered all along: frames between Linux's first line and userspace, without a gap.
+    during = [int(m.group(1)) for _, m in c.matching(r"^\[cluster\] frame (\d+) ", i_linux) if _ < i_up]
+    assert len(during) >= 5, c.tail()
+    assert during == list(range(during[0], during[0] + len(during))), c.tail()
+    assert not c.matching(r"^\[septum\] partition .*(fault|halted|powered off)", 0), c.tail()
+
+
+@pytest.mark.req("SRS-CON-002")
+@pytest.mark.req("SRS-VUART-003")
+def test_console_focus_switch_reaches_the_ivi_shell(boot):
+    image, _ = build()
+    c = boot(image)
+    c.expect(r"^\[ivi\] IVI: userspace up$", timeout=180)
+    i, _ = c.expect(r"^\[ivi\] .*ivi:/# ", timeout=60)
+    # Focus starts on the cluster; Ctrl-T ? says so, Ctrl-T n moves it to the IVI.
+    c.send(CTRL_T + b"?")
+    c.expect(r"^\[septum\] console: focus 'cluster'", timeout=30, start=i)
+    c.send(CTRL_T + b"n")
+    c.expect(r"^\[septum\] console: input goes to 'ivi'", timeout=30, start=i)
+    time.sleep(1)
+    c.send(b"echo ivi-$((6*7))\r")
+    c.expect(r"^\[ivi\] ivi-42$", timeout=60, start=i)
