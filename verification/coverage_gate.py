@@ -8,7 +8,8 @@ function, branch and MC/DC percentages with the thresholds of the mode (host or
 target). Also fails if the build log holds clang's "unsupported MC/DC boolean
 expression" warning: such a decision is silently left out of MC/DC, so it must be
 restructured, not tolerated. Thresholds only rise: --ratchet raises them to what was
-achieved (rounded down to 0.01) and never lowers one.
+achieved (rounded down to 0.01 on the host, to a whole percent on the target, whose
+runs are timed) and never lowers one.
 """
 import argparse
 import json
@@ -70,8 +71,11 @@ def main():
         sys.exit(f"coverage gate ({a.mode}): no gated source (kernel/core, kernel/lib, vdev) in {a.summary}")
 
     if a.ratchet:
+        # Host runs are deterministic: keep 0.01 %. Target runs depend on how far the
+        # partitions got in the run's seconds: whole percent absorbs that jitter.
+        step = 100.0 if a.mode == "host" else 1.0
         for m in METRICS:
-            got = math.floor(pct[m] * 100.0) / 100.0
+            got = math.floor(pct[m] * step) / step
             if got > mine.get(m, 0.0):
                 print(f"coverage gate ({a.mode}): {m} threshold {mine.get(m, 0.0):.2f} -> {got:.2f}")
                 mine[m] = got
