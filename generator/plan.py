@@ -175,8 +175,9 @@ def build_plan(system: System, board: Board) -> Dict:
             image["bootargs"] = p.image.bootargs if p.image.bootargs is not None else (
                 "console=ttyAMA0" if vuart else "")
             linux = linux_layout(system, p)
-            linux.pop("fits", None)
-            linux.pop("need", None)
+            # Keep only what does not depend on the bytes of the kernel and initrd (see fingerprint()).
+            for k in ("fits", "need", "initrd_size", "kernel_file_size", "kernel_image_size"):
+                linux.pop(k, None)
             load_ipa = entry_ipa = linux["kernel_ipa"]
         used_v = [r["virq"] for r in irq_routes if r["partition"] == p.name]
         used_v += [v for v in chan_virqs[p.name].values()]

@@ -64,10 +64,29 @@ def test_committed_gen_is_fresh(tmp_path):
 @pytest.mark.req("SRS-GEN-019")
 def test_fingerprint_is_sha256_of_inputs(tmp_path):
     assert run_cli("build", "system.yaml", "-o", tmp_path).returncode == 0
+    # The description and board bytes; of the built Linux kernel and initramfs, only their paths.
     h = hashlib.sha256((REPO / "system.yaml").read_bytes() +
-                       (REPO / "boards/qemu-virt/board.dts").read_bytes()).hexdigest()
+                       (REPO / "boards/qemu-virt/board.dts").read_bytes() +
+                       b"\0path:build/ivi/Image\0" + b"\0path:build/ivi/initramfs.cpio.gz\0").hexdigest()
     assert (tmp_path / "fingerprint").read_text() == h + "\n"
     assert f'#define CFG_FINGERPRINT "{h}"' in (tmp_path / "config.h").read_text()
+
+
+@pytest.mark.req("SRS-GEN-019")
+def test_generated_output_does_not_depend_on_initrd_bytes(tmp_path):
+    import shutil
+    src = REPO / "tests/generator"
+    work = tmp_path / "t"
+    shutil.copytree(src / "valid", work / "valid")
+    shutil.copytree(src / "files", work / "files")
+    desc = work / "valid/linux.yaml"
+    text = desc.read_text().replace("../../../partitions/cluster", str(REPO / "partitions/cluster"))
+    desc.write_text(text)
+    assert run_cli("build", str(desc), "-o", tmp_path / "a").returncode == 0
+    with open(work / "files/initrd.cpio.gz", "ab") as f:
+        f.write(b"\0" * 5000)
+    assert run_cli("build", str(desc), "-o", tmp_path / "b").returncode == 0
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
 @pytest.mark.req("SRS-GEN-018")
