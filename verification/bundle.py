@@ -45,7 +45,8 @@ STEPS = [
       ("coverage-target/report.txt", "summary table"), ("coverage-target/report-functions.txt", "per function")]),
     ("misra", "MISRA C:2012 (cppcheck) and clang-tidy",
      [("misra/findings.html", "findings and deviations"), ("misra/deviations.html", "deviations.md"),
-      ("misra/cppcheck.xml", "cppcheck XML"), ("misra/clang-tidy.txt", "clang-tidy output")]),
+      ("misra/cppcheck.xml", "cppcheck XML"), ("misra/clang-tidy-findings.md", "clang-tidy findings"),
+      ("misra/clang-tidy.txt", "clang-tidy output")]),
     ("stack", "Worst-case stack per entry point", [("stack/report.html", "report"), ("stack/stack.json", "data")]),
     ("proofs", "Frama-C WP proofs", [("proofs/report.txt", "property report"), ("proofs/wp.log", "log")]),
 ]

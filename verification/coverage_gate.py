@@ -8,8 +8,9 @@ function, branch and MC/DC percentages with the thresholds of the mode (host or
 target). Also fails if the build log holds clang's "unsupported MC/DC boolean
 expression" warning: such a decision is silently left out of MC/DC, so it must be
 restructured, not tolerated. Thresholds only rise: --ratchet raises them to what was
-achieved (rounded down to 0.01 on the host, to a whole percent on the target, whose
-runs are timed) and never lowers one.
+achieved (rounded down to 0.01 on the host; on the target, whose runs are timed and
+vary by a condition or a line, rounded down to a whole percent less one) and never
+lowers one.
 """
 import argparse
 import json
@@ -74,8 +75,9 @@ def main():
         # Host runs are deterministic: keep 0.01 %. Target runs depend on how far the
         # partitions got in the run's seconds: whole percent absorbs that jitter.
         step = 100.0 if a.mode == "host" else 1.0
+        slack = 0.0 if a.mode == "host" else 1.0
         for m in METRICS:
-            got = math.floor(pct[m] * step) / step
+            got = math.floor(pct[m] * step) / step - slack
             if got > mine.get(m, 0.0):
                 print(f"coverage gate ({a.mode}): {m} threshold {mine.get(m, 0.0):.2f} -> {got:.2f}")
                 mine[m] = got
