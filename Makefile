@@ -198,6 +198,7 @@ endif
 
 # ---------------------------------------------------------------- tests
 test: | deps-test
+	$(Q)$(MAKE) --no-print-directory test-evidence-quick
 	$(Q)$(MAKE) --no-print-directory test-generator
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(MAKE) --no-print-directory test-unit

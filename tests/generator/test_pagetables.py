@@ -103,3 +103,39 @@ partitions:
     ]
     sizes = sorted({s for _, _, s, _ in dec.walk(tables, "cfg_s2_a_l1", "s2")})
     assert sizes == [0x1000, 0x200000]
+
+
+@pytest.fixture(scope="module")
+def linux_gen(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lgen")
+    r = run_cli("build", REPO / "tests/generator/valid/linux.yaml", "-o", out)
+    assert r.returncode == 0, r.stderr
+    return dec.parse((out / "pagetables.c").read_text()), json.loads((out / "plan.json").read_text())
+
+
+@pytest.mark.req("SRS-GEN-031")
+def test_emulated_windows_unmapped_devices_nGnRE_channels_with_peer_permission(linux_gen):
+    tables, plan = linux_gen
+    checked = dict(emulated=0, devices=0, channels=0)
+    for p in plan["partitions"]:
+        checked["emulated"] += len(p["emulated"])
+        checked["devices"] += len(p["devices"])
+        checked["channels"] += len(p["channels"])
+        pages = {}
+        for va, pa, size, attrs in dec.walk(tables, f"cfg_s2_{p['name']}_l1", "s2"):
+            for off in range(0, size, 4096):
+                pages[va + off] = (pa + off, attrs)
+        for w in p["emulated"]:
+            for page in range(_h(w["ipa"]) & ~0xfff, _h(w["ipa"]) + _h(w["size"]), 4096):
+                assert page not in pages, f"{p['name']}: emulated {w['kind']} page {page:#x} is mapped"
+        for d in p["devices"]:
+            for w in d["windows"]:
+                ipa, attrs = _h(w["ipa"]), pages[_h(w["ipa"])][1]
+                assert attrs["memtype"] == "device", (p["name"], d["path"], attrs)
+                assert "x" not in attrs["perm"], (p["name"], d["path"], attrs)
+        for c in p["channels"]:
+            ipa = _h(c["ipa"])
+            attrs = pages[ipa][1]
+            assert attrs["memtype"] == "normal"
+            assert attrs["perm"] == {"ro": "r", "rw": "rw"}.get(c["perm"], c["perm"]), (p["name"], c, attrs)
+    assert min(checked.values()) > 0, checked
