@@ -181,6 +181,15 @@ def _partition_h_lines(plan: dict, p: dict) -> List[str]:
         elif e["kind"] == "vuart":
             lines += ["/** Emulated PL011 and its interrupt. */", f"#define SP_VUART_BASE {int(e['ipa']):#x}u",
                       f"#define SP_VUART_INTID {int(plan['console_intid'])}u"]
+    lines += ["/** Index of this partition (SEPTUM_HVC_PARTITION_STATE). */",
+              f"#define SP_PARTITION_INDEX {int(p['index'])}u"]
+    if p["health"].get("notify_virq"):
+        lines += ["/** Interrupt raised when a partition this one subscribes to changes state. */",
+                  f"#define SP_HEALTH_NOTIFY_INTID {int(p['health']['notify_virq'])}u"]
+    for q in plan["partitions"]:
+        if p["name"] in q["health"].get("subscribers", []):
+            lines += [f"/** Partition '{q['name']}', whose state changes this one hears of. */",
+                      f"#define SP_WATCH_{q['name'].upper()} {int(q['index'])}u"]
     for d in p["devices"]:
         name = "SP_DEV_" + "".join(c if c.isalnum() else "_" for c in str(d["label"] or d["ref"])).upper().strip("_")
         w = d["windows"][0]

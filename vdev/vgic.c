@@ -76,6 +76,7 @@ static struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
 /* Table sizes as objects: loops over an empty table then compile without warnings. */
 static const uint32_t vgic_num_routes = CFG_NUM_IRQS;
 static const uint32_t vgic_num_vdevs = CFG_NUM_VDEVS;
+static const uint32_t vgic_num_peers = CFG_NUM_CHANNEL_PEERS;
 static struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];
 
 struct vgic_part *vgic_get(uint32_t p)
@@ -129,6 +130,15 @@ static void vgic_irq_reset(struct vgic_irq *irq, bool edge)
     irq->lr = -1;
 }
 
+/* Mark a purely virtual SPI (no physical source) as owned; CFG_NO_VINTID and out-of-range ids are ignored. */
+static void vgic_own_virtual(struct vgic_part *g, uint32_t vintid)
+{
+    if ((vintid >= 32u) && (vintid < g->num_irqs)) {
+        g->spi[vintid - 32u].owned = true;
+        g->spi[vintid - 32u].edge = true;
+    }
+}
+
 void vgic_init(uint32_t p)
 {
     struct vgic_part *g = &vgic_parts[p];
@@ -174,6 +184,13 @@ void vgic_init(uint32_t p)
 
         if ((d->partition == p) && (d->intid >= 32u) && (d->intid < g->num_irqs)) {
             g->spi[d->intid - 32u].owned = true;
+        }
+    }
+    /* Health notifications and channel doorbells are virtual SPIs of their own. */
+    vgic_own_virtual(g, cfg_health[p].notify_vintid);
+    for (i = 0u; i < vgic_num_peers; i++) {
+        if (cfg_channel_peers[i].partition == p) {
+            vgic_own_virtual(g, cfg_channel_peers[i].vintid);
         }
     }
 }
@@ -733,6 +750,17 @@ static void vgic_lr_sync(struct vgic_vcpu *vc, struct vgic_irq *irq, uint32_t i)
     }
     irq->retract = false;
     irq->active = (state & LR_STATE_ACTIVE) != 0u;
+    if ((state == LR_STATE_ACTIVE) && irq->pending && !irq->hw) {
+        /* Pending again while the guest still handles it: pending and active in the same LR,
+         * so the guest takes it again right after its EOI, without another exit. */
+        arch_lr_write(i, arch_lr_read(i) | ((uint64_t)LR_STATE_PENDING << LR_STATE_SHIFT));
+        state |= LR_STATE_PENDING;
+        irq->pending = false;
+    }
+    if ((state & LR_STATE_PENDING) != 0u) {
+        /* An edge while it is still pending in the LR: one interrupt (edges coalesce). */
+        irq->pending = false;
+    }
     if (state != 0u) {
         return;
     }

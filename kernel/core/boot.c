@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "config.h"
 #include "console.h"
+#include "health.h"
 #include "lib.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -47,6 +48,7 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 
     console_init();
     part_init_all();
+    health_init();
     console_hyp_printf("Septum %s (config %s)", SEPTUM_VERSION, cfg_fingerprint);
     console_hyp_printf("%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%lx..0x%lx)",
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
@@ -116,9 +118,10 @@ void boot_cpu_idle(uint32_t cpu)
 {
     struct vcpu *v = vcpu_get(cfg_cpus[cpu].vcpu);
 
-    /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON. */
+    /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
+    vcpu_set_idle(v);
     for (;;) {
-        if (vcpu_take_start(v)) {
+        if (part_restart_step(v) || vcpu_take_start(v)) {
             arch_vcpu_enter(v);
         }
         if (cpu == boot_console_cpu) {

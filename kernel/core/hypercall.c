@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "health.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "psci.h"
@@ -14,7 +15,7 @@
 #include "vcpu.h"
 
 /* Number of calls in Septum's vendor range (CALL_COUNT). */
-#define HYPERCALL_COUNT 2u
+#define HYPERCALL_COUNT 4u
 
 /* SMCCC: a 32-bit function ID is in w0; the upper half of x0 is ignored. */
 static uint32_t hypercall_fid(const struct vcpu *v)
@@ -49,6 +50,26 @@ static void hypercall_console_write(struct vcpu *v)
     hypercall_ret(v, (int64_t)len);
 }
 
+/* The state of a partition the caller subscribes to (or its own). */
+static void hypercall_partition_state(struct vcpu *v)
+{
+    uint64_t q = v->regs.x[1];
+    uint32_t restarts;
+    uint32_t state;
+
+    if (q >= CFG_NUM_PARTITIONS) {
+        hypercall_ret(v, SMCCC_INVALID_PARAMETER);
+        return;
+    }
+    if ((q != v->partition) && (((cfg_health[q].subscribers >> v->partition) & 1u) == 0u)) {
+        hypercall_ret(v, SMCCC_INVALID_PARAMETER);
+        return;
+    }
+    state = health_state((uint32_t)q, &restarts);
+    v->regs.x[0] = state;
+    v->regs.x[1] = restarts;
+}
+
 /* Septum's own calls and the vendor-hypervisor queries, over HVC only. */
 static void hypercall_septum(struct vcpu *v)
 {
@@ -58,6 +79,13 @@ static void hypercall_septum(struct vcpu *v)
         break;
     case SEPTUM_HVC_CONSOLE_WRITE:
         hypercall_console_write(v);
+        break;
+    case SEPTUM_HVC_HEARTBEAT:
+        health_heartbeat(v->partition);
+        hypercall_ret(v, SMCCC_SUCCESS);
+        break;
+    case SEPTUM_HVC_PARTITION_STATE:
+        hypercall_partition_state(v);
         break;
     case SEPTUM_HVC_CALL_COUNT:
         hypercall_ret(v, (int64_t)HYPERCALL_COUNT);

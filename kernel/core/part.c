@@ -8,6 +8,7 @@
 #include "config.h"
 #include "console.h"
 #include "lib.h"
+#include "health.h"
 #include "psci.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -114,6 +115,21 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
     return false;
 }
 
+/* Checksum of p's read-only boot images (program or kernel, DTB, initrd). */
+static uint64_t part_checksum(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    uint64_t h = lib_checksum(0u, cp->image, (size_t)(cp->image_end - cp->image));
+    uint32_t i;
+
+    for (i = 0u; i < part_num_blobs; i++) {
+        if (cfg_blobs[i].partition == p) {
+            h = lib_checksum(h, cfg_blobs[i].start, (size_t)(cfg_blobs[i].end - cfg_blobs[i].start));
+        }
+    }
+    return h;
+}
+
 /* Copy [src, end) to guest-physical ipa of partition p; false if it does not fit a writable region. */
 static bool part_copy_in(uint32_t p, const char *what, const uint8_t *src, const uint8_t *end, uint64_t ipa)
 {
@@ -136,6 +152,10 @@ bool part_load(uint32_t p)
     struct vcpu *v = &vcpus[cp->first_vcpu];
     uint32_t i;
 
+    if (!parts[p].checksummed) {
+        parts[p].checksum = part_checksum(p);
+        parts[p].checksummed = true;
+    }
     if (!part_copy_in(p, "image", cp->image, cp->image_end, cp->load_ipa)) {
         return false;
     }
@@ -154,24 +174,28 @@ bool part_load(uint32_t p)
     v->regs.pstate = 0x3c5u;
     arch_lock_acquire(&part_locks[p]);
     v->state = VCPU_RUNNING;
+    v->idle = false;
     parts[p].state = PART_STATE_RUNNING;
     arch_lock_release(&part_locks[p]);
+    health_heartbeat(p);
+    health_notify(p);
     return true;
 }
 
-void part_halt(uint32_t p)
+/* Stop every vCPU of p, leaving the partition in state, and get them out of the guest. */
+static void part_stop(uint32_t p, enum part_state state)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
     uint32_t self = arch_cpu_index();
     uint32_t i;
 
     arch_lock_acquire(&part_locks[p]);
-    parts[p].state = PART_STATE_HALTED;
+    parts[p].state = state;
     for (i = 0u; i < cp->num_vcpus; i++) {
         vcpus[cp->first_vcpu + i].state = VCPU_HALTED;
     }
     arch_lock_release(&part_locks[p]);
-    /* A halted partition's devices must not keep interrupting anyone. */
+    /* A stopped partition's devices must not keep interrupting anyone. */
     irq_silence_partition(p);
     for (i = 0u; i < cp->num_vcpus; i++) {
         uint32_t pcpu = cfg_vcpus[cp->first_vcpu + i].pcpu;
@@ -180,6 +204,73 @@ void part_halt(uint32_t p)
             arch_gic_send_sgi(pcpu, ARCH_SGI_KICK);
         }
     }
+    arch_send_event();
+}
+
+void part_halt(uint32_t p)
+{
+    part_stop(p, PART_STATE_HALTED);
+}
+
+void part_restart(uint32_t p)
+{
+    part_stop(p, PART_STATE_RESTARTING);
+}
+
+void vcpu_set_idle(struct vcpu *v)
+{
+    arch_lock_acquire(&part_locks[v->partition]);
+    v->idle = true;
+    arch_lock_release(&part_locks[v->partition]);
+}
+
+/* True when p is restarting and every one of its vCPUs has left the guest. */
+static bool part_restart_ready(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    bool ready;
+    uint32_t i;
+
+    arch_lock_acquire(&part_locks[p]);
+    ready = (parts[p].state == PART_STATE_RESTARTING);
+    for (i = 0u; i < cp->num_vcpus; i++) {
+        ready = ready && vcpus[cp->first_vcpu + i].idle;
+    }
+    arch_lock_release(&part_locks[p]);
+    return ready;
+}
+
+bool part_restart_step(struct vcpu *v)
+{
+    uint32_t p = v->partition;
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    uint32_t i;
+
+    if ((vcpu_index(v) != 0u) || !part_restart_ready(p)) {
+        return false;
+    }
+    /* Nothing of the previous run survives: scrub every region before reloading. */
+    for (i = 0u; i < cp->num_regions; i++) {
+        const struct cfg_region *r = &cfg_regions[cp->first_region + i];
+
+        if ((r->perm & CFG_PERM_W) != 0u) {
+            arch_zero(r->pa, r->size);
+        }
+    }
+    if (part_checksum(p) != parts[p].checksum) {
+        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum) \xe2\x80\x94 halted", cp->name);
+        part_halt(p);
+        return false;
+    }
+    for (i = 0u; i < cp->num_vcpus; i++) {
+        vcpus[cp->first_vcpu + i].state = VCPU_OFF;
+    }
+    if (!part_load(p)) {
+        part_halt(p);
+        return false;
+    }
+    console_hyp_printf("partition '%s' restarted", cp->name);
+    return true;
 }
 
 uint32_t vcpu_index(const struct vcpu *v)
@@ -246,6 +337,7 @@ bool vcpu_take_start(struct vcpu *v)
     start = (v->state == VCPU_ON_PENDING);
     if (start) {
         v->state = VCPU_RUNNING;
+        v->idle = false;
     }
     arch_lock_release(&part_locks[v->partition]);
     return start;

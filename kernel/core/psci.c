@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "health.h"
 #include "psci.h"
 #include "vcpu.h"
 
@@ -127,12 +128,10 @@ void psci_handle(struct vcpu *v, uint32_t fid)
     case PSCI_SYSTEM_OFF:
         console_hyp_printf("partition '%s' powered off (PSCI SYSTEM_OFF)", name);
         part_halt(v->partition);
+        health_notify(v->partition);
         break;
     case PSCI_SYSTEM_RESET:
-        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET): restart not available yet "
-                           "\xe2\x80\x94 halted",
-                           name);
-        part_halt(v->partition);
+        (void)health_event(v->partition, HEALTH_RESET, "PSCI SYSTEM_RESET");
         break;
     default:
         psci_ret(v, PSCI_NOT_SUPPORTED);

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "console.h"
+#include "health.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "mmio.h"
@@ -79,23 +80,23 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
     }
 }
 
-/* Apply the fault policy of v's partition. Only halting exists until the health monitor. */
+/* Report the fault and apply the policy of v's partition (health monitor). */
 static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_info *t)
 {
-    const struct cfg_partition *cp = &cfg_partitions[v->partition];
     char kind[80];
+    char what[128];
     uint32_t ec = trap_ec(t->esr);
 
     trap_describe_fault(t, kind, sizeof(kind));
     part_get(v->partition)->faults++;
-    part_halt(v->partition);
     if ((ec == ESR_EC_DABT_LOW) || (ec == ESR_EC_IABT_LOW)) {
-        console_hyp_printf("partition '%s' fault: %s at IPA 0x%lx (ESR 0x%lx) \xe2\x80\x94 halted", cp->name, kind,
-                           (unsigned long)trap_fault_ipa(t), (unsigned long)t->esr);
+        fmt_snprintf(what, sizeof(what), "%s at IPA 0x%lx (ESR 0x%lx)", kind, (unsigned long)trap_fault_ipa(t),
+                     (unsigned long)t->esr);
     } else {
-        console_hyp_printf("partition '%s' fault: %s at PC 0x%lx (ESR 0x%lx) \xe2\x80\x94 halted", cp->name, kind,
-                           (unsigned long)v->regs.pc, (unsigned long)t->esr);
+        fmt_snprintf(what, sizeof(what), "%s at PC 0x%lx (ESR 0x%lx)", kind, (unsigned long)v->regs.pc,
+                     (unsigned long)t->esr);
     }
+    (void)health_event(v->partition, HEALTH_FAULT, what);
     return TRAP_STOP;
 }
 

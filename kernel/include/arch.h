@@ -44,6 +44,13 @@ void arch_cpu_park(void) NORETURN;
 /** A pointer through which the hypervisor reaches physical address pa. */
 void *arch_phys_to_virt(uint64_t pa);
 
+/** Zero physical memory [pa, pa+len) (scrubbing a partition's RAM before a restart). */
+void arch_zero(uint64_t pa, uint64_t len);
+
+/** The system counter (CNTPCT_EL0), and its frequency in Hz. */
+uint64_t arch_counter(void);
+uint64_t arch_counter_hz(void);
+
 /** Make [pa, pa+len) coherent for instruction fetch by a guest with MMU off. */
 void arch_sync_guest_image(uint64_t pa, uint64_t len);
 

@@ -16,6 +16,12 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
 /**
+ * Fold len bytes at p into the running checksum h (start with 0): a fast
+ * 64-bit mix for detecting corruption of read-only images, not a MAC.
+ */
+uint64_t lib_checksum(uint64_t h, const void *p, size_t len);
+
+/**
  * Format into buf (always NUL-terminated when size > 0). Supports %s %c %d %u
  * %x %lu %ld %lx %llu %lld %llx %p %% with optional '0' flag and width.
  * Returns the number of characters stored, excluding the NUL.

@@ -29,12 +29,14 @@ struct vcpu {
     uint32_t id;          /**< index into cfg_vcpus */
     uint32_t partition;   /**< index into cfg_partitions */
     enum vcpu_state state;
+    bool idle;            /**< its CPU waits in boot_cpu_idle(): it is not in the guest */
 };
 
 /** Life cycle of a partition. */
 enum part_state {
     PART_STATE_BOOTING = 0,
     PART_STATE_RUNNING,
+    PART_STATE_RESTARTING,  /**< stopping its vCPUs; vCPU 0's CPU reloads and starts it */
     PART_STATE_HALTED,
 };
 
@@ -42,6 +44,8 @@ enum part_state {
 struct partition {
     enum part_state state;
     uint32_t faults;        /**< faults seen since boot */
+    uint64_t checksum;      /**< of its read-only images, taken at first load, checked at each reload */
+    bool checksummed;
 };
 
 /** The vCPU with index id. */
@@ -71,6 +75,18 @@ bool part_load(uint32_t p);
  * its physical interrupts and make the CPUs running them leave the guest.
  */
 void part_halt(uint32_t p);
+
+/**
+ * Restart partition p: like part_halt(), but its state becomes RESTARTING and
+ * vCPU 0's CPU reloads and starts it once every vCPU has left the guest.
+ */
+void part_restart(uint32_t p);
+
+/** On v's CPU while it idles: if v is vCPU 0 of a partition ready to restart, reload it; true to enter v. */
+bool part_restart_step(struct vcpu *v);
+
+/** Mark v as waiting in the idle loop (its CPU is not in the guest). */
+void vcpu_set_idle(struct vcpu *v);
 
 /** Index of v inside its partition (0 = the boot vCPU). */
 uint32_t vcpu_index(const struct vcpu *v);

@@ -60,3 +60,20 @@ size_t strlen(const char *s)
     }
     return n;
 }
+
+uint64_t lib_checksum(uint64_t h, const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    size_t i = 0u;
+
+    /* Whole words where aligned (images are page aligned), then the tail byte by byte. */
+    if (((uintptr_t)b & 7u) == 0u) {
+        for (; (i + 8u) <= len; i += 8u) {
+            h = ((h ^ *(const string_word_t *)(const void *)&b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
+        }
+    }
+    for (; i < len; i++) {
+        h = ((h ^ b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
+    }
+    return h ^ (uint64_t)len;
+}

@@ -4,7 +4,17 @@
  * cycle and renders one frame per period to its console. A frame that starts
  * late is counted, never skipped silently.
  */
+#include "partition.h"
 #include "septum.h"
+
+/* The IVI partition, if this system lets the cluster watch it (health subscribers). */
+#ifdef SP_WATCH_IVI
+#define CLUSTER_IVI SP_WATCH_IVI
+#define CLUSTER_NOTIFY_INTID SP_HEALTH_NOTIFY_INTID
+#else
+#define CLUSTER_IVI 0xffffffffu
+#define CLUSTER_NOTIFY_INTID 0u
+#endif
 
 /** Frames per second. */
 #define CLUSTER_FPS 10u
@@ -56,6 +66,41 @@ static struct signals simulate(uint32_t f)
     return s;
 }
 
+/* Set by the health notification: the IVI's state must be read again. */
+static volatile uint32_t ivi_changed = 1u;
+
+static void on_irq(uint32_t intid)
+{
+    if (intid == CLUSTER_NOTIFY_INTID) {
+        ivi_changed = 1u;
+    }
+}
+
+/* What the cluster shows about the IVI: navigation comes from it, so say when it is down. */
+static void ivi_status(char *buf, size_t size)
+{
+    static uint32_t state = SEPTUM_STATE_RUNNING;
+    static uint64_t restarts;
+    struct sp_hvc_result r;
+
+    if (CLUSTER_IVI == 0xffffffffu) {
+        buf[0] = '\0';
+        return;
+    }
+    if (ivi_changed != 0u) {
+        ivi_changed = 0u;
+        r = sp_hvc(SEPTUM_HVC_PARTITION_STATE, CLUSTER_IVI, 0u, 0u);
+        state = (r.x0 >= 0) ? (uint32_t)r.x0 : SEPTUM_STATE_HALTED;
+        restarts = r.x1;
+    }
+    if (state == SEPTUM_STATE_RUNNING) {
+        (void)sp_snprintf(buf, size, " | IVI up, %lu restarts", (unsigned long)restarts);
+    } else {
+        (void)sp_snprintf(buf, size, " | NAV unavailable (IVI %s)",
+                          (state == SEPTUM_STATE_HALTED) ? "down" : "starting");
+    }
+}
+
 int main(void)
 {
     uint64_t hz = sp_counter_hz();
@@ -65,8 +110,17 @@ int main(void)
     uint32_t frame;
     struct sp_hvc_result v = sp_hvc(SEPTUM_HVC_VERSION, 0u, 0u, 0u);
 
+    char ivi[48];
+
     sp_printf("cluster up: Septum ABI %ld.%ld, %lu Hz counter, %u frames/s\n", (long)(v.x0 >> 16),
               (long)(v.x0 & 0xffff), (unsigned long)hz, CLUSTER_FPS);
+    if (CLUSTER_IVI != 0xffffffffu) {
+        /* Health notifications about the IVI arrive as an interrupt. */
+        sp_gic_init_dist();
+        sp_gic_init_cpu(on_irq);
+        sp_irq_enable(CLUSTER_NOTIFY_INTID);
+        sp_irq_unmask();
+    }
     for (frame = 0u;; frame++) {
         uint64_t deadline = start + ((uint64_t)frame * period);
         uint64_t now = sp_counter();
@@ -77,8 +131,9 @@ int main(void)
         }
         sp_wait_until(deadline);
         s = simulate(frame);
-        sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u\n", frame, frame / CLUSTER_FPS,
-                  frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late);
+        ivi_status(ivi, sizeof(ivi));
+        sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u%s\n", frame, frame / CLUSTER_FPS,
+                  frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late, ivi);
     }
     return 0;
 }

@@ -42,3 +42,29 @@ def test_console_focus_switch_reaches_the_ivi_shell(boot):
     time.sleep(1)
     c.send(b"echo ivi-$((6*7))\r")
     c.expect(r"^\[ivi\] ivi-42$", timeout=60, start=i)
+
+
+@pytest.mark.req("SRS-HEALTH-001")
+@pytest.mark.req("SRS-HEALTH-003")
+@pytest.mark.req("SRS-ISO-001")
+def test_ivi_kernel_panic_restarts_the_ivi_alone_and_the_cluster_shows_it(boot):
+    image, _ = build()
+    c = boot(image)
+    c.expect(r"^\[ivi\] IVI: userspace up$", timeout=180)
+    i, _ = c.expect(r"^\[ivi\] .*ivi:/# ", timeout=60)
+    c.expect(r"^\[cluster\] frame \d+ .* \| IVI up, 0 restarts$", timeout=30, start=i)
+    c.send(CTRL_T + b"n")
+    c.expect(r"^\[septum\] console: input goes to 'ivi'", timeout=30, start=i)
+    time.sleep(1)
+    c.send(b"echo c > /proc/sysrq-trigger\r")
+    c.expect(r"^\[ivi\] .*Kernel panic", timeout=60, start=i)
+    r, _ = c.expect(r"^\[septum\] partition 'ivi' reset: PSCI SYSTEM_RESET \u2014 restarting \(restart 1\)$",
+                    timeout=60, start=i)
+    c.expect(r"^\[cluster\] frame \d+ .* \| NAV unavailable \(IVI starting\)$", timeout=30, start=r)
+    c.expect(r"^\[septum\] partition 'ivi' restarted$", timeout=60, start=r)
+    u, _ = c.expect(r"^\[ivi\] IVI: userspace up$", timeout=180, start=r)
+    c.expect(r"^\[cluster\] frame \d+ .* \| IVI up, 1 restarts$", timeout=30, start=r)
+    # The cluster never missed a frame through the crash and the restart.
+    frames = [int(m.group(1)) for _, m in c.matching(r"^\[cluster\] frame (\d+) ")]
+    assert frames == list(range(frames[0], frames[0] + len(frames))), c.tail()
+    assert not c.matching(r"^\[septum\] partition 'cluster'"), c.tail()

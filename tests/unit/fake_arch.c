@@ -34,6 +34,8 @@ uint32_t fake_events;
 char fake_rx[256];
 uint32_t fake_rx_pos, fake_rx_len;
 bool fake_rx_enabled;
+uint64_t fake_counter;
+uint64_t fake_zeroed;
 
 void fake_reset(void)
 {
@@ -66,6 +68,8 @@ void fake_reset(void)
     fake_rx_pos = 0u;
     fake_rx_len = 0u;
     fake_rx_enabled = false;
+    fake_counter = 1000u;
+    fake_zeroed = 0u;
 }
 
 static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
@@ -237,6 +241,22 @@ void *arch_phys_to_virt(uint64_t pa)
         abort();
     }
     return &fake_ram[pa - FAKE_RAM_BASE];
+}
+
+void arch_zero(uint64_t pa, uint64_t len)
+{
+    memset(arch_phys_to_virt(pa), 0, (size_t)len);
+    fake_zeroed += len;
+}
+
+uint64_t arch_counter(void)
+{
+    return fake_counter;
+}
+
+uint64_t arch_counter_hz(void)
+{
+    return 62500000u;
 }
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)

@@ -58,5 +58,9 @@ extern char fake_rx[256];
 extern uint32_t fake_rx_pos, fake_rx_len;
 extern bool fake_rx_enabled;
 
+/** The system counter arch_counter() returns (62.5 MHz), and bytes arch_zero() cleared. */
+extern uint64_t fake_counter;
+extern uint64_t fake_zeroed;
+
 /** Reset every fake to its initial state. */
 void fake_reset(void);

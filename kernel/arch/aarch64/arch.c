@@ -8,6 +8,7 @@
 #include "arch_cpu.h"
 #include "boot.h"
 #include "config.h"
+#include "lib.h"
 #include "console.h"
 #include "sysreg.h"
 #include "trap.h"
@@ -181,6 +182,34 @@ void *arch_phys_to_virt(uint64_t pa)
 {
     /* The EL2 tables map everything the hypervisor touches at VA == PA. */
     return (void *)(uintptr_t)pa;
+}
+
+void arch_zero(uint64_t pa, uint64_t len)
+{
+    uint64_t dczid = SYSREG_READ(dczid_el0);
+    uint64_t block = 4ull << (dczid & 0xfu);
+    uint64_t a = pa;
+    uint64_t end = pa + len;
+
+    /* DC ZVA zeroes a whole block per instruction when permitted (DCZID_EL0.DZP = 0). */
+    if ((dczid & 0x10u) == 0u) {
+        for (; ((a & (block - 1u)) == 0u) && ((a + block) <= end); a += block) {
+            __asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+        }
+    }
+    (void)memset(arch_phys_to_virt(a), 0, (size_t)(end - a));
+    dsb_ish();
+}
+
+uint64_t arch_counter(void)
+{
+    isb();
+    return SYSREG_READ(cntpct_el0);
+}
+
+uint64_t arch_counter_hz(void)
+{
+    return SYSREG_READ(cntfrq_el0);
 }
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)

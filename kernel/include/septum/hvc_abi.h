@@ -17,6 +17,20 @@
 /** x1 = IPA of bytes, x2 = count (<= SEPTUM_CONSOLE_WRITE_MAX) → x0 = count written. */
 #define SEPTUM_HVC_CONSOLE_WRITE (SEPTUM_HVC_BASE + 1u)
 
+/** Heartbeat for the partition's watchdog (health policy watchdog_ms) → x0 = 0. */
+#define SEPTUM_HVC_HEARTBEAT (SEPTUM_HVC_BASE + 2u)
+/**
+ * x1 = index of a partition the caller subscribes to (or its own) → x0 = its
+ * state (SEPTUM_STATE_*), x1 = its restart count.
+ */
+#define SEPTUM_HVC_PARTITION_STATE (SEPTUM_HVC_BASE + 3u)
+
+/** Partition states of SEPTUM_HVC_PARTITION_STATE. */
+#define SEPTUM_STATE_BOOTING 0u
+#define SEPTUM_STATE_RUNNING 1u
+#define SEPTUM_STATE_RESTARTING 2u
+#define SEPTUM_STATE_HALTED 3u
+
 /** Standard vendor-hypervisor queries (SMCCC 32-bit fast calls, owner 6). */
 #define SEPTUM_HVC_CALL_COUNT 0x8600FF00u
 #define SEPTUM_HVC_CALL_UID 0x8600FF01u
@@ -24,7 +38,7 @@
 
 /** The ABI version this header describes. */
 #define SEPTUM_ABI_MAJOR 0u
-#define SEPTUM_ABI_MINOR 1u
+#define SEPTUM_ABI_MINOR 2u
 
 /** Largest byte count one CONSOLE_WRITE accepts. */
 #define SEPTUM_CONSOLE_WRITE_MAX 256u

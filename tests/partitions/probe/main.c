@@ -16,7 +16,12 @@ int main(void)
     volatile const uint8_t *outside = (volatile const uint8_t *)(uintptr_t)__ram_end;
     uint8_t byte;
 
+    volatile uint64_t *marker = (volatile uint64_t *)(uintptr_t)((uint64_t)(uintptr_t)__ram_end - 8u);
+
     sp_printf("probe up\n");
+    /* A restart must scrub the partition's memory: the marker of a previous run must be gone. */
+    sp_printf("probe: memory %s\n", (*marker == 0x5ce97u) ? "NOT SCRUBBED" : "clean");
+    *marker = 0x5ce97u;
     rc = sp_hvc(SEPTUM_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end, 16u, 0u).x0;
     sp_printf("probe: console_write outside memory -> %ld\n", (long)rc);
     rc = sp_hvc(SEPTUM_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end - 8u, 16u, 0u).x0;

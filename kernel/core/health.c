@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The health monitor (see health.h): fault policy, restart budget,
+ * watchdog and state-change notifications, driven by the generated
+ * cfg_health table (one entry per partition).
+ */
+#include "arch.h"
+#include "config.h"
+#include "console.h"
+#include "health.h"
+#include "vcpu.h"
+#include "vgic.h"
+
+/** Run-time health state of one partition. */
+struct health_part {
+    uint32_t restarts;        /**< restarts since boot */
+    uint32_t window_count;    /**< restarts in the current budget window */
+    uint64_t window_start;    /**< counter value when that window began */
+    uint64_t last_heartbeat;  /**< counter value of the last heartbeat (or of the last start) */
+};
+
+static struct health_part health_parts[CFG_NUM_PARTITIONS];
+static struct arch_lock health_lock;
+
+void health_init(void)
+{
+    uint32_t p;
+
+    for (p = 0u; p < CFG_NUM_PARTITIONS; p++) {
+        health_parts[p].restarts = 0u;
+        health_parts[p].window_count = 0u;
+        health_parts[p].window_start = 0u;
+        health_parts[p].last_heartbeat = arch_counter();
+    }
+}
+
+/* Counter ticks in ms milliseconds. */
+static uint64_t health_ms_to_ticks(uint32_t ms)
+{
+    return (arch_counter_hz() / 1000u) * (uint64_t)ms;
+}
+
+/* May p be restarted now? Consumes one restart of its budget if so. */
+static bool health_budget_take(uint32_t p)
+{
+    const struct cfg_health *h = &cfg_health[p];
+    struct health_part *s = &health_parts[p];
+    uint64_t now = arch_counter();
+    bool ok;
+
+    arch_lock_acquire(&health_lock);
+    if ((h->restart_window_ms != 0u) && ((now - s->window_start) > health_ms_to_ticks(h->restart_window_ms))) {
+        /* The window has passed: the budget refills. */
+        s->window_start = now;
+        s->window_count = 0u;
+    }
+    ok = (h->max_restarts == 0u) || (s->window_count < h->max_restarts);
+    if (ok) {
+        s->window_count++;
+        s->restarts++;
+    }
+    arch_lock_release(&health_lock);
+    return ok;
+}
+
+static const char *health_event_name(enum health_event event)
+{
+    switch (event) {
+    case HEALTH_FAULT:
+        return "fault";
+    case HEALTH_RESET:
+        return "reset";
+    default:
+        return "watchdog";
+    }
+}
+
+bool health_event(uint32_t p, enum health_event event, const char *what)
+{
+    const char *name = cfg_partitions[p].name;
+    const char *ev = health_event_name(event);
+    bool wants = (event == HEALTH_RESET) || (cfg_partitions[p].on_fault == CFG_FAULT_RESTART);
+
+    if (wants && health_budget_take(p)) {
+        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 restarting (restart %u)", name, ev, what,
+                           (unsigned)health_parts[p].restarts);
+        part_restart(p);
+        health_notify(p);
+        return true;
+    }
+    if (wants) {
+        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 restart budget (%u in %u ms) used up: halted", name, ev,
+                           what, (unsigned)cfg_health[p].max_restarts, (unsigned)cfg_health[p].restart_window_ms);
+    } else {
+        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 halted", name, ev, what);
+    }
+    part_halt(p);
+    health_notify(p);
+    return false;
+}
+
+void health_notify(uint32_t p)
+{
+    uint32_t s;
+
+    for (s = 0u; s < CFG_NUM_PARTITIONS; s++) {
+        uint32_t virq = cfg_health[s].notify_vintid;
+
+        if (((cfg_health[p].subscribers >> s) & 1u) != 0u) {
+            if (virq != CFG_NO_VINTID) {
+                vgic_inject(s, 0u, virq);
+            }
+        }
+    }
+}
+
+void health_heartbeat(uint32_t p)
+{
+    arch_lock_acquire(&health_lock);
+    health_parts[p].last_heartbeat = arch_counter();
+    arch_lock_release(&health_lock);
+}
+
+uint64_t health_watchdog_deadline(uint32_t p)
+{
+    uint64_t d;
+
+    if (cfg_health[p].watchdog_ms == 0u) {
+        return 0u;
+    }
+    arch_lock_acquire(&health_lock);
+    d = health_parts[p].last_heartbeat + health_ms_to_ticks(cfg_health[p].watchdog_ms);
+    arch_lock_release(&health_lock);
+    return d;
+}
+
+bool health_watchdog_check(uint32_t p, uint64_t now)
+{
+    uint64_t d = health_watchdog_deadline(p);
+
+    if ((d == 0u) || (now < d) || (part_get(p)->state != PART_STATE_RUNNING)) {
+        return false;
+    }
+    (void)health_event(p, HEALTH_WATCHDOG, "no heartbeat in time");
+    return true;
+}
+
+uint32_t health_state(uint32_t p, uint32_t *restarts)
+{
+    *restarts = health_parts[p].restarts;
+    switch (part_get(p)->state) {
+    case PART_STATE_RUNNING:
+        return SEPTUM_STATE_RUNNING;
+    case PART_STATE_RESTARTING:
+        return SEPTUM_STATE_RESTARTING;
+    case PART_STATE_HALTED:
+        return SEPTUM_STATE_HALTED;
+    default:
+        return SEPTUM_STATE_BOOTING;
+    }
+}

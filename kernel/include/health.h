@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The health monitor: what happens to a partition that faults, asks for a
+ * reset or misses its watchdog. A restart stops the partition's vCPUs, scrubs
+ * its memory, reloads its images from the read-only copies (checking them
+ * first), resets its emulated devices and starts vCPU 0 again; nothing else
+ * notices. A restart budget (at most max_restarts within restart_window_ms)
+ * turns a crash loop into a halt. Subscribers hear of every state change.
+ */
+#pragma once
+
+#include "types.h"
+
+struct vcpu;
+
+#include "septum/hvc_abi.h"
+
+/** Why the health monitor acts. */
+enum health_event {
+    HEALTH_FAULT = 0,   /**< a fault of the partition (abort, unexpected trap, SError) */
+    HEALTH_RESET,       /**< the partition asked for it (PSCI SYSTEM_RESET) */
+    HEALTH_WATCHDOG,    /**< no heartbeat within watchdog_ms */
+};
+
+/** Reset the monitor's run-time state (boot, unit tests). */
+void health_init(void);
+
+/**
+ * Decide and start what happens to partition p after event: a restart if its
+ * policy and budget allow it (true), otherwise a halt (false). what and the
+ * caller's own line say why; the monitor prints the outcome.
+ */
+bool health_event(uint32_t p, enum health_event event, const char *what);
+
+/** Tell p's subscribers that its state changed (a virtual interrupt each). */
+void health_notify(uint32_t p);
+
+/** A heartbeat of partition p (SEPTUM_HVC_HEARTBEAT). */
+void health_heartbeat(uint32_t p);
+
+/** Counter value by which partition p must next send a heartbeat, or 0 for none. */
+uint64_t health_watchdog_deadline(uint32_t p);
+
+/** Check p's watchdog at counter value now; starts the policy and returns true if it expired. */
+bool health_watchdog_check(uint32_t p, uint64_t now);
+
+/** SEPTUM_STATE_* of p and its restart count (SEPTUM_HVC_PARTITION_STATE). */
+uint32_t health_state(uint32_t p, uint32_t *restarts);
