@@ -111,6 +111,7 @@ void boot_cpu_run(uint32_t cpu)
     }
     console_hyp_printf("CPU %u: partition '%s' vCPU %u starts at 0x%lx", (unsigned)cpu,
                        cfg_partitions[cv->partition].name, (unsigned)cv->index, (unsigned long)v->regs.pc);
+    (void)health_watchdog_tick(cv->partition);
     arch_vcpu_enter(v);
 }
 
@@ -121,7 +122,11 @@ void boot_cpu_idle(uint32_t cpu)
     /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
     vcpu_set_idle(v);
     for (;;) {
-        if (part_restart_step(v) || vcpu_take_start(v)) {
+        if (part_restart_step(v)) {
+            (void)health_watchdog_tick(v->partition);
+            arch_vcpu_enter(v);
+        }
+        if (vcpu_take_start(v)) {
             arch_vcpu_enter(v);
         }
         if (cpu == boot_console_cpu) {

@@ -145,6 +145,17 @@ bool health_watchdog_check(uint32_t p, uint64_t now)
     return true;
 }
 
+bool health_watchdog_tick(uint32_t p)
+{
+    if (health_watchdog_check(p, arch_counter())) {
+        arch_hyp_timer_set(0u);
+        return true;
+    }
+    /* 0 (no watchdog) also stops the timer. */
+    arch_hyp_timer_set(health_watchdog_deadline(p));
+    return false;
+}
+
 uint32_t health_state(uint32_t p, uint32_t *restarts)
 {
     *restarts = health_parts[p].restarts;

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "health.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vgic.h"
@@ -87,6 +88,12 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         return;
     }
     arch_gic_eoi(intid);
+    if (intid == ARCH_PPI_HYP_TIMER) {
+        /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it). */
+        arch_gic_deactivate(intid);
+        (void)health_watchdog_tick(v->partition);
+        return;
+    }
     if ((intid == VGIC_PPI_VTIMER) || (intid == VGIC_PPI_PTIMER)) {
         vgic_inject(v->partition, vcpu_index(v), intid);
         return;

@@ -47,6 +47,14 @@ void *arch_phys_to_virt(uint64_t pa);
 /** Zero physical memory [pa, pa+len) (scrubbing a partition's RAM before a restart). */
 void arch_zero(uint64_t pa, uint64_t len);
 
+/**
+ * Arm the calling CPU's EL2 physical timer (CNTHP) to interrupt at counter
+ * value deadline (ARCH_PPI_HYP_TIMER), or stop it when deadline is 0.
+ */
+void arch_hyp_timer_set(uint64_t deadline);
+/** The EL2 physical timer's interrupt (PPI 26). */
+#define ARCH_PPI_HYP_TIMER 26u
+
 /** The system counter (CNTPCT_EL0), and its frequency in Hz. */
 uint64_t arch_counter(void);
 uint64_t arch_counter_hz(void);

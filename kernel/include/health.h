@@ -44,5 +44,12 @@ uint64_t health_watchdog_deadline(uint32_t p);
 /** Check p's watchdog at counter value now; starts the policy and returns true if it expired. */
 bool health_watchdog_check(uint32_t p, uint64_t now);
 
+/**
+ * On the CPU of vCPU 0 of partition p, before it (re)enters the guest or
+ * after its EL2 timer fired: check p's watchdog and (re)arm the EL2 timer for
+ * the next deadline. Returns true if the watchdog expired (the policy ran).
+ */
+bool health_watchdog_tick(uint32_t p);
+
 /** SEPTUM_STATE_* of p and its restart count (SEPTUM_HVC_PARTITION_STATE). */
 uint32_t health_state(uint32_t p, uint32_t *restarts);

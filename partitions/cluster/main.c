@@ -130,6 +130,8 @@ int main(void)
             late++;
         }
         sp_wait_until(deadline);
+        /* One heartbeat per frame: the watchdog (health policy) catches a stuck cluster. */
+        (void)sp_hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
         s = simulate(frame);
         ivi_status(ivi, sizeof(ivi));
         sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u%s\n", frame, frame / CLUSTER_FPS,

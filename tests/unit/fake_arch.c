@@ -36,6 +36,7 @@ uint32_t fake_rx_pos, fake_rx_len;
 bool fake_rx_enabled;
 uint64_t fake_counter;
 uint64_t fake_zeroed;
+uint64_t fake_hyp_timer;
 
 void fake_reset(void)
 {
@@ -70,6 +71,7 @@ void fake_reset(void)
     fake_rx_enabled = false;
     fake_counter = 1000u;
     fake_zeroed = 0u;
+    fake_hyp_timer = 0u;
 }
 
 static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
@@ -247,6 +249,11 @@ void arch_zero(uint64_t pa, uint64_t len)
 {
     memset(arch_phys_to_virt(pa), 0, (size_t)len);
     fake_zeroed += len;
+}
+
+void arch_hyp_timer_set(uint64_t deadline)
+{
+    fake_hyp_timer = deadline;
 }
 
 uint64_t arch_counter(void)

@@ -61,6 +61,8 @@ extern bool fake_rx_enabled;
 /** The system counter arch_counter() returns (62.5 MHz), and bytes arch_zero() cleared. */
 extern uint64_t fake_counter;
 extern uint64_t fake_zeroed;
+/** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
+extern uint64_t fake_hyp_timer;
 
 /** Reset every fake to its initial state. */
 void fake_reset(void);

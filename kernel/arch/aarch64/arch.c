@@ -201,6 +201,18 @@ void arch_zero(uint64_t pa, uint64_t len)
     dsb_ish();
 }
 
+void arch_hyp_timer_set(uint64_t deadline)
+{
+    if (deadline == 0u) {
+        SYSREG_WRITE(cnthp_ctl_el2, 2u); /* IMASK, disabled */
+        return;
+    }
+    SYSREG_WRITE(cnthp_cval_el2, deadline);
+    SYSREG_WRITE(cnthp_ctl_el2, 1u); /* ENABLE, not masked */
+    isb();
+    arch_gic_set_enabled(ARCH_PPI_HYP_TIMER, arch_cpu_index(), true);
+}
+
 uint64_t arch_counter(void)
 {
     isb();
