@@ -117,9 +117,9 @@ static void test_instruction_abort_and_other_classes_fault(void **state)
 static void test_serror_is_a_partition_fault(void **state)
 {
     (void)state;
-    assert_int_equal(trap_serror(beta, EC(0x2fu)), TRAP_STOP);
-    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_HALTED);
-    assert_non_null(strstr(fake_console, "partition 'beta' fault: unhandled exception class 0x2f"));
+    assert_int_equal(trap_serror(alpha, EC(0x2fu)), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+    assert_non_null(strstr(fake_console, "partition 'alpha' fault: unhandled exception class 0x2f"));
 }
 
 static void test_fault_ipa_combines_hpfar_and_far(void **state)
