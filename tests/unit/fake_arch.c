@@ -25,6 +25,7 @@ uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_sgis;
 uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
 uint32_t fake_dir[FAKE_MAX_LOG], fake_num_dirs;
 bool fake_irq_enabled[1024];
+uint32_t fake_irq_enabled_cpu[1024];
 bool fake_irq_edge[1024];
 uint32_t fake_irq_route[1024];
 uint32_t fake_ack;
@@ -58,6 +59,7 @@ void fake_reset(void)
     fake_num_eois = 0u;
     fake_num_dirs = 0u;
     memset(fake_irq_enabled, 0, sizeof(fake_irq_enabled));
+    memset(fake_irq_enabled_cpu, 0xff, sizeof(fake_irq_enabled_cpu));
     memset(fake_irq_edge, 0, sizeof(fake_irq_edge));
     memset(fake_irq_route, 0xff, sizeof(fake_irq_route));
     fake_ack = 1023u;
@@ -131,8 +133,8 @@ void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
 
 void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
 {
-    (void)cpu;
     fake_irq_enabled[intid & 1023u] = on;
+    fake_irq_enabled_cpu[intid & 1023u] = cpu;
 }
 
 void arch_gic_set_edge(uint32_t intid, bool edge)

@@ -45,6 +45,7 @@ extern uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_
 extern uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
 extern uint32_t fake_dir[FAKE_MAX_LOG], fake_num_dirs;
 extern bool fake_irq_enabled[1024];         /**< SPIs, and PPIs of the last CPU named */
+extern uint32_t fake_irq_enabled_cpu[1024]; /**< CPU named by the last arch_gic_set_enabled() of each INTID */
 extern bool fake_irq_edge[1024];
 extern uint32_t fake_irq_route[1024];
 extern uint32_t fake_ack;                  /**< what arch_gic_ack() returns */
