@@ -31,7 +31,7 @@ endif
 include boards/$(BOARD)/board.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help evidence coverage misra
+.PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help evidence coverage misra bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -210,6 +210,7 @@ test-generator: | deps-test
 
 include tests/unit/unit.mk
 include verification/verification.mk
+include tests/bench/bench.mk
 
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration"

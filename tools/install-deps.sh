@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages a Septum target needs, when they are missing.
-# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi)
+# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi bench)
 # Prints what it installs; does nothing when everything is present.
 set -eu
 
@@ -9,6 +9,7 @@ pkgs_build="make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-co
 pkgs_run="qemu-system-arm"
 pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm"
 pkgs_ivi="apt dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 qemu-system-arm"
+pkgs_bench="cloc qemu-system-arm"
 pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
 
 want=""
@@ -19,6 +20,7 @@ for group in "$@"; do
         test) want="$want $pkgs_build $pkgs_test" ;;
         evidence) want="$want $pkgs_build $pkgs_test $pkgs_evidence" ;;
         ivi) want="$want $pkgs_ivi" ;;
+        bench) want="$want $pkgs_build $pkgs_bench" ;;
         *) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
     esac
 done

@@ -66,3 +66,43 @@ vec_other:
     bl      sp_exception
 1:  wfi
     b       1b
+
+/*
+ * Vectors in force only while sp_septum_present() issues its HVC: any
+ * synchronous exception at EL1 (an HVC that is UNDEFINED because no EL2
+ * handles it) returns SMCCC NOT_SUPPORTED (-1) in x0, past the instruction.
+ * IRQs are masked meanwhile; other entries cannot be taken and stop.
+ */
+.macro probe_stop
+    .balign 0x80
+1:  wfi
+    b       1b
+.endm
+.macro probe_skip
+    .balign 0x80
+    mov     x0, #-1
+    mrs     x1, elr_el1
+    add     x1, x1, #4
+    msr     elr_el1, x1
+    eret
+.endm
+
+    .balign 0x800
+    .global sp_probe_vectors
+sp_probe_vectors:
+    probe_skip                      /* current EL, SP_EL0: sync */
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_skip                      /* current EL, SP_ELx: sync */
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_stop                      /* lower EL: none exists */
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_stop
+    probe_stop

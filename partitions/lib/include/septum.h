@@ -31,6 +31,33 @@ void sp_vprintf(const char *f, va_list ap);
 /** Format into buf; always NUL-terminated when size > 0. */
 size_t sp_snprintf(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---- console backends (partitions/lib/console.c) ----
+ * Output goes through the CONSOLE_WRITE hypercall unless sp_console_use()
+ * selects the PL011 at SP_VUART_BASE: Septum emulates that UART, and on a
+ * machine without a hypervisor it is the real one, so a program that calls
+ * sp_console_auto() first runs unchanged with and without Septum.
+ */
+enum sp_console_kind {
+    SP_CONSOLE_HVC = 0,   /**< CONSOLE_WRITE hypercall (the default) */
+    SP_CONSOLE_PL011 = 1, /**< the PL011 data register, polled */
+};
+/** Select the backend of sp_console_write() and so of sp_printf(). */
+void sp_console_use(enum sp_console_kind kind);
+/** The selected backend. */
+enum sp_console_kind sp_console_kind(void);
+/** Write len bytes to the PL011 at SP_VUART_BASE; returns len. */
+int64_t sp_pl011_write(const void *buf, size_t len);
+/**
+ * 1 if Septum is the hypervisor below: this runs at EL1, EL2 is implemented
+ * (ID_AA64PFR0_EL1.EL2) and HVC CALL_UID answers Septum's UID. No HVC is
+ * issued without EL2; an HVC that is UNDEFINED anyway is caught (sp_probe_vectors).
+ */
+int sp_septum_present(void);
+/** Select SP_CONSOLE_HVC under Septum, SP_CONSOLE_PL011 otherwise (if the partition has a vUART); returns the choice. */
+enum sp_console_kind sp_console_auto(void);
+/** EL1 vectors used only while probing: a synchronous exception returns -1 in x0, past the instruction. */
+extern char sp_probe_vectors[];
+
 /** Virtual counter (CNTVCT_EL0). */
 uint64_t sp_counter(void);
 /** Counter frequency in Hz (CNTFRQ_EL0). */
