@@ -1,0 +1,466 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""make bench: deterministic path lengths of Septum, each beside its baseline.
+
+Every configuration runs under `qemu-system-aarch64 ... -icount shift=0,sleep=off`
+(1 instruction = 1 virtual ns, EL2 included; the counter ticks every 16 ns)
+with a hard timeout:
+
+  floor        tests/bench/floor at EL2: HVC -> lone ERET, the bare floor of a hypercall
+  micro        tests/bench/systems/bench.yaml (bench partition, 2 vCPUs), -smp 2
+  micro-bare   the same bench.elf alone on QEMU (EL1, no EL2), -smp 2
+  boot         tests/bench/systems/boot.yaml (1 vCPU), -smp 1, stopped by the gdbstub at
+               the hypervisor's first UART byte, the guest's first instruction and the
+               guest's first UART byte; QMP query-replay gives the icount at each
+  boot-bare    the same bench.elf alone on QEMU, -smp 1, same probes
+  ivi          system.yaml (cluster + IVI Linux on 3 vCPUs), -smp 4 vs the same kernel and
+               initramfs directly on QEMU with 3 CPUs (tests/bench/ivi_direct.py)
+  size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
+
+Writes tests/bench/results.json, results.md (the table) and results.svg (chart),
+and prints the table.
+
+  tests/bench/run.py [--no-ivi] [--out DIR] [--timeout S]
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+import icount_probe  # noqa: E402
+import ivi_direct  # noqa: E402
+
+QEMU = "qemu-system-aarch64"
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+NS_PER_TICK = 16  # QEMU virt: 62.5 MHz generic counter
+
+# External reference (issue 7): Bao on QEMU 7.2, cortex-a53, 1 CPU, icount.
+BAO = {
+    "boot-first-line": {"value": 539209, "bare": 6365, "unit": "instructions"},
+    "vtimer-latency": {"value": 224, "bare": 32, "unit": "ns"},
+    "sgi-roundtrip": {"value": 2403, "bare": 781, "unit": "ns"},
+    "gicd-access": {"value": 1100, "bare": None, "unit": "instructions"},
+    "size": {"value": 94 * 1024, "unit": "bytes"},
+}
+
+RX_RANGE = re.compile(r"bench (\S+) min (\d+) median (\d+) max (\d+) n (\d+) unit (\S+)")
+RX_VALUE = re.compile(r"bench (\S+) value (\d+) unit (\S+)")
+RX_NA = re.compile(r"bench (\S+) not available \((.*)\)")
+# Every figure line the bench partition prints (the smoke test checks them all).
+FIGURES = ["boot-main", "boot-first-line", "hvc-null", "gicd-typer-read", "gicd-isenabler-write",
+           "vtimer-latency", "sgi-roundtrip", "channel-doorbell"]
+
+
+def machine(virt, smp):
+    m = "virt,virtualization=on,gic-version=3" if virt else "virt,gic-version=3"
+    return [QEMU, "-M", m, "-cpu", "cortex-a57", "-smp", str(smp), "-m", "1G", "-nic", "none", "-nographic"] + ICOUNT
+
+
+def make(*args, timeout=900):
+    cmd = ["make", "-s", "--no-print-directory"] + list(args)
+    r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stdout[-3000:]}")
+
+
+def build_system(system, bdir):
+    """Build a description into its own directory; return the build directory."""
+    make(f"SYSTEM={system}", f"BUILD={bdir}", "all")
+    return os.path.join(ROOT, bdir)
+
+
+def run_lines(cmd, until, timeout):
+    """Run cmd, collect its console lines until one matches `until` (or it exits); kill it."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+    timer.start()
+    rx = re.compile(until)
+    lines = []
+    done = False
+    try:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            lines.append(line)
+            if rx.search(line):
+                done = True
+                break
+    finally:
+        timer.cancel()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    if not done:
+        raise RuntimeError(f"no line matching {until!r} within {timeout} s:\n" + "\n".join(lines[-20:]))
+    return lines
+
+
+def parse(lines):
+    """bench lines -> {name: {...}}; a figure printed twice is an error."""
+    out = {}
+    for line in lines:
+        for rx, kind in ((RX_RANGE, "range"), (RX_VALUE, "value"), (RX_NA, "na")):
+            m = rx.search(line)
+            if not m:
+                continue
+            name = m.group(1)
+            if name in out:
+                raise RuntimeError(f"figure {name} printed twice")
+            if kind == "range":
+                out[name] = {"min": int(m.group(2)), "median": int(m.group(3)), "max": int(m.group(4)),
+                             "n": int(m.group(5)), "unit": m.group(6)}
+            elif kind == "value":
+                out[name] = {"value": int(m.group(2)), "unit": m.group(3)}
+            else:
+                out[name] = {"na": m.group(2)}
+            break
+    return out
+
+
+def run_floor(timeout):
+    make("bench-floor")
+    lines = run_lines(machine(True, 1) + ["-kernel", os.path.join(ROOT, "build/bench/floor/floor.elf")],
+                      r"bench done", timeout)
+    return parse(lines)
+
+
+def run_micro(timeout):
+    bdir = build_system("tests/bench/systems/bench.yaml", "build/bench/smp")
+    sep = parse(run_lines(machine(True, 2) + ["-kernel", os.path.join(bdir, "septum.bin")], r"bench done", timeout))
+    bare = parse(run_lines(machine(False, 2) + ["-kernel", os.path.join(bdir, "partitions/bench.elf")],
+                           r"bench done", timeout))
+    return sep, bare
+
+
+def probe_boot(cmd, points, timeout):
+    """Stop at each (label, address) in order; return ({label: icount}, bench figures)."""
+    p = icount_probe.IcountProbe(cmd, timeout)
+    try:
+        res = {label: p.run_to(addr) for label, addr in points}
+        p.resume()
+        p.wait_line(r"bench done")
+        return res, parse(p.lines)
+    finally:
+        p.close()
+
+
+def run_boot(timeout):
+    bdir = build_system("tests/bench/systems/boot.yaml", "build/bench/boot")
+    hyp_elf = os.path.join(bdir, "septum.elf")
+    elf = os.path.join(bdir, "partitions/bench.elf")
+    putc = icount_probe.symbol(hyp_elf, "arch_console_putc")
+    entry = icount_probe.symbol(elf, "_start")
+    sep, sep_fig = probe_boot(machine(True, 1) + ["-kernel", os.path.join(bdir, "septum.bin")],
+                              [("hyp-first-line", putc), ("guest-entry", entry), ("guest-first-line", putc)], timeout)
+    bare, bare_fig = probe_boot(machine(False, 1) + ["-kernel", elf],
+                                [("guest-entry", entry),
+                                 ("guest-first-line", icount_probe.symbol(elf, "sp_pl011_write"))], timeout)
+    return {"septum": sep, "bare": bare, "septum_guest": sep_fig, "bare_guest": bare_fig}
+
+
+def run_ivi(timeout):
+    # ./system.yaml: the default description, built into its own directory (the committed gen/ is not touched).
+    bdir = build_system("./system.yaml", "build/bench/ivi")
+    make("ivi-image")
+    sep = ivi_direct.boot_once(machine(True, 4) + ["-kernel", os.path.join(bdir, "septum.bin")], timeout)
+    direct = ivi_direct.boot_once(
+        ivi_direct.qemu_direct_command(os.path.join(ROOT, "build/ivi/Image"),
+                                       os.path.join(ROOT, "build/ivi/initramfs.cpio.gz"), smp=3, icount=True),
+        timeout)
+    return {"septum": sep, "direct": direct}
+
+
+def run_size():
+    """Sections of the default system's hypervisor image, partition images (.images) left out."""
+    bdir = build_system("./system.yaml", "build/bench/ivi")
+    elf = os.path.join(bdir, "septum.elf")
+    out = subprocess.run(["aarch64-linux-gnu-size", "-A", elf], stdout=subprocess.PIPE, text=True, check=True).stdout
+    sec = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].startswith(".") and not parts[0].startswith(".debug"):
+            sec[parts[0]] = int(parts[1])
+    res = {s: sec.get(s, 0) for s in (".text", ".rodata", ".data", ".bss", ".pagetables", ".stacks")}
+    res["images_excluded"] = sec.get(".images", 0)
+    res["binary"] = res[".text"] + res[".rodata"] + res[".data"]
+    res["loaded"] = res["binary"] + res[".pagetables"]
+    res["footprint"] = res["loaded"] + res[".bss"] + res[".stacks"]
+    res["sloc"] = sloc()
+    return res
+
+
+def sloc():
+    """Code lines of kernel/ and vdev/: cloc if installed, else non-blank non-comment lines (simple counter)."""
+    paths = [os.path.join(ROOT, "kernel"), os.path.join(ROOT, "vdev")]
+    if shutil.which("cloc"):
+        r = subprocess.run(["cloc", "--json", "--quiet"] + paths, stdout=subprocess.PIPE, text=True, check=True)
+        data = json.loads(r.stdout)
+        langs = {k: v["code"] for k, v in data.items() if k not in ("header", "SUM")}
+        return {"tool": "cloc", "code": data["SUM"]["code"], "by_language": langs}
+    total = 0
+    for base in paths:
+        for d, _, files in os.walk(base):
+            for f in files:
+                if f.endswith((".c", ".h", ".S")):
+                    in_comment = False
+                    for line in open(os.path.join(d, f), errors="replace"):
+                        s = line.strip()
+                        if in_comment:
+                            if "*/" in s:
+                                in_comment = False
+                            continue
+                        if s.startswith("/*"):
+                            in_comment = "*/" not in s
+                            continue
+                        if s and not s.startswith("//"):
+                            total += 1
+    return {"tool": "simple counter (non-blank lines outside comments)", "code": total}
+
+
+# ---------------------------------------------------------------- figures and targets
+
+def median_ns(fig):
+    """A ticks figure's median in ns (= instructions at shift=0)."""
+    if fig is None or "median" not in fig:
+        return None
+    return fig["median"] * (NS_PER_TICK if fig["unit"] == "ticks" else 1)
+
+
+def assemble(raw):
+    """The rows of the table: Septum, its baseline, Bao's reference and the target."""
+    rows = []
+
+    def row(key, label, unit, septum, bare, bao=None, bao_bare=None, target_kind=None, note=""):
+        r = {"key": key, "label": label, "unit": unit, "septum": septum, "bare": bare, "bao": bao,
+             "bao_bare": bao_bare, "note": note}
+        if septum is not None and bare is not None:
+            r["added"] = septum - bare
+        if target_kind == "half-added" and bao is not None:
+            r["target"] = (bao - (bao_bare or 0)) / 2
+            r["target_text"] = "added <= 1/2 of Bao's added"
+        elif target_kind == "fifth" and bao is not None:
+            r["target"] = bao / 5
+            r["target_text"] = "<= 1/5 of Bao's"
+        elif target_kind == "half-size" and bao is not None:
+            r["target"] = bao / 2
+            r["target_text"] = "<= 1/2 of Bao's binary"
+        if "target" in r and septum is not None:
+            measured = r.get("added", septum) if target_kind == "half-added" else septum
+            r["target_measured"] = measured
+            r["pass"] = measured <= r["target"]
+        rows.append(r)
+
+    boot = raw.get("boot")
+    if boot:
+        s, b = boot["septum"], boot["bare"]
+        row("boot-hyp-line", "reset -> hypervisor's first line (1 CPU)", "instructions", s["hyp-first-line"], None,
+            note="icount at the first byte written to the UART")
+        row("boot-guest-entry", "reset -> first guest instruction (1 CPU)", "instructions", s["guest-entry"],
+            b["guest-entry"], note="bare: QEMU enters the ELF directly")
+        row("boot-first-line", "reset -> first guest line (1 CPU)", "instructions", s["guest-first-line"],
+            b["guest-first-line"], BAO["boot-first-line"]["value"], BAO["boot-first-line"]["bare"], "fifth",
+            note="first byte of the guest's first line on the UART; the target is on the whole path (on the added "
+                 f"path it would be {(BAO['boot-first-line']['value'] - BAO['boot-first-line']['bare']) / 5:,.0f})")
+    def spread(fig, scale):
+        if not fig or "median" not in fig:
+            return ""
+        return f"min {fig['min'] * scale:,} max {fig['max'] * scale:,}"
+
+    floor = raw.get("floor", {}).get("hvc-floor")
+    micro = raw.get("micro")
+    if micro:
+        sep, bare = micro["septum"], micro["bare"]
+        hvc = sep.get("hvc-null", {})
+        row("hvc-null", "null hypercall round trip (HVC VERSION)", "instructions", hvc.get("median"),
+            floor["median"] if floor else None,
+            note="per call incl. the 2 EL1 instructions (movz, hvc); baseline: bare HVC->ERET floor stub")
+        for key, label in (("gicd-typer-read", "trapped GICD_TYPER read"),
+                           ("gicd-isenabler-write", "trapped GICD_ISENABLER write (owned SPI)")):
+            row(key, label, "instructions", sep.get(key, {}).get("median"), bare.get(key, {}).get("median"),
+                BAO["gicd-access"]["value"], None, "half-added",
+                note="per access incl. the access itself; bare: QEMU's real GICD")
+        row("vtimer-latency", "virtual-timer latency, deadline -> handler", "ns", median_ns(sep.get("vtimer-latency")),
+            median_ns(bare.get("vtimer-latency")), BAO["vtimer-latency"]["value"], BAO["vtimer-latency"]["bare"],
+            "half-added", note=f"median of 200 ({spread(sep.get('vtimer-latency'), NS_PER_TICK)}); bare "
+                               f"{spread(bare.get('vtimer-latency'), NS_PER_TICK)}; counter resolution 16 ns")
+        row("sgi-roundtrip", "SGI round trip vCPU0 -> vCPU1 -> vCPU0", "ns", median_ns(sep.get("sgi-roundtrip")),
+            median_ns(bare.get("sgi-roundtrip")), BAO["sgi-roundtrip"]["value"], BAO["sgi-roundtrip"]["bare"],
+            "half-added", note=f"median of 200 ({spread(sep.get('sgi-roundtrip'), NS_PER_TICK)}); bare "
+                               f"{spread(bare.get('sgi-roundtrip'), NS_PER_TICK)}; the 2 CPUs are serialised by "
+                               "icount, so both CPUs' instructions count; resolution 16 ns")
+        door = sep.get("channel-doorbell", {})
+        row("channel-doorbell", "channel doorbell NOTIFY -> peer handler", "ns", median_ns(door), None,
+            note=door.get("na", ""))
+    ivi = raw.get("ivi")
+    if ivi:
+        row("ivi-userspace", "IVI: reset -> 'IVI: userspace up' (3 vCPUs)", "ms",
+            round(ivi["septum"]["counter_s"] * 1e3, 1), round(ivi["direct"]["counter_s"] * 1e3, 1),
+            note="IVI's counter; Septum also runs the cluster on CPU 0 (-smp 4); icount serialises CPUs")
+    size = raw.get("size")
+    if size:
+        row("size-binary", "hypervisor binary: .text+.rodata+.data", "bytes", size["binary"], None,
+            BAO["size"]["value"], None, "half-size", note="without partition images (.images)")
+        row("size-loaded", "... + generated .pagetables", "bytes", size["loaded"], None,
+            note="Bao allocates its page tables at run time")
+        row("size-footprint", "... + .bss + .stacks (RAM footprint)", "bytes", size["footprint"], None)
+        row("sloc", f"SLOC kernel/ + vdev/ ({size['sloc']['tool'].split()[0]})", "lines", size["sloc"]["code"], None)
+    return rows
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "–"
+    if isinstance(v, float) and not v.is_integer():
+        v = round(v, 1)
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:,}"
+
+
+def table_md(rows, raw):
+    out = ["| figure | unit | Septum | baseline (this run) | added | Bao, external | Bao added | target | result |",
+           "|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for r in rows:
+        bao_added = None if r["bao"] is None else r["bao"] - (r["bao_bare"] or 0)
+        if r["key"].startswith("size") or r["key"] == "sloc":
+            bao_added = None
+        res = "–" if "pass" not in r else ("**pass**" if r["pass"] else "**miss**")
+        tgt = "–" if "target" not in r else f"{r['target_text']}: {fmt(round(r['target']))}"
+        out.append(f"| {r['label']} | {r['unit']} | {fmt(r['septum'])} | {fmt(r['bare'])} | {fmt(r.get('added'))} | "
+                   f"{fmt(r['bao'])} | {fmt(bao_added)} | {tgt} | {res} |")
+    notes = ["", "Notes:", ""]
+    for r in rows:
+        if r["note"]:
+            notes.append(f"- {r['label']}: {r['note']}.")
+    notes += ["- instructions = virtual ns: with `-icount shift=0` QEMU counts one ns per guest instruction, EL2 "
+              "included; the counter ticks every 16 ns (62.5 MHz), so 1 tick = 16 instructions.",
+              "- Per-operation figures (hypercall, GICD access) come from unrolled batches of 32 operations timed "
+              "with the counter (64 batches, median), +-1 instruction.",
+              "- Boot figures are QEMU's instruction count where the gdbstub stops the machine "
+              "(tests/bench/icount_probe.py), with 1 CPU (-smp 1)."]
+    return "\n".join(out + notes) + "\n"
+
+
+def write_svg(rows, path):
+    """Horizontal bars on a log axis: Septum, baseline, Bao, Bao's baseline; sizes in a second panel."""
+    import math
+    scale = {"instructions": 1, "ns": 1, "ms": 1000000}
+    timed = [dict(r, **{k: (r[k] * scale[r["unit"]] if r.get(k) else r.get(k))
+                        for k in ("septum", "bare", "bao", "bao_bare")})
+             for r in rows if r["unit"] in scale and r["septum"] is not None]
+    sized = [r for r in rows if r["unit"] == "bytes" and r["septum"] is not None]
+    series = [("septum", "Septum", "#1f6fb4"), ("bare", "baseline (this run)", "#7fb77e"),
+              ("bao", "Bao (external)", "#d9822b"), ("bao_bare", "Bao baseline (external)", "#f2c48d")]
+    left, width, bar, gap = 330, 560, 9, 14
+    lo, hi = 0, 10  # log10 range: 1 .. 1e10
+    vals = [r[k] for r in timed for k, _, _ in series if r.get(k)]
+    if vals:
+        hi = math.ceil(math.log10(max(vals)))
+    y = 60
+    parts = []
+
+    def x_of(v):
+        return left + width * (math.log10(max(v, 1)) - lo) / (hi - lo)
+
+    for r in timed:
+        h = len(series) * bar + gap
+        parts.append(f'<text x="{left - 8}" y="{y + h / 2}" text-anchor="end" font-size="11">{esc(r["label"])}</text>')
+        for i, (k, _, color) in enumerate(series):
+            v = r.get(k)
+            if v:
+                parts.append(f'<rect x="{left}" y="{y + i * bar}" width="{x_of(v) - left:.1f}" height="{bar - 1}" '
+                             f'fill="{color}"><title>{esc(series[i][1])}: {fmt(v)} ns</title></rect>')
+                parts.append(f'<text x="{x_of(v) + 3:.1f}" y="{y + i * bar + bar - 2}" font-size="8">{fmt(v)}</text>')
+        y += h
+    axis_y = y + 4
+    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#333"/>')
+    for e in range(lo, hi + 1):
+        x = left + width * (e - lo) / (hi - lo)
+        parts.append(f'<line x1="{x}" y1="50" x2="{x}" y2="{axis_y}" stroke="#ddd"/>')
+        parts.append(f'<text x="{x}" y="{axis_y + 14}" text-anchor="middle" font-size="10">1e{e}</text>')
+    parts.append(f'<text x="{left + width / 2}" y="{axis_y + 30}" text-anchor="middle" font-size="11">'
+                 'instructions = virtual ns (QEMU -icount shift=0), log scale</text>')
+    y = axis_y + 55
+    if sized:
+        smax = max(max(r["septum"], r["bao"] or 0) for r in sized)
+        for r in sized:
+            parts.append(f'<text x="{left - 8}" y="{y + bar}" text-anchor="end" font-size="11">{esc(r["label"])}</text>')
+            for i, (k, color) in enumerate((("septum", "#1f6fb4"), ("bao", "#d9822b"))):
+                v = r.get(k)
+                if v:
+                    w = width * v / smax
+                    parts.append(f'<rect x="{left}" y="{y + i * bar}" width="{w:.1f}" height="{bar - 1}" fill="{color}"/>')
+                    parts.append(f'<text x="{left + w + 3:.1f}" y="{y + i * bar + bar - 2}" font-size="8">'
+                                 f'{v / 1024:.1f} KiB</text>')
+            y += 2 * bar + gap
+    legend = "".join(f'<rect x="{left + 150 * i}" y="28" width="10" height="10" fill="{c}"/>'
+                     f'<text x="{left + 150 * i + 14}" y="37" font-size="11">{esc(n)}</text>'
+                     for i, (_, n, c) in enumerate(series))
+    height = y + 10
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}" '
+           f'font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n'
+           f'<text x="10" y="18" font-size="14" font-weight="bold">Septum benchmarks (make bench): '
+           f'QEMU 7.2 virt, cortex-a57, -icount shift=0,sleep=off</text>\n{legend}\n' + "\n".join(parts) + "\n</svg>\n")
+    with open(path, "w") as f:
+        f.write(svg)
+
+
+def esc(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-ivi", action="store_true", help="skip the IVI boot (needs the Debian kernel)")
+    ap.add_argument("--out", default=HERE, help="where results.{json,md,svg} go (default tests/bench)")
+    ap.add_argument("--timeout", type=float, default=90.0, help="per QEMU run, seconds (IVI: 3x)")
+    args = ap.parse_args(argv)
+    raw = {}
+    steps = [("floor", lambda: run_floor(args.timeout)),
+             ("micro", lambda: dict(zip(("septum", "bare"), run_micro(args.timeout)))),
+             ("boot", lambda: run_boot(args.timeout)),
+             ("size", run_size)]
+    if not args.no_ivi:
+        steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))
+    failed = []
+    for name, fn in steps:
+        t0 = time.monotonic()
+        print(f"  BENCH   {name}", flush=True)
+        try:
+            raw[name] = fn()
+        except (RuntimeError, OSError, subprocess.SubprocessError, KeyError) as e:
+            failed.append(name)
+            print(f"bench: {name} failed: {e}", file=sys.stderr)
+        print(f"          {name}: {time.monotonic() - t0:.1f} s", flush=True)
+    rows = assemble(raw)
+    qemu_version = subprocess.run([QEMU, "--version"], stdout=subprocess.PIPE, text=True).stdout.splitlines()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True).stdout.strip()
+    meta = {"qemu": qemu_version, "cpu": "cortex-a57", "icount": "shift=0,sleep=off", "ns_per_tick": NS_PER_TICK,
+            "commit": commit, "date": datetime.date.today().isoformat(), "failed": failed,
+            "external_reference": "Bao on QEMU 7.2, cortex-a53, 1 CPU, icount (issue 7)"}
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"meta": meta, "rows": rows, "raw": raw, "bao": BAO}, f, indent=2, sort_keys=True)
+        f.write("\n")
+    md = table_md(rows, raw)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(f"# Septum benchmarks\n\n`make bench` on {qemu_version.split('(')[0].strip()}, virt, cortex-a57, "
+                f"`-icount shift=0,sleep=off` (1 instruction = 1 virtual ns; counter tick = 16 ns); commit {commit}.\n"
+                "Baselines are measured in the same run; Bao's figures are external (QEMU 7.2, cortex-a53, 1 CPU, "
+                "icount).\n\n" + md)
+    write_svg(rows, os.path.join(args.out, "results.svg"))
+    print(md)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
