@@ -390,6 +390,9 @@ static void vgic_irouter_access(uint32_t p, struct mmio_access *a)
 {
     uint32_t vintid = (uint32_t)((a->offset - GICD_IROUTER) / 8u);
     struct vgic_irq *irq = vgic_owned(p, 0u, vintid);
+    /* A 64-bit register that 32-bit accesses reach word by word (12.1.3; AArch32 Linux does that). */
+    uint32_t shift = (uint32_t)(a->offset & 4u) * 8u;
+    uint64_t word = (a->size == 8u) ? UINT64_MAX : (0xffffffffull << shift);
     uint32_t t;
 
     if ((irq == NULL) || (vintid < 32u)) {
@@ -397,10 +400,10 @@ static void vgic_irouter_access(uint32_t p, struct mmio_access *a)
         return;
     }
     if (!a->write) {
-        a->value = irq->irouter;
+        a->value = (irq->irouter & word) >> shift;
         return;
     }
-    irq->irouter = a->value & (0xff00ffffffull | (1ull << 31));
+    irq->irouter = ((irq->irouter & ~word) | ((a->value << shift) & word)) & (0xff00ffffffull | (1ull << 31));
     t = vgic_router_target(p, irq->irouter);
     /* No matching vCPU: the interrupt stays with its current target rather than get lost. */
     if (t < vgic_num_vcpus(p)) {

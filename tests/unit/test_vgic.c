@@ -1,0 +1,1275 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of vdev/vgic.c: every distributor and redistributor register
+ * including the RAZ/WI cases, list-register allocation, priorities, eviction
+ * and overflow, LR read-back, SGI target decoding and the kicks. Built against
+ * tests/unit/system.yaml: alpha (1 vCPU on CPU 0, 64 INTIDs) owns SPI 32
+ * (health notification, edge), 33 (vUART) and 40 (HW, physical 48); beta
+ * (vCPUs on CPUs 2 and 3, MPIDR Aff0 0 and 1, 96 INTIDs) owns 33 (vUART),
+ * 34 (HW RTC) and 70 (HW, physical 100). Both own SGIs 0-15 and PPIs 27, 30.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "fake_arch.h"
+#include "vcpu.h"
+#include "vgic.h"
+
+/* Distributor offsets (GICv3 12.9). */
+#define CTLR 0x0000u
+#define TYPER 0x0004u
+#define IIDR 0x0008u
+#define IGROUPR 0x0080u
+#define ISENABLER 0x0100u
+#define ICENABLER 0x0180u
+#define ISPENDR 0x0200u
+#define ICPENDR 0x0280u
+#define ISACTIVER 0x0300u
+#define ICACTIVER 0x0380u
+#define IPRIORITYR 0x0400u
+#define ICFGR 0x0c00u
+#define IROUTER(n) (0x6000u + (8u * (n)))
+#define PIDR2 0xffe8u
+/* Redistributor: frame of vCPU v, SGI_base at +64 KiB (12.10, 12.11). */
+#define RD(v) (0x20000u * (v))
+#define SGI(v) (RD(v) + 0x10000u)
+#define GICR_WAKER 0x14u
+#define GICR_TYPER 0x08u
+
+/* ICH_LR<n>_EL2 (12.4.6). */
+#define LR_PENDING (1ull << 62)
+#define LR_ACTIVE (2ull << 62)
+#define LR_HW (1ull << 61)
+#define LR_G1 (1ull << 60)
+#define LR(vintid, prio) ((uint64_t)(vintid) | ((uint64_t)(prio) << 48) | LR_PENDING)
+#define LR_VINTID(lr) ((uint32_t)((lr) & 0xffffffffu))
+
+/* ICC_SGI1R_EL1 (12.11.9). */
+#define SGI1R(intid, targets) (((uint64_t)(intid) << 24) | (uint64_t)(targets))
+#define SGI1R_AFF1(a) ((uint64_t)(a) << 16)
+#define SGI1R_AFF2(a) ((uint64_t)(a) << 32)
+#define SGI1R_AFF3(a) ((uint64_t)(a) << 48)
+#define SGI1R_RS(a) ((uint64_t)(a) << 44)
+#define SGI1R_IRM (1ull << 40)
+
+/* Table sizes as objects, so a loop over an empty table compiles without warnings. */
+static const uint32_t num_peers = CFG_NUM_CHANNEL_PEERS;
+
+/* The bit of vintid in 32-bit word w of a bit bank (0 if it is not in w). */
+static uint32_t bit_of(uint32_t vintid, uint32_t w)
+{
+    return ((vintid >= 32u) && ((vintid / 32u) == w)) ? (1u << (vintid % 32u)) : 0u;
+}
+
+/*
+ * Bits in word w of p's purely virtual SPIs (health notification, channel
+ * doorbells): the generator numbers them around the rest of the system, so the
+ * expectations below take them from the tables rather than hard-code them.
+ */
+static uint32_t virt_bits(uint32_t p, uint32_t w)
+{
+    uint32_t m = bit_of(cfg_health[p].notify_vintid, w);
+    uint32_t i;
+
+    for (i = 0u; i < num_peers; i++) {
+        if (cfg_channel_peers[i].partition == p) {
+            m |= bit_of(cfg_channel_peers[i].vintid, w);
+        }
+    }
+    return m;
+}
+
+/* The same as ICFGR word w (16 INTIDs each): the virtual SPIs are edge-triggered. */
+static uint32_t virt_edges(uint32_t p, uint32_t w)
+{
+    uint32_t bits = virt_bits(p, w / 2u) >> (16u * (w % 2u));
+    uint32_t m = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < 16u; i++) {
+        m |= (((bits >> i) & 1u) != 0u) ? (2u << (2u * i)) : 0u;
+    }
+    return m;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    part_init_all();
+    vgic_init(PART_ALPHA);
+    vgic_init(PART_BETA);
+    return 0;
+}
+
+static bool vgic_access(bool redist, uint32_t p, uint64_t off, uint32_t size, bool write, uint64_t *value)
+{
+    struct mmio_access a = { off, size, write, *value };
+    bool ok = redist ? vgic_redist_mmio(p, &a) : vgic_dist_mmio(p, &a);
+
+    *value = a.value;
+    assert_int_equal(fake_lock_depth, 0);
+    return ok;
+}
+
+static uint64_t dread(uint32_t p, uint64_t off, uint32_t size)
+{
+    uint64_t v = 0xdeadbeefdeadbeefull;
+
+    assert_true(vgic_access(false, p, off, size, false, &v));
+    return v;
+}
+
+static void dwrite(uint32_t p, uint64_t off, uint32_t size, uint64_t value)
+{
+    assert_true(vgic_access(false, p, off, size, true, &value));
+}
+
+static uint64_t rread(uint32_t p, uint64_t off, uint32_t size)
+{
+    uint64_t v = 0xdeadbeefdeadbeefull;
+
+    assert_true(vgic_access(true, p, off, size, false, &v));
+    return v;
+}
+
+static void rwrite(uint32_t p, uint64_t off, uint32_t size, uint64_t value)
+{
+    assert_true(vgic_access(true, p, off, size, true, &value));
+}
+
+static bool dist_ok(uint32_t p, uint64_t off, uint32_t size)
+{
+    uint64_t v = 0u;
+
+    return vgic_access(false, p, off, size, false, &v);
+}
+
+static bool redist_ok(uint32_t p, uint64_t off, uint32_t size)
+{
+    uint64_t v = 0u;
+
+    return vgic_access(true, p, off, size, true, &v);
+}
+
+static struct vgic_irq *priv(uint32_t p, uint32_t vcpu, uint32_t intid)
+{
+    return &vgic_get(p)->vcpu[vcpu].priv[intid];
+}
+
+static struct vgic_irq *spi(uint32_t p, uint32_t intid)
+{
+    return &vgic_get(p)->spi[intid - 32u];
+}
+
+/* Make SGIs (bit mask) of vCPU vcpu enabled, group 1, with priority prio; group 1 on. */
+static void sgis_ready(uint32_t p, uint32_t vcpu, uint32_t mask, uint8_t prio)
+{
+    uint32_t i;
+
+    dwrite(p, CTLR, 4u, 2u);
+    rwrite(p, SGI(vcpu) + IGROUPR, 4u, rread(p, SGI(vcpu) + IGROUPR, 4u) | mask);
+    rwrite(p, SGI(vcpu) + ISENABLER, 4u, mask);
+    for (i = 0u; i < 16u; i++) {
+        if ((mask & (1u << i)) != 0u) {
+            rwrite(p, SGI(vcpu) + IPRIORITYR + i, 1u, prio);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- distributor */
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_ctlr_keeps_only_group_enables_and_reads_are_and_ds(void **state)
+{
+    (void)state;
+    assert_int_equal(dread(PART_ALPHA, CTLR, 4u), 0x50u);
+    dwrite(PART_ALPHA, CTLR, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, CTLR, 4u), 0x53u);
+    assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 3u);
+    dwrite(PART_ALPHA, CTLR, 4u, 0x1u);
+    assert_int_equal(dread(PART_ALPHA, CTLR, 4u), 0x51u);
+    /* The other partition's distributor is untouched. */
+    assert_int_equal(dread(PART_BETA, CTLR, 4u), 0x50u);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_gicd_ctlr_write_kicks_the_partitions_other_cpus_only(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    (void)dread(PART_BETA, CTLR, 4u);
+    assert_int_equal(fake_num_sgis, 0u);
+    dwrite(PART_BETA, CTLR, 4u, 2u);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    assert_int_equal(fake_sgi_id[0], ARCH_SGI_KICK);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_typer_reports_this_partitions_lines_and_cpus(void **state)
+{
+    (void)state;
+    /* ITLinesNumber [4:0], CPUNumber [7:5], IDbits [23:19] = 9, No1N [25]. */
+    assert_int_equal(dread(PART_ALPHA, TYPER, 4u), 0x02480001u);
+    assert_int_equal(dread(PART_BETA, TYPER, 4u), 0x02480022u);
+    dwrite(PART_BETA, TYPER, 4u, 0u);
+    assert_int_equal(dread(PART_BETA, TYPER, 4u), 0x02480022u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_iidr_and_pidr2_identify_an_arm_gicv3(void **state)
+{
+    (void)state;
+    assert_int_equal(dread(PART_ALPHA, IIDR, 4u), 0x43bu);
+    assert_int_equal(dread(PART_ALPHA, PIDR2, 4u), 0x3bu);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_unsupported_offsets_are_raz_wi_and_counted(void **state)
+{
+    /* STATUSR, TYPER2, SETSPI_NSR, ITARGETSR, IGRPMODR, NSACR, SGIR, PIDR0. */
+    static const uint32_t offs[] = { 0x10u, 0x0cu, 0x40u, 0x820u, 0xd04u, 0xe00u, 0xf00u, 0xffe0u };
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < (sizeof(offs) / sizeof(offs[0])); i++) {
+        assert_int_equal(dread(PART_ALPHA, offs[i], 4u), 0u);
+        dwrite(PART_ALPHA, offs[i], 4u, 0xffffffffu);
+        assert_int_equal(dread(PART_ALPHA, offs[i], 4u), 0u);
+    }
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 3u * (sizeof(offs) / sizeof(offs[0])));
+    assert_int_equal(vgic_get(PART_BETA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_registers_of_intids_below_32_are_raz_wi(void **state)
+{
+    uint32_t bank;
+
+    (void)state;
+    /* Word 0 of every bit bank lives in the redistributor (ARE = 1). */
+    for (bank = IGROUPR; bank <= ICACTIVER; bank += 0x80u) {
+        dwrite(PART_ALPHA, bank, 4u, 0xffffffffu);
+        assert_int_equal(dread(PART_ALPHA, bank, 4u), 0u);
+    }
+    assert_false(priv(PART_ALPHA, 0u, 0u)->enabled);
+    assert_false(priv(PART_ALPHA, 0u, 0u)->pending);
+    assert_false(priv(PART_ALPHA, 0u, 27u)->active);
+    assert_false(priv(PART_ALPHA, 0u, 1u)->group1);
+    dwrite(PART_ALPHA, IPRIORITYR + 24u, 4u, 0xffffffffu);
+    dwrite(PART_ALPHA, IPRIORITYR + 27u, 1u, 0xffu);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 24u, 4u), 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->priority, 0u);
+    dwrite(PART_ALPHA, ICFGR + 4u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, ICFGR, 4u), 0u);
+    assert_int_equal(dread(PART_ALPHA, ICFGR + 4u, 4u), 0u);
+    assert_false(priv(PART_ALPHA, 0u, 27u)->edge);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicd_unowned_spis_are_raz_wi(void **state)
+{
+    (void)state;
+    /* alpha owns 33, 40 and its virtual SPIs of 32..63; nothing from 64 (it implements 64 INTIDs). */
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u));
+    assert_false(spi(PART_ALPHA, 60u)->enabled);
+    dwrite(PART_ALPHA, ISENABLER + 8u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 8u, 4u), 0u);
+    /* beta owns 33, 34, 70 and its virtual SPIs; its 33 is its own, not alpha's. */
+    assert_int_equal(dread(PART_BETA, ISENABLER + 4u, 4u), 0u);
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ISENABLER + 4u, 4u, 0xffffffffu);
+    dwrite(PART_BETA, ISENABLER + 8u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_BETA, ISENABLER + 4u, 4u), (1u << 1) | (1u << 2) | virt_bits(PART_BETA, 1u));
+    assert_int_equal(dread(PART_BETA, ISENABLER + 8u, 4u), (1u << 6) | virt_bits(PART_BETA, 2u));
+    assert_int_equal(dread(PART_BETA, ISENABLER + 12u, 4u), 0u);
+    /* Beyond every implemented INTID, and the physical SPI 48 behind alpha's 40: nothing. */
+    assert_int_equal(dread(PART_BETA, ISENABLER + 0x7cu, 4u), 0u);
+    assert_false(fake_irq_enabled[40]);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled + vgic_get(PART_BETA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_enable_set_and_clear_change_only_the_bits_written_as_one(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0x2u);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0x2u);
+    assert_int_equal(dread(PART_ALPHA, ICENABLER + 4u, 4u), 0x2u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0x1u);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0x3u);
+    dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 0x0u);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0x3u);
+    dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 0x2u);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0x1u);
+    assert_true(spi(PART_ALPHA, 32u)->enabled);
+    assert_false(spi(PART_ALPHA, 33u)->enabled);
+    /* Purely virtual: the physical GIC is not touched. */
+    assert_false(fake_irq_enabled[33]);
+    assert_int_equal(fake_irq_enabled_cpu[33], 0xffffffffu);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_enable_of_a_hw_interrupt_is_mirrored_on_its_targets_cpu(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    assert_true(fake_irq_enabled[48]);
+    assert_int_equal(fake_irq_enabled_cpu[48], 0u);
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(70u), 8u, 1u);
+    dwrite(PART_BETA, ISENABLER + 8u, 4u, 1u << 6);
+    assert_true(fake_irq_enabled[100]);
+    assert_int_equal(fake_irq_enabled_cpu[100], 3u);
+    dwrite(PART_BETA, ICENABLER + 8u, 4u, 1u << 6);
+    assert_false(fake_irq_enabled[100]);
+    /* The timer PPI of vCPU 1 is enabled on vCPU 1's CPU. */
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 1u << 27);
+    assert_true(fake_irq_enabled[27]);
+    assert_int_equal(fake_irq_enabled_cpu[27], 3u);
+    assert_true(priv(PART_BETA, 1u, 27u)->enabled);
+    assert_false(priv(PART_BETA, 0u, 27u)->enabled);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_pending_set_and_clear_read_back_and_kick_the_target(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(34u), 8u, 1u);
+    assert_int_equal(fake_num_sgis, 0u);
+    dwrite(PART_BETA, ISPENDR + 4u, 4u, 0u);
+    assert_int_equal(fake_num_sgis, 0u);
+    dwrite(PART_BETA, ISPENDR + 4u, 4u, 1u << 2);
+    assert_true(spi(PART_BETA, 34u)->pending);
+    assert_int_equal(dread(PART_BETA, ISPENDR + 4u, 4u), 1u << 2);
+    assert_int_equal(dread(PART_BETA, ICPENDR + 4u, 4u), 1u << 2);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    dwrite(PART_BETA, ICPENDR + 4u, 4u, 1u << 2);
+    assert_false(spi(PART_BETA, 34u)->pending);
+    assert_true(spi(PART_BETA, 34u)->retract);
+    assert_int_equal(dread(PART_BETA, ISPENDR + 4u, 4u), 0u);
+    assert_int_equal(fake_num_sgis, 2u);
+    assert_int_equal(fake_sgi_cpu[1], 3u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_active_set_and_clear_read_back_without_kicks(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ISACTIVER + 8u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_BETA, ISACTIVER + 8u, 4u), 1u << 6);
+    assert_int_equal(dread(PART_BETA, ICACTIVER + 8u, 4u), 1u << 6);
+    assert_true(spi(PART_BETA, 70u)->active);
+    dwrite(PART_BETA, ICACTIVER + 8u, 4u, 1u << 6);
+    assert_int_equal(dread(PART_BETA, ISACTIVER + 8u, 4u), 0u);
+    rwrite(PART_BETA, SGI(1u) + ISACTIVER, 4u, 1u << 3);
+    assert_true(priv(PART_BETA, 1u, 3u)->active);
+    assert_false(priv(PART_BETA, 0u, 3u)->active);
+    assert_int_equal(fake_num_sgis, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_group_register_is_plain_read_write_of_owned_bits(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, IGROUPR + 4u, 4u), (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u));
+    dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 0x100u);
+    assert_int_equal(dread(PART_ALPHA, IGROUPR + 4u, 4u), 0x100u);
+    assert_true(spi(PART_ALPHA, 40u)->group1);
+    assert_false(spi(PART_ALPHA, 33u)->group1);
+    assert_int_equal(fake_num_sgis, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_priority_byte_and_word_accesses_skip_unowned_intids(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, IPRIORITYR + 40u, 4u, 0x44332211u);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 40u, 4u), 0x11u);
+    assert_int_equal(spi(PART_ALPHA, 40u)->priority, 0x11u);
+    assert_int_equal(spi(PART_ALPHA, 41u)->priority, 0u);
+    dwrite(PART_ALPHA, IPRIORITYR + 33u, 1u, 0x22u);
+    assert_int_equal(spi(PART_ALPHA, 33u)->priority, 0x22u);
+    dwrite(PART_ALPHA, IPRIORITYR + 40u, 1u, 0x90u);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 40u, 1u), 0x90u);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 40u, 4u), 0x90u);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 41u, 1u), 0u);
+    /* Beyond the implemented INTIDs. */
+    dwrite(PART_ALPHA, IPRIORITYR + 64u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, IPRIORITYR + 64u, 4u), 0u);
+    /* The SGI_base frame: SGIs and the owned PPIs of that vCPU only. */
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 5u, 1u, 0x50u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 5u)->priority, 0x50u);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + IPRIORITYR + 4u, 4u), 0x5000u);
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 28u, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + IPRIORITYR + 28u, 4u), 0x00ff0000u);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + IPRIORITYR + 27u, 1u), 0u);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_icfgr_sets_spi_trigger_and_mirrors_hw_spis(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    /* ICFGR2: INTIDs 32..47, field n at bits [2n+1:2n]; 34 is field 2. */
+    assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u), virt_edges(PART_BETA, 2u));
+    dwrite(PART_BETA, ICFGR + 8u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u), (2u << 2) | (2u << 4) | virt_edges(PART_BETA, 2u));
+    assert_true(spi(PART_BETA, 34u)->edge);
+    assert_true(fake_irq_edge[34]);
+    /* 33 is virtual: no physical configuration. */
+    assert_true(spi(PART_BETA, 33u)->edge);
+    assert_false(fake_irq_edge[33]);
+    dwrite(PART_BETA, ICFGR + 8u, 4u, 0u);
+    assert_false(spi(PART_BETA, 34u)->edge);
+    assert_false(fake_irq_edge[34]);
+    assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u), 0u);
+    /* alpha's 40 is physical 48; its virtual SPIs start edge-triggered. */
+    assert_int_equal(dread(PART_ALPHA, ICFGR + 8u, 4u), virt_edges(PART_ALPHA, 2u));
+    dwrite(PART_ALPHA, ICFGR + 8u, 4u, 2u << 16);
+    assert_true(fake_irq_edge[48]);
+    assert_int_equal(dread(PART_ALPHA, ICFGR + 8u, 4u), 2u << 16);
+    /* Beyond alpha's 64 INTIDs. */
+    dwrite(PART_ALPHA, ICFGR + 16u, 4u, 0xffffffffu);
+    assert_int_equal(dread(PART_ALPHA, ICFGR + 16u, 4u), 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_icfgr_keeps_sgis_edge_and_configures_owned_ppis_only(void **state)
+{
+    (void)state;
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ICFGR, 4u), 0xaaaaaaaau);
+    rwrite(PART_ALPHA, SGI(0u) + ICFGR, 4u, 0u);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ICFGR, 4u), 0xaaaaaaaau);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ICFGR + 4u, 4u), 0u);
+    rwrite(PART_ALPHA, SGI(0u) + ICFGR + 4u, 4u, 0xffffffffu);
+    /* PPI 27 is field 11, PPI 30 field 14; other PPIs are not the partition's. */
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ICFGR + 4u, 4u), (2u << 22) | (2u << 28));
+    assert_true(priv(PART_ALPHA, 0u, 27u)->edge);
+    /* A PPI's trigger is fixed in hardware: nothing physical changes. */
+    assert_false(fake_irq_edge[27]);
+    assert_false(fake_irq_edge[30]);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_irouter_targets_the_matching_vcpu_and_reroutes_hw_spis(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(34u), 8u, 1u);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u), 8u), 1u);
+    assert_int_equal(spi(PART_BETA, 34u)->target, 1u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 34u), 1u);
+    assert_int_equal(fake_irq_route[34], 3u);
+    dwrite(PART_BETA, IROUTER(34u), 8u, 0u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 34u), 0u);
+    assert_int_equal(fake_irq_route[34], 2u);
+    /* A virtual SPI changes its target without touching the physical GIC. */
+    dwrite(PART_BETA, IROUTER(33u), 8u, 1u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 33u), 1u);
+    assert_int_equal(fake_irq_route[33], 0xffffffffu);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_irouter_any_pe_mode_delivers_to_vcpu0_and_masks_reserved_bits(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(70u), 8u, 1u);
+    assert_int_equal(fake_irq_route[100], 3u);
+    dwrite(PART_BETA, IROUTER(70u), 8u, UINT64_MAX);
+    /* Aff3 [39:32], IRM [31], Aff2..Aff0 [23:0]. */
+    assert_int_equal(dread(PART_BETA, IROUTER(70u), 8u), 0xff80ffffffull);
+    assert_int_equal(vgic_spi_target(PART_BETA, 70u), 0u);
+    assert_int_equal(fake_irq_route[100], 2u);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_irouter_without_a_matching_vcpu_keeps_the_target(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(34u), 8u, 1u);
+    fake_irq_route[34] = 0x55u;
+    dwrite(PART_BETA, IROUTER(34u), 8u, 0x5u);
+    dwrite(PART_BETA, IROUTER(34u), 8u, 0x100u);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u), 8u), 0x100u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 34u), 1u);
+    assert_int_equal(fake_irq_route[34], 0x55u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_irouter_of_unowned_or_private_intids_is_raz_wi(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, IROUTER(60u), 8u, 1u);
+    assert_int_equal(dread(PART_ALPHA, IROUTER(60u), 8u), 0u);
+    dwrite(PART_ALPHA, IROUTER(27u), 8u, 1u);
+    assert_int_equal(dread(PART_ALPHA, IROUTER(27u), 8u), 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->irouter, 0u);
+    dwrite(PART_ALPHA, IROUTER(100u), 8u, 1u);
+    assert_int_equal(dread(PART_ALPHA, IROUTER(100u), 8u), 0u);
+    assert_int_equal(fake_irq_route[60], 0xffffffffu);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_irouter_32bit_accesses_reach_each_half(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    /* A guest with 32-bit accessors (AArch32 Linux) writes the low word, then the high word. */
+    dwrite(PART_BETA, IROUTER(34u), 4u, 1u);
+    dwrite(PART_BETA, IROUTER(34u) + 4u, 4u, 0u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 34u), 1u);
+    assert_int_equal(fake_irq_route[34], 3u);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u), 8u), 1u);
+    /* Aff3 = 0x12 names no vCPU: stored, target kept. */
+    dwrite(PART_BETA, IROUTER(34u) + 4u, 4u, 0x12u);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u), 8u), 0x1200000001ull);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u) + 4u, 4u), 0x12u);
+    assert_int_equal(dread(PART_BETA, IROUTER(34u), 4u), 1u);
+    assert_int_equal(vgic_spi_target(PART_BETA, 34u), 1u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_gicd_malformed_accesses_are_rejected(void **state)
+{
+    (void)state;
+    assert_false(dist_ok(PART_ALPHA, CTLR, 2u));
+    assert_false(dist_ok(PART_ALPHA, CTLR, 1u));
+    assert_false(dist_ok(PART_ALPHA, ICFGR + 8u, 1u));
+    assert_false(dist_ok(PART_ALPHA, ISENABLER + 2u, 4u));
+    assert_false(dist_ok(PART_ALPHA, ISENABLER + 4u, 8u));
+    assert_false(dist_ok(PART_ALPHA, IROUTER(40u) + 4u, 8u));
+    assert_false(dist_ok(PART_ALPHA, IPRIORITYR + 40u, 8u));
+    assert_false(dist_ok(PART_ALPHA, IROUTER(40u), 1u));
+    assert_false(dist_ok(PART_ALPHA, PIDR2 + 8u, 8u));
+    /* The allowed ones: bytes in IPRIORITYR, doublewords in IROUTER. */
+    assert_true(dist_ok(PART_ALPHA, IPRIORITYR + 41u, 1u));
+    assert_true(dist_ok(PART_ALPHA, IROUTER(40u), 8u));
+    assert_true(dist_ok(PART_ALPHA, IPRIORITYR + 0x3fcu, 4u));
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 0u);
+}
+
+/* ---------------------------------------------------------------- redistributor */
+
+/* @req SRS-IRQ-001 */
+static void test_gicr_typer_gives_affinity_processor_number_and_last(void **state)
+{
+    (void)state;
+    /* Affinity_Value [63:32], Processor_Number [23:8], Last [4]. */
+    assert_int_equal(rread(PART_BETA, RD(0u) + GICR_TYPER, 8u), 0u);
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_TYPER, 8u), (1ull << 32) | (1u << 8) | (1u << 4));
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_TYPER, 4u), (1u << 8) | (1u << 4));
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_TYPER + 4u, 4u), 1u);
+    assert_int_equal(rread(PART_ALPHA, RD(0u) + GICR_TYPER, 8u), 1u << 4);
+    rwrite(PART_BETA, RD(1u) + GICR_TYPER, 8u, 0u);
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_TYPER + 4u, 4u), 1u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicr_waker_reports_children_asleep_with_processor_sleep(void **state)
+{
+    (void)state;
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_WAKER, 4u), 6u);
+    rwrite(PART_BETA, RD(1u) + GICR_WAKER, 4u, 0u);
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_WAKER, 4u), 0u);
+    assert_int_equal(rread(PART_BETA, RD(0u) + GICR_WAKER, 4u), 6u);
+    rwrite(PART_BETA, RD(1u) + GICR_WAKER, 4u, 4u);
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_WAKER, 4u), 0u);
+    rwrite(PART_BETA, RD(1u) + GICR_WAKER, 4u, 2u);
+    assert_int_equal(rread(PART_BETA, RD(1u) + GICR_WAKER, 4u), 6u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicr_ctlr_iidr_pidr2_and_unsupported_offsets(void **state)
+{
+    (void)state;
+    rwrite(PART_ALPHA, RD(0u), 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_ALPHA, RD(0u), 4u), 0u);
+    assert_int_equal(rread(PART_ALPHA, RD(0u) + 4u, 4u), 0x43bu);
+    assert_int_equal(rread(PART_ALPHA, RD(0u) + PIDR2, 4u), 0x3bu);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 0u);
+    /* STATUSR, PROPBASER (low word), and in SGI_base IGRPMODR0, NSACR, ISENABLER1. */
+    assert_int_equal(rread(PART_ALPHA, RD(0u) + 0x10u, 4u), 0u);
+    rwrite(PART_ALPHA, RD(0u) + 0x70u, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + 0xd00u, 4u), 0u);
+    rwrite(PART_ALPHA, SGI(0u) + 0xe00u, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISENABLER + 4u, 4u), 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled, 5u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicr_frames_beyond_the_last_vcpu_are_raz_wi(void **state)
+{
+    (void)state;
+    assert_int_equal(rread(PART_ALPHA, RD(1u) + GICR_TYPER, 8u), 0u);
+    assert_int_equal(rread(PART_ALPHA, RD(1u) + PIDR2, 4u), 0u);
+    rwrite(PART_ALPHA, RD(1u) + GICR_WAKER, 4u, 0u);
+    rwrite(PART_ALPHA, SGI(1u) + ISENABLER, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_ALPHA, SGI(1u) + ISENABLER, 4u), 0u);
+    assert_true(vgic_get(PART_ALPHA)->vcpu[1].sleep);
+    assert_false(priv(PART_ALPHA, 1u, 0u)->enabled);
+    assert_int_equal(rread(PART_BETA, RD(2u) + GICR_TYPER, 8u), 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->unhandled + vgic_get(PART_BETA)->unhandled, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_gicr_sgi_frame_banks_are_per_vcpu_and_owned_only(void **state)
+{
+    (void)state;
+    fake_cpu = 3u;
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 0xffffffffu);
+    /* SGIs 0-15 and the timer PPIs 27 and 30. */
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ISENABLER, 4u), 0x4800ffffu);
+    assert_int_equal(rread(PART_BETA, SGI(0u) + ISENABLER, 4u), 0u);
+    rwrite(PART_BETA, SGI(1u) + ICENABLER, 4u, 0x1u);
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ICENABLER, 4u), 0x4800fffeu);
+    rwrite(PART_BETA, SGI(1u) + ISPENDR, 4u, 0x2u);
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ISPENDR, 4u), 0x2u);
+    rwrite(PART_BETA, SGI(1u) + ICPENDR, 4u, 0x2u);
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ISPENDR, 4u), 0u);
+    rwrite(PART_BETA, SGI(1u) + IGROUPR, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_BETA, SGI(1u) + IGROUPR, 4u), 0x4800ffffu);
+    rwrite(PART_BETA, SGI(1u) + ICACTIVER, 4u, 0xffffffffu);
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ISACTIVER, 4u), 0u);
+    /* All on vCPU 1's own CPU: no kick. */
+    assert_int_equal(fake_num_sgis, 0u);
+    assert_int_equal(vgic_get(PART_BETA)->unhandled, 0u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_gicr_malformed_accesses_are_rejected(void **state)
+{
+    (void)state;
+    assert_false(redist_ok(PART_BETA, RD(0u) + GICR_WAKER, 1u));
+    assert_false(redist_ok(PART_BETA, RD(0u) + GICR_WAKER, 2u));
+    assert_false(redist_ok(PART_BETA, RD(0u) + 0x10u, 8u));
+    assert_false(redist_ok(PART_BETA, SGI(0u) + GICR_TYPER, 8u));
+    assert_false(redist_ok(PART_BETA, RD(1u) + 0x2u, 4u));
+    assert_false(redist_ok(PART_BETA, SGI(0u) + IPRIORITYR + 32u, 1u));
+    assert_false(redist_ok(PART_BETA, SGI(0u) + IPRIORITYR - 1u, 1u));
+    /* Even beyond the last frame, a malformed access is rejected. */
+    assert_false(redist_ok(PART_BETA, RD(2u) + GICR_WAKER, 1u));
+    assert_true(redist_ok(PART_BETA, SGI(1u) + IPRIORITYR + 31u, 1u));
+    assert_true(redist_ok(PART_BETA, RD(1u) + GICR_TYPER, 8u));
+    assert_int_equal(vgic_get(PART_BETA)->unhandled, 0u);
+}
+
+/* ---------------------------------------------------------------- injection and list registers */
+
+/* @req SRS-IRQ-004 */
+static void test_hw_interrupt_enters_a_list_register_with_hw_bit_group_and_priority(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 2u);
+    dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 1u << 8);
+    dwrite(PART_ALPHA, IPRIORITYR + 40u, 1u, 0xa0u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    vgic_inject(PART_ALPHA, 0u, 40u);
+    assert_int_equal(fake_num_sgis, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(40u, 0xa0u) | LR_G1 | LR_HW | (48ull << 32));
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_false(fake_npie);
+    assert_int_equal(spi(PART_ALPHA, 40u)->lr, 0);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], 40u);
+    /* Still reads pending while it waits in the list register. */
+    assert_false(spi(PART_ALPHA, 40u)->pending);
+    assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u), 1u << 8);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_timer_ppi_enters_with_the_hw_bit_to_its_own_vcpu(void **state)
+{
+    (void)state;
+    fake_cpu = 3u;
+    dwrite(PART_BETA, CTLR, 4u, 1u);
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 1u << 27);
+    vgic_inject(PART_BETA, 1u, 27u);
+    vgic_flush(PART_BETA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], LR(27u, 0u) | LR_HW | (27ull << 32));
+}
+
+/* @req SRS-IRQ-002 */
+static void test_flush_skips_disabled_ungrouped_and_other_vcpus_interrupts(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    /* Pending but disabled. */
+    vgic_inject(PART_BETA, 0u, 1u);
+    vgic_flush(PART_BETA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_false(fake_npie);
+    /* Enabled, group 0, but only group 1 is on. */
+    dwrite(PART_BETA, CTLR, 4u, 2u);
+    rwrite(PART_BETA, SGI(0u) + ISENABLER, 4u, 1u << 1);
+    vgic_flush(PART_BETA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    dwrite(PART_BETA, CTLR, 4u, 3u);
+    vgic_flush(PART_BETA, 0u);
+    assert_int_equal(fake_lrs[0], LR(1u, 0u));
+    /* An SPI routed to vCPU 1 is not vCPU 0's. */
+    memset(fake_lrs, 0, sizeof(fake_lrs));
+    dwrite(PART_BETA, IROUTER(33u), 8u, 1u);
+    dwrite(PART_BETA, ISENABLER + 4u, 4u, 1u << 1);
+    dwrite(PART_BETA, ISPENDR + 4u, 4u, 1u << 1);
+    vgic_flush(PART_BETA, 0u);
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_true(spi(PART_BETA, 33u)->pending);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u));
+}
+
+/* @req SRS-IRQ-002 */
+static void test_flush_fills_best_priority_first_and_asks_for_npie_on_overflow(void **state)
+{
+    static const uint8_t prio[6] = { 0xa0u, 0x20u, 0x80u, 0x40u, 0x60u, 0x20u };
+    uint32_t i;
+
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x3fu, 0u);
+    for (i = 0u; i < 6u; i++) {
+        rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
+        vgic_inject(PART_ALPHA, 0u, i);
+    }
+    vgic_flush(PART_ALPHA, 0u);
+    /* Equal priorities: the lower INTID first. */
+    assert_int_equal(fake_lrs[0], LR(1u, 0x20u) | LR_G1);
+    assert_int_equal(fake_lrs[1], LR(5u, 0x20u) | LR_G1);
+    assert_int_equal(fake_lrs[2], LR(3u, 0x40u) | LR_G1);
+    assert_int_equal(fake_lrs[3], LR(4u, 0x60u) | LR_G1);
+    assert_true(fake_npie);
+    /* The guest handled the first two: the rest follow, and nothing is left over. */
+    fake_lrs[0] = 0u;
+    fake_lrs[1] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(2u, 0x80u) | LR_G1);
+    assert_int_equal(fake_lrs[1], LR(0u, 0xa0u) | LR_G1);
+    assert_int_equal(fake_lrs[2], LR(3u, 0x40u) | LR_G1);
+    assert_false(fake_npie);
+    assert_int_equal(priv(PART_ALPHA, 0u, 1u)->lr, -1);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_flush_evicts_the_lowest_priority_pending_lr_for_a_better_one(void **state)
+{
+    static const uint8_t prio[4] = { 0x80u, 0xb0u, 0x90u, 0xa0u };
+    uint32_t i;
+
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1fu, 0u);
+    for (i = 0u; i < 4u; i++) {
+        rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
+        vgic_inject(PART_ALPHA, 0u, i);
+    }
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[3]), 1u);
+    assert_false(fake_npie);
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 4u, 1u, 0x10u);
+    vgic_inject(PART_ALPHA, 0u, 4u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[3], LR(4u, 0x10u) | LR_G1);
+    assert_int_equal(LR_VINTID(fake_lrs[0]), 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[1]), 2u);
+    assert_int_equal(LR_VINTID(fake_lrs[2]), 3u);
+    /* The evicted one waits in software, not lost, and the guest is told when an LR frees. */
+    assert_true(priv(PART_ALPHA, 0u, 1u)->pending);
+    assert_int_equal(priv(PART_ALPHA, 0u, 1u)->lr, -1);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u), 0x1fu);
+    assert_true(fake_npie);
+    fake_lrs[3] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[3], LR(1u, 0xb0u) | LR_G1);
+    assert_false(fake_npie);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_flush_never_evicts_active_or_better_lrs(void **state)
+{
+    static const uint8_t prio[4] = { 0x80u, 0xb0u, 0x90u, 0xa0u };
+    uint32_t i;
+
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x3fu, 0u);
+    for (i = 0u; i < 4u; i++) {
+        rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
+        vgic_inject(PART_ALPHA, 0u, i);
+    }
+    vgic_flush(PART_ALPHA, 0u);
+    /* The guest acknowledged the lowest-priority one (SGI 1, LR 3): active now. */
+    fake_lrs[3] = (fake_lrs[3] & ~(3ull << 62)) | LR_ACTIVE;
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 4u, 1u, 0x10u);
+    vgic_inject(PART_ALPHA, 0u, 4u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[3]), 1u);
+    assert_true(priv(PART_ALPHA, 0u, 1u)->active);
+    assert_int_equal(fake_lrs[2], LR(4u, 0x10u) | LR_G1);
+    assert_true(priv(PART_ALPHA, 0u, 3u)->pending);
+    assert_true(fake_npie);
+    /* Worse than everything still pending in an LR: it waits. */
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 5u, 1u, 0xf0u);
+    vgic_inject(PART_ALPHA, 0u, 5u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[0]), 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[1]), 2u);
+    assert_int_equal(LR_VINTID(fake_lrs[2]), 4u);
+    assert_int_equal(LR_VINTID(fake_lrs[3]), 1u);
+    assert_true(priv(PART_ALPHA, 0u, 5u)->pending);
+    assert_true(fake_npie);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_lr_sync_keeps_active_lrs_and_frees_completed_ones(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1u, 0x40u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_true(priv(PART_ALPHA, 0u, 0u)->active);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISACTIVER, 4u), 1u);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], 0u);
+    /* The guest's EOI with nothing pending leaves the LR invalid: freed. */
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], VGIC_NO_IRQ);
+    assert_int_equal(priv(PART_ALPHA, 0u, 0u)->lr, -1);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_num_dirs, 0u);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_pending_again_while_active_becomes_pending_and_active_in_its_lr(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1u, 0x40u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    /* Taken again right after the guest's EOI, without waiting for another exit. */
+    assert_int_equal(fake_lrs[0], LR(0u, 0x40u) | LR_G1 | LR_ACTIVE);
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_false(priv(PART_ALPHA, 0u, 0u)->pending);
+    assert_false(fake_npie);
+    /* The EOI leaves it pending in the LR; once handled, the LR frees and nothing is left. */
+    fake_lrs[0] = LR(0u, 0x40u) | LR_G1;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_false(priv(PART_ALPHA, 0u, 0u)->active);
+    assert_int_equal(fake_lrs[0], LR(0u, 0x40u) | LR_G1);
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 0u)->lr, -1);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_edge_while_pending_in_its_lr_coalesces(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(0u, 0u) | LR_G1);
+    assert_false(priv(PART_ALPHA, 0u, 0u)->pending);
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_hw_interrupt_pending_again_while_active_waits_for_its_eoi(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_flush(PART_ALPHA, 0u);
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    dwrite(PART_ALPHA, ISPENDR + 4u, 4u, 1u << 8);
+    vgic_flush(PART_ALPHA, 0u);
+    /* The physical interrupt stays active until the guest's EOI: no pending+active HW LR. */
+    assert_int_equal(fake_lrs[0], (LR(40u, 0u) & ~LR_PENDING) | LR_ACTIVE | LR_HW | (48ull << 32));
+    assert_true(spi(PART_ALPHA, 40u)->pending);
+    assert_false(fake_npie);
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(40u, 0u) | LR_HW | (48ull << 32));
+    assert_int_equal(fake_num_dirs, 0u);
+}
+
+/* Enable alpha's vUART interrupt 33 in group 1. */
+static void vuart_irq_ready(void)
+{
+    dwrite(PART_ALPHA, CTLR, 4u, 2u);
+    dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 1u << 1);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 1);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_level_source_still_asserted_is_pending_again_after_eoi(void **state)
+{
+    (void)state;
+    vuart_irq_ready();
+    vgic_set_level(PART_ALPHA, 33u, true);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    /* Line dropped while the guest handles it (active): the LR stays until EOI, then nothing. */
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    vgic_set_level(PART_ALPHA, 33u, false);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[0]), 33u);
+    assert_true(spi(PART_ALPHA, 33u)->active);
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_false(spi(PART_ALPHA, 33u)->pending);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_level_source_dropped_before_ack_is_withdrawn(void **state)
+{
+    (void)state;
+    vuart_irq_ready();
+    vgic_set_level(PART_ALPHA, 33u, true);
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_set_level(PART_ALPHA, 33u, false);
+    assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u), 1u << 1);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_num_dirs, 0u);
+    assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u), 0u);
+    /* Dropped and raised again before the flush: withdrawn and re-delivered. */
+    vgic_set_level(PART_ALPHA, 33u, true);
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_set_level(PART_ALPHA, 33u, false);
+    vgic_set_level(PART_ALPHA, 33u, true);
+    assert_false(spi(PART_ALPHA, 33u)->pending);
+    fake_lrs[1] = 0x1234u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    assert_int_equal(spi(PART_ALPHA, 33u)->lr, 0);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_emulated_level_interrupt_with_its_line_low_is_withdrawn(void **state)
+{
+    (void)state;
+    vuart_irq_ready();
+    /* Made pending by ISPENDR while the vUART's line is low. */
+    dwrite(PART_ALPHA, ISPENDR + 4u, 4u, 1u << 1);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(spi(PART_ALPHA, 33u)->lr, -1);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_disabled_pending_hw_lr_is_withdrawn_and_deactivated(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[0]), 40u);
+    dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 1u << 8);
+    assert_false(fake_irq_enabled[48]);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_num_dirs, 1u);
+    assert_int_equal(fake_dir[0], 48u);
+    assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], VGIC_NO_IRQ);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_disabled_then_repended_lr_is_still_withdrawn(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_flush(PART_ALPHA, 0u);
+    rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISPENDR, 4u, 1u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_num_dirs, 0u);
+    assert_false(fake_npie);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_cleared_pending_lr_is_withdrawn(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x3u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 1u);
+    vgic_flush(PART_ALPHA, 0u);
+    rwrite(PART_ALPHA, SGI(0u) + ICPENDR, 4u, 1u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_lrs[1], LR(1u, 0u) | LR_G1);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u), 0x2u);
+    assert_int_equal(fake_num_dirs, 0u);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_list_registers_beyond_16_are_never_used(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    fake_num_lrs = 20u;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 0xffffffffu);
+    for (i = 0u; i < 16u; i++) {
+        vgic_inject(PART_ALPHA, 0u, i);
+    }
+    vgic_inject(PART_ALPHA, 0u, 27u);
+    vgic_flush(PART_ALPHA, 0u);
+    for (i = 0u; i < 16u; i++) {
+        assert_int_equal(fake_lrs[i], LR(i, 0u));
+    }
+    assert_true(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_true(fake_npie);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_inject_of_an_unowned_intid_is_dropped(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    vgic_inject(PART_ALPHA, 0u, 60u);
+    vgic_inject(PART_ALPHA, 0u, 70u);
+    vgic_inject(PART_ALPHA, 0u, 25u);
+    assert_false(spi(PART_ALPHA, 60u)->pending);
+    assert_false(priv(PART_ALPHA, 0u, 25u)->pending);
+    assert_int_equal(fake_num_sgis, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+    vgic_set_level(PART_ALPHA, 60u, true);
+    assert_false(spi(PART_ALPHA, 60u)->line);
+    assert_int_equal(fake_num_sgis, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_set_level_kicks_the_target_only_when_the_line_changes(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(33u), 8u, 1u);
+    vgic_set_level(PART_BETA, 33u, true);
+    assert_true(spi(PART_BETA, 33u)->pending);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    vgic_set_level(PART_BETA, 33u, true);
+    assert_int_equal(fake_num_sgis, 1u);
+    vgic_set_level(PART_BETA, 33u, false);
+    assert_false(spi(PART_BETA, 33u)->pending);
+    assert_int_equal(fake_num_sgis, 2u);
+    vgic_set_level(PART_BETA, 33u, false);
+    assert_int_equal(fake_num_sgis, 2u);
+}
+
+/* @req SRS-IRQ-004 */
+static void test_spi_target_is_vcpu0_for_unowned_and_private_intids(void **state)
+{
+    (void)state;
+    assert_int_equal(vgic_spi_target(PART_ALPHA, 60u), 0u);
+    assert_int_equal(vgic_spi_target(PART_ALPHA, 500u), 0u);
+    priv(PART_BETA, 0u, 27u)->target = 1u;
+    assert_int_equal(vgic_spi_target(PART_BETA, 27u), 0u);
+    spi(PART_BETA, 70u)->target = 1u;
+    assert_int_equal(vgic_spi_target(PART_BETA, 70u), 1u);
+}
+
+/* ---------------------------------------------------------------- SGIs and kicks */
+
+/* @req SRS-IRQ-003 */
+static void test_sgi_target_list_selects_vcpus_by_aff0(void **state)
+{
+    (void)state;
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(3u, 0x2u)), 0x2u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(3u, 0x3u)), 0x3u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 1u, SGI1R(3u, 0x1u)), 0x1u);
+    /* A vCPU may name itself. */
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 1u, SGI1R(3u, 0x2u)), 0x2u);
+    /* Aff0 2..15 name no vCPU of beta. */
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(3u, 0xfffcu)), 0u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(3u, 0u)), 0u);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_sgi_upper_affinity_and_range_selector_must_match(void **state)
+{
+    (void)state;
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(1u, 0x3u) | SGI1R_AFF1(1u)), 0u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(1u, 0x3u) | SGI1R_AFF2(1u)), 0u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(1u, 0x3u) | SGI1R_AFF3(1u)), 0u);
+    /* RS = 1 names Aff0 16..31. */
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(1u, 0x3u) | SGI1R_RS(1u)), 0u);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_sgi_irm_broadcast_skips_sender(void **state)
+{
+    (void)state;
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 0u, SGI1R(2u, 0u) | SGI1R_IRM), 0x2u);
+    assert_int_equal(vgic_sgi_targets(PART_BETA, 1u, SGI1R(2u, 0u) | SGI1R_IRM | SGI1R_AFF1(7u)), 0x1u);
+    assert_int_equal(vgic_sgi_targets(PART_ALPHA, 0u, SGI1R(2u, 0xffffu) | SGI1R_IRM), 0u);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_send_sgi_pends_on_named_vcpus_only_and_kicks_other_cpus(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u));
+    assert_true(priv(PART_BETA, 1u, 5u)->pending);
+    assert_false(priv(PART_BETA, 0u, 5u)->pending);
+    assert_false(priv(PART_ALPHA, 0u, 5u)->pending);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    assert_int_equal(fake_sgi_id[0], ARCH_SGI_KICK);
+    /* To itself: no kick, its own exit path flushes. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(6u, 0x1u));
+    assert_true(priv(PART_BETA, 0u, 6u)->pending);
+    assert_int_equal(fake_num_sgis, 1u);
+    /* Nobody named: nothing. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(7u, 0u) | SGI1R_AFF1(1u));
+    assert_false(priv(PART_BETA, 0u, 7u)->pending);
+    assert_false(priv(PART_BETA, 1u, 7u)->pending);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_inject_kicks_only_a_vcpu_on_another_cpu(void **state)
+{
+    (void)state;
+    fake_cpu = 3u;
+    vgic_inject(PART_BETA, 1u, 9u);
+    assert_int_equal(fake_num_sgis, 0u);
+    vgic_inject(PART_BETA, 0u, 9u);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 2u);
+    /* An SPI kicks the vCPU it is routed to, whoever injects it. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, 34u);
+    assert_int_equal(fake_num_sgis, 2u);
+    assert_int_equal(fake_sgi_cpu[1], 2u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_init_resets_state_and_ownership(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 3u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0xffffffffu);
+    rwrite(PART_ALPHA, RD(0u) + GICR_WAKER, 4u, 0u);
+    vgic_init(PART_ALPHA);
+    assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->num_irqs, 64u);
+    assert_int_equal(vgic_get(PART_BETA)->num_irqs, 96u);
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0u);
+    assert_true(vgic_get(PART_ALPHA)->vcpu[0].sleep);
+    /* The health notification: a virtual, edge-triggered SPI. */
+    assert_true(cfg_health[PART_ALPHA].notify_vintid >= 32u);
+    assert_true(spi(PART_ALPHA, cfg_health[PART_ALPHA].notify_vintid)->owned);
+    assert_true(spi(PART_ALPHA, cfg_health[PART_ALPHA].notify_vintid)->edge);
+    assert_false(spi(PART_ALPHA, cfg_health[PART_ALPHA].notify_vintid)->hw);
+    assert_true(spi(PART_ALPHA, 40u)->owned && spi(PART_ALPHA, 40u)->hw && (spi(PART_ALPHA, 40u)->pintid == 48u));
+    assert_true(spi(PART_ALPHA, 33u)->owned && !spi(PART_ALPHA, 33u)->hw);
+    assert_false(spi(PART_ALPHA, 60u)->owned);
+    assert_true(priv(PART_ALPHA, 0u, 30u)->hw && (priv(PART_ALPHA, 0u, 30u)->pintid == 30u));
+    assert_false(priv(PART_ALPHA, 0u, 26u)->owned);
+    assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_gicd_ctlr_keeps_only_group_enables_and_reads_are_and_ds, setup),
+        cmocka_unit_test_setup(test_gicd_ctlr_write_kicks_the_partitions_other_cpus_only, setup),
+        cmocka_unit_test_setup(test_gicd_typer_reports_this_partitions_lines_and_cpus, setup),
+        cmocka_unit_test_setup(test_gicd_iidr_and_pidr2_identify_an_arm_gicv3, setup),
+        cmocka_unit_test_setup(test_gicd_unsupported_offsets_are_raz_wi_and_counted, setup),
+        cmocka_unit_test_setup(test_gicd_registers_of_intids_below_32_are_raz_wi, setup),
+        cmocka_unit_test_setup(test_gicd_unowned_spis_are_raz_wi, setup),
+        cmocka_unit_test_setup(test_enable_set_and_clear_change_only_the_bits_written_as_one, setup),
+        cmocka_unit_test_setup(test_enable_of_a_hw_interrupt_is_mirrored_on_its_targets_cpu, setup),
+        cmocka_unit_test_setup(test_pending_set_and_clear_read_back_and_kick_the_target, setup),
+        cmocka_unit_test_setup(test_active_set_and_clear_read_back_without_kicks, setup),
+        cmocka_unit_test_setup(test_group_register_is_plain_read_write_of_owned_bits, setup),
+        cmocka_unit_test_setup(test_priority_byte_and_word_accesses_skip_unowned_intids, setup),
+        cmocka_unit_test_setup(test_icfgr_sets_spi_trigger_and_mirrors_hw_spis, setup),
+        cmocka_unit_test_setup(test_icfgr_keeps_sgis_edge_and_configures_owned_ppis_only, setup),
+        cmocka_unit_test_setup(test_irouter_targets_the_matching_vcpu_and_reroutes_hw_spis, setup),
+        cmocka_unit_test_setup(test_irouter_any_pe_mode_delivers_to_vcpu0_and_masks_reserved_bits, setup),
+        cmocka_unit_test_setup(test_irouter_without_a_matching_vcpu_keeps_the_target, setup),
+        cmocka_unit_test_setup(test_irouter_of_unowned_or_private_intids_is_raz_wi, setup),
+        cmocka_unit_test_setup(test_irouter_32bit_accesses_reach_each_half, setup),
+        cmocka_unit_test_setup(test_gicd_malformed_accesses_are_rejected, setup),
+        cmocka_unit_test_setup(test_gicr_typer_gives_affinity_processor_number_and_last, setup),
+        cmocka_unit_test_setup(test_gicr_waker_reports_children_asleep_with_processor_sleep, setup),
+        cmocka_unit_test_setup(test_gicr_ctlr_iidr_pidr2_and_unsupported_offsets, setup),
+        cmocka_unit_test_setup(test_gicr_frames_beyond_the_last_vcpu_are_raz_wi, setup),
+        cmocka_unit_test_setup(test_gicr_sgi_frame_banks_are_per_vcpu_and_owned_only, setup),
+        cmocka_unit_test_setup(test_gicr_malformed_accesses_are_rejected, setup),
+        cmocka_unit_test_setup(test_hw_interrupt_enters_a_list_register_with_hw_bit_group_and_priority, setup),
+        cmocka_unit_test_setup(test_timer_ppi_enters_with_the_hw_bit_to_its_own_vcpu, setup),
+        cmocka_unit_test_setup(test_flush_skips_disabled_ungrouped_and_other_vcpus_interrupts, setup),
+        cmocka_unit_test_setup(test_flush_fills_best_priority_first_and_asks_for_npie_on_overflow, setup),
+        cmocka_unit_test_setup(test_flush_evicts_the_lowest_priority_pending_lr_for_a_better_one, setup),
+        cmocka_unit_test_setup(test_flush_never_evicts_active_or_better_lrs, setup),
+        cmocka_unit_test_setup(test_lr_sync_keeps_active_lrs_and_frees_completed_ones, setup),
+        cmocka_unit_test_setup(test_pending_again_while_active_becomes_pending_and_active_in_its_lr, setup),
+        cmocka_unit_test_setup(test_edge_while_pending_in_its_lr_coalesces, setup),
+        cmocka_unit_test_setup(test_hw_interrupt_pending_again_while_active_waits_for_its_eoi, setup),
+        cmocka_unit_test_setup(test_level_source_still_asserted_is_pending_again_after_eoi, setup),
+        cmocka_unit_test_setup(test_level_source_dropped_before_ack_is_withdrawn, setup),
+        cmocka_unit_test_setup(test_emulated_level_interrupt_with_its_line_low_is_withdrawn, setup),
+        cmocka_unit_test_setup(test_disabled_pending_hw_lr_is_withdrawn_and_deactivated, setup),
+        cmocka_unit_test_setup(test_disabled_then_repended_lr_is_still_withdrawn, setup),
+        cmocka_unit_test_setup(test_cleared_pending_lr_is_withdrawn, setup),
+        cmocka_unit_test_setup(test_list_registers_beyond_16_are_never_used, setup),
+        cmocka_unit_test_setup(test_inject_of_an_unowned_intid_is_dropped, setup),
+        cmocka_unit_test_setup(test_set_level_kicks_the_target_only_when_the_line_changes, setup),
+        cmocka_unit_test_setup(test_spi_target_is_vcpu0_for_unowned_and_private_intids, setup),
+        cmocka_unit_test_setup(test_sgi_target_list_selects_vcpus_by_aff0, setup),
+        cmocka_unit_test_setup(test_sgi_upper_affinity_and_range_selector_must_match, setup),
+        cmocka_unit_test_setup(test_sgi_irm_broadcast_skips_sender, setup),
+        cmocka_unit_test_setup(test_send_sgi_pends_on_named_vcpus_only_and_kicks_other_cpus, setup),
+        cmocka_unit_test_setup(test_inject_kicks_only_a_vcpu_on_another_cpu, setup),
+        cmocka_unit_test_setup(test_init_resets_state_and_ownership, setup),
+    };
+
+    return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
+}
