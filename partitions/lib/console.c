@@ -12,7 +12,11 @@ void sp_vprintf(const char *f, va_list ap)
     char buf[SEPTUM_CONSOLE_WRITE_MAX];
     size_t n = fmt_vsnprintf(buf, sizeof(buf), f, ap);
 
-    (void)sp_console_write(buf, n);
+    if (sp_console_kind() == SP_CONSOLE_PL011) {
+        (void)sp_pl011_write(buf, n);
+    } else {
+        (void)sp_console_write(buf, n);
+    }
 }
 
 void sp_printf(const char *f, ...)
@@ -68,10 +72,9 @@ enum sp_console_kind sp_console_kind(void)
     return sp_console_sel;
 }
 
-int64_t sp_pl011_write(const void *buf, size_t len)
+int64_t sp_pl011_write(const char *buf, size_t len)
 {
 #ifdef SP_VUART_BASE
-    const char *p = buf;
     size_t i;
 
     for (i = 0u; i < len; i++) {
@@ -83,7 +86,7 @@ int64_t sp_pl011_write(const void *buf, size_t len)
             }
             __asm__ volatile("yield");
         }
-        sp_mmio_write32(SP_VUART_BASE + SP_PL011_DR, (uint32_t)(uint8_t)p[i]);
+        sp_mmio_write32(SP_VUART_BASE + SP_PL011_DR, (uint32_t)(uint8_t)buf[i]);
     }
     return (int64_t)len;
 #else

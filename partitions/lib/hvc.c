@@ -21,8 +21,5 @@ struct sp_hvc_result sp_hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 
 int64_t sp_console_write(const void *buf, size_t len)
 {
-    if (sp_console_kind() == SP_CONSOLE_PL011) {
-        return sp_pl011_write(buf, len);
-    }
     return sp_hvc(SEPTUM_HVC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0u).x0;
 }

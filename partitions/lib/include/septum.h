@@ -32,21 +32,22 @@ void sp_vprintf(const char *f, va_list ap);
 size_t sp_snprintf(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- console backends (partitions/lib/console.c) ----
- * Output goes through the CONSOLE_WRITE hypercall unless sp_console_use()
+ * sp_printf() writes through the CONSOLE_WRITE hypercall unless sp_console_use()
  * selects the PL011 at SP_VUART_BASE: Septum emulates that UART, and on a
  * machine without a hypervisor it is the real one, so a program that calls
  * sp_console_auto() first runs unchanged with and without Septum.
+ * sp_console_write() always is the hypercall.
  */
 enum sp_console_kind {
     SP_CONSOLE_HVC = 0,   /**< CONSOLE_WRITE hypercall (the default) */
     SP_CONSOLE_PL011 = 1, /**< the PL011 data register, polled */
 };
-/** Select the backend of sp_console_write() and so of sp_printf(). */
+/** Select the backend of sp_printf() and sp_vprintf(). */
 void sp_console_use(enum sp_console_kind kind);
 /** The selected backend. */
 enum sp_console_kind sp_console_kind(void);
 /** Write len bytes to the PL011 at SP_VUART_BASE; returns len. */
-int64_t sp_pl011_write(const void *buf, size_t len);
+int64_t sp_pl011_write(const char *buf, size_t len);
 /**
  * 1 if Septum is the hypervisor below: this runs at EL1, EL2 is implemented
  * (ID_AA64PFR0_EL1.EL2) and HVC CALL_UID answers Septum's UID. No HVC is
