@@ -686,6 +686,10 @@ static void test_hw_interrupt_enters_a_list_register_with_hw_bit_group_and_prior
     assert_int_equal(fake_lrs[0], LR(40u, 0xa0u) | LR_G1 | LR_HW | (48ull << 32));
     assert_int_equal(fake_lrs[1], 0u);
     assert_false(fake_npie);
+    /* Not yet taken at the next exit: a level HW interrupt stays (its line is the device's). */
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(40u, 0xa0u) | LR_G1 | LR_HW | (48ull << 32));
+    assert_int_equal(fake_num_dirs, 0u);
     assert_int_equal(spi(PART_ALPHA, 40u)->lr, 0);
     assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], 40u);
     /* Still reads pending while it waits in the list register. */
@@ -936,6 +940,10 @@ static void test_level_source_still_asserted_is_pending_again_after_eoi(void **s
     vgic_set_level(PART_ALPHA, 33u, true);
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    /* Line still high at the next exit: it stays in its LR. */
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
+    assert_int_equal(spi(PART_ALPHA, 33u)->lr, 0);
     fake_lrs[0] = 0u;
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1);
