@@ -190,6 +190,15 @@ def _partition_h_lines(plan: dict, p: dict) -> List[str]:
         if p["name"] in q["health"].get("subscribers", []):
             lines += [f"/** Partition '{q['name']}', whose state changes this one hears of. */",
                       f"#define SP_WATCH_{q['name'].upper()} {int(q['index'])}u"]
+    for c in p["channels"]:
+        n = "SP_CHAN_" + str(c["name"]).upper()
+        lines += [f"/** Channel '{c['name']}': shared region, control page, doorbell, this peer's index. */",
+                  f"#define {n}_BASE {int(c['ipa']):#x}u", f"#define {n}_SIZE {int(c['size']):#x}u",
+                  f"#define {n}_CTL {int(c['ctl_ipa']):#x}u", f"#define {n}_INTID {int(c['virq'] or 0)}u",
+                  f"#define {n}_SELF {int(c['peer_index'])}u"]
+        chan = next(x for x in plan["channels"] if x["name"] == c["name"])
+        for k, peer in enumerate(chan["peers"]):
+            lines.append(f"#define {n}_PEER_{str(peer['partition']).upper()} {k}u")
     for d in p["devices"]:
         name = "SP_DEV_" + "".join(c if c.isalnum() else "_" for c in str(d["label"] or d["ref"])).upper().strip("_")
         w = d["windows"][0]

@@ -26,7 +26,8 @@ COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping -fcoverage-mcdc
 SEPTUM_COV_SECONDS ?= 12
 # Scenarios run on the instrumented image: name:system[:seconds]
 COVT_SYSTEMS ?= default:system.yaml isolation:tests/integration/systems/isolation.yaml \
-	smp:tests/integration/systems/smp.yaml:30
+	smp:tests/integration/systems/smp.yaml:30 restart:tests/integration/systems/restart.yaml:20 \
+	watchdog:tests/integration/systems/watchdog.yaml:20
 
 EVIDENCE_STEPS := trace coverage-host coverage-target misra stack proofs
 

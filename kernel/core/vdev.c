@@ -6,6 +6,7 @@
  * mapped at stage 2, so every access to them arrives here.
  */
 #include "arch.h"
+#include "chan.h"
 #include "config.h"
 #include "console.h"
 #include "vcpu.h"
@@ -74,6 +75,9 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
         case CFG_VDEV_VUART:
             ok = vdev_vuart_access(v->partition, d->intid, a, 0);
             break;
+        case CFG_VDEV_CHANCTL:
+            ok = chan_mmio(d->arg, a);
+            break;
         default:
             ok = false;
             break;
@@ -99,6 +103,7 @@ bool vdev_console_input(uint32_t p, int c)
 void vdev_reset(uint32_t p)
 {
     vgic_init(p);
+    chan_reset(p);
     arch_lock_acquire(&vdev_vuart_locks[p]);
     vuart_init(&vdev_vuarts[p], p);
     arch_lock_release(&vdev_vuart_locks[p]);

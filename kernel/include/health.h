@@ -9,11 +9,10 @@
  */
 #pragma once
 
+#include "septum/hvc_abi.h"
 #include "types.h"
 
 struct vcpu;
-
-#include "septum/hvc_abi.h"
 
 /** Why the health monitor acts. */
 enum health_event {

@@ -16,10 +16,10 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
 /**
- * Fold len bytes at p into the running checksum h (start with 0): a fast
+ * Fold len bytes at p into the running checksum seed (start with 0): a fast
  * 64-bit mix for detecting corruption of read-only images, not a MAC.
  */
-uint64_t lib_checksum(uint64_t h, const void *p, size_t len);
+uint64_t lib_checksum(uint64_t seed, const void *p, size_t len);
 
 /**
  * Format into buf (always NUL-terminated when size > 0). Supports %s %c %d %u

@@ -17,7 +17,7 @@ void *memcpy(void *dst, const void *src, size_t n)
     /* Whole words when both sides are 8-byte aligned: partition images are large. */
     if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0u) {
         for (; (i + 8u) <= n; i += 8u) {
-            *(string_word_t *)(void *)&d[i] = *(const string_word_t *)(const void *)&s[i];
+            *(string_word_t *)&d[i] = *(const string_word_t *)&s[i];
         }
     }
     for (; i < n; i++) {
@@ -61,15 +61,16 @@ size_t strlen(const char *s)
     return n;
 }
 
-uint64_t lib_checksum(uint64_t h, const void *p, size_t len)
+uint64_t lib_checksum(uint64_t seed, const void *p, size_t len)
 {
     const uint8_t *b = p;
+    uint64_t h = seed;
     size_t i = 0u;
 
     /* Whole words where aligned (images are page aligned), then the tail byte by byte. */
     if (((uintptr_t)b & 7u) == 0u) {
         for (; (i + 8u) <= len; i += 8u) {
-            h = ((h ^ *(const string_word_t *)(const void *)&b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
+            h = ((h ^ *(const string_word_t *)&b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
         }
     }
     for (; i < len; i++) {

@@ -66,6 +66,30 @@ static struct signals simulate(uint32_t f)
     return s;
 }
 
+/* The nav channel from the IVI, if this system has one. */
+#ifdef SP_CHAN_NAV_BASE
+#define CLUSTER_NAV_BASE SP_CHAN_NAV_BASE
+#define CLUSTER_NAV_CTL SP_CHAN_NAV_CTL
+#define CLUSTER_NAV_INTID SP_CHAN_NAV_INTID
+#else
+#define CLUSTER_NAV_BASE 0u
+#define CLUSTER_NAV_CTL 0u
+#define CLUSTER_NAV_INTID 0u
+#endif
+/* Channel control page: PENDING (read clears). */
+#define CHAN_PENDING 0x04u
+
+/** The nav message in the shared region (written by partitions/ivi/app). */
+struct nav_msg {
+    volatile uint32_t seq;  /* odd while the writer is in the middle of an update */
+    char text[60];
+};
+
+/* Set by the nav doorbell: a new message may be there. */
+static volatile uint32_t nav_changed;
+/* The last complete message, "" when none since the IVI (re)started. */
+static char nav_text[60];
+
 /* Set by the health notification: the IVI's state must be read again. */
 static volatile uint32_t ivi_changed = 1u;
 
@@ -73,6 +97,35 @@ static void on_irq(uint32_t intid)
 {
     if (intid == CLUSTER_NOTIFY_INTID) {
         ivi_changed = 1u;
+    }
+    if ((CLUSTER_NAV_INTID != 0u) && (intid == CLUSTER_NAV_INTID)) {
+        /* Who rang does not matter: the IVI is the only writer. Reading clears it. */
+        (void)sp_mmio_read32(CLUSTER_NAV_CTL + CHAN_PENDING);
+        nav_changed = 1u;
+    }
+}
+
+/* Copy the channel's message if it is complete (sequence even and unchanged across the copy). */
+static void nav_read(void)
+{
+    const struct nav_msg *m = (const struct nav_msg *)(uintptr_t)CLUSTER_NAV_BASE;
+    char copy[sizeof(nav_text)];
+    uint32_t seq = m->seq;
+    uint32_t i;
+
+    if ((seq & 1u) != 0u) {
+        return;
+    }
+    for (i = 0u; i < (sizeof(copy) - 1u); i++) {
+        copy[i] = m->text[i];
+    }
+    copy[sizeof(copy) - 1u] = '\0';
+    if (m->seq != seq) {
+        return;
+    }
+    nav_changed = 0u;
+    for (i = 0u; i < sizeof(copy); i++) {
+        nav_text[i] = copy[i];
     }
 }
 
@@ -92,8 +145,15 @@ static void ivi_status(char *buf, size_t size)
         r = sp_hvc(SEPTUM_HVC_PARTITION_STATE, CLUSTER_IVI, 0u, 0u);
         state = (r.x0 >= 0) ? (uint32_t)r.x0 : SEPTUM_STATE_HALTED;
         restarts = r.x1;
+        /* Whatever the IVI said before a state change is stale now. */
+        nav_text[0] = '\0';
     }
-    if (state == SEPTUM_STATE_RUNNING) {
+    if ((CLUSTER_NAV_BASE != 0u) && (nav_changed != 0u) && (state == SEPTUM_STATE_RUNNING)) {
+        nav_read();
+    }
+    if ((state == SEPTUM_STATE_RUNNING) && (nav_text[0] != '\0')) {
+        (void)sp_snprintf(buf, size, " | NAV %s | IVI up, %lu restarts", nav_text, (unsigned long)restarts);
+    } else if (state == SEPTUM_STATE_RUNNING) {
         (void)sp_snprintf(buf, size, " | IVI up, %lu restarts", (unsigned long)restarts);
     } else {
         (void)sp_snprintf(buf, size, " | NAV unavailable (IVI %s)",
@@ -110,7 +170,7 @@ int main(void)
     uint32_t frame;
     struct sp_hvc_result v = sp_hvc(SEPTUM_HVC_VERSION, 0u, 0u, 0u);
 
-    char ivi[48];
+    char ivi[112];
 
     sp_printf("cluster up: Septum ABI %ld.%ld, %lu Hz counter, %u frames/s\n", (long)(v.x0 >> 16),
               (long)(v.x0 & 0xffff), (unsigned long)hz, CLUSTER_FPS);
@@ -119,6 +179,9 @@ int main(void)
         sp_gic_init_dist();
         sp_gic_init_cpu(on_irq);
         sp_irq_enable(CLUSTER_NOTIFY_INTID);
+        if (CLUSTER_NAV_INTID != 0u) {
+            sp_irq_enable(CLUSTER_NAV_INTID);
+        }
         sp_irq_unmask();
     }
     for (frame = 0u;; frame++) {

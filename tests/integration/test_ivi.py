@@ -27,6 +27,19 @@ def test_linux_reaches_userspace_with_3_cpus_while_cluster_keeps_rendering(boot)
     assert not c.matching(r"^\[septum\] partition .*(fault|halted|powered off)", 0), c.tail()
 
 
+@pytest.mark.req("SRS-CHAN-001")
+@pytest.mark.req("SRS-HEALTH-003")
+def test_ivi_publishes_navigation_on_the_nav_channel_and_the_cluster_shows_it(boot):
+    image, _ = build()
+    c = boot(image)
+    c.expect(r"^\[cluster\] frame \d+ .* \| NAV unavailable \(IVI starting\)$", timeout=30)
+    c.expect(r"^\[ivi\] IVI: publishing on channel 'nav'$", timeout=180)
+    i, m = c.expect(r"^\[ivi\] IVI: nav (\S+ \d+ m)$", timeout=60)
+    # The doorbell makes the cluster pick up what the IVI wrote into the shared region.
+    c.expect(r"^\[cluster\] frame \d+ .* \| NAV %s \| IVI up, 0 restarts$" % re.escape(m.group(1)),
+             timeout=30, start=i)
+
+
 @pytest.mark.req("SRS-CON-002")
 @pytest.mark.req("SRS-VUART-003")
 def test_console_focus_switch_reaches_the_ivi_shell(boot):

@@ -2,8 +2,13 @@
 /*
  * The IVI application: a stand-in navigation service of the infotainment
  * partition. It walks a fixed route and prints one guidance line every few
- * seconds ("IVI: nav <street> <distance> m"); later it publishes the same data
- * on the `nav` shared-memory channel for the cluster.
+ * seconds ("IVI: nav <street> <distance> m") and publishes the same line on
+ * the `nav` shared-memory channel for the cluster, ringing the other peers'
+ * doorbells. The channel is found in the partition's device tree
+ * (/proc/device-tree/septum-channel@*, "septum,name" = "nav") and reached
+ * through /dev/mem: it is not RAM to Linux, so a strict /dev/mem allows it.
+ * Message layout (shared with partitions/cluster): a 32-bit sequence number,
+ * odd while the text is being written, then 60 bytes of NUL-terminated text.
  *
  *   ivi_app [-i SECONDS] [-n COUNT]   guidance every SECONDS (default 3), COUNT lines (0 = forever)
  *   ivi_app --clock                   print the generic counter as time since it started
@@ -15,13 +20,125 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
+
+/* Control page registers of a channel (kernel/include/chan.h). */
+#define CHAN_NOTIFY 0x00u
+#define CHAN_SELF 0x08u
+#define CHAN_PEERS 0x0cu
+
+/** The nav message in the shared region. */
+struct nav_msg {
+    volatile uint32_t seq;
+    char text[60];
+};
+
+/** The mapped nav channel, or NULL pointers when the partition has none. */
+struct channel {
+    struct nav_msg *msg;
+    volatile uint32_t *ctl;
+};
+
+/* Read a whole small file into buf; returns its length or -1. */
+static long read_file(const char *path, void *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    if (f == NULL) {
+        return -1;
+    }
+    n = fread(buf, 1, size, f);
+    fclose(f);
+    return (long)n;
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+/* Map the shared region and control page of the channel called name. */
+static int channel_open(const char *name, struct channel *ch)
+{
+    DIR *d = opendir("/proc/device-tree");
+    struct dirent *e;
+    int found = -1;
+
+    ch->msg = NULL;
+    ch->ctl = NULL;
+    if (d == NULL) {
+        return -1;
+    }
+    while (found != 0 && (e = readdir(d)) != NULL) {
+        char path[512];
+        char cname[64] = {0};
+        uint8_t reg[32];
+
+        if (strncmp(e->d_name, "septum-channel@", 15) != 0) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "/proc/device-tree/%s/septum,name", e->d_name);
+        if (read_file(path, cname, sizeof(cname) - 1) <= 0 || strcmp(cname, name) != 0) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "/proc/device-tree/%s/reg", e->d_name);
+        if (read_file(path, reg, sizeof(reg)) != (long)sizeof(reg)) {
+            continue;
+        }
+        int fd = open("/dev/mem", O_RDWR | O_SYNC);
+        if (fd < 0) {
+            fprintf(stderr, "ivi_app: /dev/mem: %s\n", strerror(errno));
+            break;
+        }
+        void *shm = mmap(NULL, (size_t)be64(reg + 8), PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)be64(reg));
+        void *ctl = mmap(NULL, (size_t)be64(reg + 24), PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)be64(reg + 16));
+        close(fd);
+        if (shm == MAP_FAILED || ctl == MAP_FAILED) {
+            fprintf(stderr, "ivi_app: mmap of channel '%s': %s\n", name, strerror(errno));
+            break;
+        }
+        ch->msg = shm;
+        ch->ctl = ctl;
+        found = 0;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Publish text on the channel and ring every other peer's doorbell. */
+static void channel_publish(struct channel *ch, const char *text)
+{
+    uint32_t self;
+    uint32_t peers;
+
+    if (ch->msg == NULL) {
+        return;
+    }
+    ch->msg->seq++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    snprintf(ch->msg->text, sizeof(ch->msg->text), "%s", text);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    ch->msg->seq++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    self = ch->ctl[CHAN_SELF / 4u];
+    peers = ch->ctl[CHAN_PEERS / 4u];
+    ch->ctl[CHAN_NOTIFY / 4u] = ((peers >= 32u) ? 0xffffffffu : ((1u << peers) - 1u)) & ~(1u << self);
+}
 
 struct leg {
     const char *street;
@@ -89,10 +206,19 @@ static int navigate(unsigned long interval, unsigned long count)
 {
     size_t leg = 0;
     unsigned left = route[0].length_m;
+    struct channel nav;
+
     /* Line buffered or not, each guidance line goes out in one write(). */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (channel_open("nav", &nav) == 0) {
+        printf("IVI: publishing on channel 'nav'\n");
+    }
     for (unsigned long n = 0; count == 0u || n < count; n++) {
-        printf("IVI: nav %s %u m\n", route[leg].street, left);
+        char text[60];
+
+        snprintf(text, sizeof(text), "%s %u m", route[leg].street, left);
+        printf("IVI: nav %s\n", text);
+        channel_publish(&nav, text);
         if (left > STEP_M) {
             left -= STEP_M;
         } else {

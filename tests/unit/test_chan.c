@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of kernel/core/chan.c: channel control pages (selective signaling, signal knowledge). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "chan.h"
+#include "config.h"
+#include "fake_arch.h"
+#include "vcpu.h"
+#include "vgic.h"
+
+/* Peers of channel 0 are sorted by partition name: alpha is peer 0, beta peer 1. */
+static uint32_t alpha_peer;
+static uint32_t beta_peer;
+
+static int setup(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    fake_reset();
+    part_init_all();
+    vgic_init(PART_ALPHA);
+    vgic_init(PART_BETA);
+    chan_reset(PART_ALPHA);
+    chan_reset(PART_BETA);
+    for (i = 0u; i < CFG_NUM_CHANNEL_PEERS; i++) {
+        if (cfg_channel_peers[i].partition == PART_ALPHA) {
+            alpha_peer = i;
+        } else {
+            beta_peer = i;
+        }
+    }
+    return 0;
+}
+
+static uint64_t rd(uint32_t peer, uint32_t off)
+{
+    struct mmio_access a = { off, 4u, false, 0xdeadu };
+
+    assert_true(chan_mmio(peer, &a));
+    return a.value;
+}
+
+static void wr(uint32_t peer, uint32_t off, uint32_t v)
+{
+    struct mmio_access a = { off, 4u, true, v };
+
+    assert_true(chan_mmio(peer, &a));
+}
+
+static struct vgic_irq *doorbell(uint32_t peer)
+{
+    return &vgic_get(cfg_channel_peers[peer].partition)->spi[cfg_channel_peers[peer].vintid - 32u];
+}
+
+/* @req SRS-CHAN-001 */
+static void test_control_page_describes_the_peer(void **state)
+{
+    (void)state;
+    assert_int_equal(rd(alpha_peer, CHAN_SELF), 0u);
+    assert_int_equal(rd(beta_peer, CHAN_SELF), 1u);
+    assert_int_equal(rd(beta_peer, CHAN_PEERS), 2u);
+    assert_int_equal(rd(beta_peer, CHAN_SIZE_LO), 0x10000u);
+    assert_int_equal(rd(beta_peer, CHAN_SIZE_HI), 0u);
+    assert_int_equal(rd(alpha_peer, CHAN_PERM), CFG_PERM_R | CFG_PERM_W);
+    assert_int_equal(rd(beta_peer, CHAN_PERM), CFG_PERM_R);
+    assert_int_equal(rd(beta_peer, 0x100u), 0u);
+    assert_int_equal(rd(beta_peer, CHAN_NOTIFY), 0u);
+}
+
+/* @req SRS-CHAN-001 */
+static void test_notify_signals_exactly_the_named_peers_and_pending_says_who(void **state)
+{
+    (void)state;
+    doorbell(alpha_peer)->pending = false;
+    doorbell(beta_peer)->pending = false;
+    wr(alpha_peer, CHAN_NOTIFY, 1u << 1); /* alpha rings beta only */
+    assert_true(doorbell(beta_peer)->pending);
+    assert_false(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(beta_peer, CHAN_PENDING), 1u << 0); /* from alpha */
+    assert_int_equal(rd(beta_peer, CHAN_PENDING), 0u);      /* reading cleared it */
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
+    /* A read-only peer may still signal; bits beyond the peers are ignored. */
+    wr(beta_peer, CHAN_NOTIFY, 0xfffffffdu);
+    assert_true(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u << 1);
+    /* Writes to other registers change nothing. */
+    wr(alpha_peer, CHAN_PENDING, 0xffu);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
+}
+
+/* @req SRS-CHAN-001 */
+static void test_restart_forgets_pending_signals_of_that_partition(void **state)
+{
+    (void)state;
+    wr(alpha_peer, CHAN_NOTIFY, 3u);
+    chan_reset(PART_BETA);
+    assert_int_equal(rd(beta_peer, CHAN_PENDING), 0u);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_malformed_control_page_accesses_are_rejected(void **state)
+{
+    struct mmio_access wide = { CHAN_SELF, 8u, false, 0u };
+    struct mmio_access odd = { CHAN_SELF + 2u, 4u, false, 0u };
+    struct mmio_access ok = { CHAN_SELF, 4u, false, 0u };
+
+    (void)state;
+    assert_false(chan_mmio(alpha_peer, &wide));
+    assert_false(chan_mmio(alpha_peer, &odd));
+    assert_false(chan_mmio(CFG_NUM_CHANNEL_PEERS, &ok));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_control_page_describes_the_peer, setup),
+        cmocka_unit_test_setup(test_notify_signals_exactly_the_named_peers_and_pending_says_who, setup),
+        cmocka_unit_test_setup(test_restart_forgets_pending_signals_of_that_partition, setup),
+        cmocka_unit_test_setup(test_malformed_control_page_accesses_are_rejected, setup),
+    };
+
+    return cmocka_run_group_tests_name("chan", tests, NULL, NULL);
+}
