@@ -29,6 +29,16 @@ def test_bench_partition_prints_every_figure_once_under_septum_and_alone():
     assert "na" in bare["hvc-null"] and "na" in sep["channel-doorbell"]
 
 
+def test_bench_channel_doorbell_when_the_kernel_has_channels():
+    door = bench.run_doorbell(TIMEOUT)
+    if not bench.kernel_has_channels():
+        assert "na" in door
+        return
+    assert sorted(door) == sorted(bench.FIGURES), door
+    assert door["channel-doorbell"]["n"] >= 200 and door["channel-roundtrip"]["n"] >= 200, door
+    assert door["channel-doorbell"]["median"] < door["channel-roundtrip"]["median"], door
+
+
 def test_bench_floor_and_boot_probe_give_their_figures():
     floor = bench.run_floor(TIMEOUT)
     assert floor["hvc-floor"]["median"] >= 2, floor

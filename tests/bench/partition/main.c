@@ -9,7 +9,12 @@
  *   bench <name> min <n> median <n> max <n> n <samples> unit ticks|instructions
  *   bench <name> value <n> unit ticks
  *   bench <name> not available (<why>)
- * then "bench done" and PSCI SYSTEM_OFF. Under QEMU -icount shift=0 one
+ * then "bench done" and PSCI SYSTEM_OFF.
+ *
+ * Built into a description with a channel named "bench" (tests/bench/systems/
+ * chan.yaml) the same program also measures the channel doorbell: the
+ * partition that is not "bench" only echoes (NOTIFY back from its doorbell
+ * handler, after stamping the counter into the shared region). Under QEMU -icount shift=0 one
  * instruction is one virtual ns and a counter tick 16 ns: figures in
  * "instructions" are per operation from unrolled batches of BATCH operations
  * (batch ticks * ns-per-tick / BATCH, so +-1 instruction), figures in "ticks"
@@ -174,6 +179,108 @@ static void secondary(void)
     }
 }
 
+#ifdef SP_CHAN_BENCH_CTL
+#define CHAN_NOTIFY 0x00u
+#define CHAN_PENDING 0x04u
+#define IS_ECHO (SP_CHAN_BENCH_SELF != SP_CHAN_BENCH_PEER_BENCH)
+#if IS_ECHO
+#define CHAN_OTHER SP_CHAN_BENCH_PEER_BENCH
+#else
+#define CHAN_OTHER (1u - SP_CHAN_BENCH_PEER_BENCH)
+#endif
+
+/* The channel's shared region: the echo partition's stamps. */
+struct chan_shm {
+    volatile uint64_t echo_seen;
+    volatile uint32_t echo_hits;
+    volatile uint32_t echo_ready;
+};
+#define SHM ((struct chan_shm *)(uintptr_t)SP_CHAN_BENCH_BASE)
+
+static volatile uint64_t door_seen BENCH_DATA = 1u;
+static volatile uint32_t door_hits BENCH_DATA = 0u;
+
+static void on_doorbell(uint32_t intid)
+{
+    uint64_t now = sp_counter();
+
+    if (intid != SP_CHAN_BENCH_INTID) {
+        on_irq(intid);
+        return;
+    }
+    (void)sp_mmio_read32(SP_CHAN_BENCH_CTL + CHAN_PENDING);
+    if (IS_ECHO) {
+        SHM->echo_seen = now;
+        SHM->echo_hits++;
+        sp_mmio_write32(SP_CHAN_BENCH_CTL + CHAN_NOTIFY, 1u << CHAN_OTHER);
+    } else {
+        door_seen = now;
+        door_hits++;
+    }
+}
+
+static void doorbell_irq_init(void)
+{
+    sp_gic_init_cpu(on_doorbell);
+    sp_irq_route(SP_CHAN_BENCH_INTID, 0u);
+    sp_irq_enable(SP_CHAN_BENCH_INTID);
+}
+
+/* The echo partition: answer every doorbell, forever. */
+static void echo_main(void)
+{
+    sp_gic_init_dist();
+    doorbell_irq_init();
+    sp_irq_unmask();
+    SHM->echo_ready = 1u;
+    __asm__ volatile("dsb sy; sev" : : : "memory");
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+static void bench_doorbell(void)
+{
+    static uint64_t rt[IRQ_SAMPLES] BENCH_DATA = {1u};
+    uint32_t i;
+
+    doorbell_irq_init();
+    if (!wait_change(&SHM->echo_ready, 0u)) {
+        sp_printf("bench channel-doorbell not available (the echo partition is not up)\n");
+        sp_printf("bench channel-roundtrip not available (the echo partition is not up)\n");
+        return;
+    }
+    for (i = 0u; i <= IRQ_SAMPLES; i++) {
+        uint32_t before = door_hits;
+        uint64_t t0 = sp_counter();
+
+        sp_mmio_write32(SP_CHAN_BENCH_CTL + CHAN_NOTIFY, 1u << CHAN_OTHER);
+        if (!wait_change(&door_hits, before)) {
+            sp_printf("bench channel-doorbell not available (no answer after %u samples)\n", i);
+            sp_printf("bench channel-roundtrip not available (no answer after %u samples)\n", i);
+            return;
+        }
+        if (i > 0u) { /* the first one also wakes the echo partition's CPU */
+            samples[i - 1u] = SHM->echo_seen - t0;
+            rt[i - 1u] = door_seen - t0;
+        }
+    }
+    report("channel-doorbell", samples, IRQ_SAMPLES, "ticks");
+    report("channel-roundtrip", rt, IRQ_SAMPLES, "ticks");
+}
+#else
+#define IS_ECHO 0
+static void echo_main(void)
+{
+}
+
+static void bench_doorbell(void)
+{
+    sp_printf("bench channel-doorbell not available (no channel named bench in this system)\n");
+    sp_printf("bench channel-roundtrip not available (no channel named bench in this system)\n");
+}
+#endif
+
 static void bench_sgi(void)
 {
     uint32_t i;
@@ -209,6 +316,10 @@ int main(void)
     enum sp_console_kind con;
 
     con = sp_console_auto();
+    if (IS_ECHO) {
+        sp_printf("bench echo partition for the channel doorbell\n");
+        echo_main();
+    }
     sp_printf("bench start\n");
     t_line = sp_counter(); /* the first line is out (Septum drains it synchronously) */
     ns_per_tick = 1000000000u / sp_counter_hz();
@@ -234,7 +345,7 @@ int main(void)
     sp_mmio_write32(SP_GICD_BASE + GICD_ICENABLER + (4u * (SP_VUART_INTID / 32u)), 1u << (SP_VUART_INTID % 32u));
     bench_vtimer();
     bench_sgi();
-    sp_printf("bench channel-doorbell not available (no channels in this kernel)\n");
+    bench_doorbell();
     if (sh.unexpected != 0u) {
         sp_printf("bench warning %u unexpected interrupts\n", sh.unexpected);
     }
