@@ -10,12 +10,36 @@
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
+#include "health.h"
 #include "septum/hvc_abi.h"
 #include "trap.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 #define EC(x) ((uint64_t)(x) << ESR_EC_SHIFT)
 #define IL (1ull << 25)
+/* Data-abort ISS (Arm ARM D17.2.40): ISV, SAS, SSE, SRT, SF, WnR; DFSC 0x07 = translation fault level 3. */
+#define ISV (1ull << 24)
+#define SAS(log2) ((uint64_t)(log2) << 22)
+#define SSE (1ull << 21)
+#define SRT(n) ((uint64_t)(n) << 16)
+#define SF (1ull << 15)
+#define WNR (1ull << 6)
+#define DFSC_L3 0x7u
+/* Trapped MSR/MRS ISS (D17.2.44): Op0, Op2, Op1, CRn, Rt, CRm, Direction (1 = read). */
+#define SYSREG(op0, op1, crn, crm, op2, rt)                                                                       \
+    (EC(ESR_EC_SYSREG) | IL | ((uint64_t)(op0) << 20) | ((uint64_t)(op2) << 17) | ((uint64_t)(op1) << 14) | \
+     ((uint64_t)(crn) << 10) | ((uint64_t)(rt) << 5) | ((uint64_t)(crm) << 1))
+#define SYSREG_READ 1ull
+#define ICC_SGI1R(rt) SYSREG(3u, 0u, 12u, 11u, 5u, rt)
+#define ICC_ASGI1R(rt) SYSREG(3u, 0u, 12u, 11u, 6u, rt)
+#define ICC_SGI0R(rt) SYSREG(3u, 0u, 12u, 11u, 7u, rt)
+/* alpha's distributor window and some of its registers. */
+#define GICD 0x8000000u
+#define GICD_CTLR 0x0u
+#define GICD_TYPER 0x4u
+#define GICD_IPRIORITYR(n) (0x400u + (n))
+#define GICD_IROUTER(n) (0x6000u + (8u * (n)))
 
 static struct vcpu *alpha;
 static struct vcpu *beta;
@@ -26,6 +50,7 @@ static int setup(void **state)
     fake_reset();
     part_init_all();
     console_init();
+    health_init();
     assert_true(part_load(PART_ALPHA));
     assert_true(part_load(PART_BETA));
     alpha = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
@@ -130,6 +155,211 @@ static void test_fault_ipa_combines_hpfar_and_far(void **state)
     assert_int_equal(trap_fault_ipa(&t), 0xabcde000ull | 0xabcu);
 }
 
+/* A data abort of an access to ipa with the given ISS bits. */
+static struct trap_info dabt(uint64_t ipa, uint64_t iss)
+{
+    struct trap_info t = { EC(ESR_EC_DABT_LOW) | IL | iss | DFSC_L3, 0xffff000000000000ull | ipa,
+                           (ipa >> 12) << 4 };
+
+    return t;
+}
+
+/* Run one trapped access of alpha and check that it resumed after the instruction. */
+static void alpha_mmio(uint64_t ipa, uint64_t iss)
+{
+    struct trap_info t = dabt(ipa, iss);
+    uint64_t pc = alpha->regs.pc;
+
+    assert_int_equal(trap_sync(alpha, &t), TRAP_RESUME);
+    assert_int_equal(alpha->regs.pc, pc + 4u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_load_fills_its_register_zero_extended(void **state)
+{
+    (void)state;
+    alpha->regs.x[3] = UINT64_MAX;
+    alpha_mmio(GICD + GICD_TYPER, ISV | SAS(2u) | SRT(3u));
+    assert_int_equal(alpha->regs.x[3], 0x02480001u);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->faults, 0u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_store_takes_only_the_access_size_from_its_register(void **state)
+{
+    (void)state;
+    /* STR W4 of 0xffffffff_00000002: the distributor sees 2. */
+    alpha->regs.x[4] = 0xffffffff00000002ull;
+    alpha_mmio(GICD + GICD_CTLR, ISV | SAS(2u) | SRT(4u) | WNR);
+    assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 2u);
+    /* STRB W5 of 0x1234: the byte 0x34. */
+    alpha->regs.x[5] = 0x1234u;
+    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(5u) | WNR);
+    assert_int_equal(vgic_get(PART_ALPHA)->spi[40u - 32u].priority, 0x34u);
+    /* STR X6: all 64 bits (IROUTER Aff3 is bits [39:32]). */
+    alpha->regs.x[6] = 0x1200000000ull;
+    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(3u) | SRT(6u) | WNR | SF);
+    assert_int_equal(vgic_get(PART_ALPHA)->spi[40u - 32u].irouter, 0x1200000000ull);
+    /* STR WZR: register 31 is the zero register, not x30. */
+    alpha->regs.x[30] = 3u;
+    alpha_mmio(GICD + GICD_CTLR, ISV | SAS(2u) | SRT(31u) | WNR);
+    assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 0u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_signed_loads_are_sign_extended_to_w_or_x(void **state)
+{
+    (void)state;
+    vgic_get(PART_ALPHA)->spi[40u - 32u].priority = 0x90u;
+    vgic_get(PART_ALPHA)->spi[40u - 32u].irouter = 0x80000000u;
+    /* LDRSB X6, LDRSB W7, LDRB W8. */
+    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SF | SRT(6u));
+    assert_int_equal(alpha->regs.x[6], 0xffffffffffffff90ull);
+    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SRT(7u));
+    assert_int_equal(alpha->regs.x[7], 0xffffff90u);
+    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(8u));
+    assert_int_equal(alpha->regs.x[8], 0x90u);
+    /* LDRSW X9 of IROUTER's low word (bit 31 = IRM), and LDR X10 of all of it. */
+    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(2u) | SSE | SF | SRT(9u));
+    assert_int_equal(alpha->regs.x[9], 0xffffffff80000000ull);
+    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(3u) | SSE | SF | SRT(10u));
+    assert_int_equal(alpha->regs.x[10], 0x80000000u);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_load_into_xzr_changes_no_register(void **state)
+{
+    struct vcpu_regs before;
+
+    (void)state;
+    alpha->regs.x[30] = 0x3030u;
+    before = alpha->regs;
+    alpha_mmio(GICD + GICD_TYPER, ISV | SAS(2u) | SRT(31u));
+    before.pc += 4u;
+    assert_memory_equal(&alpha->regs, &before, sizeof(before));
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_without_syndrome_is_a_partition_fault(void **state)
+{
+    struct trap_info t = dabt(GICD + GICD_TYPER, SAS(2u) | SRT(3u));
+
+    (void)state;
+    alpha->regs.x[3] = 7u;
+    assert_int_equal(trap_sync(alpha, &t), TRAP_STOP);
+    assert_int_equal(alpha->regs.x[3], 7u);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+    assert_int_equal(part_get(PART_ALPHA)->faults, 1u);
+    assert_non_null(strstr(fake_console, "partition 'alpha' fault: data abort, translation fault level 3, read at "
+                                         "IPA 0x8000004"));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_outside_every_window_is_a_partition_fault(void **state)
+{
+    struct trap_info t = dabt(0x7000000u, ISV | SAS(2u) | SRT(3u) | WNR);
+
+    (void)state;
+    assert_int_equal(trap_sync(alpha, &t), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+    assert_non_null(strstr(fake_console, "write at IPA 0x7000000"));
+}
+
+/* @req SRS-VDEV-001 */
+static void test_mmio_rejected_by_the_device_is_a_partition_fault(void **state)
+{
+    /* A halfword access to the distributor. */
+    struct trap_info t = dabt(GICD + GICD_CTLR, ISV | SAS(1u) | SRT(3u) | WNR);
+
+    (void)state;
+    alpha->regs.x[3] = 3u;
+    assert_int_equal(trap_sync(alpha, &t), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+    assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 0u);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_sgi_register_writes_reach_the_named_vcpus_of_the_partition(void **state)
+{
+    struct vcpu *beta1 = vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u);
+    struct trap_info t = { ICC_SGI1R(5u), 0u, 0u };
+    struct trap_info ta = { ICC_ASGI1R(6u), 0u, 0u };
+    struct trap_info t0 = { ICC_SGI0R(7u), 0u, 0u };
+
+    (void)state;
+    fake_cpu = 2u;
+    fake_num_sgis = 0u;
+    beta->regs.pc = 0x40800000u;
+    beta->regs.x[5] = (3ull << 24) | 0x2u;
+    assert_int_equal(trap_sync(beta, &t), TRAP_RESUME);
+    assert_int_equal(beta->regs.pc, 0x40800004u);
+    assert_true(vgic_get(PART_BETA)->vcpu[1].priv[3].pending);
+    assert_false(vgic_get(PART_BETA)->vcpu[0].priv[3].pending);
+    assert_false(vgic_get(PART_ALPHA)->vcpu[0].priv[3].pending);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    /* ASGI1R and SGI0R are SGI writes too; IRM broadcast from vCPU 1 reaches vCPU 0. */
+    beta->regs.x[6] = (4ull << 24) | 0x1u;
+    assert_int_equal(trap_sync(beta, &ta), TRAP_RESUME);
+    assert_true(vgic_get(PART_BETA)->vcpu[0].priv[4].pending);
+    beta1->regs.x[7] = (5ull << 24) | (1ull << 40);
+    assert_int_equal(trap_sync(beta1, &t0), TRAP_RESUME);
+    assert_true(vgic_get(PART_BETA)->vcpu[0].priv[5].pending);
+    assert_false(vgic_get(PART_BETA)->vcpu[1].priv[5].pending);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_sgi_register_write_of_xzr_names_nobody(void **state)
+{
+    struct trap_info t = { ICC_SGI1R(31u), 0u, 0u };
+
+    (void)state;
+    beta->regs.x[30] = (1ull << 24) | 0x3u;
+    assert_int_equal(trap_sync(beta, &t), TRAP_RESUME);
+    assert_false(vgic_get(PART_BETA)->vcpu[0].priv[1].pending);
+    assert_false(vgic_get(PART_BETA)->vcpu[1].priv[1].pending);
+    assert_false(vgic_get(PART_BETA)->vcpu[0].priv[0].pending);
+}
+
+/* @req SRS-ISO-004 */
+static void test_other_system_register_traps_are_partition_faults(void **state)
+{
+    struct trap_info rd = { ICC_SGI1R(5u) | SYSREG_READ, 0u, 0u };
+    /* CNTP_CTL_EL0 written. */
+    struct trap_info other = { SYSREG(3u, 3u, 14u, 2u, 1u, 5u), 0u, 0u };
+
+    (void)state;
+    assert_int_equal(trap_sync(alpha, &rd), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+    assert_false(vgic_get(PART_ALPHA)->vcpu[0].priv[0].pending);
+    assert_true(part_load(PART_ALPHA));
+    assert_int_equal(trap_sync(alpha, &other), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->faults, 2u);
+}
+
+/* @req SRS-IRQ-002 */
+static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **state)
+{
+    struct mmio_access en = { 0x10100u, 4u, true, 1u };
+    struct mmio_access grp = { 0x0u, 4u, true, 1u };
+
+    (void)state;
+    assert_true(vgic_redist_mmio(PART_ALPHA, &en));
+    assert_true(vgic_dist_mmio(PART_ALPHA, &grp));
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_STOP), TRAP_STOP);
+    assert_int_equal(fake_lrs[0], 0u);
+    alpha->state = VCPU_OFF;
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_STOP);
+    assert_int_equal(fake_lrs[0], 0u);
+    alpha->state = VCPU_RUNNING;
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_int_equal(fake_lrs[0] & 0xffffffffu, 0u);
+    assert_int_equal(fake_lrs[0] >> 62, 1u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +370,17 @@ int main(void)
         cmocka_unit_test_setup(test_instruction_abort_and_other_classes_fault, setup),
         cmocka_unit_test_setup(test_serror_is_a_partition_fault, setup),
         cmocka_unit_test_setup(test_fault_ipa_combines_hpfar_and_far, setup),
+        cmocka_unit_test_setup(test_mmio_load_fills_its_register_zero_extended, setup),
+        cmocka_unit_test_setup(test_mmio_store_takes_only_the_access_size_from_its_register, setup),
+        cmocka_unit_test_setup(test_mmio_signed_loads_are_sign_extended_to_w_or_x, setup),
+        cmocka_unit_test_setup(test_mmio_load_into_xzr_changes_no_register, setup),
+        cmocka_unit_test_setup(test_mmio_without_syndrome_is_a_partition_fault, setup),
+        cmocka_unit_test_setup(test_mmio_outside_every_window_is_a_partition_fault, setup),
+        cmocka_unit_test_setup(test_mmio_rejected_by_the_device_is_a_partition_fault, setup),
+        cmocka_unit_test_setup(test_sgi_register_writes_reach_the_named_vcpus_of_the_partition, setup),
+        cmocka_unit_test_setup(test_sgi_register_write_of_xzr_names_nobody, setup),
+        cmocka_unit_test_setup(test_other_system_register_traps_are_partition_faults, setup),
+        cmocka_unit_test_setup(test_exit_done_flushes_list_registers_only_of_a_running_vcpu, setup),
     };
 
     return cmocka_run_group_tests_name("trap", tests, NULL, NULL);
