@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "fake_arch.h"
+#include "psci.h"
 #include "vcpu.h"
 
 static int setup(void **state)
@@ -136,6 +137,100 @@ static void test_init_binds_vcpus_to_their_partitions(void **state)
     }
 }
 
+/* @req SRS-ISO-004 */
+static void test_halt_kicks_the_partitions_other_cpus_only_and_silences_its_interrupts(void **state)
+{
+    (void)state;
+    assert_true(part_load(PART_ALPHA));
+    assert_true(part_load(PART_BETA));
+    fake_num_sgis = 0u;
+    fake_events = 0u;
+    fake_irq_enabled[34] = true;
+    fake_irq_enabled[48] = true;
+    fake_irq_enabled[100] = true;
+    /* From beta's vCPU 0 (CPU 2): only CPU 3 needs a kick. */
+    fake_cpu = 2u;
+    part_halt(PART_BETA);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    assert_int_equal(fake_sgi_id[0], ARCH_SGI_KICK);
+    assert_int_equal(fake_events, 1u);
+    assert_false(fake_irq_enabled[34]);
+    assert_false(fake_irq_enabled[100]);
+    assert_true(fake_irq_enabled[48]);
+    /* From elsewhere (CPU 0): both of beta's CPUs, never alpha's own. */
+    fake_num_sgis = 0u;
+    fake_cpu = 0u;
+    part_halt(PART_BETA);
+    assert_int_equal(fake_num_sgis, 2u);
+    assert_int_equal(fake_sgi_cpu[0], 2u);
+    assert_int_equal(fake_sgi_cpu[1], 3u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-PSCI-001 */
+static void test_power_on_depends_on_the_vcpu_state(void **state)
+{
+    struct vcpu *v = vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u);
+
+    (void)state;
+    v->regs.x[3] = 3u;
+    assert_int_equal(vcpu_power_on(v, 0x40800040u, 0xc0ffeeu), PSCI_SUCCESS);
+    assert_int_equal(v->state, VCPU_ON_PENDING);
+    assert_int_equal(v->regs.pc, 0x40800040u);
+    assert_int_equal(v->regs.x[0], 0xc0ffeeu);
+    assert_int_equal(v->regs.x[3], 0u);
+    assert_int_equal(v->regs.pstate, 0x3c5u);
+    assert_int_equal(fake_events, 1u);
+    assert_int_equal(vcpu_power_on(v, 0x40800080u, 1u), PSCI_ON_PENDING);
+    v->state = VCPU_RUNNING;
+    assert_int_equal(vcpu_power_on(v, 0x40800080u, 1u), PSCI_ALREADY_ON);
+    v->state = VCPU_HALTED;
+    assert_int_equal(vcpu_power_on(v, 0x40800080u, 1u), PSCI_DENIED);
+    assert_int_equal(v->regs.pc, 0x40800040u);
+    assert_int_equal(fake_events, 1u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-PSCI-001 */
+static void test_power_off_affects_only_a_running_vcpu(void **state)
+{
+    struct vcpu *v = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+
+    (void)state;
+    v->state = VCPU_RUNNING;
+    vcpu_power_off(v);
+    assert_int_equal(v->state, VCPU_OFF);
+    /* A halted partition stays halted (a late CPU_OFF must not revive it as OFF). */
+    v->state = VCPU_HALTED;
+    vcpu_power_off(v);
+    assert_int_equal(v->state, VCPU_HALTED);
+}
+
+/* @req SRS-PSCI-001 */
+static void test_affinity_state_and_take_start(void **state)
+{
+    struct vcpu *v = vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u);
+
+    (void)state;
+    assert_int_equal(vcpu_affinity_state(v), PSCI_AFF_OFF);
+    assert_false(vcpu_take_start(v));
+    assert_int_equal(v->state, VCPU_OFF);
+    assert_int_equal(vcpu_power_on(v, 0x40800040u, 0u), PSCI_SUCCESS);
+    assert_int_equal(vcpu_affinity_state(v), PSCI_AFF_ON_PENDING);
+    v->idle = true;
+    assert_true(vcpu_take_start(v));
+    assert_int_equal(v->state, VCPU_RUNNING);
+    assert_false(v->idle);
+    assert_int_equal(vcpu_affinity_state(v), PSCI_AFF_ON);
+    assert_false(vcpu_take_start(v));
+    v->state = VCPU_HALTED;
+    assert_int_equal(vcpu_affinity_state(v), PSCI_AFF_OFF);
+    assert_false(vcpu_take_start(v));
+    assert_int_equal(vcpu_index(v), 1u);
+    assert_int_equal(vcpu_index(vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu)), 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +243,10 @@ int main(void)
         cmocka_unit_test_setup(test_load_copies_image_and_sets_entry_state, setup),
         cmocka_unit_test_setup(test_halt_stops_every_vcpu_of_the_partition_only, setup),
         cmocka_unit_test_setup(test_init_binds_vcpus_to_their_partitions, setup),
+        cmocka_unit_test_setup(test_halt_kicks_the_partitions_other_cpus_only_and_silences_its_interrupts, setup),
+        cmocka_unit_test_setup(test_power_on_depends_on_the_vcpu_state, setup),
+        cmocka_unit_test_setup(test_power_off_affects_only_a_running_vcpu, setup),
+        cmocka_unit_test_setup(test_affinity_state_and_take_start, setup),
     };
 
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);
