@@ -179,6 +179,10 @@ static void test_console_interrupt_reads_at_most_64_bytes(void **state)
     trap_irq(alpha, cfg_hyp.console_intid);
     assert_int_equal(fake_dir[0], cfg_hyp.console_intid);
     assert_int_equal(fake_rx_len, 36u);
+    /* The next interrupt takes the rest and stops when the UART is empty. */
+    trap_irq(alpha, cfg_hyp.console_intid);
+    assert_int_equal(fake_rx_len, 0u);
+    assert_int_equal(fake_rx_pos, 100u);
     assert_int_equal(unowned(), 0u);
 }
 

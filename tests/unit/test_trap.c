@@ -339,6 +339,24 @@ static void test_other_system_register_traps_are_partition_faults(void **state)
     assert_int_equal(part_get(PART_ALPHA)->faults, 2u);
 }
 
+/* @req SRS-ISO-004 */
+static void test_instruction_abort_and_unknown_class_from_the_guest_are_faults(void **state)
+{
+    struct trap_info iabt = { EC(ESR_EC_IABT_LOW) | IL | 0x6u, 0x90000123u, 0x90000u << 4 };
+    struct trap_info unknown = { EC(ESR_EC_UNKNOWN) | IL, 0u, 0u };
+
+    (void)state;
+    assert_int_equal(trap_sync(alpha, &iabt), TRAP_STOP);
+    assert_non_null(strstr(fake_console, "partition 'alpha' fault: instruction abort, translation fault level 2 at "
+                                         "IPA 0x90000123"));
+    assert_true(part_load(PART_ALPHA));
+    alpha->regs.pc = 0x40400300u;
+    assert_int_equal(trap_sync(alpha, &unknown), TRAP_STOP);
+    assert_non_null(strstr(fake_console, "unhandled exception class 0x0 at PC 0x40400300"));
+    assert_int_equal(part_get(PART_ALPHA)->faults, 2u);
+    assert_int_equal(part_get(PART_BETA)->faults, 0u);
+}
+
 /* @req SRS-IRQ-002 */
 static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **state)
 {
@@ -380,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup(test_sgi_register_writes_reach_the_named_vcpus_of_the_partition, setup),
         cmocka_unit_test_setup(test_sgi_register_write_of_xzr_names_nobody, setup),
         cmocka_unit_test_setup(test_other_system_register_traps_are_partition_faults, setup),
+        cmocka_unit_test_setup(test_instruction_abort_and_unknown_class_from_the_guest_are_faults, setup),
         cmocka_unit_test_setup(test_exit_done_flushes_list_registers_only_of_a_running_vcpu, setup),
     };
 
