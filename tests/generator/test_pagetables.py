@@ -21,13 +21,20 @@ def _h(x):
     return int(x, 16)
 
 
+def _channel_runs(p):
+    """The shared regions of p's channels as (ipa, pa, size, attrs), never executable."""
+    return [(_h(c["ipa"]), _h(c["pa"]), _h(c["size"]),
+             dict(memtype="normal", perm=c["perm"], sh=3, af=1)) for c in p["channels"]]
+
+
 @pytest.mark.req("SRS-GEN-015")
-def test_stage2_maps_exactly_each_partitions_regions(default_gen):
+def test_stage2_maps_exactly_each_partitions_regions_and_channels(default_gen):
     tables, plan = default_gen
     for p in plan["partitions"]:
         runs = dec.merged(dec.walk(tables, f"cfg_s2_{p['name']}_l1", "s2"))
-        want = sorted((_h(r["ipa"]), _h(r["pa"]), _h(r["size"]),
-                       dict(memtype="normal", perm=r["perm"], sh=3, af=1)) for r in p["regions"])
+        want = sorted([(_h(r["ipa"]), _h(r["pa"]), _h(r["size"]),
+                        dict(memtype="normal", perm=r["perm"], sh=3, af=1)) for r in p["regions"]] +
+                      _channel_runs(p))
         assert runs == want
 
 
@@ -35,18 +42,23 @@ def test_stage2_maps_exactly_each_partitions_regions(default_gen):
 def test_stage2_uses_2mib_blocks_for_aligned_ram(default_gen):
     tables, plan = default_gen
     leaves = dec.walk(tables, "cfg_s2_cluster_l1", "s2")
-    assert {size for _, _, size, _ in leaves} == {1 << 21}
+    ram = [size for va, _, size, _ in leaves if 0x48000000 <= va < 0x4c000000]
+    assert set(ram) == {1 << 21} and len(ram) == 32
     assert tables["cfg_s2_cluster_l2_0"][64] == 0x480007FD  # rw normal block, as the ARM ARM encodes it
 
 
 @pytest.mark.req("SRS-GEN-015")
-def test_no_two_partitions_map_the_same_physical_page(default_gen):
+def test_no_two_partitions_map_the_same_physical_page_except_a_channel(default_gen):
     tables, plan = default_gen
+    shared = {page for p in plan["partitions"] for _, pa, size, _ in _channel_runs(p)
+              for page in range(pa, pa + size, 4096)}
+    assert shared, "the default system has a channel"
     owner = {}
     for p in plan["partitions"]:
         for va, pa, size, _ in dec.walk(tables, f"cfg_s2_{p['name']}_l1", "s2"):
             for page in range(pa, pa + size, 4096):
-                assert owner.setdefault(page, p["name"]) == p["name"]
+                if page not in shared:
+                    assert owner.setdefault(page, p["name"]) == p["name"]
 
 
 @pytest.mark.req("SRS-GEN-016")
@@ -67,6 +79,8 @@ def test_el2_maps_hypervisor_partitions_xn_and_devices(default_gen):
     expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rwx", sh=3, af=1))
     for r in plan["regions"]:
         expect(_h(r["pa"]), _h(r["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
+    for c in plan["channels"]:
+        expect(_h(c["pa"]), _h(c["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
     dev = dict(memtype="device", perm="rw", sh=0, af=1)
     expect(_h(hyp["console"]["pa"]), 0x1000, dev)
     expect(_h(hyp["gicd"]), 0x10000, dev)
