@@ -256,8 +256,12 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, struct vgic_irq *irq, enum v
 {
     switch (what) {
     case VGIC_BIT_GROUP:
+        if (irq->group1 == on) {
+            return false;
+        }
         irq->group1 = on;
-        return false;
+        /* A pending interrupt may just have entered an enabled group. */
+        return irq->pending;
     case VGIC_BIT_ENABLE:
         irq->enabled = on;
         irq->retract = !on;

@@ -743,6 +743,39 @@ static void test_flush_skips_disabled_ungrouped_and_other_vcpus_interrupts(void 
 }
 
 /* @req SRS-IRQ-002 */
+static void test_pending_interrupt_moved_into_an_enabled_group_is_delivered(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 2u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 2);
+    vgic_inject(PART_ALPHA, 0u, 2u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    /* The guest moves it to group 1, which is on: nothing else happens before the exit. */
+    rwrite(PART_ALPHA, SGI(0u) + IGROUPR, 4u, 1u << 2);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(2u, 0u) | LR_G1);
+}
+
+/* @req SRS-IRQ-003 */
+static void test_group_change_of_a_pending_interrupt_kicks_its_vcpu(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(33u), 8u, 1u);
+    dwrite(PART_BETA, ISENABLER + 4u, 4u, (1u << 1) | (1u << 2));
+    dwrite(PART_BETA, ISPENDR + 4u, 4u, 1u << 1);
+    fake_num_sgis = 0u;
+    /* 34 changes group but is not pending; 33 is pending but keeps its group: nothing to look at. */
+    dwrite(PART_BETA, IGROUPR + 4u, 4u, 1u << 2);
+    assert_int_equal(fake_num_sgis, 0u);
+    /* 33 is pending on vCPU 1 (CPU 3) and enters group 1. */
+    dwrite(PART_BETA, IGROUPR + 4u, 4u, (1u << 1) | (1u << 2));
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+}
+
+/* @req SRS-IRQ-002 */
 static void test_flush_fills_best_priority_first_and_asks_for_npie_on_overflow(void **state)
 {
     static const uint8_t prio[6] = { 0xa0u, 0x20u, 0x80u, 0x40u, 0x60u, 0x20u };
@@ -1254,6 +1287,8 @@ int main(void)
         cmocka_unit_test_setup(test_hw_interrupt_enters_a_list_register_with_hw_bit_group_and_priority, setup),
         cmocka_unit_test_setup(test_timer_ppi_enters_with_the_hw_bit_to_its_own_vcpu, setup),
         cmocka_unit_test_setup(test_flush_skips_disabled_ungrouped_and_other_vcpus_interrupts, setup),
+        cmocka_unit_test_setup(test_pending_interrupt_moved_into_an_enabled_group_is_delivered, setup),
+        cmocka_unit_test_setup(test_group_change_of_a_pending_interrupt_kicks_its_vcpu, setup),
         cmocka_unit_test_setup(test_flush_fills_best_priority_first_and_asks_for_npie_on_overflow, setup),
         cmocka_unit_test_setup(test_flush_evicts_the_lowest_priority_pending_lr_for_a_better_one, setup),
         cmocka_unit_test_setup(test_flush_never_evicts_active_or_better_lrs, setup),
