@@ -163,6 +163,7 @@ void vgic_init(uint32_t p)
         g->vcpu[v].priv[VGIC_PPI_PTIMER].hw = true;
         g->vcpu[v].priv[VGIC_PPI_PTIMER].pintid = VGIC_PPI_PTIMER;
         g->vcpu[v].sleep = true;
+        g->vcpu[v].recheck = true;
         for (i = 0u; i < VGIC_MAX_LRS; i++) {
             g->vcpu[v].lr_intid[i] = VGIC_NO_IRQ;
         }
@@ -197,11 +198,15 @@ void vgic_init(uint32_t p)
 
 /* ---------------------------------------------------------------- kicks */
 
-/* Make vCPU vcpu of p look at its interrupts soon: an SGI if it runs elsewhere. */
+/*
+ * Make vCPU vcpu of p look at its interrupts at its next exit, and cause
+ * that exit with an SGI if it runs on another CPU. Called with p's lock held.
+ */
 static void vgic_kick(uint32_t p, uint32_t vcpu)
 {
     uint32_t pcpu = cfg_vcpus[cfg_partitions[p].first_vcpu + vcpu].pcpu;
 
+    vgic_parts[p].vcpu[vcpu].recheck = true;
     if (pcpu != arch_cpu_index()) {
         arch_gic_send_sgi(pcpu, ARCH_SGI_KICK);
     }
@@ -412,6 +417,10 @@ static void vgic_irouter_access(uint32_t p, struct mmio_access *a)
     /* No matching vCPU: the interrupt stays with its current target rather than get lost. */
     if (t < vgic_num_vcpus(p)) {
         irq->target = t;
+        if (irq->pending) {
+            /* Already pending: its new vCPU must look at it. */
+            vgic_kick(p, t);
+        }
         if (irq->hw) {
             arch_gic_route(irq->pintid, cfg_vcpus[cfg_partitions[p].first_vcpu + t].pcpu);
         }
@@ -684,8 +693,8 @@ void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid)
     irq->pending = true;
     irq->retract = false;
     target = vgic_irq_target(vcpu, vintid, irq);
-    arch_lock_release(&vgic_locks[p]);
     vgic_kick(p, target);
+    arch_lock_release(&vgic_locks[p]);
 }
 
 void vgic_set_level(uint32_t p, uint32_t vintid, bool level)
@@ -710,10 +719,10 @@ void vgic_set_level(uint32_t p, uint32_t vintid, bool level)
         irq->retract = true;
     }
     target = vgic_irq_target(0u, vintid, irq);
-    arch_lock_release(&vgic_locks[p]);
     if (changed) {
         vgic_kick(p, target);
     }
+    arch_lock_release(&vgic_locks[p]);
 }
 
 uint32_t vgic_spi_target(uint32_t p, uint32_t vintid)
@@ -771,8 +780,9 @@ static void vgic_lr_sync(struct vgic_vcpu *vc, struct vgic_irq *irq, uint32_t i)
     if (state != 0u) {
         return;
     }
-    /* Done, or withdrawn: the list register is free again. */
+    /* Done, or withdrawn: the list register is free again, so something else may fit. */
     vc->lr_intid[i] = VGIC_NO_IRQ;
+    vc->recheck = true;
     irq->lr = -1;
     if (!irq->edge && !irq->hw && irq->line) {
         /* Level-sensitive and still asserted: pending again (GICv3 4.1.2). */
@@ -867,6 +877,12 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
             vgic_lr_sync(vc, vgic_irq(p, vcpu, vc->lr_intid[i]), i);
         }
     }
+    if (!vc->recheck) {
+        /* Nothing became pending and no list register freed since the last flush: the
+         * common exit (a hypercall, a device access) costs no search. */
+        arch_lock_release(&vgic_locks[p]);
+        return;
+    }
     /* Fill: each round places the best remaining interrupt; at most one round per LR. */
     for (i = 0u; i < n; i++) {
         uint32_t best = vgic_best_pending(p, vcpu);
@@ -897,6 +913,8 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     if (!overflow) {
         overflow = vgic_best_pending(p, vcpu) != VGIC_NO_IRQ;
     }
+    /* What did not fit is looked at again at the maintenance interrupt. */
+    vc->recheck = overflow;
     arch_lock_release(&vgic_locks[p]);
     arch_lr_notify_when_free(overflow);
 }

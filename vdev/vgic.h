@@ -57,6 +57,7 @@ struct vgic_vcpu {
     struct vgic_irq priv[32];          /**< SGIs and PPIs */
     uint32_t lr_intid[VGIC_MAX_LRS];   /**< INTID in each list register, VGIC_NO_IRQ if free */
     bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
+    bool recheck;                      /**< something may have become deliverable: search at the next flush */
 };
 
 /** Per-partition vGIC. */

@@ -284,6 +284,13 @@ void arch_gic_vcpu_reset(void)
     uint32_t i;
 
     for (i = 0u; i < n; i++) {
+        uint64_t lr = arch_lr_read(i);
+
+        /* A hardware interrupt still held here was acknowledged at EL2: release it, or it
+         * would stay physically active (and silent) for the vCPU's next life. */
+        if (((lr >> 62) != 0u) && ((lr & (1ull << 61)) != 0u)) {
+            arch_gic_deactivate((uint32_t)((lr >> 32) & 0x1fffu));
+        }
         arch_lr_write(i, 0u);
     }
     SYSREG_WRITE(ich_ap0r0_el2, 0u);
