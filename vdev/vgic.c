@@ -273,11 +273,12 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, struct vgic_irq *irq, enum v
         if (irq->hw) {
             vgic_hw_enable(p, vcpu, irq);
         }
-        return true;
+        /* Only a pending interrupt can become deliverable, or one in an LR need withdrawing. */
+        return irq->pending || (irq->lr >= 0);
     case VGIC_BIT_PEND:
         irq->pending = on;
         irq->retract = !on;
-        return true;
+        return on || (irq->lr >= 0);
     default:
         irq->active = on;
         return false;
@@ -807,17 +808,25 @@ static uint32_t vgic_best_pending(uint32_t p, uint32_t vcpu)
     uint32_t best_prio = 0x100u;
     uint32_t i;
 
-    for (i = 0u; i < g->num_irqs; i++) {
-        const struct vgic_irq *irq = vgic_irq(p, vcpu, i);
+    /* Two plain array walks (this vCPU's SGIs/PPIs, then the SPIs): this runs on exits. */
+    for (i = 0u; i < 32u; i++) {
+        const struct vgic_irq *irq = &g->vcpu[vcpu].priv[i];
 
-        if (!vgic_deliverable(g, irq) || (irq->priority >= best_prio)) {
+        if (irq->pending && (irq->priority < best_prio) && vgic_deliverable(g, irq)) {
+            best = i;
+            best_prio = irq->priority;
+        }
+    }
+    for (i = 0u; i < (g->num_irqs - 32u); i++) {
+        const struct vgic_irq *irq = &g->spi[i];
+
+        if (!irq->pending || (irq->priority >= best_prio) || (irq->target != vcpu)) {
             continue;
         }
-        if ((i >= 32u) && (irq->target != vcpu)) {
-            continue;
+        if (vgic_deliverable(g, irq)) {
+            best = i + 32u;
+            best_prio = irq->priority;
         }
-        best = i;
-        best_prio = irq->priority;
     }
     return best;
 }

@@ -359,8 +359,14 @@ static void test_pending_set_and_clear_read_back_and_kick_the_target(void **stat
     assert_false(spi(PART_BETA, 34u)->pending);
     assert_true(spi(PART_BETA, 34u)->retract);
     assert_int_equal(dread(PART_BETA, ISPENDR + 4u, 4u), 0u);
+    /* Not in a list register: nothing to withdraw on vCPU 1's CPU, so no kick. */
+    assert_int_equal(fake_num_sgis, 1u);
+    /* In a list register it must be withdrawn there: kick. */
+    spi(PART_BETA, 34u)->lr = 0;
+    dwrite(PART_BETA, ICPENDR + 4u, 4u, 1u << 2);
     assert_int_equal(fake_num_sgis, 2u);
     assert_int_equal(fake_sgi_cpu[1], 3u);
+    spi(PART_BETA, 34u)->lr = -1;
 }
 
 /* @req SRS-IRQ-001 */
