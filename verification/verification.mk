@@ -25,7 +25,7 @@ COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping -fcoverage-mcdc
 # (generic-timer seconds), unless the scenario names its own.
 SEPTUM_COV_SECONDS ?= 12
 # Scenarios run on the instrumented image: name:system[:seconds]
-COVT_SYSTEMS ?= default:system.yaml isolation:tests/integration/systems/isolation.yaml \
+COVT_SYSTEMS ?= default:system.yaml:60 isolation:tests/integration/systems/isolation.yaml \
 	smp:tests/integration/systems/smp.yaml:30 restart:tests/integration/systems/restart.yaml:20 \
 	watchdog:tests/integration/systems/watchdog.yaml:20
 
