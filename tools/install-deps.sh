@@ -16,8 +16,8 @@ want=""
 for group in "$@"; do
     case "$group" in
         build) want="$want $pkgs_build" ;;
-        run) want="$want $pkgs_build $pkgs_run" ;;
-        test) want="$want $pkgs_build $pkgs_test" ;;
+        run) want="$want $pkgs_build $pkgs_run $pkgs_ivi" ;;
+        test) want="$want $pkgs_build $pkgs_test $pkgs_ivi" ;;
         evidence) want="$want $pkgs_build $pkgs_test $pkgs_evidence" ;;
         ivi) want="$want $pkgs_ivi" ;;
         bench) want="$want $pkgs_build $pkgs_bench" ;;

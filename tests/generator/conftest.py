@@ -14,7 +14,7 @@ if str(REPO) not in sys.path:
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "req(id): the requirement (SRS-GEN-xxx, see REQUIREMENTS-DRAFT.md) a test verifies")
+        "markers", "req(id): the requirement (SRS-GEN-xxx, see verification/requirements.yaml) a test verifies")
 
 
 @pytest.fixture(autouse=True)
