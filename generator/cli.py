@@ -44,9 +44,14 @@ def compile_description(path: str) -> Result:
         return res
     if not schema.check_version(doc, diags):
         return res
-    if not schema.validate(doc, diags):
-        return res
-    system = model.build(doc, path, file.resolve(), text)
+    bad = schema.validate_paths(doc, diags)
+    data, excluded = doc.data, None
+    if bad:
+        # Check the rest: leave out the partitions and channels with schema errors.
+        data, excluded = schema.prune(doc.data, bad)
+        if data is None:
+            return res
+    system = model.build(doc, path, file.resolve(), text, data=data, excluded=excluded)
     res.system = system
     diags.allowed_warnings = set(system.allowed_warnings)
     board = None

@@ -7,7 +7,7 @@ import re
 
 from . import Context, rule
 
-_IDENT = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_IDENT = re.compile(r"[a-z][a-z0-9_]{0,30}")  # whole name: fullmatch (a '$' would let "a\n" pass)
 
 #: C keywords and names that would collide with generated symbols.
 _RESERVED = {
@@ -19,7 +19,7 @@ _RESERVED = {
 
 
 def _bad_name(name: str) -> bool:
-    return not _IDENT.match(name) or name in _RESERVED
+    return not isinstance(name, str) or not _IDENT.fullmatch(name) or name in _RESERVED
 
 
 @rule("E0108", needs_board=False)
