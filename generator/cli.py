@@ -30,8 +30,13 @@ def compile_description(path: str) -> Result:
     res = Result()
     diags = res.diags
     file = pathlib.Path(path)
+    what = model.file_kind_problem(file)
+    if what:
+        diags.error("E0100", Loc(path), f"cannot read the description: {path} {what}")
+        return res
     try:
-        text = file.read_bytes()
+        with open(file, "rb") as f:
+            text = f.read(yamlload.MAX_BYTES + 1)
     except OSError as e:
         diags.error("E0100", Loc(path), f"cannot read the description: {e.strerror or e}")
         return res
@@ -134,7 +139,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_codes(args) -> int:
-    extra = [("E0100", "The description file can be read."),
+    extra = [("E0001", "Internal error of the generator (a bug); under --format json still one located diagnostic."),
+             ("E0100", "The description file can be read (an existing regular file)."),
              ("E0101", "The description is well-formed YAML (and not empty)."),
              ("E0102", "Every key is one the schema knows (no unknown keys)."),
              ("E0103", "Every value has the type and form the schema requires."),
@@ -143,6 +149,10 @@ def cmd_codes(args) -> int:
              ("E0106", "The board exists as boards/<name>/board.dts."),
              ("E0107", "No key appears twice in one mapping."),
              ("E0109", "The board's device tree compiles and describes RAM, CPUs, GICv3, PSCI and timer."),
+             ("E0112", "The description file is at most 1 MiB (limit)."),
+             ("E0113", "The description has at most 100000 YAML nodes with every alias expanded (limit)."),
+             ("E0114", "YAML mappings and lists nest at most 32 levels deep (limit)."),
+             ("E0115", "Only the standard YAML tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)."),
              ("E0210", "Regions and channels without a base find free, aligned, usable RAM (automatic placement)."),
              ("E0605", "A Linux partition's generated device tree, with its merged DT fragment, compiles.")]
     rows = dict(extra)
@@ -191,5 +201,12 @@ def main(argv=None) -> int:
             tb = tb.tb_next
         if tb is not None:
             where = f" at {pathlib.Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-        sys.stderr.write(f"generator: internal error{where}: {type(e).__name__}: {e}\n")
+        msg = f"internal error{where}: {type(e).__name__}: {e}"
+        sys.stderr.write(f"generator: {msg}\n")
+        if getattr(args, "format", "text") == "json":
+            # Still one located diagnostic, so that tools reading JSON see the failure.
+            d = Diagnostics()
+            d.error("E0001", Loc(getattr(args, "system", "") or "generator", 1, 1),
+                    f"{msg} (a generator bug: please report it with the description)")
+            sys.stdout.write(d.render_json())
         return 2

@@ -22,6 +22,22 @@ _SHIFT = {None: 0, "K": 10, "M": 20, "G": 30}
 DEFAULT_HYP_SIZE = 32 << 20
 
 
+def file_kind_problem(path: pathlib.Path) -> str:
+    """'' for an existing regular file, else what it is ('does not exist', 'is a directory', ...)."""
+    import stat
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as e:
+        return f"cannot be examined ({e.strerror or e})"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a directory"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    return ""
+
+
 def parse_size(v) -> int:
     """An int, a hex string or a string with K/M/G suffix, as bytes."""
     if isinstance(v, int):
@@ -138,6 +154,8 @@ class System:
     doc: Located
     #: Partitions and channels left out of the checks because of schema errors (by part).
     excluded: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
+    #: layout.windows() per partition, once layout.place() has fixed every base.
+    windows_cache: Optional[dict] = None
 
     @property
     def dir(self) -> pathlib.Path:

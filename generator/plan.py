@@ -207,9 +207,10 @@ def build_plan(system: System, board: Board) -> Dict:
     index_of = {p["name"]: p["index"] for p in parts}
     channel_peers = []
     peer_index = {}
+    chan_views = {(p["name"], x["name"]): x for p in parts for x in p["channels"]}
     for ci, c in enumerate(system.channels):
         for n, perm in c.peers.items():
-            view = next(x for x in parts[index_of[n]]["channels"] if x["name"] == c.name)
+            view = chan_views[(n, c.name)]
             peer_index[(c.name, n)] = len(channel_peers)
             channel_peers.append(dict(channel=ci, channel_name=c.name, partition=index_of[n], partition_name=n,
                                       perm=view["perm"], vintid=view["virq"] or 0, ipa=view["ipa"],
@@ -223,6 +224,7 @@ def build_plan(system: System, board: Board) -> Dict:
     vdevs = []
     blobs = []
     devices = []
+    ctl_of = {(p["name"], x["ctl_ipa"]): x for p in parts for x in p["channels"]}
     for p in parts:
         for w in p["emulated"]:
             if w["kind"] in vdev_kinds:
@@ -230,7 +232,7 @@ def build_plan(system: System, board: Board) -> Dict:
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind=vdev_kinds[w["kind"]],
                                   ipa=w["ipa"], size=w["size"], intid=intid, arg=0, what=w["what"]))
             elif w["kind"] == "chanctl":
-                c = next(c for c in p["channels"] if c["ctl_ipa"] == w["ipa"])
+                c = ctl_of[(p["name"], w["ipa"])]
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind="CFG_VDEV_CHANCTL",
                                   ipa=w["ipa"], size=w["size"], intid=c["virq"] or 0,
                                   arg=peer_index[(c["name"], p["name"])], what=w["what"]))
@@ -245,8 +247,11 @@ def build_plan(system: System, board: Board) -> Dict:
                 devices.append(dict(path=d["path"], partition=p["index"], partition_name=p["name"],
                                     pa=w["pa"], ipa=w["ipa"], size=w["size"]))
     channels = []
+    first_peer: Dict[int, int] = {}
+    for i, x in enumerate(channel_peers):
+        first_peer.setdefault(x["channel"], i)
     for ci, c in enumerate(system.channels):
-        first = min(i for i, x in enumerate(channel_peers) if x["channel"] == ci)
+        first = first_peer[ci]
         channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, first_peer=first,
                              num_peers=len(c.peers),
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))

@@ -315,8 +315,8 @@ def load(text: bytes, filename: str, diags: Diagnostics) -> Located:
     """Parse text; on a syntax error or an exceeded limit add the error and return what was loaded."""
     doc = Located(filename)
     if len(text) > MAX_BYTES:
-        diags.error("E0112", Loc(filename, 1, 1), f"the description is {len(text)} bytes, more than "
-                    f"{MAX_BYTES} (the limit)")
+        diags.error("E0112", Loc(filename, 1, 1), f"the description is larger than {MAX_BYTES} bytes "
+                    f"(the limit)")
         return doc
     loader = None
     try:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..layout import linux_layout, read_arm64_header
+from ..model import file_kind_problem
 from . import Context, rule
 
 
@@ -16,8 +17,9 @@ def check_program_exists(ctx: Context) -> None:
             continue
         d = ctx.sys.dir / im.program
         if not d.is_dir():
+            what = "is not a directory" if d.exists() else "does not exist"
             ctx.error("E0601", ctx.sys.doc.loc(p.path + ("image", "program")),
-                      f"partition '{p.name}': program directory '{im.program}' does not exist "
+                      f"partition '{p.name}': program directory '{im.program}' {what} "
                       f"(paths are relative to the directory of {ctx.sys.path})")
 
 
@@ -31,10 +33,10 @@ def check_image_files_exist(ctx: Context) -> None:
     """A Linux partition's kernel, initrd and DT fragment files exist (relative to the description)."""
     for p in ctx.sys.partitions:
         for key, f in _files(p):
-            path = ctx.sys.dir / f
-            if not path.is_file():
+            what = file_kind_problem(ctx.sys.dir / f)
+            if what:
                 ctx.error("E0602", ctx.sys.doc.loc(p.path + ("image", key)),
-                          f"partition '{p.name}': {key} file '{f}' does not exist (paths are relative "
+                          f"partition '{p.name}': {key} file '{f}' {what} (paths are relative "
                           f"to the directory of {ctx.sys.path})")
 
 

@@ -56,3 +56,17 @@ def check_allowed_warnings_exist(ctx: Context) -> None:
         if code not in known:
             ctx.error("E0111", ctx.sys.doc.loc(("warnings", "allow", i)),
                       f"'{code}' is not a warning this generator gives; warnings: {', '.join(known)}")
+
+
+@rule("E0116", needs_board=False)
+def check_generated_symbols_unique(ctx: Context) -> None:
+    """No two description names generate the same C, assembler, make or device-tree symbol."""
+    from ..symbols import collisions
+    for space, sym, first, second in collisions(ctx.sys):
+        if first[1].line == 0:  # a symbol of the kernel or the partition library
+            ctx.error("E0116", second[1], f"the name of {second[0]} generates the symbol '{sym}' ({space}), "
+                      f"which {first[0]} already uses; rename it")
+        else:
+            ctx.error("E0116", second[1], f"the name of {second[0]} collides with the symbol generated for "
+                      f"{first[0]}: both give '{sym}' ({space}); rename one",
+                      [ctx.note(first[1], f"{first[0]} is named here")])
