@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 
 from . import board as boardmod
 from . import checks, emit, model, schema, yamlload
-from .diag import Diagnostics, Loc
+from .diag import Diagnostics, Loc, Note
 
 
 class Result:
@@ -87,20 +87,46 @@ def compile_description(path: str) -> Result:
     for p, mp in zip(plan["partitions"], system.partitions):
         if p["image"]["kind"] != "linux":
             continue
-        frag = ""
+        frag = raw = ""
         if mp.image.dtb_fragment:
-            frag = dts.strip_fragment((system.dir / mp.image.dtb_fragment).read_text(errors="replace"))
+            raw = (system.dir / mp.image.dtb_fragment).read_text(errors="replace")
+            frag = dts.strip_fragment(raw)
         text = dts.partition_dts(plan, p, board, frag)
         err = dts.compile_check(text).replace("<stdin>", f"{p['name']}.dts")
         if err:
             loc = system.doc.loc(mp.path + ("image", "dtb_fragment")) if frag else mp.image.loc
             what = f"with fragment '{mp.image.dtb_fragment}' " if frag else ""
             diags.error("E0605", loc, f"partition '{p['name']}': its device tree {what}does not compile: {err}")
+        elif frag:
+            _check_fragment(system, mp, plan, p, board, raw, text, diags)
         plan["dts"][p["name"]] = text
     if diags.has_errors():
         return res
     res.plan = plan
     return res
+
+
+def _check_fragment(system, mp, plan, p, board, raw: str, text: str, diags: Diagnostics) -> None:
+    """E0607: a DT fragment adds nodes and properties but touches no node the generator owns."""
+    import os
+    from . import dts
+    base_text = dts.partition_dts(plan, p, board, "")
+    base, merged = dts.compile_dtb(base_text), dts.compile_dtb(text)
+    if not base or not merged:
+        return
+    key = system.doc.loc(mp.path + ("image", "dtb_fragment"))
+    fname = os.path.normpath(os.path.join(os.path.dirname(system.path), mp.image.dtb_fragment))
+    labels = dts.labels_of(base_text)
+    for path, what in dts.fragment_changes(base, merged):
+        line, col = dts.locate_in_fragment(raw, path, labels)
+        if what == "memory":
+            msg = (f"partition '{p['name']}': the DT fragment adds the memory node {path}; the generator "
+                   f"alone describes the partition's RAM")
+        else:
+            msg = (f"partition '{p['name']}': the DT fragment touches node {path}, which the generator owns "
+                   f"({what}); a fragment may only add nodes and properties")
+        diags.error("E0607", Loc(fname, line, col), msg,
+                    [Note(key, f"the fragment of partition '{p['name']}' is merged here")])
 
 
 def _print_diags(res: Result, fmt: str) -> None:
@@ -154,7 +180,9 @@ def cmd_codes(args) -> int:
              ("E0114", "YAML mappings and lists nest at most 32 levels deep (limit)."),
              ("E0115", "Only the standard YAML tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)."),
              ("E0210", "Regions and channels without a base find free, aligned, usable RAM (automatic placement)."),
-             ("E0605", "A Linux partition's generated device tree, with its merged DT fragment, compiles.")]
+             ("E0605", "A Linux partition's generated device tree, with its merged DT fragment, compiles."),
+             ("E0607", "A DT fragment adds nodes and properties but changes no node the generator owns "
+                       "(memory, cpus, GIC, timer, vUART, PSCI, channels, /chosen/linux,initrd-*).")]
     rows = dict(extra)
     for r in checks.all_codes():
         rows[r.code] = r.doc

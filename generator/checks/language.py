@@ -18,6 +18,11 @@ _RESERVED = {
 }
 
 
+def _show(name: str) -> str:
+    """A name for a message: escaped if it holds newlines or other unprintable characters."""
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
 def _bad_name(name: str) -> bool:
     return not isinstance(name, str) or not _IDENT.fullmatch(name) or name in _RESERVED
 
@@ -28,14 +33,14 @@ def check_names_are_identifiers(ctx: Context) -> None:
     why = "must be a lowercase C identifier ([a-z][a-z0-9_]*, at most 31 characters, not a C keyword)"
     for p in ctx.sys.partitions:
         if _bad_name(p.name):
-            ctx.error("E0108", p.loc, f"partition name '{p.name}' {why}")
+            ctx.error("E0108", p.loc, f"partition name '{_show(p.name)}' {why}")
         for r in p.regions:
             if _bad_name(r.name):
                 ctx.error("E0108", ctx.sys.doc.loc(r.path + ("name",)),
-                          f"partition '{p.name}': region name '{r.name}' {why}")
+                          f"partition '{_show(p.name)}': region name '{_show(r.name)}' {why}")
     for c in ctx.sys.channels:
         if _bad_name(c.name):
-            ctx.error("E0108", c.loc, f"channel name '{c.name}' {why}")
+            ctx.error("E0108", c.loc, f"channel name '{_show(c.name)}' {why}")
 
 
 @rule("E0110", needs_board=False)
