@@ -13,7 +13,7 @@ import sys
 from typing import Optional, Tuple
 
 from . import board as boardmod
-from . import checks, emit, model, schema, yamlload
+from . import checks, model, schema, yamlload
 from .diag import Diagnostics, Loc, Note
 
 
@@ -157,6 +157,7 @@ def cmd_build(args) -> int:
             n = len(res.diags.errors)
             sys.stderr.write(f"{args.system}: {n} error{'s' if n != 1 else ''}; nothing written\n")
         return 1
+    from . import emit  # jinja2 and the SVG writer: only `build` needs them (start-up of `check`)
     files = emit.render(res.plan)
     changed = emit.write_outdir(pathlib.Path(args.output), files)
     if args.format == "text" and not args.quiet:
