@@ -14,6 +14,7 @@ int64_t fake_cpu_start_rc;
 uint32_t fake_cpus_started[8];
 uint32_t fake_num_cpus_started;
 int fake_lock_depth;
+uint32_t fake_lock_acquires;
 uint64_t fake_sync_pa, fake_sync_len;
 struct vcpu *fake_entered;
 uint32_t fake_parks;
@@ -52,6 +53,7 @@ void fake_reset(void)
     fake_cpu_start_rc = 0;
     fake_num_cpus_started = 0u;
     fake_lock_depth = 0;
+    fake_lock_acquires = 0u;
     fake_sync_pa = 0u;
     fake_sync_len = 0u;
     fake_entered = NULL;
@@ -222,6 +224,7 @@ void arch_lock_acquire(struct arch_lock *lock)
     }
     lock->word = 1u;
     fake_lock_depth++;
+    fake_lock_acquires++;
 }
 
 bool arch_lock_try(struct arch_lock *lock)

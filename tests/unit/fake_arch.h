@@ -27,6 +27,8 @@ extern uint32_t fake_cpus_started[8];
 extern uint32_t fake_num_cpus_started;
 /** Lock balance: acquisitions minus releases. */
 extern int fake_lock_depth;
+/** arch_lock_acquire() calls. */
+extern uint32_t fake_lock_acquires;
 /** Last arch_sync_guest_image() range. */
 extern uint64_t fake_sync_pa, fake_sync_len;
 /** vCPU passed to arch_vcpu_enter(), or NULL. */

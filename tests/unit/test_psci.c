@@ -155,6 +155,7 @@ static void test_cpu_on_starts_an_off_vcpu_at_el1_with_the_context_id(void **sta
 }
 
 /* @req SRS-PSCI-001 */
+/* @req SRS-PSCI-003 */
 static void test_cpu_on_of_a_pending_or_running_vcpu_is_already_on(void **state)
 {
     (void)state;
@@ -196,6 +197,7 @@ static void test_cpu_on_entry_outside_executable_memory_is_invalid_address(void 
 }
 
 /* @req SRS-PSCI-001 */
+/* @req SRS-PSCI-003 */
 static void test_cpu_on_during_a_restart_is_internal_failure_never_denied(void **state)
 {
     (void)state;
@@ -316,9 +318,24 @@ static void test_system_reset_restarts_the_calling_partition_only(void **state)
     assert_int_equal(fake_num_sgis, 0u);
 }
 
+/* @req SRS-PSCI-003 */
+static void test_cpu_suspend_validates_power_state(void **state)
+{
+    (void)state;
+    /* Reserved bits set: INVALID_PARAMETERS (DEN0022 5.4.2.1). */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1ull << 31, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND, 1ull << 17, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    /* Standby: left at once. */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 0x01000001u, 0u, 0u), PSCI_SUCCESS);
+    /* Powerdown needs an entry point in the partition's executable memory. */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1u << 16, 0x90000000u, 0u), PSCI_INVALID_ADDRESS);
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1u << 16, 0x40800100u, 0u), PSCI_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_cpu_suspend_validates_power_state, setup),
         cmocka_unit_test_setup(test_version_is_1_1, setup),
         cmocka_unit_test_setup(test_function_id_range_is_standard_secure_fast_calls_0_to_1f, setup),
         cmocka_unit_test_setup(test_features_lists_the_implemented_functions_and_smccc_version, setup),

@@ -1201,6 +1201,7 @@ static void test_sgi_upper_affinity_and_range_selector_must_match(void **state)
 }
 
 /* @req SRS-IRQ-003 */
+/* @req SRS-IRQ-006 */
 static void test_sgi_irm_is_res0_because_the_vgic_reports_no1n(void **state)
 {
     (void)state;
@@ -1289,9 +1290,223 @@ static void test_init_resets_state_and_ownership(void **state)
     assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
 }
 
+/* @req SRS-IRQ-005 */
+static void test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_register(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 1u << 3, 0x10u);
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(3u, 0x10u) | LR_G1);
+    fake_lock_acquires = 0u;
+    fake_free_mask_reads = 0u;
+    /* The guest acknowledges and completes it: no exit is needed for that. */
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lock_acquires, 0u);
+    assert_int_equal(fake_free_mask_reads, 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 1u);
+    /* The next injection collects the completed list register and reuses it. */
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(3u, 0x10u) | LR_G1);
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-005 */
+static void test_kick_only_when_the_target_goes_from_nothing_new_to_something_new(void **state)
+{
+    (void)state;
+    fake_cpu = 2u;
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, (1u << 9) | (1u << 10));
+    vgic_inject(PART_BETA, 1u, 9u);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    /* vCPU 1 has not looked yet: a second change needs no second kick. */
+    vgic_inject(PART_BETA, 1u, 10u);
+    vgic_inject(PART_BETA, 1u, 9u);
+    assert_int_equal(fake_num_sgis, 1u);
+    /* Its exit takes the changes in; the next one kicks again. */
+    vgic_flush(PART_BETA, 1u);
+    vgic_inject(PART_BETA, 1u, 9u);
+    assert_int_equal(fake_num_sgis, 2u);
+    /* A disabled interrupt gives the vCPU nothing new. */
+    vgic_flush(PART_BETA, 1u);
+    vgic_inject(PART_BETA, 1u, 11u);
+    assert_true(priv(PART_BETA, 1u, 11u)->pending);
+    assert_int_equal(fake_num_sgis, 2u);
+}
+
+/* @req SRS-IRQ-005 */
+static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 27);
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_lrs[0], LR(27u, 0u) | T_LR_HW | (27ull << 32));
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_false(priv(PART_ALPHA, 0u, 27u)->pending);
+    /* Nothing left for the exit's flush to do. */
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].changed, 0u);
+    /* Disabled: software pending, no list register. */
+    rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u << 30);
+    vgic_inject_local(PART_ALPHA, 0u, 30u);
+    assert_true(priv(PART_ALPHA, 0u, 30u)->pending);
+    assert_int_equal(fake_lrs[1], 0u);
+    /* Every list register taken: the software path, and the flush places it when one frees. */
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 0xffffu);
+    fake_lrs[0] = 0u;
+    fake_lrs[1] = LR_ACTIVE;
+    fake_lrs[2] = LR_ACTIVE;
+    fake_lrs[3] = LR_ACTIVE;
+    vgic_get(PART_ALPHA)->vcpu[0].lr_used = 0xeu;
+    vgic_get(PART_ALPHA)->vcpu[0].lr_intid[1] = 1u;
+    vgic_get(PART_ALPHA)->vcpu[0].lr_intid[2] = 2u;
+    vgic_get(PART_ALPHA)->vcpu[0].lr_intid[3] = 4u;
+    vgic_inject_local(PART_ALPHA, 0u, 5u);
+    assert_int_equal(fake_lrs[0], LR(5u, 0u));
+    vgic_inject_local(PART_ALPHA, 0u, 6u);
+    assert_true(priv(PART_ALPHA, 0u, 6u)->pending);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].changed, 1u);
+    fake_lrs[2] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[2], LR(6u, 0u));
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-006 */
+static void test_ispendr_of_a_timer_ppi_shows_the_timer_output_even_while_disabled(void **state)
+{
+    (void)state;
+    fake_timer_output[27] = true;
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u) & (1u << 27), 1u << 27);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u) & (1u << 30), 0u);
+    fake_timer_output[27] = false;
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u) & (1u << 27), 0u);
+    /* Another vCPU's timer is not this CPU's: its software state only. */
+    fake_timer_output[27] = true;
+    fake_cpu = 2u;
+    assert_int_equal(rread(PART_BETA, SGI(1u) + ISPENDR, 4u) & (1u << 27), 0u);
+    assert_int_equal(rread(PART_BETA, SGI(0u) + ISPENDR, 4u) & (1u << 27), 1u << 27);
+}
+
+/* @req SRS-IRQ-006 */
+static void test_pending_and_active_writes_of_hw_interrupts_reach_the_physical_gic(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, ISPENDR + 4u, 4u, 1u << 8);
+    assert_true(fake_irq_pending[48]);
+    assert_int_equal(fake_irq_state_cpu[48], 0u);
+    /* It fires through the physical GIC and comes back injected, not pended here. */
+    assert_false(spi(PART_ALPHA, 40u)->pending);
+    assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u) & (1u << 8), 1u << 8);
+    dwrite(PART_ALPHA, ICPENDR + 4u, 4u, 1u << 8);
+    assert_false(fake_irq_pending[48]);
+    assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u) & (1u << 8), 0u);
+    dwrite(PART_ALPHA, ISACTIVER + 4u, 4u, 1u << 8);
+    assert_true(fake_irq_active[48]);
+    assert_true(spi(PART_ALPHA, 40u)->active);
+    dwrite(PART_ALPHA, ICACTIVER + 4u, 4u, 1u << 8);
+    assert_false(fake_irq_active[48]);
+    assert_false(spi(PART_ALPHA, 40u)->active);
+    /* The timer PPIs on their vCPU's CPU. */
+    fake_cpu = 2u;
+    rwrite(PART_BETA, SGI(1u) + ICPENDR, 4u, 1u << 30);
+    assert_int_equal(fake_irq_state_cpu[30], 3u);
+}
+
+/* @req SRS-IRQ-006 */
+static void test_icfgr_write_of_an_enabled_interrupt_is_ignored(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    dwrite(PART_ALPHA, ICFGR + 12u, 4u, 2u << 0);  /* INTIDs 48..63: field 0 is 48; 40 is in ICFGR + 8 */
+    dwrite(PART_ALPHA, ICFGR + 8u, 4u, 2u << 16);  /* 40 = 32 + 8: field 8 */
+    assert_false(spi(PART_ALPHA, 40u)->edge);
+    assert_false(fake_irq_edge[48]);
+    dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 1u << 8);
+    dwrite(PART_ALPHA, ICFGR + 8u, 4u, 2u << 16);
+    assert_true(spi(PART_ALPHA, 40u)->edge);
+    assert_true(fake_irq_edge[48]);
+}
+
+/* @req SRS-IRQ-006 */
+static void test_overflow_with_every_lr_active_asks_for_underflow_not_npie(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1fu, 0x40u);
+    for (i = 0u; i < 5u; i++) {
+        vgic_inject(PART_ALPHA, 0u, i);
+    }
+    vgic_flush(PART_ALPHA, 0u);
+    assert_true(fake_npie);
+    assert_false(fake_uie);
+    /* The guest takes all four: NPIE fires; with every LR active it would fire for ever. */
+    for (i = 0u; i < 4u; i++) {
+        fake_lrs[i] = (fake_lrs[i] & ~(3ull << 62)) | LR_ACTIVE;
+    }
+    exit_flush(PART_ALPHA, 0u);
+    assert_false(fake_npie);
+    assert_true(fake_uie);
+    assert_true(priv(PART_ALPHA, 0u, 4u)->pending);
+    /* One completes: the waiting SGI takes its place, nothing left over. */
+    fake_lrs[2] = 0u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[2]), 4u);
+    assert_false(fake_npie);
+    assert_false(fake_uie);
+    /* A single list register held by an active interrupt cannot be waited on. */
+    fake_num_lrs = 1u;
+    vgic_inject(PART_ALPHA, 0u, 1u);
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    exit_flush(PART_ALPHA, 0u);
+    assert_false(fake_npie);
+    assert_false(fake_uie);
+}
+
+/* @req SRS-IRQ-006 */
+static void test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_active_hw_ones(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
+    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(LR_VINTID(fake_lrs[0]), 3u);
+    assert_int_equal(LR_VINTID(fake_lrs[1]), 40u);
+    /* The guest was handling 40 when its vCPU went off; 3 was never acknowledged. */
+    fake_lrs[1] = (fake_lrs[1] & ~(3ull << 62)) | LR_ACTIVE;
+    vgic_vcpu_stop(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_int_equal(fake_num_dirs, 1u);
+    assert_int_equal(fake_dir[0], 48u);
+    assert_false(spi(PART_ALPHA, 40u)->active);
+    assert_true(priv(PART_ALPHA, 0u, 3u)->pending);
+    assert_int_equal(priv(PART_ALPHA, 0u, 3u)->lr, -1);
+    /* Delivered when it runs again. */
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(3u, 0u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_register, setup),
+        cmocka_unit_test_setup(test_kick_only_when_the_target_goes_from_nothing_new_to_something_new, setup),
+        cmocka_unit_test_setup(test_local_timer_ppi_goes_straight_into_a_free_lr, setup),
+        cmocka_unit_test_setup(test_ispendr_of_a_timer_ppi_shows_the_timer_output_even_while_disabled, setup),
+        cmocka_unit_test_setup(test_pending_and_active_writes_of_hw_interrupts_reach_the_physical_gic, setup),
+        cmocka_unit_test_setup(test_icfgr_write_of_an_enabled_interrupt_is_ignored, setup),
+        cmocka_unit_test_setup(test_overflow_with_every_lr_active_asks_for_underflow_not_npie, setup),
+        cmocka_unit_test_setup(test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_active_hw_ones, setup),
         cmocka_unit_test_setup(test_gicd_ctlr_keeps_only_group_enables_and_reads_are_and_ds, setup),
         cmocka_unit_test_setup(test_gicd_ctlr_write_kicks_the_partitions_other_cpus_only, setup),
         cmocka_unit_test_setup(test_gicd_typer_reports_this_partitions_lines_and_cpus, setup),
