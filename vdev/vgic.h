@@ -9,10 +9,24 @@
  * EL1 timer PPIs (27 virtual, 30 physical), and the SPIs the generated tables
  * give it (pass-through routes and its emulated devices). Everything else
  * reads as zero and ignores writes.
+ *
+ * Cost model: every vCPU keeps a two-level bitmap of the interrupts that are
+ * pending, enabled, targeted at it and not in a list register ("ready"),
+ * updated wherever one of those facts changes; delivery walks only its set
+ * bits. Whoever gives a vCPU work sets its "changed" flag (release) and kicks
+ * its CPU only when the flag goes from 0 to 1; an exit that finds the flag
+ * clear (acquire) takes no lock and does no vGIC work.
+ *
+ * The public interface is this file; vgic_priv.h is shared by vgic*.c only.
+ * The kernel reaches the vGIC through vgic_inject() / vgic_inject_local() /
+ * vgic_set_level() (injection), vgic_flush() / vgic_maintenance() /
+ * vgic_vcpu_stop() (its exit path), the two MMIO handlers (the vdev table)
+ * and vgic_init() (partition reset).
  */
 #pragma once
 
 #include "config.h"
+#include "gicv3.h"
 #include "mmio.h"
 #include "types.h"
 
@@ -23,16 +37,18 @@
 
 /** SPIs of the largest vGIC. */
 #define VGIC_MAX_SPIS (CFG_MAX_VIRQS - 32u)
+/** 32-bit words of a bitmap of every INTID of the largest vGIC (at most 32: GICv3 has 1,020). */
+#define VGIC_WORDS (CFG_MAX_VIRQS / 32u)
 /** List registers tracked per vCPU (the architecture allows at most 16). */
 #define VGIC_MAX_LRS 16u
 /** The vCPU's EL1 virtual and physical timer PPIs. */
-#define VGIC_PPI_VTIMER 27u
-#define VGIC_PPI_PTIMER 30u
+#define VGIC_PPI_VTIMER GIC_PPI_VTIMER
+#define VGIC_PPI_PTIMER GIC_PPI_PTIMER
 /** The GIC's virtual CPU interface maintenance interrupt (PPI 25). */
-#define VGIC_PPI_MAINTENANCE 25u
+#define VGIC_PPI_MAINTENANCE GIC_PPI_MAINTENANCE
 
 /** Bytes of one vCPU's redistributor: RD_base and SGI_base frames. */
-#define VGIC_GICR_STRIDE 0x20000u
+#define VGIC_GICR_STRIDE GICR_STRIDE
 
 /** Emulated state of one interrupt of one partition (or one vCPU for SGI/PPI). */
 struct vgic_irq {
@@ -56,8 +72,12 @@ struct vgic_irq {
 struct vgic_vcpu {
     struct vgic_irq priv[32];          /**< SGIs and PPIs */
     uint32_t lr_intid[VGIC_MAX_LRS];   /**< INTID in each list register, VGIC_NO_IRQ if free */
+    uint32_t lr_used;                  /**< bit i: lr_intid[i] is valid */
+    uint32_t lr_eoi;                   /**< bit i: list register i asks for an EOI maintenance interrupt */
+    uint32_t ready[VGIC_WORDS];        /**< pending, enabled, not in a list register, delivered to this vCPU */
+    uint32_t ready_words;              /**< bit w: ready[w] != 0 */
+    uint32_t changed;                  /**< something may need delivering or collecting: atomic, see above */
     bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
-    bool recheck;                      /**< something may have become deliverable: search at the next flush */
 };
 
 /** Per-partition vGIC. */
@@ -65,6 +85,7 @@ struct vgic_part {
     uint32_t ctlr;                           /**< GICD_CTLR: EnableGrp0/1 */
     uint32_t num_irqs;                       /**< implemented INTIDs (from the generated table) */
     uint32_t unhandled;                      /**< RAZ/WI accesses to unsupported offsets */
+    uint32_t owned[VGIC_WORDS];              /**< bit per SPI the partition owns (word 0 unused) */
     struct vgic_irq spi[VGIC_MAX_SPIS];
     struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
 };
@@ -85,16 +106,28 @@ bool vgic_dist_mmio(uint32_t p, struct mmio_access *a);
 bool vgic_redist_mmio(uint32_t p, struct mmio_access *a);
 
 /**
- * The vCPUs (bit i = vCPU index i) that a write of sgi1r to ICC_SGI1R_EL1 by
- * vCPU src of partition p targets (GICv3 spec 12.11.9).
+ * The vCPUs (bit i = vCPU index i) that a write of sgir to ICC_SGI0R_EL1 /
+ * ICC_SGI1R_EL1 by vCPU src of partition p targets (GICv3 spec 12.2.20-22).
+ * IRM is RES0: the vGIC reports GICD_TYPER.No1N = 1.
  */
-uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgi1r);
+uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgir);
 
-/** Deliver the SGI written to ICC_SGI1R_EL1 by vCPU src of partition p. */
-void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgi1r);
+/**
+ * Deliver the SGI written to ICC_SGI1R_EL1 (group1) or ICC_SGI0R_EL1 (!group1)
+ * by vCPU src of partition p: each target gets it only if its copy of that SGI
+ * is configured in the same group (GICv3 spec 12.2.20-22, DS = 1).
+ */
+void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1);
 
-/** Make vintid pending (edge event) for partition p; SGI/PPI go to vCPU vcpu. */
+/** Make vintid pending (edge event) for partition p; SGI/PPI go to vCPU vcpu. Any CPU. */
 void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid);
+
+/**
+ * Like vgic_inject(), called on the CPU of vCPU vcpu while it is in the
+ * hypervisor for that vCPU (an exit): if the interrupt can be delivered and a
+ * list register is free, it goes there at once (direct injection).
+ */
+void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid);
 
 /** Set the input level of an emulated level-triggered interrupt of partition p. */
 void vgic_set_level(uint32_t p, uint32_t vintid, bool level);
@@ -103,8 +136,19 @@ void vgic_set_level(uint32_t p, uint32_t vintid, bool level);
 uint32_t vgic_spi_target(uint32_t p, uint32_t vintid);
 
 /**
- * On vCPU vcpu's own CPU, before it resumes: collect what the guest did with
- * its list registers, then fill them with the highest-priority pending
- * interrupts, and ask for a maintenance interrupt when some did not fit.
+ * On vCPU vcpu's own CPU, before it resumes: when something changed for it,
+ * collect what the guest did with its list registers, fill them with the
+ * highest-priority ready interrupts, and ask for a maintenance interrupt when
+ * some did not fit. When nothing changed: one load-acquire, nothing else.
  */
 void vgic_flush(uint32_t p, uint32_t vcpu);
+
+/** The maintenance interrupt was taken on vCPU vcpu's CPU: its next flush collects. */
+void vgic_maintenance(uint32_t p, uint32_t vcpu);
+
+/**
+ * On vCPU vcpu's own CPU, when it leaves the guest for good (CPU_OFF, halt):
+ * empty its list registers; interrupts not yet acknowledged become pending
+ * again (delivered when it runs again), active hardware ones are deactivated.
+ */
+void vgic_vcpu_stop(uint32_t p, uint32_t vcpu);

@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "psci.h"
 #include "septum/hvc_abi.h"
+#include "smccc.h"
 #include "vcpu.h"
 
 /* Number of calls in Septum's vendor range (CALL_COUNT). */
@@ -107,11 +108,67 @@ static void hypercall_septum(struct vcpu *v)
     }
 }
 
+/* Is fid one of Septum's own calls (vendor-specific hypervisor service, HVC only)? */
+static bool hypercall_is_septum(uint32_t fid)
+{
+    switch (fid) {
+    case SEPTUM_HVC_VERSION:
+    case SEPTUM_HVC_CONSOLE_WRITE:
+    case SEPTUM_HVC_HEARTBEAT:
+    case SEPTUM_HVC_PARTITION_STATE:
+    case SEPTUM_HVC_CALL_COUNT:
+    case SEPTUM_HVC_CALL_UID:
+    case SEPTUM_HVC_REVISION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * SMCCC_ARCH_FEATURES (DEN0028 7.3): SUCCESS for every function this
+ * partition can call on this conduit, NOT_SUPPORTED for anything else
+ * (including SMCCC_ARCH_WORKAROUND_*, which this hypervisor does not implement).
+ */
+static int64_t hypercall_arch_features(const struct vcpu *v, uint32_t conduit, uint32_t fid)
+{
+    if ((fid == SMCCC_VERSION) || (fid == SMCCC_ARCH_FEATURES)) {
+        return SMCCC_SUCCESS;
+    }
+    if (psci_is_psci(fid)) {
+        return (conduit == cfg_partitions[v->partition].psci_conduit) ? psci_features(fid) : SMCCC_NOT_SUPPORTED;
+    }
+    return ((conduit == CFG_CONDUIT_HVC) && hypercall_is_septum(fid)) ? SMCCC_SUCCESS : SMCCC_NOT_SUPPORTED;
+}
+
+/* Arm Architecture Calls (owning entity 0), on the partition's PSCI conduit as Linux probes them. */
+static void hypercall_arch(struct vcpu *v, uint32_t conduit)
+{
+    switch (hypercall_fid(v)) {
+    case SMCCC_VERSION:
+        hypercall_ret(v, (int64_t)SMCCC_VERSION_1_1);
+        break;
+    case SMCCC_ARCH_FEATURES:
+        hypercall_ret(v, hypercall_arch_features(v, conduit, (uint32_t)v->regs.x[1]));
+        break;
+    default:
+        hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+        break;
+    }
+}
+
 void hypercall_handle(struct vcpu *v, uint32_t conduit)
 {
     uint32_t fid = hypercall_fid(v);
 
-    if (psci_is_psci(fid)) {
+    if ((fid & 0xff000000u) == SMCCC_FAST_CALL) {
+        /* Owning entity 0, SMC32: the Arm Architecture Calls. */
+        if (conduit == cfg_partitions[v->partition].psci_conduit) {
+            hypercall_arch(v, conduit);
+        } else {
+            hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+        }
+    } else if (psci_is_psci(fid)) {
         if (conduit == cfg_partitions[v->partition].psci_conduit) {
             psci_handle(v, fid);
         } else {

@@ -83,7 +83,7 @@ void trap_irq(struct vcpu *v, uint32_t intid)
 {
     uint32_t r;
 
-    if (intid >= 1020u) {
+    if (intid >= GIC_INTID_SPECIAL) {
         /* Spurious: nothing was acknowledged. */
         return;
     }
@@ -94,8 +94,9 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         (void)health_watchdog_tick(v->partition);
         return;
     }
-    if ((intid == VGIC_PPI_VTIMER) || (intid == VGIC_PPI_PTIMER)) {
-        vgic_inject(v->partition, vcpu_index(v), intid);
+    if ((intid == GIC_PPI_VTIMER) || (intid == GIC_PPI_PTIMER)) {
+        /* This CPU's vCPU, in the hypervisor for this exit: straight into a free list register. */
+        vgic_inject_local(v->partition, vcpu_index(v), intid);
         return;
     }
     r = (intid >= 32u) ? irq_route(intid) : irq_num_routes;
@@ -111,7 +112,12 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         irq_console_rx();
         return;
     }
-    if ((intid >= 16u) && (intid != VGIC_PPI_MAINTENANCE)) {
+    if (intid == GIC_PPI_MAINTENANCE) {
+        /* A list register freed up or was completed (NPIE, UIE, EOI): collect at this exit. */
+        vgic_maintenance(v->partition, vcpu_index(v));
+        return;
+    }
+    if (intid >= GIC_NUM_SGIS) {
         irq_unowned++;
     }
 }

@@ -292,13 +292,14 @@ int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
         t->state = VCPU_ON_PENDING;
         break;
     case VCPU_ON_PENDING:
-        rc = PSCI_ON_PENDING;
-        break;
     case VCPU_RUNNING:
+        /* Once a CPU_ON has returned SUCCESS its target is ON (DEN0022 5.6: a concurrent
+         * CPU_ON sees ALREADY_ON, as under KVM and Xen). */
         rc = PSCI_ALREADY_ON;
         break;
     default:
-        rc = PSCI_DENIED;
+        /* Halted with its partition: DENIED is not a CPU_ON return code (DEN0022 5.6.2). */
+        rc = PSCI_INTERNAL_FAILURE;
         break;
     }
     arch_lock_release(&part_locks[t->partition]);
@@ -345,10 +346,6 @@ bool vcpu_take_start(struct vcpu *v)
 
 enum vcpu_state vcpu_state_get(const struct vcpu *v)
 {
-    enum vcpu_state s;
-
-    arch_lock_acquire(&part_locks[v->partition]);
-    s = v->state;
-    arch_lock_release(&part_locks[v->partition]);
-    return s;
+    /* Every exit reads it: a load-acquire pairs with the writers' lock release, no lock. */
+    return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
 }

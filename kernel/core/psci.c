@@ -8,11 +8,11 @@
 #include "config.h"
 #include "console.h"
 #include "health.h"
+#include "gicv3.h"
 #include "psci.h"
+#include "smccc.h"
 #include "vcpu.h"
 
-/* MPIDR affinity fields Aff3..Aff0 (Arm ARM D17.2.101). */
-#define MPIDR_AFF_MASK 0xff00ffffffull
 /* SPSR for a vCPU entering at EL1h with D, A, I, F masked. */
 #define PSCI_ENTRY_PSTATE 0x3c5u
 
@@ -60,7 +60,7 @@ static int64_t psci_affinity_info(const struct vcpu *v, uint64_t target, uint64_
     return vcpu_affinity_state(t);
 }
 
-static int64_t psci_features(uint32_t fid)
+int64_t psci_features(uint32_t fid)
 {
     switch (fid) {
     case PSCI_VERSION:
@@ -76,11 +76,32 @@ static int64_t psci_features(uint32_t fid)
     case PSCI_SYSTEM_RESET:
     case PSCI_FEATURES:
         /* For CPU_SUSPEND: original power_state format, no OS-initiated mode. */
+    case SMCCC_VERSION:
+        /* SMCCC v1.1: SMCCC_VERSION and SMCCC_ARCH_FEATURES exist (DEN0022 5.15, DEN0028 7.2). */
         return PSCI_SUCCESS;
     default:
-        /* Includes SMCCC_VERSION (0x80000000): the SMCCC 1.0 view of the world. */
         return PSCI_NOT_SUPPORTED;
     }
+}
+
+/*
+ * CPU_SUSPEND (DEN0022 5.4): power_state is checked (reserved bits zero; a
+ * powerdown state needs an entry point in the partition's executable memory);
+ * then the state is left at once, as if woken by a pending event, which 5.4.2
+ * allows for standby and powerdown alike.
+ */
+static int64_t psci_cpu_suspend(const struct vcpu *v, uint32_t power_state, uint64_t entry)
+{
+    uint64_t pa;
+
+    if ((power_state & PSCI_POWER_STATE_RESERVED) != 0u) {
+        return PSCI_INVALID_PARAMETERS;
+    }
+    if (((power_state & PSCI_POWER_STATE_POWERDOWN) != 0u) &&
+        !part_ipa_range_to_pa(v->partition, entry, 4u, CFG_PERM_X, &pa)) {
+        return PSCI_INVALID_ADDRESS;
+    }
+    return PSCI_SUCCESS;
 }
 
 static void psci_ret(struct vcpu *v, int64_t r)
@@ -107,8 +128,7 @@ void psci_handle(struct vcpu *v, uint32_t fid)
         break;
     case PSCI_CPU_SUSPEND:
     case PSCI_CPU_SUSPEND_64:
-        /* Every power state is treated as standby that wakes at once: allowed by DEN0022 5.4. */
-        psci_ret(v, PSCI_SUCCESS);
+        psci_ret(v, psci_cpu_suspend(v, (uint32_t)v->regs.x[1], psci_arg(v, fid, 2u)));
         break;
     case PSCI_CPU_ON:
     case PSCI_CPU_ON_64:

@@ -117,12 +117,15 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
 {
     uint32_t iss = (uint32_t)t->esr & SYSREG_ISS_MASK;
     bool write = ((uint32_t)t->esr & SYSREG_ISS_READ) == 0u;
-    bool sgi = (iss == SYSREG_ICC_SGI1R_EL1) || (iss == SYSREG_ICC_ASGI1R_EL1) || (iss == SYSREG_ICC_SGI0R_EL1);
+    bool group0 = iss == SYSREG_ICC_SGI0R_EL1;
+    bool sgi = (iss == SYSREG_ICC_SGI1R_EL1) || (iss == SYSREG_ICC_ASGI1R_EL1) || group0;
 
     if (!sgi || !write) {
         return trap_partition_fault(v, t);
     }
-    vgic_send_sgi(v->partition, vcpu_index(v), trap_reg(v, SYSREG_ISS_RT(t->esr)));
+    /* ICC_SGI0R_EL1 raises group-0 SGIs; SGI1R and (with one security state) ASGI1R group 1
+     * (GICv3 spec 12.2.20-22). */
+    vgic_send_sgi(v->partition, vcpu_index(v), trap_reg(v, SYSREG_ISS_RT(t->esr)), !group0);
     trap_skip(v, t->esr);
     return TRAP_RESUME;
 }
@@ -186,6 +189,8 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
+        /* Leaving the guest for good: what its list registers hold must not be lost. */
+        vgic_vcpu_stop(v->partition, vcpu_index(v));
         return TRAP_STOP;
     }
     vgic_flush(v->partition, vcpu_index(v));

@@ -86,21 +86,41 @@ void arch_gic_deactivate(uint32_t intid);
 void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi);
 /** Enable or disable physical intid; SGIs/PPIs on CPU cpu's redistributor. */
 void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on);
-/** Configure physical SPI intid as edge- (true) or level-triggered. */
+/** Configure physical SPI intid as edge- (true) or level-triggered (read-modify-write under the driver's lock). */
 void arch_gic_set_edge(uint32_t intid, bool edge);
+/** Set or clear the pending state of physical intid (GICD/GICR_ISPENDR, _ICPENDR); PPIs on CPU cpu. */
+void arch_gic_set_pending(uint32_t intid, uint32_t cpu, bool on);
+/** Set or clear the active state of physical intid (GICD/GICR_ISACTIVER, _ICACTIVER); PPIs on CPU cpu. */
+void arch_gic_set_active(uint32_t intid, uint32_t cpu, bool on);
+/** Is physical intid pending (GICD/GICR_ISPENDR)? PPIs on CPU cpu. */
+bool arch_gic_pending(uint32_t intid, uint32_t cpu);
+/**
+ * The output of the calling CPU's EL1 timer whose PPI is intid (27 virtual,
+ * 30 physical): CNTx_CTL_EL0.ISTATUS = 1 and IMASK = 0 (Arm ARM D11.2.4).
+ */
+bool arch_timer_output(uint32_t intid);
 /** Route physical SPI intid to CPU cpu. */
 void arch_gic_route(uint32_t intid, uint32_t cpu);
 
 /* ---- List registers of the calling CPU (ICH_LR<n>_EL2) ---- */
 
-/** Number of implemented list registers. */
+/** Number of implemented list registers (ICH_VTR_EL2.ListRegs, read once per CPU). */
 uint32_t arch_lr_count(void);
+/**
+ * List registers that hold no interrupt any more: ICH_ELRSR_EL2 (empty) |
+ * ICH_EISR_EL2 (completed, with an EOI maintenance request), bit n = LR n.
+ */
+uint32_t arch_lr_free_mask(void);
 /** Read list register i. */
 uint64_t arch_lr_read(uint32_t i);
 /** Write list register i. */
 void arch_lr_write(uint32_t i, uint64_t lr);
-/** Ask (true) or stop asking for a maintenance interrupt when no list register is pending (ICH_HCR_EL2.NPIE). */
-void arch_lr_notify_when_free(bool on);
+/** Maintenance interrupt requests (ICH_HCR_EL2, GICv3 spec 12.4.4). */
+#define ARCH_LR_NOTIFY_NONE 0u
+#define ARCH_LR_NOTIFY_NO_PENDING 1u  /**< NPIE: no list register is pending */
+#define ARCH_LR_NOTIFY_UNDERFLOW 2u   /**< UIE: at most one list register is valid */
+/** Ask for the maintenance interrupt mode (ARCH_LR_NOTIFY_*). */
+void arch_lr_notify(uint32_t mode);
 
 /**
  * Enter (or resume) v on the calling CPU: program its stage-2 translation and

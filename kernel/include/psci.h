@@ -30,6 +30,7 @@ struct vcpu;
 #define PSCI_DENIED (-3)
 #define PSCI_ALREADY_ON (-4)
 #define PSCI_ON_PENDING (-5)
+#define PSCI_INTERNAL_FAILURE (-6)
 #define PSCI_INVALID_ADDRESS (-9)
 
 /** AFFINITY_INFO results. */
@@ -37,11 +38,19 @@ struct vcpu;
 #define PSCI_AFF_OFF 1
 #define PSCI_AFF_ON_PENDING 2
 
+/** CPU_SUSPEND power_state, original format (DEN0022 5.4.2.1): StateID [15:0], StateType [16]
+ * (1 = powerdown), PowerLevel [25:24]; the other bits are reserved, zero. */
+#define PSCI_POWER_STATE_RESERVED 0xfcfe0000u
+#define PSCI_POWER_STATE_POWERDOWN (1u << 16)
+
 /** The version reported: 1.1. */
 #define PSCI_VERSION_1_1 0x00010001u
 
 /** True if fid is in the PSCI range (standard secure service, functions 0x00-0x1f). */
 bool psci_is_psci(uint32_t fid);
+
+/** PSCI_FEATURES of fid: PSCI_SUCCESS if implemented (SMCCC_VERSION too: SMCCC v1.1), else PSCI_NOT_SUPPORTED. */
+int64_t psci_features(uint32_t fid);
 
 /** Handle PSCI call fid from v (arguments in x1..x3, result in x0). */
 void psci_handle(struct vcpu *v, uint32_t fid);

@@ -9,18 +9,22 @@ CHECKS = [
     "gicr-typer-affinity-and-last",
     "dist-hides-unowned-interrupt",
     "psci-version-1.1",
-    "psci-features-smccc-version-not-supported",
+    "psci-features-smccc-version-supported",
+    "smccc-version-1.1-or-later",
+    "smccc-arch-features-truthful",
+    "psci-cpu-suspend-validates-power-state",
     "psci-migrate-info-type-2",
     "psci-cpu-on-unknown-cpu-invalid",
     "psci-cpu-on-outside-memory-invalid-address",
     "psci-cpu-on-secondary",
-    "psci-cpu-on-twice-already-on",
+    "psci-cpu-on-concurrent-already-on",
     "secondary-vcpu-runs",
     "psci-affinity-info-on",
     "vtimer-interrupts-on-vcpu0",
     "vtimer-interrupts-on-vcpu1",
+    "timer-pending-while-disabled",
     "sgi-vcpu0-to-vcpu1-and-back",
-    "sgi-broadcast-skips-sender",
+    "sgi-irm-res0-with-no1n",
     "passthrough-rtc-alarm-interrupt",
     "no-unexpected-interrupts",
 ]
@@ -32,6 +36,8 @@ CHECKS = [
 @pytest.mark.req("SRS-IRQ-004")
 @pytest.mark.req("SRS-PSCI-001")
 @pytest.mark.req("SRS-PSCI-002")
+@pytest.mark.req("SRS-PSCI-003")
+@pytest.mark.req("SRS-IRQ-006")
 def test_smp_partition_passes_every_interrupt_and_psci_check(boot):
     image, _ = build("tests/integration/systems/smp.yaml", "smp")
     c = boot(image)

@@ -14,12 +14,17 @@ int64_t fake_cpu_start_rc;
 uint32_t fake_cpus_started[8];
 uint32_t fake_num_cpus_started;
 int fake_lock_depth;
+uint32_t fake_lock_acquires;
 uint64_t fake_sync_pa, fake_sync_len;
 struct vcpu *fake_entered;
 uint32_t fake_parks;
 jmp_buf fake_noreturn;
 uint32_t fake_num_lrs;
 uint64_t fake_lrs[16];
+bool fake_uie;
+uint32_t fake_free_mask_reads;
+bool fake_irq_pending[1024], fake_irq_active[1024], fake_timer_output[32];
+uint32_t fake_irq_state_cpu[1024];
 bool fake_npie;
 uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_sgis;
 uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
@@ -48,6 +53,7 @@ void fake_reset(void)
     fake_cpu_start_rc = 0;
     fake_num_cpus_started = 0u;
     fake_lock_depth = 0;
+    fake_lock_acquires = 0u;
     fake_sync_pa = 0u;
     fake_sync_len = 0u;
     fake_entered = NULL;
@@ -55,6 +61,12 @@ void fake_reset(void)
     fake_num_lrs = 4u;
     memset(fake_lrs, 0, sizeof(fake_lrs));
     fake_npie = false;
+    fake_uie = false;
+    fake_free_mask_reads = 0u;
+    memset(fake_irq_pending, 0, sizeof(fake_irq_pending));
+    memset(fake_irq_active, 0, sizeof(fake_irq_active));
+    memset(fake_irq_state_cpu, 0xff, sizeof(fake_irq_state_cpu));
+    memset(fake_timer_output, 0, sizeof(fake_timer_output));
     fake_num_sgis = 0u;
     fake_num_eois = 0u;
     fake_num_dirs = 0u;
@@ -162,9 +174,46 @@ void arch_lr_write(uint32_t i, uint64_t lr)
     fake_lrs[i & 15u] = lr;
 }
 
-void arch_lr_notify_when_free(bool on)
+uint32_t arch_lr_free_mask(void)
 {
-    fake_npie = on;
+    uint32_t m = 0u;
+    uint32_t i;
+
+    /* ICH_ELRSR_EL2 | ICH_EISR_EL2: every implemented LR whose state is invalid. */
+    for (i = 0u; i < fake_num_lrs; i++) {
+        m |= ((fake_lrs[i] >> 62) == 0u) ? (1u << i) : 0u;
+    }
+    fake_free_mask_reads++;
+    return m;
+}
+
+void arch_lr_notify(uint32_t mode)
+{
+    fake_npie = (mode == ARCH_LR_NOTIFY_NO_PENDING);
+    fake_uie = (mode == ARCH_LR_NOTIFY_UNDERFLOW);
+}
+
+void arch_gic_set_pending(uint32_t intid, uint32_t cpu, bool on)
+{
+    fake_irq_pending[intid & 1023u] = on;
+    fake_irq_state_cpu[intid & 1023u] = cpu;
+}
+
+void arch_gic_set_active(uint32_t intid, uint32_t cpu, bool on)
+{
+    fake_irq_active[intid & 1023u] = on;
+    fake_irq_state_cpu[intid & 1023u] = cpu;
+}
+
+bool arch_gic_pending(uint32_t intid, uint32_t cpu)
+{
+    fake_irq_state_cpu[intid & 1023u] = cpu;
+    return fake_irq_pending[intid & 1023u];
+}
+
+bool arch_timer_output(uint32_t intid)
+{
+    return fake_timer_output[intid & 31u];
 }
 
 void arch_lock_acquire(struct arch_lock *lock)
@@ -175,6 +224,7 @@ void arch_lock_acquire(struct arch_lock *lock)
     }
     lock->word = 1u;
     fake_lock_depth++;
+    fake_lock_acquires++;
 }
 
 bool arch_lock_try(struct arch_lock *lock)

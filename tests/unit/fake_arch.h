@@ -27,6 +27,8 @@ extern uint32_t fake_cpus_started[8];
 extern uint32_t fake_num_cpus_started;
 /** Lock balance: acquisitions minus releases. */
 extern int fake_lock_depth;
+/** arch_lock_acquire() calls. */
+extern uint32_t fake_lock_acquires;
 /** Last arch_sync_guest_image() range. */
 extern uint64_t fake_sync_pa, fake_sync_len;
 /** vCPU passed to arch_vcpu_enter(), or NULL. */
@@ -40,7 +42,13 @@ extern jmp_buf fake_noreturn;
 #define FAKE_MAX_LOG 64u
 extern uint32_t fake_num_lrs;              /**< list registers this "CPU" implements */
 extern uint64_t fake_lrs[16];
-extern bool fake_npie;                     /**< arch_lr_notify_when_free() state */
+extern bool fake_npie;                     /**< arch_lr_notify(): NPIE requested */
+extern bool fake_uie;                      /**< arch_lr_notify(): UIE requested */
+extern uint32_t fake_free_mask_reads;      /**< arch_lr_free_mask() calls */
+extern bool fake_irq_pending[1024];        /**< physical pending state (arch_gic_set_pending / _pending) */
+extern bool fake_irq_active[1024];         /**< physical active state (arch_gic_set_active) */
+extern uint32_t fake_irq_state_cpu[1024];  /**< CPU named by the last pending/active call of each INTID */
+extern bool fake_timer_output[32];         /**< arch_timer_output() per PPI */
 extern uint32_t fake_sgi_cpu[FAKE_MAX_LOG], fake_sgi_id[FAKE_MAX_LOG], fake_num_sgis;
 extern uint32_t fake_eoi[FAKE_MAX_LOG], fake_num_eois;
 extern uint32_t fake_dir[FAKE_MAX_LOG], fake_num_dirs;

@@ -113,9 +113,30 @@ static void test_console_write_too_long_is_rejected(void **state)
                      SEPTUM_CONSOLE_WRITE_MAX);
 }
 
+/* @req SRS-PSCI-003 */
+static void test_smccc_version_is_1_1_and_arch_features_answers_truthfully(void **state)
+{
+    (void)state;
+    assert_int_equal(call(alpha, 0x80000000u, 0u, 0u), 0x10001);
+    assert_int_equal(call(alpha, 0x80000001u, 0x80000000u, 0u), SMCCC_SUCCESS);
+    assert_int_equal(call(alpha, 0x80000001u, 0x80000001u, 0u), SMCCC_SUCCESS);
+    assert_int_equal(call(alpha, 0x80000001u, 0xc4000003u, 0u), SMCCC_SUCCESS);       /* PSCI CPU_ON */
+    assert_int_equal(call(alpha, 0x80000001u, 0x84000005u, 0u), SMCCC_NOT_SUPPORTED); /* PSCI MIGRATE */
+    assert_int_equal(call(alpha, 0x80000001u, SEPTUM_HVC_VERSION, 0u), SMCCC_SUCCESS);
+    assert_int_equal(call(alpha, 0x80000001u, SEPTUM_HVC_BASE + 0x7fu, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, 0x80000001u, 0x80008000u, 0u), SMCCC_NOT_SUPPORTED); /* WORKAROUND_1 */
+    assert_int_equal(call(alpha, 0x80000001u, 0x80000002u, 0u), SMCCC_NOT_SUPPORTED); /* SOC_ID */
+    assert_int_equal(call(alpha, 0x80000002u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    /* Over the conduit that is not the partition's: not there, as PSCI. */
+    alpha->regs.x[0] = 0x80000000u;
+    hypercall_handle(alpha, CFG_CONDUIT_SMC);
+    assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_smccc_version_is_1_1_and_arch_features_answers_truthfully, setup),
         cmocka_unit_test_setup(test_version_reports_abi, setup),
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),

@@ -87,7 +87,7 @@ static void test_function_id_range_is_standard_secure_fast_calls_0_to_1f(void **
 }
 
 /* @req SRS-PSCI-001 */
-static void test_features_lists_the_implemented_functions_and_not_smccc_version(void **state)
+static void test_features_lists_the_implemented_functions_and_smccc_version(void **state)
 {
     static const uint32_t implemented[] = {
         PSCI_VERSION,       PSCI_CPU_SUSPEND,      PSCI_CPU_SUSPEND_64,    PSCI_CPU_OFF,
@@ -101,8 +101,8 @@ static void test_features_lists_the_implemented_functions_and_not_smccc_version(
         /* 0 also says, for CPU_SUSPEND: original power_state format, no OS-initiated mode. */
         assert_int_equal(psci(alpha, PSCI_FEATURES, implemented[i], 0u, 0u), PSCI_SUCCESS);
     }
-    /* SMCCC 1.0 view: SMCCC_VERSION is not there, so callers do not probe SMCCC 1.1 calls. */
-    assert_int_equal(psci(alpha, PSCI_FEATURES, SMCCC_VERSION, 0u, 0u), PSCI_NOT_SUPPORTED);
+    /* SMCCC v1.1: SMCCC_VERSION is there (DEN0022 5.15), so callers may use SMCCC_ARCH_FEATURES. */
+    assert_int_equal(psci(alpha, PSCI_FEATURES, SMCCC_VERSION, 0u, 0u), PSCI_SUCCESS);
     assert_int_equal(psci(alpha, PSCI_FEATURES, PSCI_MIGRATE, 0u, 0u), PSCI_NOT_SUPPORTED);
     assert_int_equal(psci(alpha, PSCI_FEATURES, PSCI_SYSTEM_RESET2, 0u, 0u), PSCI_NOT_SUPPORTED);
     assert_int_equal(psci(alpha, PSCI_FEATURES, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
@@ -155,11 +155,13 @@ static void test_cpu_on_starts_an_off_vcpu_at_el1_with_the_context_id(void **sta
 }
 
 /* @req SRS-PSCI-001 */
-static void test_cpu_on_of_a_pending_or_running_vcpu_is_on_pending_or_already_on(void **state)
+/* @req SRS-PSCI-003 */
+static void test_cpu_on_of_a_pending_or_running_vcpu_is_already_on(void **state)
 {
     (void)state;
     assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800100u, 1u), PSCI_SUCCESS);
-    assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800200u, 2u), PSCI_ON_PENDING);
+    /* Concurrent CPU_ON after SUCCESS: the target is ON (DEN0022 5.6), as under KVM and Xen. */
+    assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800200u, 2u), PSCI_ALREADY_ON);
     assert_int_equal(beta1->regs.pc, 0x40800100u);
     assert_true(vcpu_take_start(beta1));
     assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800200u, 2u), PSCI_ALREADY_ON);
@@ -195,11 +197,13 @@ static void test_cpu_on_entry_outside_executable_memory_is_invalid_address(void 
 }
 
 /* @req SRS-PSCI-001 */
-static void test_cpu_on_during_a_restart_is_denied(void **state)
+/* @req SRS-PSCI-003 */
+static void test_cpu_on_during_a_restart_is_internal_failure_never_denied(void **state)
 {
     (void)state;
     beta1->state = VCPU_HALTED;
-    assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800100u, 0u), PSCI_DENIED);
+    /* DENIED is not a CPU_ON return code (DEN0022 5.6.2). */
+    assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800100u, 0u), PSCI_INTERNAL_FAILURE);
     assert_int_equal(beta1->state, VCPU_HALTED);
     assert_int_equal(fake_events, 0u);
 }
@@ -282,11 +286,11 @@ static void test_system_off_halts_the_calling_partition_only(void **state)
     assert_int_equal(beta0->state, VCPU_HALTED);
     assert_int_equal(beta1->state, VCPU_HALTED);
     assert_int_equal(trap_exit_done(beta0, TRAP_RESUME), TRAP_STOP);
-    /* vCPU 1's CPU is told to leave the guest, alpha's CPU to look at its notification;
-     * beta's pass-through interrupts are silenced. */
-    assert_int_equal(fake_num_sgis, 2u);
+    /* vCPU 1's CPU is told to leave the guest; alpha's notification is pending but disabled,
+     * nothing new for alpha's CPU (no kick); beta's pass-through interrupts are silenced. */
+    assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 3u);
-    assert_int_equal(fake_sgi_cpu[1], 0u);
+    assert_true(vgic_get(PART_ALPHA)->spi[cfg_health[PART_ALPHA].notify_vintid - 32u].pending);
     assert_false(fake_irq_enabled[34]);
     assert_false(fake_irq_enabled[100]);
     assert_int_equal(fake_irq_enabled_cpu[48], 0xffffffffu);
@@ -314,19 +318,34 @@ static void test_system_reset_restarts_the_calling_partition_only(void **state)
     assert_int_equal(fake_num_sgis, 0u);
 }
 
+/* @req SRS-PSCI-003 */
+static void test_cpu_suspend_validates_power_state(void **state)
+{
+    (void)state;
+    /* Reserved bits set: INVALID_PARAMETERS (DEN0022 5.4.2.1). */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1ull << 31, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND, 1ull << 17, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    /* Standby: left at once. */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 0x01000001u, 0u, 0u), PSCI_SUCCESS);
+    /* Powerdown needs an entry point in the partition's executable memory. */
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1u << 16, 0x90000000u, 0u), PSCI_INVALID_ADDRESS);
+    assert_int_equal(psci(beta0, PSCI_CPU_SUSPEND_64, 1u << 16, 0x40800100u, 0u), PSCI_SUCCESS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_cpu_suspend_validates_power_state, setup),
         cmocka_unit_test_setup(test_version_is_1_1, setup),
         cmocka_unit_test_setup(test_function_id_range_is_standard_secure_fast_calls_0_to_1f, setup),
-        cmocka_unit_test_setup(test_features_lists_the_implemented_functions_and_not_smccc_version, setup),
+        cmocka_unit_test_setup(test_features_lists_the_implemented_functions_and_smccc_version, setup),
         cmocka_unit_test_setup(test_unimplemented_psci_functions_return_not_supported, setup),
         cmocka_unit_test_setup(test_psci_over_the_other_conduit_is_not_supported, setup),
         cmocka_unit_test_setup(test_cpu_on_starts_an_off_vcpu_at_el1_with_the_context_id, setup),
-        cmocka_unit_test_setup(test_cpu_on_of_a_pending_or_running_vcpu_is_on_pending_or_already_on, setup),
+        cmocka_unit_test_setup(test_cpu_on_of_a_pending_or_running_vcpu_is_already_on, setup),
         cmocka_unit_test_setup(test_cpu_on_of_a_vcpu_outside_the_partition_is_invalid_parameters, setup),
         cmocka_unit_test_setup(test_cpu_on_entry_outside_executable_memory_is_invalid_address, setup),
-        cmocka_unit_test_setup(test_cpu_on_during_a_restart_is_denied, setup),
+        cmocka_unit_test_setup(test_cpu_on_during_a_restart_is_internal_failure_never_denied, setup),
         cmocka_unit_test_setup(test_smc32_calls_ignore_the_upper_halves_of_their_arguments, setup),
         cmocka_unit_test_setup(test_affinity_info_reports_on_off_and_on_pending, setup),
         cmocka_unit_test_setup(test_cpu_off_powers_off_the_caller_only_and_it_can_be_started_again, setup),

@@ -36,10 +36,10 @@
 #define ICC_SGI0R(rt) SYSREG(3u, 0u, 12u, 11u, 7u, rt)
 /* alpha's distributor window and some of its registers. */
 #define GICD 0x8000000u
-#define GICD_CTLR 0x0u
-#define GICD_TYPER 0x4u
-#define GICD_IPRIORITYR(n) (0x400u + (n))
-#define GICD_IROUTER(n) (0x6000u + (8u * (n)))
+#define T_GICD_CTLR 0x0u
+#define T_GICD_TYPER 0x4u
+#define T_GICD_IPRIORITYR(n) (0x400u + (n))
+#define T_GICD_IROUTER(n) (0x6000u + (8u * (n)))
 
 static struct vcpu *alpha;
 static struct vcpu *beta;
@@ -179,7 +179,7 @@ static void test_mmio_load_fills_its_register_zero_extended(void **state)
 {
     (void)state;
     alpha->regs.x[3] = UINT64_MAX;
-    alpha_mmio(GICD + GICD_TYPER, ISV | SAS(2u) | SRT(3u));
+    alpha_mmio(GICD + T_GICD_TYPER, ISV | SAS(2u) | SRT(3u));
     assert_int_equal(alpha->regs.x[3], 0x02480001u);
     assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
     assert_int_equal(part_get(PART_ALPHA)->faults, 0u);
@@ -191,19 +191,19 @@ static void test_mmio_store_takes_only_the_access_size_from_its_register(void **
     (void)state;
     /* STR W4 of 0xffffffff_00000002: the distributor sees 2. */
     alpha->regs.x[4] = 0xffffffff00000002ull;
-    alpha_mmio(GICD + GICD_CTLR, ISV | SAS(2u) | SRT(4u) | WNR);
+    alpha_mmio(GICD + T_GICD_CTLR, ISV | SAS(2u) | SRT(4u) | WNR);
     assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 2u);
     /* STRB W5 of 0x1234: the byte 0x34. */
     alpha->regs.x[5] = 0x1234u;
-    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(5u) | WNR);
+    alpha_mmio(GICD + T_GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(5u) | WNR);
     assert_int_equal(vgic_get(PART_ALPHA)->spi[40u - 32u].priority, 0x34u);
     /* STR X6: all 64 bits (IROUTER Aff3 is bits [39:32]). */
     alpha->regs.x[6] = 0x1200000000ull;
-    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(3u) | SRT(6u) | WNR | SF);
+    alpha_mmio(GICD + T_GICD_IROUTER(40u), ISV | SAS(3u) | SRT(6u) | WNR | SF);
     assert_int_equal(vgic_get(PART_ALPHA)->spi[40u - 32u].irouter, 0x1200000000ull);
     /* STR WZR: register 31 is the zero register, not x30. */
     alpha->regs.x[30] = 3u;
-    alpha_mmio(GICD + GICD_CTLR, ISV | SAS(2u) | SRT(31u) | WNR);
+    alpha_mmio(GICD + T_GICD_CTLR, ISV | SAS(2u) | SRT(31u) | WNR);
     assert_int_equal(vgic_get(PART_ALPHA)->ctlr, 0u);
 }
 
@@ -214,16 +214,16 @@ static void test_mmio_signed_loads_are_sign_extended_to_w_or_x(void **state)
     vgic_get(PART_ALPHA)->spi[40u - 32u].priority = 0x90u;
     vgic_get(PART_ALPHA)->spi[40u - 32u].irouter = 0x80000000u;
     /* LDRSB X6, LDRSB W7, LDRB W8. */
-    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SF | SRT(6u));
+    alpha_mmio(GICD + T_GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SF | SRT(6u));
     assert_int_equal(alpha->regs.x[6], 0xffffffffffffff90ull);
-    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SRT(7u));
+    alpha_mmio(GICD + T_GICD_IPRIORITYR(40u), ISV | SAS(0u) | SSE | SRT(7u));
     assert_int_equal(alpha->regs.x[7], 0xffffff90u);
-    alpha_mmio(GICD + GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(8u));
+    alpha_mmio(GICD + T_GICD_IPRIORITYR(40u), ISV | SAS(0u) | SRT(8u));
     assert_int_equal(alpha->regs.x[8], 0x90u);
     /* LDRSW X9 of IROUTER's low word (bit 31 = IRM), and LDR X10 of all of it. */
-    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(2u) | SSE | SF | SRT(9u));
+    alpha_mmio(GICD + T_GICD_IROUTER(40u), ISV | SAS(2u) | SSE | SF | SRT(9u));
     assert_int_equal(alpha->regs.x[9], 0xffffffff80000000ull);
-    alpha_mmio(GICD + GICD_IROUTER(40u), ISV | SAS(3u) | SSE | SF | SRT(10u));
+    alpha_mmio(GICD + T_GICD_IROUTER(40u), ISV | SAS(3u) | SSE | SF | SRT(10u));
     assert_int_equal(alpha->regs.x[10], 0x80000000u);
 }
 
@@ -235,7 +235,7 @@ static void test_mmio_load_into_xzr_changes_no_register(void **state)
     (void)state;
     alpha->regs.x[30] = 0x3030u;
     before = alpha->regs;
-    alpha_mmio(GICD + GICD_TYPER, ISV | SAS(2u) | SRT(31u));
+    alpha_mmio(GICD + T_GICD_TYPER, ISV | SAS(2u) | SRT(31u));
     before.pc += 4u;
     assert_memory_equal(&alpha->regs, &before, sizeof(before));
 }
@@ -243,7 +243,7 @@ static void test_mmio_load_into_xzr_changes_no_register(void **state)
 /* @req SRS-VDEV-001 */
 static void test_mmio_without_syndrome_is_a_partition_fault(void **state)
 {
-    struct trap_info t = dabt(GICD + GICD_TYPER, SAS(2u) | SRT(3u));
+    struct trap_info t = dabt(GICD + T_GICD_TYPER, SAS(2u) | SRT(3u));
 
     (void)state;
     alpha->regs.x[3] = 7u;
@@ -271,7 +271,7 @@ static void test_mmio_outside_every_window_is_a_partition_fault(void **state)
 static void test_mmio_rejected_by_the_device_is_a_partition_fault(void **state)
 {
     /* A halfword access to the distributor. */
-    struct trap_info t = dabt(GICD + GICD_CTLR, ISV | SAS(1u) | SRT(3u) | WNR);
+    struct trap_info t = dabt(GICD + T_GICD_CTLR, ISV | SAS(1u) | SRT(3u) | WNR);
 
     (void)state;
     alpha->regs.x[3] = 3u;
@@ -291,6 +291,10 @@ static void test_sgi_register_writes_reach_the_named_vcpus_of_the_partition(void
     (void)state;
     fake_cpu = 2u;
     fake_num_sgis = 0u;
+    /* SGI1R / ASGI1R raise group-1 SGIs: 3 and 4 are group 1 (3 enabled on vCPU 1); 5 stays group 0. */
+    vgic_get(PART_BETA)->vcpu[1].priv[3].group1 = true;
+    vgic_get(PART_BETA)->vcpu[1].priv[3].enabled = true;
+    vgic_get(PART_BETA)->vcpu[0].priv[4].group1 = true;
     beta->regs.pc = 0x40800000u;
     beta->regs.x[5] = (3ull << 24) | 0x2u;
     assert_int_equal(trap_sync(beta, &t), TRAP_RESUME);
@@ -300,14 +304,18 @@ static void test_sgi_register_writes_reach_the_named_vcpus_of_the_partition(void
     assert_false(vgic_get(PART_ALPHA)->vcpu[0].priv[3].pending);
     assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 3u);
-    /* ASGI1R and SGI0R are SGI writes too; IRM broadcast from vCPU 1 reaches vCPU 0. */
+    /* ASGI1R and SGI0R are SGI writes too; SGI0R of a group-1 SGI is not delivered. */
     beta->regs.x[6] = (4ull << 24) | 0x1u;
     assert_int_equal(trap_sync(beta, &ta), TRAP_RESUME);
     assert_true(vgic_get(PART_BETA)->vcpu[0].priv[4].pending);
-    beta1->regs.x[7] = (5ull << 24) | (1ull << 40);
+    beta1->regs.x[7] = (5ull << 24) | 0x1u;
     assert_int_equal(trap_sync(beta1, &t0), TRAP_RESUME);
     assert_true(vgic_get(PART_BETA)->vcpu[0].priv[5].pending);
     assert_false(vgic_get(PART_BETA)->vcpu[1].priv[5].pending);
+    beta1->regs.x[7] = (4ull << 24) | 0x1u;
+    vgic_get(PART_BETA)->vcpu[0].priv[4].pending = false;
+    assert_int_equal(trap_sync(beta1, &t0), TRAP_RESUME);
+    assert_false(vgic_get(PART_BETA)->vcpu[0].priv[4].pending);
 }
 
 /* @req SRS-IRQ-003 */

@@ -9,47 +9,23 @@
 #include "arch.h"
 #include "arch_cpu.h"
 #include "config.h"
+#include "gicv3.h"
 #include "sysreg.h"
 
-/* Distributor (12.9). */
-#define GICD_CTLR 0x0000u
-#define GICD_TYPER 0x0004u
-#define GICD_IGROUPR 0x0080u
-#define GICD_ISENABLER 0x0100u
-#define GICD_ICENABLER 0x0180u
-#define GICD_ICPENDR 0x0280u
-#define GICD_ICACTIVER 0x0380u
-#define GICD_IPRIORITYR 0x0400u
-#define GICD_ICFGR 0x0c00u
-#define GICD_IROUTER 0x6000u
-#define GICD_CTLR_RWP (1u << 31)
-#define GICD_CTLR_ARE (1u << 4)
-#define GICD_CTLR_GRP1 (1u << 1)
-
-/* Redistributor RD_base and SGI_base (12.10, 12.11). */
-#define GICR_CTLR 0x0000u
-#define GICR_TYPER 0x0008u
-#define GICR_WAKER 0x0014u
-#define GICR_SGI 0x10000u
-#define GICR_CTLR_RWP (1u << 3)
-#define GICR_TYPER_LAST (1u << 4)
-#define GICR_WAKER_SLEEP (1u << 1)
-#define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
+/* Register offsets and fields: kernel/include/gicv3.h. */
 
 /* Default priority of every interrupt the hypervisor configures. */
 #define GIC_PRIO 0x80u
-/* The virtual CPU interface's maintenance interrupt and our kick SGI. */
-#define GIC_PPI_MAINTENANCE 25u
-
-/* ICH_HCR_EL2: En, NPIE. */
-#define ICH_HCR_EN 1ull
-#define ICH_HCR_NPIE (1ull << 3)
 
 /* Bound of every wait for a GIC register write to complete. */
 #define GIC_POLL_LIMIT 1000000u
 
 static uint64_t gicr_frame[CFG_NUM_CPUS];
 static uint64_t ich_hcr[CFG_NUM_CPUS];
+/* ICH_VTR_EL2 of each CPU, read once at its initialisation. */
+static uint64_t ich_vtr[CFG_NUM_CPUS];
+/* Read-modify-writes of GICD_ICFGR: one register holds 16 SPIs of possibly several partitions. */
+static struct arch_lock gic_cfg_lock;
 
 static inline uint32_t mmio_read32(uint64_t a)
 {
@@ -83,7 +59,7 @@ static void gic_wait_clear(uint64_t reg, uint32_t bit)
 /* MPIDR affinity in the IROUTER / GICR_TYPER[63:32] layouts. */
 static uint64_t gic_router_aff(uint64_t mpidr)
 {
-    return mpidr & 0xff00ffffffull;
+    return mpidr & MPIDR_AFF_MASK;
 }
 
 static uint32_t gic_typer_aff(uint64_t mpidr)
@@ -94,7 +70,7 @@ static uint32_t gic_typer_aff(uint64_t mpidr)
 void arch_gic_init(void)
 {
     uint64_t d = cfg_hyp.gicd_pa;
-    uint32_t lines = (mmio_read32(d + GICD_TYPER) & 0x1fu) + 1u;
+    uint32_t lines = GICD_TYPER_LINES(mmio_read32(d + GICD_TYPER));
     uint32_t i;
     uint32_t f;
 
@@ -133,7 +109,7 @@ void arch_gic_cpu_init(void)
 {
     uint32_t cpu = arch_cpu_index();
     uint64_t rd = gicr_frame[cpu];
-    uint64_t sgi = rd + GICR_SGI;
+    uint64_t sgi = rd + GICR_SGI_BASE;
     uint32_t i;
 
     mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
@@ -147,6 +123,7 @@ void arch_gic_cpu_init(void)
     }
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
     mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << GIC_PPI_MAINTENANCE));
+    ich_vtr[cpu] = SYSREG_READ(ich_vtr_el2);
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);
     isb();
@@ -197,7 +174,7 @@ void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
     uint32_t reg = on ? GICD_ISENABLER : GICD_ICENABLER;
 
     if (intid < 32u) {
-        base = gicr_frame[cpu] + GICR_SGI;
+        base = gicr_frame[cpu] + GICR_SGI_BASE;
     } else {
         base = cfg_hyp.gicd_pa;
     }
@@ -208,9 +185,45 @@ void arch_gic_set_edge(uint32_t intid, bool edge)
 {
     uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (4u * (intid / 16u));
     uint32_t bit = 2u << (2u * (intid % 16u));
-    uint32_t v = mmio_read32(reg);
+    uint32_t v;
 
+    arch_lock_acquire(&gic_cfg_lock);
+    v = mmio_read32(reg);
     mmio_write32(reg, edge ? (v | bit) : (v & ~bit));
+    arch_lock_release(&gic_cfg_lock);
+}
+
+/* The frame holding the per-INTID registers of intid: the CPU's SGI_base for SGIs/PPIs. */
+static uint64_t gic_bank_base(uint32_t intid, uint32_t cpu)
+{
+    return (intid < GIC_NUM_PRIVATE) ? (gicr_frame[cpu] + GICR_SGI_BASE) : cfg_hyp.gicd_pa;
+}
+
+void arch_gic_set_pending(uint32_t intid, uint32_t cpu, bool on)
+{
+    uint32_t reg = on ? GICD_ISPENDR : GICD_ICPENDR;
+
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (4u * (intid / 32u)), 1u << (intid % 32u));
+}
+
+void arch_gic_set_active(uint32_t intid, uint32_t cpu, bool on)
+{
+    uint32_t reg = on ? GICD_ISACTIVER : GICD_ICACTIVER;
+
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (4u * (intid / 32u)), 1u << (intid % 32u));
+}
+
+bool arch_gic_pending(uint32_t intid, uint32_t cpu)
+{
+    return ((mmio_read32(gic_bank_base(intid, cpu) + GICD_ISPENDR + (4u * (intid / 32u))) >> (intid % 32u)) & 1u) != 0u;
+}
+
+bool arch_timer_output(uint32_t intid)
+{
+    /* CNTx_CTL_EL0: ENABLE [0], IMASK [1], ISTATUS [2] (Arm ARM D17.12). */
+    uint64_t ctl = (intid == GIC_PPI_VTIMER) ? SYSREG_READ(cntv_ctl_el0) : SYSREG_READ(cntp_ctl_el0);
+
+    return (ctl & 7u) == 5u;
 }
 
 void arch_gic_route(uint32_t intid, uint32_t cpu)
@@ -220,7 +233,12 @@ void arch_gic_route(uint32_t intid, uint32_t cpu)
 
 uint32_t arch_lr_count(void)
 {
-    return (uint32_t)(SYSREG_READ(ich_vtr_el2) & 0x1fu) + 1u;
+    return ICH_VTR_LRS(ich_vtr[arch_cpu_index()]);
+}
+
+uint32_t arch_lr_free_mask(void)
+{
+    return (uint32_t)(SYSREG_READ(ich_elrsr_el2) | SYSREG_READ(ich_eisr_el2));
 }
 
 uint64_t arch_lr_read(uint32_t i)
@@ -267,10 +285,18 @@ void arch_lr_write(uint32_t i, uint64_t lr)
     }
 }
 
-void arch_lr_notify_when_free(bool on)
+void arch_lr_notify(uint32_t mode)
 {
     uint32_t cpu = arch_cpu_index();
-    uint64_t v = on ? (ich_hcr[cpu] | ICH_HCR_NPIE) : (ich_hcr[cpu] & ~ICH_HCR_NPIE);
+    uint64_t v = ich_hcr[cpu] & ~(ICH_HCR_NPIE | ICH_HCR_UIE);
+
+    if (mode == ARCH_LR_NOTIFY_NO_PENDING) {
+        v |= ICH_HCR_NPIE;
+    } else if (mode == ARCH_LR_NOTIFY_UNDERFLOW) {
+        v |= ICH_HCR_UIE;
+    } else {
+        /* none */
+    }
 
     if (v != ich_hcr[cpu]) {
         ich_hcr[cpu] = v;
@@ -288,13 +314,26 @@ void arch_gic_vcpu_reset(void)
 
         /* A hardware interrupt still held here was acknowledged at EL2: release it, or it
          * would stay physically active (and silent) for the vCPU's next life. */
-        if (((lr >> 62) != 0u) && ((lr & (1ull << 61)) != 0u)) {
-            arch_gic_deactivate((uint32_t)((lr >> 32) & 0x1fffu));
+        if ((ICH_LR_STATE(lr) != 0u) && ((lr & ICH_LR_HW) != 0u)) {
+            arch_gic_deactivate((uint32_t)((lr >> ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK));
         }
         arch_lr_write(i, 0u);
     }
+    /* Every implemented active-priority register (12.4.1-2): 5 preemption bits use
+     * AP<g>R0, 6 also AP<g>R1, 7 AP<g>R0-3. */
+    n = ICH_VTR_PREBITS(ich_vtr[arch_cpu_index()]);
     SYSREG_WRITE(ich_ap0r0_el2, 0u);
     SYSREG_WRITE(ich_ap1r0_el2, 0u);
+    if (n >= 6u) {
+        SYSREG_WRITE(ich_ap0r1_el2, 0u);
+        SYSREG_WRITE(ich_ap1r1_el2, 0u);
+    }
+    if (n >= 7u) {
+        SYSREG_WRITE(ich_ap0r2_el2, 0u);
+        SYSREG_WRITE(ich_ap1r2_el2, 0u);
+        SYSREG_WRITE(ich_ap0r3_el2, 0u);
+        SYSREG_WRITE(ich_ap1r3_el2, 0u);
+    }
     SYSREG_WRITE(ich_vmcr_el2, 0u);
     isb();
 }

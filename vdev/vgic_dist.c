@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual GICv3 distributor (Arm IHI 0069H 12.9) and the per-INTID register
+ * banks it shares with the redistributors' SGI_base frames (12.11): enable,
+ * pending, active, group, priority and configuration. A bank write visits only
+ * the bits that are written as one and owned by the partition.
+ */
+#include "arch.h"
+#include "config.h"
+#include "lib.h"
+#include "vgic_priv.h"
+
+/* ---------------------------------------------------------------- bit banks */
+
+/* ISPENDR of a hardware-backed interrupt: the physical state too; the EL1 timers' PPIs show
+ * the timer's output (CNTx_CTL.ISTATUS and not IMASK, Arm ARM D11.2.4) on their own CPU, even
+ * while the guest has the PPI disabled and the physical PPI is masked (12.9.13). */
+static bool vgic_hw_pending(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
+{
+    uint32_t cpu = vgic_hw_cpu(p, vcpu, irq);
+
+    if (irq->pintid < GIC_NUM_PRIVATE) {
+        return (cpu == arch_cpu_index()) && arch_timer_output(irq->pintid);
+    }
+    return arch_gic_pending(irq->pintid, cpu);
+}
+
+static bool vgic_bit_get(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq, enum vgic_bit what)
+{
+    switch (what) {
+    case VGIC_BIT_GROUP:
+        return irq->group1;
+    case VGIC_BIT_ENABLE:
+        return irq->enabled;
+    case VGIC_BIT_PEND:
+        if (irq->pending || (irq->lr >= 0)) {
+            return true;
+        }
+        return irq->hw && vgic_hw_pending(p, vcpu, irq);
+    default:
+        return irq->active;
+    }
+}
+
+/* Pending / active writes of a hardware-backed interrupt reach the physical GIC (12.9.13-16):
+ * a physical pending set fires through the physical GIC and comes back injected. */
+static void vgic_hw_state(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq, enum vgic_bit what, bool on)
+{
+    uint32_t cpu = vgic_hw_cpu(p, vcpu, irq);
+
+    if (what == VGIC_BIT_PEND) {
+        arch_gic_set_pending(irq->pintid, cpu, on);
+    } else {
+        arch_gic_set_active(irq->pintid, cpu, on);
+    }
+}
+
+/*
+ * Apply a set (on) or clear of one bit of an owned interrupt. Returns true
+ * when the target vCPU must re-evaluate its list registers.
+ */
+static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq, enum vgic_bit what,
+                         bool on)
+{
+    bool kick;
+
+    switch (what) {
+    case VGIC_BIT_GROUP:
+        kick = (irq->group1 != on) && irq->pending;
+        /* A pending interrupt may just have entered an enabled group. */
+        irq->group1 = on;
+        return kick;
+    case VGIC_BIT_ENABLE:
+        irq->enabled = on;
+        irq->retract = !on;
+        if (irq->hw) {
+            arch_gic_set_enabled(irq->pintid, vgic_hw_cpu(p, vcpu, irq), on);
+        }
+        vgic_ready_update(p, vcpu, vintid, irq);
+        /* Only a pending interrupt can become deliverable, or one in an LR need withdrawing. */
+        return irq->pending || (irq->lr >= 0);
+    case VGIC_BIT_PEND:
+        if (irq->hw) {
+            vgic_hw_state(p, vcpu, irq, what, on);
+        }
+        if (irq->hw && on) {
+            /* The physical interrupt fires and is injected like any other. */
+            return false;
+        }
+        irq->pending = on;
+        irq->retract = !on;
+        vgic_ready_update(p, vcpu, vintid, irq);
+        return on || (irq->lr >= 0);
+    default:
+        if (irq->hw) {
+            vgic_hw_state(p, vcpu, irq, what, on);
+        }
+        irq->active = on;
+        return false;
+    }
+}
+
+void vgic_bits_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a, enum vgic_bit what,
+                      enum vgic_bank_kind kind)
+{
+    uint32_t owned = vgic_owned_word(p, first);
+    uint32_t val = 0u;
+    uint32_t kick = 0u;
+    uint32_t bits;
+
+    if (!a->write) {
+        for (bits = owned; bits != 0u; bits &= bits - 1u) {
+            uint32_t i = vgic_ctz(bits);
+            const struct vgic_irq *irq = vgic_irq(p, vcpu, first + i);
+
+            val |= vgic_bit_get(p, vcpu, irq, what) ? (1u << i) : 0u;
+            if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
+                /* Its list register may hold newer state: have its vCPU collect it, so
+                 * that a guest polling this bit (Linux's synchronize_irq) sees it change. */
+                kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
+            }
+        }
+        a->value = val;
+    } else {
+        /* Plain registers change every owned bit that differs; set/clear ones only bits written as 1. */
+        bits = owned & ((kind == VGIC_BANK_PLAIN) ? ~0u : (uint32_t)a->value);
+        for (; bits != 0u; bits &= bits - 1u) {
+            uint32_t i = vgic_ctz(bits);
+            struct vgic_irq *irq = vgic_irq(p, vcpu, first + i);
+            bool on = (kind == VGIC_BANK_PLAIN) ? (((a->value >> i) & 1u) != 0u) : (kind == VGIC_BANK_SET);
+
+            if (vgic_bit_set(p, vcpu, first + i, irq, what, on)) {
+                kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
+            }
+        }
+    }
+    for (; kick != 0u; kick &= kick - 1u) {
+        vgic_signal(p, vgic_ctz(kick));
+    }
+}
+
+/* IPRIORITYR: one byte per INTID; byte and word accesses. */
+void vgic_prio_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a)
+{
+    uint64_t val = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < a->size; i++) {
+        struct vgic_irq *irq = vgic_owned(p, vcpu, first + i);
+
+        if (irq == NULL) {
+            continue;
+        }
+        if (a->write) {
+            irq->priority = (uint8_t)(a->value >> (8u * i));
+        } else {
+            val |= (uint64_t)irq->priority << (8u * i);
+        }
+    }
+    if (!a->write) {
+        a->value = val;
+    }
+}
+
+/*
+ * ICFGR: two bits per INTID, bit 1 of each field = edge (12.9.9). SGIs are
+ * always edge. Changing the configuration of an enabled interrupt is
+ * UNPREDICTABLE (12.9.9): the vGIC keeps it. Runs under the partition's lock;
+ * the physical register is shared by several partitions' SPIs, so the
+ * physical driver changes it under its own lock.
+ */
+void vgic_cfg_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a)
+{
+    uint32_t val = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < 16u; i++) {
+        uint32_t vintid = first + i;
+        struct vgic_irq *irq = vgic_owned(p, vcpu, vintid);
+        bool edge;
+
+        if (irq == NULL) {
+            continue;
+        }
+        edge = ((a->value >> ((2u * i) + 1u)) & 1u) != 0u;
+        if (a->write && (vintid >= GIC_NUM_SGIS) && !irq->enabled && (irq->edge != edge)) {
+            irq->edge = edge;
+            if (irq->hw && (vintid >= GIC_NUM_PRIVATE)) {
+                arch_gic_set_edge(irq->pintid, irq->edge);
+            }
+        }
+        val |= irq->edge ? (2u << (2u * i)) : 0u;
+    }
+    if (!a->write) {
+        a->value = val;
+    }
+}
+
+/* ---------------------------------------------------------------- routing */
+
+/* The vCPU whose affinity matches an IROUTER value, or num_vcpus if none. */
+static uint32_t vgic_router_target(uint32_t p, uint64_t irouter)
+{
+    uint32_t n = vgic_num_vcpus(p);
+    uint32_t i;
+
+    if ((irouter & GICD_IROUTER_IRM) != 0u) {
+        /* Interrupt_Routing_Mode 1 ("any PE"): vCPU 0 is always a valid choice. */
+        return 0u;
+    }
+    for (i = 0u; i < n; i++) {
+        if (vgic_vcpu_affinity(p, i) == (irouter & MPIDR_AFF_MASK)) {
+            return i;
+        }
+    }
+    return n;
+}
+
+static void vgic_irouter_access(uint32_t p, struct mmio_access *a)
+{
+    uint32_t vintid = (uint32_t)((a->offset - GICD_IROUTER) / 8u);
+    struct vgic_irq *irq = vgic_owned(p, 0u, vintid);
+    /* A 64-bit register that 32-bit accesses reach word by word (12.1.3; AArch32 Linux does that). */
+    uint32_t shift = (uint32_t)(a->offset & 4u) * 8u;
+    uint64_t word = (a->size == 8u) ? UINT64_MAX : (0xffffffffull << shift);
+    uint32_t t;
+
+    if ((irq == NULL) || (vintid < GIC_NUM_PRIVATE)) {
+        a->value = 0u;
+        return;
+    }
+    if (!a->write) {
+        a->value = (irq->irouter & word) >> shift;
+        return;
+    }
+    irq->irouter = ((irq->irouter & ~word) | ((a->value << shift) & word)) & (MPIDR_AFF_MASK | GICD_IROUTER_IRM);
+    t = vgic_router_target(p, irq->irouter);
+    /* No matching vCPU: the interrupt stays with its current target rather than get lost. */
+    if ((t < vgic_num_vcpus(p)) && (t != irq->target)) {
+        vgic_ready_clear(p, irq->target, vintid);
+        irq->target = t;
+        vgic_ready_update(p, t, vintid, irq);
+        if (irq->pending) {
+            /* Already pending: its new vCPU must look at it. */
+            vgic_signal(p, t);
+        }
+        if (irq->hw) {
+            arch_gic_route(irq->pintid, vgic_pcpu(p, t));
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- distributor */
+
+/* Registers of the distributor that are not per-INTID. */
+static void vgic_dist_ctl_access(uint32_t p, struct mmio_access *a)
+{
+    struct vgic_part *g = &vgic_parts[p];
+    uint32_t i;
+
+    switch (a->offset) {
+    case GICD_CTLR:
+        if (a->write) {
+            g->ctlr = (uint32_t)a->value & (GICD_CTLR_GRP0 | GICD_CTLR_GRP1);
+            for (i = 0u; i < vgic_num_vcpus(p); i++) {
+                vgic_signal(p, i);
+            }
+        }
+        a->value = g->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+        break;
+    case GICD_TYPER:
+        /* ITLinesNumber, CPUNumber, IDbits = 9 (10 bits), No1N (12.9.38). */
+        a->value = ((g->num_irqs / 32u) - 1u) | ((vgic_num_vcpus(p) - 1u) << GICD_TYPER_CPUS_SHIFT) |
+                   (9u << GICD_TYPER_IDBITS_SHIFT) | GICD_TYPER_NO1N;
+        break;
+    case GICD_IIDR:
+        a->value = GIC_IIDR_ARM;
+        break;
+    case GIC_PIDR2:
+        a->value = GIC_PIDR2_GICV3;
+        break;
+    default:
+        g->unhandled++;
+        a->value = 0u;
+        break;
+    }
+}
+
+bool vgic_bank_of(uint64_t off, enum vgic_bit *what, enum vgic_bank_kind *kind)
+{
+    /* IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER: consecutive GICD_BANK_SIZE blocks. */
+    static const uint8_t bits[7] = { VGIC_BIT_GROUP,  VGIC_BIT_ENABLE, VGIC_BIT_ENABLE, VGIC_BIT_PEND,
+                                     VGIC_BIT_PEND,   VGIC_BIT_ACTIVE, VGIC_BIT_ACTIVE };
+    static const uint8_t kinds[7] = { VGIC_BANK_PLAIN, VGIC_BANK_SET,   VGIC_BANK_CLEAR, VGIC_BANK_SET,
+                                      VGIC_BANK_CLEAR, VGIC_BANK_SET,   VGIC_BANK_CLEAR };
+    uint64_t n;
+
+    if ((off < GICD_IGROUPR) || (off >= (GICD_ICACTIVER + GICD_BANK_SIZE))) {
+        return false;
+    }
+    n = (off - GICD_IGROUPR) / GICD_BANK_SIZE;
+    *what = (enum vgic_bit)bits[n];
+    *kind = (enum vgic_bank_kind)kinds[n];
+    return true;
+}
+
+bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok)
+{
+    if (a->size == 4u) {
+        return (a->offset & 3u) == 0u;
+    }
+    if (a->size == 8u) {
+        return dword_ok && ((a->offset & 7u) == 0u);
+    }
+    return (a->size == 1u) && bytes_ok;
+}
+
+/* The distributor under p's lock; INTIDs < 32 live in the redistributors (RAZ/WI here, 12.9). */
+static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool router)
+{
+    uint64_t off = a->offset;
+    enum vgic_bit what;
+    enum vgic_bank_kind kind;
+
+    if (prio) {
+        uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
+
+        if (first < GIC_NUM_PRIVATE) {
+            a->value = 0u;
+        } else {
+            vgic_prio_access(p, 0u, first, a);
+        }
+    } else if (router) {
+        vgic_irouter_access(p, a);
+    } else if ((off >= GICD_ICFGR) && (off < GICD_ICFGR_END)) {
+        uint32_t first = (uint32_t)((off - GICD_ICFGR) / 4u) * 16u;
+
+        if (first < GIC_NUM_PRIVATE) {
+            a->value = 0u;
+        } else {
+            vgic_cfg_access(p, 0u, first, a);
+        }
+    } else if (vgic_bank_of(off, &what, &kind)) {
+        uint32_t first = (uint32_t)((off % GICD_BANK_SIZE) / 4u) * 32u;
+
+        if (first == 0u) {
+            a->value = 0u;
+        } else {
+            vgic_bits_access(p, 0u, first, a, what, kind);
+        }
+    } else {
+        vgic_dist_ctl_access(p, a);
+    }
+}
+
+bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
+{
+    uint64_t off = a->offset;
+    bool prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
+    bool router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+
+    if (!vgic_size_ok(a, prio, router)) {
+        return false;
+    }
+    if (off == GICD_TYPER) {
+        /* Constant for the partition's life: no lock. */
+        vgic_dist_ctl_access(p, a);
+        return true;
+    }
+    arch_lock_acquire(&vgic_locks[p]);
+    vgic_dist_locked(p, a, prio, router);
+    arch_lock_release(&vgic_locks[p]);
+    return true;
+}

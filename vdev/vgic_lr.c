@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual GICv3 list registers (Arm IHI 0069H 12.4, ICH_LR<n>_EL2): on a
+ * vCPU's own CPU, collect what the guest did with them and fill them from the
+ * vCPU's ready bitmap. Free and completed list registers come from
+ * ICH_ELRSR_EL2 / ICH_EISR_EL2 (arch_lr_free_mask()); a list register is read
+ * only when it is still in use. Costs depend on the number of list registers
+ * and of ready interrupts, never on the number of implemented INTIDs.
+ */
+#include "arch.h"
+#include "config.h"
+#include "lib.h"
+#include "vgic_priv.h"
+
+/* Mask of the n implemented list registers. */
+static uint32_t vgic_lr_mask(uint32_t n)
+{
+    return (n >= 32u) ? ~0u : ((1u << n) - 1u);
+}
+
+/* Implemented list registers, at most VGIC_MAX_LRS (ICH_VTR_EL2, read once by the arch). */
+static uint32_t vgic_lr_num(void)
+{
+    uint32_t n = arch_lr_count();
+
+    return (n > VGIC_MAX_LRS) ? VGIC_MAX_LRS : n;
+}
+
+static uint64_t vgic_lr_value(uint32_t vintid, const struct vgic_irq *irq)
+{
+    uint64_t lr = (uint64_t)vintid | ((uint64_t)irq->priority << ICH_LR_PRIO_SHIFT) |
+                  ((uint64_t)ICH_LR_STATE_PENDING << ICH_LR_STATE_SHIFT);
+
+    if (irq->group1) {
+        lr |= ICH_LR_GROUP1;
+    }
+    if (irq->hw) {
+        lr |= ICH_LR_HW | ((uint64_t)irq->pintid << ICH_LR_PINTID_SHIFT);
+    } else if (!irq->edge) {
+        /* An emulated level source: its EOI must be seen, to make it pending again while
+         * its line is still up (GICv3 4.1.2), so ask for an EOI maintenance interrupt. */
+        lr |= ICH_LR_EOI;
+    }
+    return lr;
+}
+
+/* Write irq into list register slot of vCPU vc. Lock held. */
+static void vgic_lr_put(uint32_t p, uint32_t vcpu, uint32_t slot, uint32_t vintid, struct vgic_irq *irq)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint64_t lr = vgic_lr_value(vintid, irq);
+
+    arch_lr_write(slot, lr);
+    vc->lr_intid[slot] = vintid;
+    vc->lr_used |= 1u << slot;
+    vc->lr_eoi = ((lr & ICH_LR_EOI) != 0u) ? (vc->lr_eoi | (1u << slot)) : (vc->lr_eoi & ~(1u << slot));
+    irq->lr = (int8_t)slot;
+    irq->pending = false;
+    vgic_ready_update(p, vcpu, vintid, irq);
+}
+
+/* List register i no longer holds its interrupt (done, or withdrawn). Lock held. */
+static void vgic_lr_release(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_irq *irq)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t vintid = vc->lr_intid[i];
+
+    if ((vc->lr_eoi & (1u << i)) != 0u) {
+        /* ICH_EISR_EL2 keeps the maintenance interrupt up until the entry is rewritten. */
+        arch_lr_write(i, 0u);
+    }
+    vc->lr_intid[i] = VGIC_NO_IRQ;
+    vc->lr_used &= ~(1u << i);
+    vc->lr_eoi &= ~(1u << i);
+    irq->lr = -1;
+    irq->active = false;
+    irq->retract = false;
+    if (!irq->edge && !irq->hw && irq->line) {
+        /* Level-sensitive and still asserted: pending again (GICv3 4.1.2). */
+        irq->pending = true;
+    }
+    vgic_ready_update(p, vcpu, vintid, irq);
+}
+
+/* A list register still pending (not yet acknowledged) should be withdrawn. */
+static bool vgic_should_withdraw(const struct vgic_irq *irq)
+{
+    if (irq->retract || !irq->enabled) {
+        return true;
+    }
+    /* An emulated level source whose line dropped. */
+    return !irq->edge && !irq->hw && !irq->line;
+}
+
+/* Bring list register i, still in use, into the software state; true if it is still pending. */
+static bool vgic_lr_sync(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_irq *irq)
+{
+    uint64_t lr = arch_lr_read(i);
+    uint32_t state = ICH_LR_STATE(lr);
+
+    if ((state == ICH_LR_STATE_PENDING) && vgic_should_withdraw(irq)) {
+        if (irq->hw) {
+            /* Acknowledged and priority-dropped at EL2, never delivered: release it. */
+            arch_gic_deactivate(irq->pintid);
+        }
+        arch_lr_write(i, 0u);
+        vgic_lr_release(p, vcpu, i, irq);
+        return false;
+    }
+    irq->retract = false;
+    irq->active = (state & ICH_LR_STATE_ACTIVE) != 0u;
+    if ((state == ICH_LR_STATE_ACTIVE) && irq->pending && !irq->hw) {
+        /* Pending again while the guest still handles it: pending and active in the same LR,
+         * so the guest takes it again right after its EOI, without another exit. */
+        arch_lr_write(i, lr | ((uint64_t)ICH_LR_STATE_PENDING << ICH_LR_STATE_SHIFT));
+        state |= ICH_LR_STATE_PENDING;
+    }
+    if ((state & ICH_LR_STATE_PENDING) != 0u) {
+        /* An edge while it is still pending in the LR: one interrupt (edges coalesce). */
+        irq->pending = false;
+    }
+    return state == ICH_LR_STATE_PENDING;
+}
+
+/* Collect every list register in use; returns the mask of those still pending. Lock held. */
+static uint32_t vgic_lr_collect(uint32_t p, uint32_t vcpu, uint32_t n)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t free = arch_lr_free_mask();
+    uint32_t pending = 0u;
+    uint32_t used;
+
+    for (used = vc->lr_used & vgic_lr_mask(n); used != 0u; used &= used - 1u) {
+        uint32_t i = vgic_ctz(used);
+        struct vgic_irq *irq = vgic_irq(p, vcpu, vc->lr_intid[i]);
+
+        if ((free & (1u << i)) != 0u) {
+            /* Invalid again: the guest completed it (ICH_ELRSR_EL2 / ICH_EISR_EL2). */
+            vgic_lr_release(p, vcpu, i, irq);
+        } else if (vgic_lr_sync(p, vcpu, i, irq)) {
+            pending |= 1u << i;
+        } else {
+            /* active, or withdrawn */
+        }
+    }
+    return pending;
+}
+
+/* The highest-priority ready interrupt of vCPU vcpu whose group is enabled, or VGIC_NO_IRQ.
+ * Visits the ready interrupts only (two-level bitmap); ties go to the lowest INTID. */
+static uint32_t vgic_best_ready(uint32_t p, uint32_t vcpu)
+{
+    const struct vgic_part *g = &vgic_parts[p];
+    const struct vgic_vcpu *vc = &g->vcpu[vcpu];
+    uint32_t best = VGIC_NO_IRQ;
+    uint32_t best_prio = 0x100u;
+    uint32_t words;
+
+    for (words = vc->ready_words; words != 0u; words &= words - 1u) {
+        uint32_t w = vgic_ctz(words);
+        uint32_t bits;
+
+        for (bits = vc->ready[w]; bits != 0u; bits &= bits - 1u) {
+            uint32_t vintid = (32u * w) + vgic_ctz(bits);
+            const struct vgic_irq *irq = vgic_irq(p, vcpu, vintid);
+
+            if ((irq->priority < best_prio) && vgic_group_enabled(g, irq)) {
+                best = vintid;
+                best_prio = irq->priority;
+            }
+        }
+    }
+    return best;
+}
+
+/* A list register for an interrupt of priority prio: a free one, else the lowest-priority
+ * one still only pending if prio beats it; VGIC_MAX_LRS if none. */
+static uint32_t vgic_lr_slot(uint32_t p, uint32_t vcpu, uint32_t n, uint32_t pending, uint8_t prio)
+{
+    const struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t free = ~vc->lr_used & vgic_lr_mask(n);
+    uint32_t victim = VGIC_MAX_LRS;
+    uint32_t victim_prio = prio;
+
+    if (free != 0u) {
+        return vgic_ctz(free);
+    }
+    for (; pending != 0u; pending &= pending - 1u) {
+        uint32_t i = vgic_ctz(pending);
+        const struct vgic_irq *irq = vgic_irq(p, vcpu, vc->lr_intid[i]);
+
+        if (irq->priority > victim_prio) {
+            victim = i;
+            victim_prio = irq->priority;
+        }
+    }
+    return victim;
+}
+
+/* Fill the list registers from the ready bitmap. *pending: the LRs in pending state, updated.
+ * Returns true when a deliverable interrupt found no list register. Lock held. */
+static bool vgic_lr_fill(uint32_t p, uint32_t vcpu, uint32_t n, uint32_t *pending)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t round;
+
+    /* Each round places one interrupt; one more round than LRs finds an overflow. */
+    for (round = 0u; round <= n; round++) {
+        uint32_t best = vgic_best_ready(p, vcpu);
+        struct vgic_irq *irq;
+        uint32_t slot;
+
+        if (best == VGIC_NO_IRQ) {
+            return false;
+        }
+        irq = vgic_irq(p, vcpu, best);
+        slot = vgic_lr_slot(p, vcpu, n, *pending, irq->priority);
+        if (slot == VGIC_MAX_LRS) {
+            return true;
+        }
+        if ((vc->lr_used & (1u << slot)) != 0u) {
+            /* Evict a lower-priority pending interrupt back to software. */
+            struct vgic_irq *old = vgic_irq(p, vcpu, vc->lr_intid[slot]);
+
+            old->lr = -1;
+            old->pending = true;
+            vgic_ready_update(p, vcpu, vc->lr_intid[slot], old);
+        }
+        vgic_lr_put(p, vcpu, slot, best, irq);
+        *pending |= 1u << slot;
+    }
+    return true;
+}
+
+/*
+ * How to learn that a list register frees up when some interrupt did not fit
+ * (12.4.4 ICH_HCR_EL2): NPIE when at least one entry is still pending (it fires
+ * once the guest has acknowledged them all); with every entry active, NPIE would
+ * fire at once and for ever, so UIE (at most one valid entry left) instead. A
+ * single list register cannot be waited on: the next exit collects it.
+ */
+static uint32_t vgic_notify_mode(bool overflow, uint32_t pending, uint32_t n)
+{
+    if (!overflow) {
+        return ARCH_LR_NOTIFY_NONE;
+    }
+    if (pending != 0u) {
+        return ARCH_LR_NOTIFY_NO_PENDING;
+    }
+    return (n >= 2u) ? ARCH_LR_NOTIFY_UNDERFLOW : ARCH_LR_NOTIFY_NONE;
+}
+
+void vgic_flush(uint32_t p, uint32_t vcpu)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t n;
+    uint32_t pending;
+    bool overflow;
+
+    /* The fast path: nothing changed for this vCPU since its last flush. */
+    if (__atomic_load_n(&vc->changed, __ATOMIC_ACQUIRE) == 0u) {
+        return;
+    }
+    /* Clear before looking, so that a change made from now on is seen at the next exit. */
+    (void)__atomic_exchange_n(&vc->changed, 0u, __ATOMIC_SEQ_CST);
+    n = vgic_lr_num();
+    arch_lock_acquire(&vgic_locks[p]);
+    pending = vgic_lr_collect(p, vcpu, n);
+    overflow = vgic_lr_fill(p, vcpu, n, &pending);
+    arch_lock_release(&vgic_locks[p]);
+    arch_lr_notify(vgic_notify_mode(overflow, pending, n));
+}
+
+bool vgic_lr_place_free(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t mask = vgic_lr_mask(vgic_lr_num());
+    uint32_t done = vc->lr_used & arch_lr_free_mask() & mask;
+    uint32_t free;
+
+    /* Release the list registers the guest has completed since the last collection. */
+    for (; done != 0u; done &= done - 1u) {
+        uint32_t i = vgic_ctz(done);
+
+        vgic_lr_release(p, vcpu, i, vgic_irq(p, vcpu, vc->lr_intid[i]));
+    }
+    free = ~vc->lr_used & mask;
+    if (free == 0u) {
+        return false;
+    }
+    vgic_lr_put(p, vcpu, vgic_ctz(free), vintid, irq);
+    return true;
+}
+
+void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t used;
+
+    arch_lock_acquire(&vgic_locks[p]);
+    for (used = vc->lr_used; used != 0u; used &= used - 1u) {
+        uint32_t i = vgic_ctz(used);
+        uint32_t vintid = vc->lr_intid[i];
+        struct vgic_irq *irq = vgic_irq(p, vcpu, vintid);
+        uint32_t state = ICH_LR_STATE(arch_lr_read(i));
+
+        if ((state & ICH_LR_STATE_ACTIVE) != 0u) {
+            if (irq->hw) {
+                /* The guest will never deactivate it: release the physical interrupt. */
+                arch_gic_deactivate(irq->pintid);
+            }
+        } else if (state == ICH_LR_STATE_PENDING) {
+            /* Never acknowledged: still pending, for when its vCPU runs again. */
+            irq->pending = true;
+        } else {
+            /* completed */
+        }
+        arch_lr_write(i, 0u);
+        vc->lr_eoi &= ~(1u << i);
+        vgic_lr_release(p, vcpu, i, irq);
+    }
+    /* Its next run starts with a collection and a fill. */
+    vc->changed = 1u;
+    arch_lock_release(&vgic_locks[p]);
+}

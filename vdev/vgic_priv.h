@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal interface of the virtual GIC, shared by vgic.c (state, ownership,
+ * injection), vgic_dist.c (distributor, 12.9), vgic_redist.c
+ * (redistributors, 12.10-12.11) and vgic_lr.c (list registers, 12.4). Not for
+ * use outside vdev/vgic*.c.
+ *
+ * Locking: one lock per partition guards all of its vGIC state. List
+ * registers are only touched on the vCPU's own CPU; other CPUs change the
+ * software state, set the vCPU's changed flag and kick its CPU on 0 -> 1.
+ */
+#pragma once
+
+#include "arch.h"
+#include "vgic.h"
+
+_Static_assert(CFG_MAX_VIRQS <= 1024u, "a two-level bitmap covers 32 x 32 INTIDs");
+_Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");
+
+/** Ownership of the private INTIDs of every vCPU: the 16 SGIs and the EL1 timer PPIs. */
+#define VGIC_PRIV_OWNED (0xffffu | (1u << GIC_PPI_VTIMER) | (1u << GIC_PPI_PTIMER))
+
+extern struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
+extern struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];
+
+/** vCPUs of partition p. */
+uint32_t vgic_num_vcpus(uint32_t p);
+/** Physical CPU of vCPU vcpu of p. */
+uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu);
+/** MPIDR affinity of vCPU i of p, in ICC_SGI1R/GICD_IROUTER layout (Aff3 at [39:32]). */
+uint64_t vgic_vcpu_affinity(uint32_t p, uint32_t i);
+/** State of vintid as seen by vCPU vcpu, or NULL when p does not implement it. */
+struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid);
+/** Like vgic_irq(), but only interrupts the partition owns. */
+struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid);
+/** Ownership bits of INTIDs first..first+31 (first a multiple of 32). */
+uint32_t vgic_owned_word(uint32_t p, uint32_t first);
+/** vCPU an interrupt is delivered to (SGI/PPI: the given vCPU). */
+uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
+/** Recompute vintid's ready bit at its target after pending, enabled, lr or target changed. */
+void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
+/** Clear vintid's ready bit at vCPU target (before its target changes). */
+void vgic_ready_clear(uint32_t p, uint32_t target, uint32_t vintid);
+/** Tell vCPU vcpu of p that something changed for it; kick its CPU on the flag's 0 -> 1. Lock held. */
+void vgic_signal(uint32_t p, uint32_t vcpu);
+/** Is the group of irq enabled in p's GICD_CTLR? */
+bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq);
+/** The physical CPU whose GIC holds hardware interrupt irq (its target's, for SPIs). */
+uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq);
+
+/** What a set-/clear-bit register bank changes. */
+enum vgic_bit {
+    VGIC_BIT_GROUP = 0,
+    VGIC_BIT_ENABLE,
+    VGIC_BIT_PEND,
+    VGIC_BIT_ACTIVE,
+};
+
+/** How a bank is written: plain (IGROUPR), write-1-to-set, write-1-to-clear. */
+enum vgic_bank_kind {
+    VGIC_BANK_PLAIN = 0,
+    VGIC_BANK_SET,
+    VGIC_BANK_CLEAR,
+};
+
+/** One word (INTIDs first..first+31) of a per-INTID bank, as seen from vCPU vcpu. Lock held. */
+void vgic_bits_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a, enum vgic_bit what,
+                      enum vgic_bank_kind kind);
+/** IPRIORITYR bytes from INTID first. Lock held. */
+void vgic_prio_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a);
+/** ICFGR word of INTIDs first..first+15. Lock held. */
+void vgic_cfg_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a);
+/** The bank at offset off (0 if none): fills *what and *kind. Shared by the two frames. */
+bool vgic_bank_of(uint64_t off, enum vgic_bit *what, enum vgic_bank_kind *kind);
+/** Access sizes the GIC architecture allows (12.1.3). */
+bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok);
+
+/** Place irq (vintid) into a free list register of vCPU vcpu, which runs on this CPU; false if none. Lock held. */
+bool vgic_lr_place_free(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
+
+/** Index of the lowest set bit of a non-zero word. */
+static inline uint32_t vgic_ctz(uint32_t w)
+{
+    return (uint32_t)__builtin_ctz(w);
+}
