@@ -12,6 +12,9 @@
 #include "fwcheck.h"
 #include "lib.h"
 
+/* CFG_NUM_CHANNELS as an object, so the loop over an empty table compiles without warnings. */
+static const uint32_t fwcheck_num_channels = CFG_NUM_CHANNELS;
+
 static const char *const fwcheck_err[] = {
     "ok", "shorter than its header", "bad magic", "unsupported version", "blocks outside totalsize",
     "larger than the 64 KiB the hypervisor reads", "corrupt structure block", "nested too deeply",
@@ -85,7 +88,7 @@ bool fwcheck_board(const struct fdt_facts *f)
             ok = fwcheck_range(f, cp->name, cfg_regions[i].name, cfg_regions[i].pa, cfg_regions[i].size) && ok;
         }
     }
-    for (i = 0u; i < CFG_NUM_CHANNELS; i++) {
+    for (i = 0u; i < fwcheck_num_channels; i++) {
         ok = fwcheck_range(f, "channel", cfg_channels[i].name, cfg_channels[i].pa, cfg_channels[i].size) && ok;
     }
     if (f->gicv3 == 0u) {
