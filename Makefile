@@ -202,6 +202,7 @@ test: | deps-test
 	$(Q)$(MAKE) --no-print-directory test-generator
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(MAKE) --no-print-directory test-unit
+	$(Q)$(MAKE) --no-print-directory test-fuzz
 	$(Q)$(MAKE) --no-print-directory test-integration
 
 test-generator: | deps-test
@@ -211,6 +212,7 @@ test-generator: | deps-test
 include tests/unit/unit.mk
 include verification/verification.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration"

@@ -9,34 +9,25 @@
 #include "boot.h"
 #include "config.h"
 #include "console.h"
+#include "fwcheck.h"
 #include "health.h"
 #include "lib.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
 
-/* Flattened device tree header magic (Devicetree spec 5.2), big-endian in memory. */
-#define FDT_MAGIC 0xd00dfeedu
-
-static uint32_t boot_be32(const uint8_t *p)
+/*
+ * Check what the firmware handed over against the board (fwcheck.c); a
+ * readable DTB that differs stops the boot here, before any partition runs.
+ */
+static void boot_check_fw_dtb(uint64_t fw_dtb)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
+    uint32_t len = 0u;
+    const uint8_t *copy = arch_fw_dtb_copy(&len);
 
-/* Say what the firmware handed over; Septum's configuration comes from gen/, not from it. */
-static void boot_report_fw_dtb(uint64_t fw_dtb)
-{
-    uint64_t ram_end = cfg_hyp.ram_base + cfg_hyp.ram_size;
-
-    if ((fw_dtb < cfg_hyp.ram_base) || (fw_dtb >= ram_end)) {
-        console_hyp_printf("firmware DTB at 0x%lx is outside board RAM; ignored", (unsigned long)fw_dtb);
-        return;
+    if (!fwcheck_dtb(fw_dtb, copy, len)) {
+        arch_cpu_park();
     }
-    if (boot_be32(arch_phys_to_virt(fw_dtb)) != FDT_MAGIC) {
-        console_hyp_printf("no firmware DTB at 0x%lx; ignored", (unsigned long)fw_dtb);
-        return;
-    }
-    console_hyp_printf("firmware DTB at 0x%lx", (unsigned long)fw_dtb);
 }
 
 /* The CPU that takes console input: the first one hosting a vCPU. */
@@ -53,7 +44,7 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
     console_hyp_printf("%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%lx..0x%lx)",
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
                        (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
-    boot_report_fw_dtb(fw_dtb);
+    boot_check_fw_dtb(fw_dtb);
     arch_gic_init();
     irq_init_routes();
     console_set_input(vdev_console_input);

@@ -41,6 +41,12 @@ int64_t arch_cpu_start(uint32_t cpu);
 /** Stop the calling CPU for good (interrupts masked, waits forever). */
 void arch_cpu_park(void) NORETURN;
 
+/**
+ * The boot CPU's copy of the firmware DTB, made before its MMU went on
+ * (at most FWCHECK_DTB_MAX bytes, only from board RAM); *len = 0 if none.
+ */
+const uint8_t *arch_fw_dtb_copy(uint32_t *len);
+
 /** A pointer through which the hypervisor reaches physical address pa. */
 void *arch_phys_to_virt(uint64_t pa);
 

@@ -49,6 +49,8 @@ void fake_reset(void)
     memset(fake_console, 0, sizeof(fake_console));
     fake_console_len = 0u;
     memset(fake_ram, 0, sizeof(fake_ram));
+    memset(fake_fw_dtb, 0, sizeof(fake_fw_dtb));
+    fake_fw_dtb_len = 0u;
     fake_cpu = 0u;
     fake_cpu_start_rc = 0;
     fake_num_cpus_started = 0u;
@@ -286,6 +288,15 @@ void arch_cpu_park(void)
 {
     fake_parks++;
     longjmp(fake_noreturn, 1);
+}
+
+uint8_t fake_fw_dtb[FWCHECK_DTB_MAX];
+uint32_t fake_fw_dtb_len;
+
+const uint8_t *arch_fw_dtb_copy(uint32_t *len)
+{
+    *len = fake_fw_dtb_len;
+    return fake_fw_dtb;
 }
 
 void *arch_phys_to_virt(uint64_t pa)

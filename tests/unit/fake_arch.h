@@ -9,6 +9,7 @@
 #include <setjmp.h>
 
 #include "arch.h"
+#include "fwcheck.h"
 
 /** Base and size of the simulated physical memory (covers tests/unit/system.yaml). */
 #define FAKE_RAM_BASE 0x40000000ull
@@ -19,6 +20,9 @@ extern char fake_console[16384];
 extern size_t fake_console_len;
 /** Simulated physical memory. */
 extern uint8_t fake_ram[FAKE_RAM_SIZE];
+/** The boot-time firmware DTB copy arch_fw_dtb_copy() returns. */
+extern uint8_t fake_fw_dtb[FWCHECK_DTB_MAX];
+extern uint32_t fake_fw_dtb_len;
 /** CPU index arch_cpu_index() reports. */
 extern uint32_t fake_cpu;
 /** Status arch_cpu_start() returns, and the CPUs it was asked to start. */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
+#include "fdt_build.h"
 #include "vcpu.h"
 
 static int setup(void **state)
@@ -36,13 +37,13 @@ static void test_primary_prints_banner_and_starts_only_cpus_with_vcpus(void **st
     uint32_t expected = 0u;
 
     (void)state;
-    /* A DTB header in RAM, as the firmware leaves it. */
-    memcpy(&fake_ram[0x200000u], "\xd0\x0d\xfe\xed", 4u);
+    /* The boot-time copy of a firmware DTB that matches the board. */
+    fake_fw_dtb_len = fdtb_board(fake_fw_dtb, sizeof(fake_fw_dtb), 0u);
     if (setjmp(fake_noreturn) == 0) {
         boot_primary(boot_cpu, FAKE_RAM_BASE + 0x200000u);
     }
     assert_non_null(strstr(fake_console, "[septum] Septum " SEPTUM_VERSION " (config " CFG_FINGERPRINT ")\r\n"));
-    assert_non_null(strstr(fake_console, "[septum] firmware DTB at 0x40200000\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] firmware DTB at 0x40200000: 1 memory range(s)"));
     for (i = 0u; i < CFG_NUM_CPUS; i++) {
         if ((i != boot_cpu) && (cfg_cpus[i].vcpu != CFG_NO_VCPU)) {
             assert_int_equal(fake_cpus_started[expected], i);
@@ -64,17 +65,35 @@ static void test_failed_cpu_start_is_reported_and_boot_continues(void **state)
         boot_primary(cpu_of(PART_ALPHA, 0u), 0x1000u);
     }
     assert_non_null(strstr(fake_console, "did not start: PSCI error -2"));
-    assert_non_null(strstr(fake_console, "firmware DTB at 0x1000 is outside board RAM; ignored"));
+    assert_non_null(strstr(fake_console, "firmware DTB at 0x1000 is outside board RAM; board description trusted"));
     assert_non_null(fake_entered);
 }
 
+/* @req SRS-BOOT-003 */
 static void test_missing_dtb_magic_is_reported(void **state)
 {
     (void)state;
+    fake_fw_dtb_len = 40u;  /* start.S copies at most a header's worth when the magic is wrong */
     if (setjmp(fake_noreturn) == 0) {
         boot_primary(cpu_of(PART_ALPHA, 0u), FAKE_RAM_BASE + 0x300000u);
     }
-    assert_non_null(strstr(fake_console, "no firmware DTB at 0x40300000; ignored"));
+    assert_non_null(strstr(fake_console, "firmware DTB at 0x40300000 unreadable (bad magic); board description trusted"));
+    assert_non_null(fake_entered);
+}
+
+/* @req SRS-BOOT-004 */
+static void test_firmware_that_differs_stops_before_any_partition(void **state)
+{
+    (void)state;
+    fake_fw_dtb_len = fdtb_board(fake_fw_dtb, sizeof(fake_fw_dtb), FDTB_NO_CPU_LAST);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_primary(cpu_of(PART_ALPHA, 0u), FAKE_RAM_BASE + 0x300000u);
+    }
+    assert_non_null(strstr(fake_console, "firmware differs: /cpus"));
+    assert_non_null(strstr(fake_console, "no partition started"));
+    assert_int_equal(fake_parks, 1u);
+    assert_int_equal(fake_num_cpus_started, 0u);
+    assert_null(fake_entered);
 }
 
 /* @req SRS-BOOT-002 */
@@ -148,6 +167,7 @@ int main(void)
         cmocka_unit_test_setup(test_primary_prints_banner_and_starts_only_cpus_with_vcpus, setup),
         cmocka_unit_test_setup(test_failed_cpu_start_is_reported_and_boot_continues, setup),
         cmocka_unit_test_setup(test_missing_dtb_magic_is_reported, setup),
+        cmocka_unit_test_setup(test_firmware_that_differs_stops_before_any_partition, setup),
         cmocka_unit_test_setup(test_cpu_without_vcpu_parks, setup),
         cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
         cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "lib.h"
 #include "console.h"
+#include "fwcheck.h"
 #include "sysreg.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -46,12 +47,20 @@
 
 struct arch_cpu arch_cpus[CFG_NUM_CPUS];
 uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(4096), section(".stacks")));
+/*
+ * The firmware DTB, copied by start.S with the MMU off (it may lie anywhere in
+ * RAM, which the EL2 tables do not map). In .stacks, not .bss: the .bss is
+ * zeroed after the copy.
+ */
+uint8_t arch_fw_dtb[FWCHECK_DTB_MAX] __attribute__((aligned(4096), section(".stacks")));
+static uint32_t arch_fw_dtb_len;
 
 /* Entry point of CPUs started through PSCI (start.S). */
 extern char secondary_entry[];
 
-void arch_primary_main(uint32_t cpu, uint64_t fw_dtb)
+void arch_primary_main(uint32_t cpu, uint64_t fw_dtb, uint64_t fw_dtb_len)
 {
+    arch_fw_dtb_len = (fw_dtb_len <= FWCHECK_DTB_MAX) ? (uint32_t)fw_dtb_len : 0u;
     arch_cpus[cpu].index = cpu;
     boot_primary(cpu, fw_dtb);
 }
@@ -176,6 +185,12 @@ void arch_cpu_park(void)
     for (;;) {
         __asm__ volatile("wfi");
     }
+}
+
+const uint8_t *arch_fw_dtb_copy(uint32_t *len)
+{
+    *len = arch_fw_dtb_len;
+    return arch_fw_dtb;
 }
 
 void *arch_phys_to_virt(uint64_t pa)

@@ -39,7 +39,7 @@ uint64_t arch_trap_serror(struct arch_cpu *c);
 /** An exception taken from EL2 itself: a hypervisor bug. Stops this CPU. */
 void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far) NORETURN;
 /** C entry of the boot CPU (start.S). */
-void arch_primary_main(uint32_t cpu, uint64_t fw_dtb) NORETURN;
+void arch_primary_main(uint32_t cpu, uint64_t fw_dtb, uint64_t fw_dtb_len) NORETURN;
 /** C entry of the other CPUs (start.S). */
 void arch_secondary_main(uint32_t cpu) NORETURN;
 /** Restore the registers at regs and ERET (vectors.S). */

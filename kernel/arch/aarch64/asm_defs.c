@@ -6,6 +6,7 @@
  */
 #include "arch_cpu.h"
 #include "config.h"
+#include "fwcheck.h"
 #include "vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -20,6 +21,9 @@ void asm_defs(void)
     DEFINE(CFG_CPU_SIZE, sizeof(struct cfg_cpu));
     DEFINE(CFG_CPU_MPIDR, offsetof(struct cfg_cpu, mpidr));
     DEFINE(CFG_HYP_EL2_ROOT, offsetof(struct cfg_hyp, el2_root));
+    DEFINE(CFG_HYP_RAM_BASE, offsetof(struct cfg_hyp, ram_base));
+    DEFINE(CFG_HYP_RAM_SIZE, offsetof(struct cfg_hyp, ram_size));
+    DEFINE(FW_DTB_MAX, FWCHECK_DTB_MAX);
     DEFINE(ARCH_CPU_SIZE, sizeof(struct arch_cpu));
     DEFINE(ARCH_CPU_REGS, offsetof(struct arch_cpu, regs));
     DEFINE(ARCH_CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));

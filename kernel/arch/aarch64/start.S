@@ -39,6 +39,7 @@ primary_entry:
     ldr     x2, =_start
     cmp     x1, x2
     b.ne    early_hang              /* loaded elsewhere than linked: tables would be wrong */
+    bl      fw_dtb_copy             /* x21 = bytes of the firmware DTB copied */
     bl      el2_mmu_on
 
     /* Zero .bss (the stacks are not zeroed: they need not be). */
@@ -67,6 +68,7 @@ primary_entry:
     bl      cpu_setup
     mov     x0, x20
     mov     x1, x19
+    mov     x2, x21
     b       arch_primary_main
 
     .text
@@ -79,6 +81,84 @@ secondary_entry:
     bl      cpu_setup
     mov     x0, x20
     b       arch_secondary_main
+
+/*
+ * Copy the firmware DTB at x19 into arch_fw_dtb while the MMU is off, so that
+ * it may lie anywhere in RAM (the EL2 tables map only the hypervisor's own
+ * memory). Bounded by FW_DTB_MAX, by the end of board RAM (cfg_hyp) and by
+ * the header's totalsize; byte loads, so any alignment is fine. A header
+ * without the FDT magic, or with a totalsize below the header's 40 bytes,
+ * copies at most 40 bytes for the C side to report. x19 = 0 or outside board
+ * RAM copies nothing. Then the copy's cache lines are invalidated (written
+ * with the MMU off, i.e. non-cacheable) so that the cacheable view after the
+ * MMU is on cannot return stale lines (Arm ARM D7.5.2, data cache invalidate
+ * by VA to PoC). Out: x21 = bytes copied. Clobbers x0-x7.
+ */
+fw_dtb_copy:
+    mov     x21, #0
+    cbz     x19, 9f
+    ldr     x0, =cfg_hyp
+    ldr     x1, [x0, #CFG_HYP_RAM_BASE]
+    ldr     x2, [x0, #CFG_HYP_RAM_SIZE]
+    subs    x3, x19, x1             /* offset of the DTB in board RAM */
+    b.lo    9f
+    cmp     x3, x2
+    b.hs    9f
+    sub     x3, x2, x3              /* bytes from the DTB to the end of RAM */
+    ldr     x4, =FW_DTB_MAX
+    cmp     x3, x4
+    csel    x3, x3, x4, lo          /* x3 = min(RAM left, FW_DTB_MAX) */
+    cmp     x3, #8
+    b.lo    5f                      /* no room for magic and totalsize: copy what there is */
+    ldrb    w4, [x19]
+    ldrb    w5, [x19, #1]
+    ldrb    w6, [x19, #2]
+    ldrb    w7, [x19, #3]
+    lsl     w4, w4, #24
+    orr     w4, w4, w5, lsl #16
+    orr     w4, w4, w6, lsl #8
+    orr     w4, w4, w7
+    ldr     w5, =0xd00dfeed
+    cmp     w4, w5
+    b.ne    4f
+    ldrb    w4, [x19, #4]           /* totalsize, big-endian */
+    ldrb    w5, [x19, #5]
+    ldrb    w6, [x19, #6]
+    ldrb    w7, [x19, #7]
+    lsl     w4, w4, #24
+    orr     w4, w4, w5, lsl #16
+    orr     w4, w4, w6, lsl #8
+    orr     w4, w4, w7              /* x4 = totalsize (upper half zeroed) */
+    cmp     x4, #40
+    b.lo    4f
+    cmp     x3, x4
+    csel    x3, x3, x4, lo          /* x3 = min(x3, totalsize) */
+    b       5f
+4:  mov     x4, #40
+    cmp     x3, x4
+    csel    x3, x3, x4, lo          /* not a usable header: at most 40 bytes */
+5:  ldr     x0, =arch_fw_dtb
+    mov     x1, #0
+6:  cmp     x1, x3
+    b.hs    7f
+    ldrb    w2, [x19, x1]
+    strb    w2, [x0, x1]
+    add     x1, x1, #1
+    b       6b
+7:  mov     x21, x3
+    dsb     sy
+    mrs     x4, ctr_el0
+    ubfx    x4, x4, #16, #4         /* DminLine: log2 of words per line */
+    mov     x5, #4
+    lsl     x5, x5, x4              /* smallest D-cache line, bytes */
+    ldr     x6, =FW_DTB_MAX
+    add     x6, x0, x6
+8:  dc      ivac, x0
+    add     x0, x0, x5
+    cmp     x0, x6
+    b.lo    8b
+    dsb     sy
+9:  ret
 
 /* Turn on the EL2 MMU with cfg_hyp.el2_root. Clobbers x0-x3. */
 el2_mmu_on:

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Read-only, bounded, allocation-free FDT reader (kernel/include/fdt.h).
+ * Format: Devicetree Specification v0.4, chapter 5 (header 5.2, memory
+ * reservation block 5.3, structure block 5.4, strings block 5.5); the
+ * properties it interprets: 2.3.5 #address-cells/#size-cells, 2.3.6 reg,
+ * 3.4 /memory, 3.5 /reserved-memory, 3.7-3.8 /cpus.
+ */
+#include "fdt.h"
+#include "lib.h"
+
+#define FDT_MAGIC 0xd00dfeedu
+#define FDT_HEADER_SIZE 40u
+#define FDT_BEGIN_NODE 1u
+#define FDT_END_NODE 2u
+#define FDT_PROP 3u
+#define FDT_NOP 4u
+#define FDT_END 9u
+
+static uint32_t fdt_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+int fdt_open(struct fdt *f, const uint8_t *buf, uint32_t len)
+{
+    uint64_t limit;
+    uint64_t s_off;
+    uint64_t s_end;
+    uint64_t str_off;
+    uint64_t str_end;
+    uint64_t rsv_off;
+
+    (void)memset(f, 0, sizeof(*f));
+    if ((buf == NULL) || (len < FDT_HEADER_SIZE)) {
+        return FDT_ERR_SHORT;
+    }
+    if (fdt_be32(buf) != FDT_MAGIC) {
+        return FDT_ERR_MAGIC;
+    }
+    /* 5.2: version 17, backwards compatible with 16 (last_comp_version 16). */
+    if ((fdt_be32(buf + 20u) < 17u) || (fdt_be32(buf + 24u) > 17u)) {
+        return FDT_ERR_VERSION;
+    }
+    f->totalsize = fdt_be32(buf + 4u);
+    s_off = fdt_be32(buf + 8u);
+    str_off = fdt_be32(buf + 12u);
+    rsv_off = fdt_be32(buf + 16u);
+    str_end = str_off + fdt_be32(buf + 32u);
+    s_end = s_off + fdt_be32(buf + 36u);
+    /* 64-bit sums of 32-bit fields cannot wrap. */
+    if ((s_off < FDT_HEADER_SIZE) || (str_off < FDT_HEADER_SIZE) || (rsv_off < FDT_HEADER_SIZE) ||
+        ((s_off & 3u) != 0u) || ((rsv_off & 7u) != 0u) || (s_end > f->totalsize) || (str_end > f->totalsize) ||
+        (rsv_off >= f->totalsize) || (s_end - s_off < 4u)) {
+        return FDT_ERR_LAYOUT;
+    }
+    limit = (uint64_t)len;
+    if ((s_end > limit) || (str_end > limit) || (rsv_off >= limit)) {
+        return FDT_ERR_TRUNCATED;
+    }
+    f->buf = buf;
+    f->len = len;
+    f->struct_off = (uint32_t)s_off;
+    f->struct_end = (uint32_t)s_end;
+    f->strings_off = (uint32_t)str_off;
+    f->strings_size = (uint32_t)(str_end - str_off);
+    f->rsvmap_off = (uint32_t)rsv_off;
+    return FDT_OK;
+}
+
+/* Length of the NUL-terminated string at buf[off..end), or -1 if it is not terminated there. */
+static int64_t fdt_strlen_in(const uint8_t *buf, uint32_t off, uint32_t end)
+{
+    uint32_t i;
+
+    for (i = off; i < end; i++) {
+        if (buf[i] == 0u) {
+            return (int64_t)(i - off);
+        }
+    }
+    return -1;
+}
+
+int fdt_next(const struct fdt *f, uint32_t *pos, struct fdt_token *t)
+{
+    uint32_t p = *pos;
+    uint32_t end = f->struct_end;
+
+    (void)memset(t, 0, sizeof(*t));
+    /* Each iteration consumes at least one 4-byte token: bounded by the block's size. */
+    while ((p <= end) && (end - p >= 4u)) {
+        uint32_t tok = fdt_be32(f->buf + p);
+        int64_t n;
+
+        p += 4u;
+        if (tok == FDT_NOP) {
+            continue;
+        }
+        if (tok == FDT_BEGIN_NODE) {
+            n = fdt_strlen_in(f->buf, p, end);
+            if (n < 0) {
+                return FDT_ERR_STRUCT;
+            }
+            t->kind = FDT_TOK_BEGIN;
+            t->name = (const char *)(f->buf + p);
+            /* Name, its NUL, padding to 4 (5.4.1); may end exactly at the block's end. */
+            p += ((uint32_t)n + 4u) & ~3u;
+            *pos = (p > end) ? end : p;
+            return FDT_OK;
+        }
+        if (tok == FDT_END_NODE) {
+            t->kind = FDT_TOK_END;
+            *pos = p;
+            return FDT_OK;
+        }
+        if (tok == FDT_END) {
+            t->kind = FDT_TOK_DONE;
+            *pos = p;
+            return FDT_OK;
+        }
+        if (tok == FDT_PROP) {
+            uint32_t vlen;
+            uint32_t nameoff;
+
+            if (end - p < 8u) {
+                return FDT_ERR_STRUCT;
+            }
+            vlen = fdt_be32(f->buf + p);
+            nameoff = fdt_be32(f->buf + p + 4u);
+            p += 8u;
+            if ((vlen > end - p) || (nameoff >= f->strings_size)) {
+                return FDT_ERR_STRUCT;
+            }
+            n = fdt_strlen_in(f->buf, f->strings_off + nameoff, f->strings_off + f->strings_size);
+            if (n < 0) {
+                return FDT_ERR_STRUCT;
+            }
+            t->kind = FDT_TOK_PROP;
+            t->name = (const char *)(f->buf + f->strings_off + nameoff);
+            t->val = f->buf + p;
+            t->val_len = vlen;
+            p += vlen;
+            p = (end - p >= 3u) ? ((p + 3u) & ~3u) : end;
+            *pos = p;
+            return FDT_OK;
+        }
+        return FDT_ERR_STRUCT;
+    }
+    return FDT_ERR_STRUCT;  /* no FDT_END before the block's end */
+}
+
+/* ------------------------------------------------------------------ facts */
+
+/*
+ * Compare a (NUL-terminated inside the blob) with the literal b; stops at a's
+ * NUL, so it never reads past the blob. Returns the index where they differ
+ * or where b ends.
+ */
+static size_t fdt_prefix(const char *a, const char *b)
+{
+    size_t i = 0u;
+
+    while ((b[i] != '\0') && (a[i] == b[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* a equals the literal b. */
+static bool fdt_streq(const char *a, const char *b)
+{
+    size_t i = fdt_prefix(a, b);
+
+    return (b[i] == '\0') && (a[i] == '\0');
+}
+
+/* Node name is base or base@unit. */
+static bool fdt_node_is(const char *name, const char *base)
+{
+    size_t i = fdt_prefix(name, base);
+
+    return (base[i] == '\0') && ((name[i] == '\0') || (name[i] == '@'));
+}
+
+/* The property value is a string list containing s. */
+static bool fdt_val_has(const struct fdt_token *t, const char *s)
+{
+    size_t n = strlen(s);
+    uint32_t i = 0u;
+
+    while (i < t->val_len) {
+        uint32_t j = i;
+
+        while ((j < t->val_len) && (t->val[j] != 0u)) {
+            j++;
+        }
+        if (((size_t)(j - i) == n) && (j < t->val_len) && (memcmp(&t->val[i], s, n) == 0)) {
+            return true;
+        }
+        i = j + 1u;
+    }
+    return false;
+}
+
+/* Read cells (1 or 2) big-endian cells at p. */
+static uint64_t fdt_cells(const uint8_t *p, uint32_t cells)
+{
+    uint64_t v = fdt_be32(p);
+
+    if (cells == 2u) {
+        v = (v << 32) | fdt_be32(p + 4u);
+    }
+    return v;
+}
+
+/* Node kinds the pass cares about. */
+#define K_OTHER 0u
+#define K_MEMORY 1u    /* /memory, /memory@... */
+#define K_RESMEM 2u    /* /reserved-memory */
+#define K_RESCHILD 3u  /* a child of /reserved-memory */
+#define K_CPUS 4u      /* /cpus */
+#define K_CPU 5u       /* a child of /cpus */
+#define K_PSCI 6u      /* /psci */
+
+struct fdt_level {
+    uint32_t kind;
+    uint32_t ac;        /* #address-cells for children */
+    uint32_t sc;        /* #size-cells for children */
+    uint32_t is_gicv3;
+    uint32_t is_cpu_type;
+    uint32_t disabled;
+    const uint8_t *reg;
+    uint32_t reg_len;
+    uint32_t pad0;
+};
+
+static void fdt_add(struct fdt_range *tab, uint32_t max, uint32_t *count, uint64_t base, uint64_t size)
+{
+    if (*count < max) {
+        tab[*count].base = base;
+        tab[*count].size = size;
+    }
+    if (*count < UINT32_MAX) {
+        (*count)++;
+    }
+}
+
+/* A node ends: record what it describes. parent's cells decode its reg. */
+static void fdt_node_done(const struct fdt_level *n, const struct fdt_level *parent, uint64_t uart_pa,
+                          struct fdt_facts *out)
+{
+    uint32_t ac = parent->ac;
+    uint32_t sc = parent->sc;
+    uint32_t entry = (ac + sc) * 4u;
+    uint32_t i;
+
+    if ((ac == 0u) || (ac > 2u) || (sc > 2u) || (n->reg == NULL) || (n->reg_len < entry)) {
+        return;
+    }
+    if ((n->kind == K_MEMORY) || (n->kind == K_RESCHILD)) {
+        /* Every (address, size) pair of reg; bounded by reg_len / entry. */
+        for (i = 0u; (n->reg_len - i) >= entry; i += entry) {
+            uint64_t base = fdt_cells(n->reg + i, ac);
+            uint64_t size = (sc == 0u) ? 0u : fdt_cells(n->reg + i + (ac * 4u), sc);
+
+            if (n->kind == K_MEMORY) {
+                fdt_add(out->memory, FDT_MAX_BANKS, &out->num_memory, base, size);
+            } else {
+                fdt_add(out->reserved, FDT_MAX_RESERVED, &out->num_reserved, base, size);
+            }
+        }
+        return;
+    }
+    if ((n->kind == K_CPU) && (n->is_cpu_type != 0u)) {
+        if (out->num_cpus < FDT_MAX_CPUS) {
+            out->cpu_mpidr[out->num_cpus] = fdt_cells(n->reg, ac);
+        }
+        out->num_cpus++;
+        return;
+    }
+    if ((n->is_gicv3 != 0u) && (out->gicv3 == 0u) && (n->reg_len >= 2u * entry)) {
+        out->gicv3 = 1u;
+        out->gicd = fdt_cells(n->reg, ac);
+        out->gicr = fdt_cells(n->reg + entry, ac);
+    }
+    if ((n->disabled == 0u) && (fdt_cells(n->reg, ac) == uart_pa)) {
+        out->uart_found = 1u;
+    }
+}
+
+/* The memory reservation block (5.3): (address, size) pairs up to a (0, 0) pair. */
+static void fdt_rsvmap(const struct fdt *f, struct fdt_facts *out)
+{
+    uint32_t p = f->rsvmap_off;
+
+    while ((f->len - p) >= 16u) {
+        uint64_t base = fdt_cells(f->buf + p, 2u);
+        uint64_t size = fdt_cells(f->buf + p + 8u, 2u);
+
+        if ((base == 0u) && (size == 0u)) {
+            return;
+        }
+        fdt_add(out->reserved, FDT_MAX_RESERVED, &out->num_reserved, base, size);
+        p += 16u;
+    }
+}
+
+static void fdt_prop(struct fdt_level *n, const struct fdt_token *t, struct fdt_facts *out)
+{
+    if (fdt_streq(t->name, "#address-cells") && (t->val_len == 4u)) {
+        n->ac = fdt_be32(t->val);
+    } else if (fdt_streq(t->name, "#size-cells") && (t->val_len == 4u)) {
+        n->sc = fdt_be32(t->val);
+    } else if (fdt_streq(t->name, "reg")) {
+        n->reg = t->val;
+        n->reg_len = t->val_len;
+    } else if (fdt_streq(t->name, "compatible")) {
+        n->is_gicv3 = fdt_val_has(t, "arm,gic-v3") ? 1u : 0u;
+    } else if (fdt_streq(t->name, "device_type")) {
+        if (fdt_val_has(t, "memory") && (n->kind == K_OTHER)) {
+            n->kind = K_MEMORY;
+        }
+        n->is_cpu_type = fdt_val_has(t, "cpu") ? 1u : 0u;
+    } else if (fdt_streq(t->name, "status")) {
+        n->disabled = (fdt_val_has(t, "okay") || fdt_val_has(t, "ok")) ? 0u : 1u;
+    } else if (fdt_streq(t->name, "method") && (n->kind == K_PSCI)) {
+        if (fdt_val_has(t, "smc")) {
+            out->psci = FDT_PSCI_SMC;
+        } else if (fdt_val_has(t, "hvc")) {
+            out->psci = FDT_PSCI_HVC;
+        } else {
+            out->psci = FDT_PSCI_OTHER;
+        }
+    } else {
+        /* not needed */
+    }
+}
+
+static uint32_t fdt_kind_of(const char *name, uint32_t depth, uint32_t parent_kind)
+{
+    if (depth == 1u) {
+        if (fdt_node_is(name, "memory")) {
+            return K_MEMORY;
+        }
+        if (fdt_node_is(name, "reserved-memory")) {
+            return K_RESMEM;
+        }
+        if (fdt_node_is(name, "cpus")) {
+            return K_CPUS;
+        }
+        if (fdt_node_is(name, "psci")) {
+            return K_PSCI;
+        }
+    } else if (depth == 2u) {
+        if (parent_kind == K_RESMEM) {
+            return K_RESCHILD;
+        }
+        if ((parent_kind == K_CPUS) && fdt_node_is(name, "cpu")) {
+            return K_CPU;
+        }
+    } else {
+        /* deeper nodes only matter as GIC or UART */
+    }
+    return K_OTHER;
+}
+
+int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
+{
+    struct fdt_level lv[FDT_MAX_DEPTH + 1u];
+    uint32_t depth = 0u;  /* nodes open; lv[depth] is the innermost, lv[0] a virtual parent of / */
+    uint32_t pos = f->struct_off;
+    bool seen_root = false;
+
+    (void)memset(out, 0, sizeof(*out));
+    (void)memset(lv, 0, sizeof(lv));
+    /* 2.3.5: a node without #address-cells/#size-cells means 2 and 1 for its children. */
+    lv[0].ac = 2u;
+    lv[0].sc = 1u;
+    fdt_rsvmap(f, out);
+    /* Bounded: every fdt_next() consumes at least 4 bytes of the structure block. */
+    for (;;) {
+        struct fdt_token t;
+        int rc = fdt_next(f, &pos, &t);
+
+        if (rc != FDT_OK) {
+            return rc;
+        }
+        if (t.kind == FDT_TOK_DONE) {
+            return ((depth == 0u) && seen_root) ? FDT_OK : FDT_ERR_STRUCT;
+        }
+        if (t.kind == FDT_TOK_BEGIN) {
+            if ((depth == 0u) && seen_root) {
+                return FDT_ERR_STRUCT;  /* a second root */
+            }
+            if (depth >= FDT_MAX_DEPTH) {
+                return FDT_ERR_DEPTH;
+            }
+            depth++;
+            seen_root = true;
+            (void)memset(&lv[depth], 0, sizeof(lv[depth]));
+            lv[depth].ac = 2u;
+            lv[depth].sc = 1u;
+            lv[depth].kind = (depth >= 2u) ? fdt_kind_of(t.name, depth - 1u, lv[depth - 1u].kind) : K_OTHER;
+        } else if (t.kind == FDT_TOK_END) {
+            if (depth == 0u) {
+                return FDT_ERR_STRUCT;
+            }
+            fdt_node_done(&lv[depth], &lv[depth - 1u], uart_pa, out);
+            depth--;
+        } else {
+            if (depth == 0u) {
+                return FDT_ERR_STRUCT;  /* a property outside any node */
+            }
+            fdt_prop(&lv[depth], &t, out);
+        }
+    }
+}
