@@ -125,7 +125,15 @@ def validate_paths(doc: Located, diags: Diagnostics) -> list:
             if (code, loc, msg) not in seen:
                 seen.add((code, loc, msg))
                 diags.error(code, loc, msg)
-    return [tuple(err.absolute_path) for err in errors]
+    paths = []
+    for err in errors:
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            props = set(err.schema.get("properties", {}))
+            paths += [path + (k,) for k in err.instance if k not in props]  # the unknown keys themselves
+        else:
+            paths.append(path)
+    return paths
 
 
 #: Parts of a description that can be left out of the semantic checks when they have a schema error.
@@ -141,14 +149,18 @@ def prune(data: dict, paths: list):
     out too; health subscribers naming one are dropped (model.build does it).
     """
     excluded = {k: set() for k in _PARTS}
+    top = set(_validator().schema.get("properties", {}))
+    unknown = set()
     for p in paths:
-        if len(p) >= 2 and p[0] in _PARTS:
+        if len(p) == 1 and p[0] not in top:
+            unknown.add(p[0])  # an unknown top-level key: leave it out
+        elif len(p) >= 2 and p[0] in _PARTS:
             excluded[p[0]].add(p[1])
         elif len(p) >= 1 and p[0] == "warnings":
             excluded.setdefault("warnings", set()).add("allow")
         else:
             return None, None
-    out = dict(data)
+    out = {k: v for k, v in data.items() if k not in unknown}
     for part in _PARTS:
         if isinstance(out.get(part), dict):
             out[part] = {k: v for k, v in out[part].items() if k not in excluded[part]}

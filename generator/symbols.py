@@ -66,6 +66,17 @@ def table(system: System, board=None) -> Dict[str, List[Tuple[str, Owner]]]:
             if p.name in [s for s, _ in q.health.subscribers]:
                 h.append((f"SP_WATCH_{q.name.upper()}", (f"partition '{q.name}'", q.loc)))
         labels = ns.setdefault(f"device tree of '{p.name}'", []) if p.image.kind == "linux" else None
+        dev_owner = (f"the generated device tree of '{p.name}'", Loc(system.path))
+        if labels is not None:
+            labels += [(lab, dev_owner) for lab in ("gic", "vuart", "apb_pclk")]
+        for i, (ref, loc) in enumerate(p.devices):
+            dev = board.device(ref) if board is not None else None
+            label = (dev.label if dev is not None else "") or ""
+            own = (f"device '{ref}' of partition '{p.name}'", loc)
+            name = "SP_DEV_" + "".join(c if c.isalnum() else "_" for c in (label or ref)).upper().strip("_")
+            h.append((f"{name}_BASE", own))
+            if labels is not None and label:
+                labels.append((label, own))
         for ch in system.channels:
             if p.name not in ch.peers:
                 continue
@@ -79,7 +90,7 @@ def table(system: System, board=None) -> Dict[str, List[Tuple[str, Owner]]]:
     return ns
 
 
-def collisions(system: System) -> List[Tuple[str, str, Owner, Owner]]:
+def collisions(system: System, board=None) -> List[Tuple[str, str, Owner, Owner]]:
     """(namespace, symbol, earlier owner, later owner) for each clash, and clashes with fixed symbols.
 
     A clash with a fixed symbol has owner2 = (its source file, Loc of that file).
@@ -87,7 +98,7 @@ def collisions(system: System) -> List[Tuple[str, str, Owner, Owner]]:
     out = []
     fixed = fixed_symbols()
     reported = set()
-    for space, syms in table(system).items():
+    for space, syms in table(system, board).items():
         first: Dict[str, Owner] = {}
         for sym, own in sorted(syms, key=lambda x: (x[1][1].line, x[1][1].col, x[1][0], x[0])):
             prev = first.get(sym)

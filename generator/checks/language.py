@@ -67,7 +67,7 @@ def check_allowed_warnings_exist(ctx: Context) -> None:
 def check_generated_symbols_unique(ctx: Context) -> None:
     """No two description names generate the same C, assembler, make or device-tree symbol."""
     from ..symbols import collisions
-    for space, sym, first, second in collisions(ctx.sys):
+    for space, sym, first, second in collisions(ctx.sys, ctx.board):
         if first[1].line == 0:  # a symbol of the kernel or the partition library
             ctx.error("E0116", second[1], f"the name of {second[0]} generates the symbol '{sym}' ({space}), "
                       f"which {first[0]} already uses; rename it")
