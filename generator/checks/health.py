@@ -38,7 +38,7 @@ def check_restart_budget(ctx: Context) -> None:
 
 @rule("E0710", needs_board=False)
 def check_injected_fault_budget(ctx: Context) -> None:
-    """max_injected_faults goes with on_fault: inject, which needs it and a max_restarts to fall back on."""
+    """max_injected_faults goes with on_fault: inject, and on_fault: inject needs it."""
     for p in ctx.sys.partitions:
         h = p.health
         loc = ctx.sys.doc.loc(p.path + ("health",))

@@ -288,7 +288,6 @@ static void arch_el1_reset_debug(uint64_t dfr0)
 
     SYSREG_WRITE(mdscr_el1, 0u);
     SYSREG_WRITE(mdccint_el1, 0u);
-    SYSREG_WRITE(dbgclaimclr_el1, 0xffu);
     EL1_RESET_BP(0, b); EL1_RESET_BP(1, b); EL1_RESET_BP(2, b); EL1_RESET_BP(3, b);
     EL1_RESET_BP(4, b); EL1_RESET_BP(5, b); EL1_RESET_BP(6, b); EL1_RESET_BP(7, b);
     EL1_RESET_BP(8, b); EL1_RESET_BP(9, b); EL1_RESET_BP(10, b); EL1_RESET_BP(11, b);
