@@ -34,7 +34,7 @@ REQ_OF_CODE = {
     "E0410": "SRS-GEN-025", "E0501": "SRS-GEN-028", "E0502": "SRS-GEN-028", "E0503": "SRS-GEN-028",
     "E0504": "SRS-GEN-028", "E0505": "SRS-GEN-028", "E0506": "SRS-GEN-028", "E0602": "SRS-GEN-010",
     "E0603": "SRS-GEN-024", "E0604": "SRS-GEN-024", "E0605": "SRS-GEN-029", "E0702": "SRS-GEN-030",
-    "E0703": "SRS-GEN-030",
+    "E0703": "SRS-GEN-030", "E0710": "SRS-GEN-030", "E0711": "SRS-GEN-030",
 }
 
 _EXPECT = re.compile(r"^# expect: ([EW]\d{4}) (\d+):(\d+) (.*)$")
