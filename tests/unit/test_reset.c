@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "chan.h"
 #include "console.h"
 #include "ctl.h"
 #include "fake_arch.h"
@@ -211,6 +212,23 @@ static void test_first_heartbeat_or_ready_makes_a_starting_partition_running(voi
     assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
 }
 
+/* @req SRS-HEALTH-007 */
+static void test_ready_register_of_a_channel_control_page_makes_its_partition_running(void **state)
+{
+    uint32_t peer;
+    struct mmio_access ready = { CHAN_READY, 4u, true, 1u };
+    struct mmio_access other = { 0x20u, 4u, true, 1u };
+
+    (void)state;
+    for (peer = 0u; cfg_channel_peers[peer].partition != PART_BETA; peer++) {
+    }
+    assert_true(chan_mmio(peer, &other));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
+    assert_true(chan_mmio(peer, &ready));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
+}
+
 /* @req SRS-HEALTH-004 */
 static void test_watchdog_watches_a_partition_that_never_becomes_ready(void **state)
 {
@@ -378,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup(test_console_write_reads_guest_memory_after_cleaning_it, setup),
         cmocka_unit_test_setup(test_reset_request_restarts_without_using_the_fault_budget, setup),
         cmocka_unit_test_setup(test_first_heartbeat_or_ready_makes_a_starting_partition_running, setup),
+        cmocka_unit_test_setup(test_ready_register_of_a_channel_control_page_makes_its_partition_running, setup),
         cmocka_unit_test_setup(test_watchdog_watches_a_partition_that_never_becomes_ready, setup),
         cmocka_unit_test_setup(test_controller_queries_stops_starts_and_restarts_its_partition, setup),
         cmocka_unit_test_setup(test_control_is_refused_to_others_and_for_bad_arguments, setup),
