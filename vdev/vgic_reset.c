@@ -10,15 +10,14 @@
 #include "config.h"
 #include "vgic_reset.h"
 
-/* CFG_NUM_IRQS as an object, so a loop over an empty table compiles without warnings. */
-static const uint32_t vgic_reset_num_routes = CFG_NUM_IRQS;
-
 void vgic_release_hw_partition(uint32_t p)
 {
+    /* CFG_NUM_IRQS as an object, so a loop over an empty table compiles without warnings. */
+    const uint32_t num_routes = CFG_NUM_IRQS;
     uint32_t cpu0 = cfg_vcpus[cfg_partitions[p].first_vcpu].pcpu;
     uint32_t i;
 
-    for (i = 0u; i < vgic_reset_num_routes; i++) {
+    for (i = 0u; i < num_routes; i++) {
         const struct cfg_irq *r = &cfg_irqs[i];
 
         if (r->partition != p) {

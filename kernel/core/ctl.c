@@ -108,6 +108,7 @@ bool ctl_console_command(char c)
 bool ctl_console_arg(char c)
 {
     char op = ctl_pending;
+    uint32_t digit = (uint32_t)(uint8_t)c;
     int64_t rc;
     uint32_t p;
 
@@ -115,7 +116,7 @@ bool ctl_console_arg(char c)
         return false;
     }
     ctl_pending = '\0';
-    p = (uint32_t)((uint8_t)c - (uint8_t)'0');
+    p = digit - (uint32_t)(uint8_t)'0';
     if ((c < '0') || (c > '9') || (p >= CFG_NUM_PARTITIONS)) {
         console_hyp_printf("ctl: Ctrl-T %c needs a partition number (Ctrl-T l lists them)", op);
         return true;

@@ -22,10 +22,10 @@
 /* Exception classes at EL1 (D17.2.40): abort from a lower EL, or from EL1 itself (+1). */
 #define ESR_EC_IABT_CUR 0x21u
 #define ESR_EC_DABT_CUR 0x25u
-#define ESR_IL_BIT (1ull << 25)
-#define ESR_WNR_BIT (1ull << 6)
+#define ESR_IL_BIT ((uint64_t)1u << 25)
+#define ESR_WNR_BIT ((uint64_t)1u << 6)
 /* DFSC/IFSC 0b010000: synchronous external abort, not on a translation table walk. */
-#define ESR_FSC_SEA 0x10u
+#define ESR_FSC_SEA ((uint64_t)0x10u)
 /* The PSTATE of exception entry to EL1: EL1h with D, A, I and F masked. */
 #define INJECT_PSTATE 0x3c5u
 
@@ -37,7 +37,7 @@ static bool inject_from_el1(uint64_t spsr)
     return ((spsr & SPSR_M_A32) == 0u) && ((m == SPSR_M_EL1T) || (m == SPSR_M_EL1H));
 }
 
-uint64_t inject_vector_offset(uint64_t spsr)
+static uint64_t inject_vector_offset(uint64_t spsr)
 {
     if ((spsr & SPSR_M_A32) != 0u) {
         return INJECT_VEC_LOW_A32;
@@ -52,7 +52,7 @@ uint64_t inject_vector_offset(uint64_t spsr)
     }
 }
 
-uint64_t inject_esr(uint64_t esr_el2, uint64_t spsr)
+static uint64_t inject_esr(uint64_t esr_el2, uint64_t spsr)
 {
     uint32_t ec = (uint32_t)((esr_el2 >> ESR_EC_SHIFT) & 0x3fu);
     bool data = (ec == ESR_EC_DABT_LOW);
@@ -83,7 +83,8 @@ bool inject_abort(struct vcpu *v, const struct trap_info *t)
     }
     part_get(p)->faults++;
     trap_describe_fault(t, kind, sizeof(kind));
-    console_hyp_printf("partition '%s' fault: %s at IPA 0x%lx (ESR 0x%lx) \xe2\x80\x94 injected (%u of %u)",
+    console_hyp_printf("partition '%s' fault: %s at IPA 0x%lx (ESR 0x%lx) \xe2\x80\x94"
+                       " injected (%u of %u)",
                        cfg_partitions[p].name, kind, (unsigned long)trap_fault_ipa(t), (unsigned long)t->esr,
                        (unsigned)health_injected(p), (unsigned)cfg_health[p].max_injected_faults);
     /* ELR_EL2 points at the aborted instruction: the guest's handler sees it in ELR_EL1. */

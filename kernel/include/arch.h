@@ -128,14 +128,6 @@ uint64_t arch_el1_vbar(void);
 void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr);
 
 /**
- * The calling CPU's vCPU has stopped (halt, restart, CPU_OFF): stop its EL1
- * timers, release every interrupt its list registers and its timer PPIs still
- * hold at the physical GIC, and clear its virtual CPU interface, so that
- * nothing of this life fires into the next one.
- */
-void arch_vcpu_quiesce(void);
-
-/**
  * Enter v for a fresh start (boot, restart, PSCI CPU_ON) on the calling CPU:
  * put every EL1 register the guest can observe at its reset value (or the one
  * the Linux boot protocol requires), program v's stage-2 translation and EL2

@@ -24,9 +24,3 @@ struct vcpu;
  * monitor's to handle (not an abort, no inject policy, budget used up).
  */
 bool inject_abort(struct vcpu *v, const struct trap_info *t);
-
-/** ESR_EL1 of the external abort that stands for EL2 syndrome esr_el2 taken from PSTATE spsr. */
-uint64_t inject_esr(uint64_t esr_el2, uint64_t spsr);
-
-/** The vector offset for a synchronous exception taken from PSTATE spsr to EL1. */
-uint64_t inject_vector_offset(uint64_t spsr);

@@ -44,7 +44,6 @@ uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 uint64_t fake_cleaned;
 void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
-uint32_t fake_quiesces;
 
 static void fake_call(const char *name)
 {
@@ -123,7 +122,6 @@ void fake_reset(void)
     fake_far_el1 = 0u;
     fake_elr_el1 = 0u;
     fake_spsr_el1 = 0u;
-    fake_quiesces = 0u;
 }
 
 static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
@@ -356,11 +354,6 @@ void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr)
     fake_far_el1 = far;
     fake_elr_el1 = elr;
     fake_spsr_el1 = spsr;
-}
-
-void arch_vcpu_quiesce(void)
-{
-    fake_quiesces++;
 }
 
 void arch_vcpu_enter(struct vcpu *v)

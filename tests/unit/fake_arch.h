@@ -83,8 +83,6 @@ extern uint64_t fake_cleaned;
 extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 /** The EL1 registers the injection path reads and writes. */
 extern uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
-/** Number of arch_vcpu_quiesce() calls. */
-extern uint32_t fake_quiesces;
 
 /** Reset every fake to its initial state. */
 void fake_reset(void);

@@ -359,12 +359,25 @@ static void test_injected_instruction_abort_from_el1_enters_the_current_el_vecto
     assert_int_equal(trap_sync(beta0, &t), TRAP_RESUME);
     assert_int_equal(fake_esr_el1, EC(0x21u) | IL | 0x10u);
     assert_int_equal(beta0->regs.pc, 0x200u);
-    /* EL1t and AArch32 EL0 take the other two vectors; WnR is not a thing of instruction aborts. */
-    assert_int_equal(inject_vector_offset(0x4u), INJECT_VEC_CUR_SP0);
-    assert_int_equal(inject_vector_offset(0x10u), INJECT_VEC_LOW_A32);
-    assert_int_equal(inject_esr(EC(ESR_EC_IABT_LOW) | (1u << 6), 0x4u), EC(0x21u) | 0x10u);
-    assert_int_equal(inject_esr(EC(ESR_EC_DABT_LOW), 0x5u), EC(0x25u) | 0x10u);
-    assert_int_equal(inject_esr(EC(ESR_EC_DABT_LOW), 0x10u), EC(0x24u) | 0x10u);
+}
+
+/* @req SRS-HEALTH-009 */
+static void test_injected_aborts_from_el1t_and_aarch32_el0_take_their_vectors(void **state)
+{
+    /* WnR is not a thing of instruction aborts: it is not passed on. */
+    struct trap_info iabt = { EC(ESR_EC_IABT_LOW) | (1u << 6) | 0x7u, 0x90000000u, 0x90000u << 4 };
+    struct trap_info dabt = { EC(ESR_EC_DABT_LOW) | 0x7u, 0x90000000u, 0x90000u << 4 };
+
+    (void)state;
+    fake_vbar_el1 = 0x40402000u;
+    beta0->regs.pstate = 0x3c4u; /* EL1t */
+    assert_int_equal(trap_sync(beta0, &dabt), TRAP_RESUME);
+    assert_int_equal(fake_esr_el1, EC(0x25u) | 0x10u);
+    assert_int_equal(beta0->regs.pc, 0x40402000u + INJECT_VEC_CUR_SP0);
+    beta0->regs.pstate = 0x10u; /* AArch32 user */
+    assert_int_equal(trap_sync(beta0, &iabt), TRAP_RESUME);
+    assert_int_equal(fake_esr_el1, EC(0x20u) | 0x10u);
+    assert_int_equal(beta0->regs.pc, 0x40402000u + INJECT_VEC_LOW_A32);
 }
 
 /* @req SRS-HEALTH-009 */
@@ -403,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup(test_console_lists_and_restarts_starts_and_stops_partitions, setup),
         cmocka_unit_test_setup(test_injected_data_abort_from_el0_enters_the_lower_el_vector, setup),
         cmocka_unit_test_setup(test_injected_instruction_abort_from_el1_enters_the_current_el_vector, setup),
+        cmocka_unit_test_setup(test_injected_aborts_from_el1t_and_aarch32_el0_take_their_vectors, setup),
         cmocka_unit_test_setup(test_injection_budget_refills_with_the_window_and_other_faults_are_not_injected, setup),
     };
 

@@ -44,6 +44,8 @@
 /* Bound of a wait for UART FIFO space. */
 #define UART_POLL_LIMIT 100000u
 
+static void arch_vcpu_quiesce(void);
+
 struct arch_cpu arch_cpus[CFG_NUM_CPUS];
 uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(4096), section(".stacks")));
 
@@ -254,55 +256,29 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
 }
 
 /* ID_AA64DFR0_EL1 fields (Arm ARM D19.2.63): breakpoints, watchpoints, PMU version. */
-#define DFR0_BRPS(d) ((uint32_t)(((d) >> 12) & 0xfu) + 1u)
-#define DFR0_WRPS(d) ((uint32_t)(((d) >> 20) & 0xfu) + 1u)
-#define DFR0_PMUVER(d) ((uint32_t)(((d) >> 8) & 0xfu))
+#define DFR0_BRPS(d) ((((d) >> 12) & 0xfu) + 1u)
+#define DFR0_WRPS(d) ((((d) >> 20) & 0xfu) + 1u)
+#define DFR0_PMUVER(d) (((d) >> 8) & 0xfu)
 /* PMCR_EL0 (D19.4.7): P resets the event counters, C the cycle counter; N = counters. */
 #define PMCR_EL0_P (1u << 1)
 #define PMCR_EL0_C (1u << 2)
-#define PMCR_EL0_N(r) ((uint32_t)(((r) >> 11) & 0x1fu))
+#define PMCR_EL0_N(r) (((r) >> 11) & 0x1fu)
 /* All 31 event counters and the cycle counter (bit 31) of PM*CLR registers. */
 #define PM_ALL_COUNTERS 0xffffffffull
-
-/* Breakpoint/watchpoint pair n: control then value, if the CPU implements it. */
-#define EL1_RESET_BP(n, brps) \
-    do { \
-        if ((n) < (brps)) { \
-            SYSREG_WRITE(dbgbcr##n##_el1, 0u); \
-            SYSREG_WRITE(dbgbvr##n##_el1, 0u); \
-        } \
-    } while (0)
-#define EL1_RESET_WP(n, wrps) \
-    do { \
-        if ((n) < (wrps)) { \
-            SYSREG_WRITE(dbgwcr##n##_el1, 0u); \
-            SYSREG_WRITE(dbgwvr##n##_el1, 0u); \
-        } \
-    } while (0)
 
 /* Every breakpoint and watchpoint disabled and cleared (DBGBCR<n>.E = 0, DBGWCR<n>.E = 0). */
 static void arch_el1_reset_debug(uint64_t dfr0)
 {
-    uint32_t b = DFR0_BRPS(dfr0);
-    uint32_t w = DFR0_WRPS(dfr0);
-
     SYSREG_WRITE(mdscr_el1, 0u);
     SYSREG_WRITE(mdccint_el1, 0u);
-    EL1_RESET_BP(0, b); EL1_RESET_BP(1, b); EL1_RESET_BP(2, b); EL1_RESET_BP(3, b);
-    EL1_RESET_BP(4, b); EL1_RESET_BP(5, b); EL1_RESET_BP(6, b); EL1_RESET_BP(7, b);
-    EL1_RESET_BP(8, b); EL1_RESET_BP(9, b); EL1_RESET_BP(10, b); EL1_RESET_BP(11, b);
-    EL1_RESET_BP(12, b); EL1_RESET_BP(13, b); EL1_RESET_BP(14, b); EL1_RESET_BP(15, b);
-    EL1_RESET_WP(0, w); EL1_RESET_WP(1, w); EL1_RESET_WP(2, w); EL1_RESET_WP(3, w);
-    EL1_RESET_WP(4, w); EL1_RESET_WP(5, w); EL1_RESET_WP(6, w); EL1_RESET_WP(7, w);
-    EL1_RESET_WP(8, w); EL1_RESET_WP(9, w); EL1_RESET_WP(10, w); EL1_RESET_WP(11, w);
-    EL1_RESET_WP(12, w); EL1_RESET_WP(13, w); EL1_RESET_WP(14, w); EL1_RESET_WP(15, w);
+    arch_debug_reset(DFR0_BRPS(dfr0), DFR0_WRPS(dfr0));
 }
 
 /* PMU stopped, counters zeroed, no overflow/interrupt/EL0 access, every event type 0 (PMUv3, D12). */
 static void arch_el1_reset_pmu(uint64_t dfr0)
 {
-    uint32_t n;
-    uint32_t i;
+    uint64_t n;
+    uint64_t i;
 
     if ((DFR0_PMUVER(dfr0) == 0u) || (DFR0_PMUVER(dfr0) == 0xfu)) {
         return;
@@ -390,7 +366,13 @@ void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr)
     SYSREG_WRITE(spsr_el1, spsr);
 }
 
-void arch_vcpu_quiesce(void)
+/*
+ * The calling CPU's vCPU has stopped (halt, restart, CPU_OFF): its EL1 timers
+ * stop, and every interrupt its list registers and timer PPIs still hold at
+ * the physical GIC is released, so that nothing of this life fires into the
+ * next one (or stays active and silent in it).
+ */
+static void arch_vcpu_quiesce(void)
 {
     uint32_t cpu = arch_cpu_index();
 

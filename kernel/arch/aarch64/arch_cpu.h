@@ -36,6 +36,8 @@ void arch_cpu_idle_current(void) NORETURN;
 void arch_gic_vcpu_reset(void);
 /** Zero V0..V31, FPCR and FPSR of the calling CPU (el1_reset.S). */
 void arch_fp_reset(void);
+/** Zero the first brps breakpoint and wrps watchpoint register pairs (el1_reset.S; at most 16 each). */
+void arch_debug_reset(uint64_t brps, uint64_t wrps);
 /** The EL1 virtual and physical timer PPIs. */
 #define ARCH_PPI_VTIMER 27u
 #define ARCH_PPI_PTIMER 30u

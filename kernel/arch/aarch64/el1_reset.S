@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * FP/SIMD reset of a fresh vCPU: V0..V31, FPCR and FPSR zero, so that no
- * value of a previous life (or of another vCPU of this CPU) shows. In
- * assembly because the C code is built with -mgeneral-regs-only.
- * CPTR_EL2.TFP is 0 (arch.c), so EL2 may touch the registers.
+ * Parts of the EL1 reset of a fresh vCPU that C cannot say well: FP/SIMD
+ * (V0..V31, FPCR, FPSR zero; the C code is built with -mgeneral-regs-only,
+ * and CPTR_EL2.TFP is 0 so EL2 may touch them) and the breakpoint and
+ * watchpoint registers, whose names carry their number.
  */
     .arch armv8-a+fp+simd
     .text
@@ -43,4 +43,24 @@ arch_fp_reset:
     movi    v31.2d, #0
     msr     fpcr, xzr
     msr     fpsr, xzr
+    ret
+
+/* x0 = breakpoints, x1 = watchpoints implemented (ID_AA64DFR0_EL1.BRPs/WRPs + 1, 2..16). */
+.macro debug_pair kind, n, count
+    cmp     \count, #\n
+    b.ls    1f
+    msr     dbg\kind\()cr\n\()_el1, xzr
+    msr     dbg\kind\()vr\n\()_el1, xzr
+1:
+.endm
+
+    .global arch_debug_reset
+arch_debug_reset:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    debug_pair b, \n, x0
+    .endr
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    debug_pair w, \n, x1
+    .endr
+    isb
     ret
