@@ -58,8 +58,12 @@ static uint64_t inject_esr(uint64_t esr_el2, uint64_t spsr)
     bool data = (ec == ESR_EC_DABT_LOW);
     uint64_t esr;
 
-    if (inject_from_el1(spsr)) {
-        ec = data ? ESR_EC_DABT_CUR : ESR_EC_IABT_CUR;
+    if (inject_from_el1(spsr) && data) {
+        ec = ESR_EC_DABT_CUR;
+    } else if (inject_from_el1(spsr)) {
+        ec = ESR_EC_IABT_CUR;
+    } else {
+        /* from EL0: the lower-EL classes it came with */
     }
     /* IL as the trapped instruction had it; no syndrome (ISV = 0); WnR only means something for data. */
     esr = ((uint64_t)ec << ESR_EC_SHIFT) | (esr_el2 & ESR_IL_BIT) | ESR_FSC_SEA;

@@ -285,6 +285,7 @@ static void test_control_is_refused_to_others_and_for_bad_arguments(void **state
     assert_int_equal(ctl_apply(PART_BETA, SEPTUM_CTL_QUERY, "x"), SMCCC_INVALID_PARAMETER);
     assert_int_equal(ctl_apply(CFG_NUM_PARTITIONS, SEPTUM_CTL_STOP, "x"), SMCCC_INVALID_PARAMETER);
     assert_false(ctl_allowed(CFG_NUM_PARTITIONS, PART_BETA));
+    assert_false(ctl_allowed(PART_ALPHA, CFG_NUM_PARTITIONS));
     assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
     assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
 }

@@ -259,9 +259,8 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
 #define DFR0_BRPS(d) ((((d) >> 12) & 0xfu) + 1u)
 #define DFR0_WRPS(d) ((((d) >> 20) & 0xfu) + 1u)
 #define DFR0_PMUVER(d) (((d) >> 8) & 0xfu)
-/* PMCR_EL0 (D19.4.7): P resets the event counters, C the cycle counter; N = counters. */
-#define PMCR_EL0_P (1u << 1)
-#define PMCR_EL0_C (1u << 2)
+/* PMCR_EL0 (D19.4.7): E = 0 (stopped), P (bit 1) resets the event counters, C (bit 2) the cycle counter; N = counters. */
+#define PMCR_EL0_RESET_PC 0x6u
 #define PMCR_EL0_N(r) (((r) >> 11) & 0x1fu)
 /* All 31 event counters and the cycle counter (bit 31) of PM*CLR registers. */
 #define PM_ALL_COUNTERS 0xffffffffull
@@ -296,7 +295,7 @@ static void arch_el1_reset_pmu(uint64_t dfr0)
     }
     SYSREG_WRITE(pmselr_el0, 0u);
     /* E = 0 (stopped); P and C zero every counter. */
-    SYSREG_WRITE(pmcr_el0, PMCR_EL0_P | PMCR_EL0_C);
+    SYSREG_WRITE(pmcr_el0, PMCR_EL0_RESET_PC);
 }
 
 /*
