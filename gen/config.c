@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-_Static_assert(CFG_LAYOUT_VERSION == 3u, "gen/config.c was generated for cfg_types.h layout 3");
+_Static_assert(CFG_LAYOUT_VERSION == 4u, "gen/config.c was generated for cfg_types.h layout 4");
 
 const char cfg_fingerprint[] = CFG_FINGERPRINT;
 
@@ -118,8 +118,8 @@ _Static_assert(sizeof(cfg_channel_peers) / sizeof(cfg_channel_peers[0]) ==
 
 /* One per partition, indexed like cfg_partitions. */
 const struct cfg_health cfg_health[] = {
-    [PART_CLUSTER] = { .watchdog_ms = 500u, .max_restarts = 3u, .restart_window_ms = 10000u, .subscribers = 0x0u, .notify_vintid = 34u },
-    [PART_IVI] = { .watchdog_ms = 0u, .max_restarts = 3u, .restart_window_ms = 60000u, .subscribers = 0x1u, .notify_vintid = CFG_NO_VINTID }, /* tells: cluster */
+    [PART_CLUSTER] = { .watchdog_ms = 500u, .max_restarts = 3u, .restart_window_ms = 10000u, .subscribers = 0x0u, .notify_vintid = 34u, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u },
+    [PART_IVI] = { .watchdog_ms = 0u, .max_restarts = 3u, .restart_window_ms = 60000u, .subscribers = 0x1u, .notify_vintid = CFG_NO_VINTID, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u }, /* tells: cluster */
 };
 _Static_assert(sizeof(cfg_health) / sizeof(cfg_health[0]) == CFG_NUM_PARTITIONS, "cfg_health count");
 _Static_assert(CFG_NUM_PARTITIONS <= 32u, "cfg_health.subscribers is a 32-bit partition mask");

@@ -92,6 +92,8 @@ class Health:
     watchdog_ms: int = 0
     max_restarts: int = 0
     restart_window_ms: int = 0
+    on_reset: str = "restart"
+    max_injected_faults: int = 0
     subscribers: List[Tuple[str, Loc]] = dataclasses.field(default_factory=list)
 
 
@@ -116,6 +118,7 @@ class Partition:
     console_loc: Optional[Loc]
     health: Health
     path: Tuple
+    control: List[Tuple[str, Loc]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -204,6 +207,8 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
         health = Health(on_fault=h.get("on_fault", "halt"), watchdog_ms=h.get("watchdog_ms", 0),
                         max_restarts=h.get("max_restarts", 0),
                         restart_window_ms=h.get("restart_window_ms", 0),
+                        on_reset=h.get("on_reset", "restart"),
+                        max_injected_faults=h.get("max_injected_faults", 0),
                         subscribers=[(s, doc.loc(pp + ("health", "subscribers", i)))
                                      for i, s in enumerate(h.get("subscribers", [])) if s not in gone])
         parts.append(Partition(
@@ -215,7 +220,8 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
                         for i, x in enumerate(p.get("interrupts", []))],
             console=p.get("console", "vuart"),
             console_loc=doc.loc(pp + ("console",)) if "console" in p else None,
-            health=health, path=pp))
+            health=health, path=pp,
+            control=[(c, doc.loc(pp + ("control", i))) for i, c in enumerate(p.get("control", []))]))
     chans = []
     for name in sorted(d.get("channels") or {}):
         c = d["channels"][name]

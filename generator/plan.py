@@ -193,6 +193,10 @@ def build_plan(system: System, board: Board) -> Dict:
             health=dict(on_fault=p.health.on_fault, watchdog_ms=p.health.watchdog_ms,
                         max_restarts=p.health.max_restarts,
                         restart_window_ms=p.health.restart_window_ms,
+                        on_reset=p.health.on_reset,
+                        max_injected_faults=p.health.max_injected_faults,
+                        controllers=[q.name for q in system.partitions
+                                     if p.name in [c for c, _ in q.control]],
                         subscribers=[s for s, _ in p.health.subscribers],
                         notify_virq=chan_virqs[p.name].get("health")),
             image=image, load_ipa=load_ipa, entry_ipa=entry_ipa, linux=linux,
@@ -220,6 +224,7 @@ def build_plan(system: System, board: Board) -> Dict:
         for s_name in p["health"]["subscribers"]:
             mask |= 1 << index_of[s_name]
         p["health"]["subscriber_mask"] = mask
+        p["health"]["controller_mask"] = sum(1 << index_of[c] for c in p["health"]["controllers"])
     vdev_kinds = {"vgicd": "CFG_VDEV_VGICD", "vgicr": "CFG_VDEV_VGICR", "vuart": "CFG_VDEV_VUART"}
     vdevs = []
     blobs = []

@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "config.h"
 #include "console.h"
+#include "ctl.h"
 #include "fwcheck.h"
 #include "health.h"
 #include "lib.h"
@@ -40,6 +41,7 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
     console_init();
     part_init_all();
     health_init();
+    ctl_init();
     console_hyp_printf("Septum %s (config %s)", SEPTUM_VERSION, cfg_fingerprint);
     console_hyp_printf("%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%lx..0x%lx)",
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "chan.h"
 #include "config.h"
+#include "health.h"
 #include "vgic.h"
 
 /* CFG_NUM_CHANNEL_PEERS as an object: an empty table then compiles without warnings. */
@@ -50,6 +51,10 @@ bool chan_mmio(uint32_t peer, struct mmio_access *a)
     if (a->write) {
         if (a->offset == CHAN_NOTIFY) {
             chan_notify(c, self, (uint32_t)a->value);
+        } else if (a->offset == CHAN_READY) {
+            health_ready(pe->partition);
+        } else {
+            /* other offsets ignore writes */
         }
         return true;
     }

@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "ctl.h"
 #include "lib.h"
 
 /** A partially written line of one writer. */
@@ -290,6 +291,8 @@ static void console_command(char c)
         console_focus_to((uint32_t)(c - '0'));
     } else if (c == '?') {
         console_show_status();
+    } else if (ctl_console_command(c)) {
+        /* a run-time control command (ctl.c) */
     } else {
         console_hyp_printf("console: unknown command after Ctrl-T; Ctrl-T ? for help");
     }
@@ -299,6 +302,10 @@ void console_input(char c)
 {
     bool deliver = true;
 
+    if (ctl_console_arg(c)) {
+        /* the argument of a run-time control command */
+        return;
+    }
     if (console_escape) {
         console_escape = false;
         deliver = (c == CONSOLE_ESCAPE);
@@ -316,5 +323,34 @@ void console_input(char c)
     }
     if ((console_sink == NULL) || !console_sink(console_focus, (int)(uint8_t)c)) {
         console_input_dropped++;
+    }
+}
+
+/* ---------------------------------------------------------------- restart and halt */
+
+uint32_t console_part_discard(uint32_t p)
+{
+    uint32_t n;
+
+    if (p >= CFG_NUM_PARTITIONS) {
+        return 0u;
+    }
+    arch_lock_acquire(&console_writer_locks[p]);
+    n = console_lines[p].len;
+    console_lines[p].len = 0u;
+    arch_lock_release(&console_writer_locks[p]);
+    return n;
+}
+
+void console_focus_leave(uint32_t p)
+{
+    uint32_t next;
+
+    if (console_focus != p) {
+        return;
+    }
+    next = console_next_focus();
+    if (next != p) {
+        console_focus_to(next);
     }
 }

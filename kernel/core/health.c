@@ -17,6 +17,8 @@ struct health_part {
     uint32_t window_count;    /**< restarts in the current budget window */
     uint64_t window_start;    /**< counter value when that window began */
     uint64_t last_heartbeat;  /**< counter value of the last heartbeat (or of the last start) */
+    uint32_t injected;        /**< aborts injected in the current inject window */
+    uint64_t inject_start;    /**< counter value when that window began */
 };
 
 static struct health_part health_parts[CFG_NUM_PARTITIONS];
@@ -30,6 +32,8 @@ void health_init(void)
         health_parts[p].restarts = 0u;
         health_parts[p].window_count = 0u;
         health_parts[p].window_start = 0u;
+        health_parts[p].injected = 0u;
+        health_parts[p].inject_start = 0u;
         health_parts[p].last_heartbeat = arch_counter();
     }
 }
@@ -79,7 +83,8 @@ bool health_event(uint32_t p, enum health_event event, const char *what)
 {
     const char *name = cfg_partitions[p].name;
     const char *ev = health_event_name(event);
-    bool wants = (event == HEALTH_RESET) || (cfg_partitions[p].on_fault == CFG_FAULT_RESTART);
+    /* on_fault: inject falls back to a restart once its injection budget is used up. */
+    bool wants = (event == HEALTH_RESET) || (cfg_partitions[p].on_fault != CFG_FAULT_HALT);
 
     if (wants && health_budget_take(p)) {
         console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 restarting (restart %u)", name, ev, what,
@@ -114,6 +119,71 @@ void health_notify(uint32_t p)
     }
 }
 
+bool health_inject_take(uint32_t p)
+{
+    const struct cfg_health *h = &cfg_health[p];
+    struct health_part *s = &health_parts[p];
+    uint64_t now = arch_counter();
+    bool ok;
+
+    if (cfg_partitions[p].on_fault != CFG_FAULT_INJECT) {
+        return false;
+    }
+    arch_lock_acquire(&health_lock);
+    if ((h->restart_window_ms != 0u) && ((now - s->inject_start) > health_ms_to_ticks(h->restart_window_ms))) {
+        /* The window has passed: the budget refills. */
+        s->inject_start = now;
+        s->injected = 0u;
+    }
+    ok = s->injected < h->max_injected_faults;
+    if (ok) {
+        s->injected++;
+    }
+    arch_lock_release(&health_lock);
+    return ok;
+}
+
+uint32_t health_injected(uint32_t p)
+{
+    return health_parts[p].injected;
+}
+
+uint32_t health_count_restart(uint32_t p)
+{
+    uint32_t n;
+
+    arch_lock_acquire(&health_lock);
+    health_parts[p].restarts++;
+    n = health_parts[p].restarts;
+    arch_lock_release(&health_lock);
+    return n;
+}
+
+void health_reset_request(uint32_t p)
+{
+    const char *name = cfg_partitions[p].name;
+
+    if (cfg_health[p].on_reset == CFG_RESET_HALT) {
+        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 halted (on_reset: halt)",
+                           name);
+        part_halt(p);
+    } else {
+        /* A request, not a fault: counted, but the fault budget is not touched. */
+        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 restarting (restart %u, "
+                           "not a fault)", name, (unsigned)health_count_restart(p));
+        part_restart(p);
+    }
+    health_notify(p);
+}
+
+void health_ready(uint32_t p)
+{
+    if (part_set_ready(p)) {
+        console_hyp_printf("partition '%s' ready", cfg_partitions[p].name);
+        health_notify(p);
+    }
+}
+
 void health_heartbeat(uint32_t p)
 {
     arch_lock_acquire(&health_lock);
@@ -134,11 +204,17 @@ uint64_t health_watchdog_deadline(uint32_t p)
     return d;
 }
 
+/* A partition that has been started is watched, ready or not: a first heartbeat that never comes is a miss. */
+static bool health_watched(enum part_state s)
+{
+    return (s == PART_STATE_RUNNING) || (s == PART_STATE_STARTING);
+}
+
 bool health_watchdog_check(uint32_t p, uint64_t now)
 {
     uint64_t d = health_watchdog_deadline(p);
 
-    if ((d == 0u) || (now < d) || (part_get(p)->state != PART_STATE_RUNNING)) {
+    if ((d == 0u) || (now < d) || !health_watched(part_get(p)->state)) {
         return false;
     }
     (void)health_event(p, HEALTH_WATCHDOG, "no heartbeat in time");
@@ -166,6 +242,8 @@ uint32_t health_state(uint32_t p, uint32_t *restarts)
         return SEPTUM_STATE_RESTARTING;
     case PART_STATE_HALTED:
         return SEPTUM_STATE_HALTED;
+    case PART_STATE_STARTING:
+        return SEPTUM_STATE_STARTING;
     default:
         return SEPTUM_STATE_BOOTING;
     }

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "ctl.h"
 #include "health.h"
 #include "hypercall.h"
 #include "lib.h"
@@ -16,7 +17,7 @@
 #include "vcpu.h"
 
 /* Number of calls in Septum's vendor range (CALL_COUNT). */
-#define HYPERCALL_COUNT 4u
+#define HYPERCALL_COUNT 6u
 
 /* SMCCC: a 32-bit function ID is in w0; the upper half of x0 is ignored. */
 static uint32_t hypercall_fid(const struct vcpu *v)
@@ -47,6 +48,8 @@ static void hypercall_console_write(struct vcpu *v)
         hypercall_ret(v, SMCCC_INVALID_PARAMETER);
         return;
     }
+    /* A guest with its caches off wrote these bytes to memory: read them, not a stale line of ours. */
+    arch_dcache_clean_inval(pa, len);
     console_part_write(v->partition, arch_phys_to_virt(pa), (size_t)len);
     hypercall_ret(v, (int64_t)len);
 }
@@ -62,13 +65,34 @@ static void hypercall_partition_state(struct vcpu *v)
         hypercall_ret(v, SMCCC_INVALID_PARAMETER);
         return;
     }
-    if ((q != v->partition) && (((cfg_health[q].subscribers >> v->partition) & 1u) == 0u)) {
+    if ((q != v->partition) && (((cfg_health[q].subscribers >> v->partition) & 1u) == 0u) &&
+        !ctl_allowed(v->partition, (uint32_t)q)) {
         hypercall_ret(v, SMCCC_INVALID_PARAMETER);
         return;
     }
     state = health_state((uint32_t)q, &restarts);
     v->regs.x[0] = state;
     v->regs.x[1] = restarts;
+}
+
+/* Run-time control of a partition the caller is a controller of. */
+static void hypercall_partition_control(struct vcpu *v)
+{
+    uint64_t q = v->regs.x[1];
+    uint64_t op = v->regs.x[2];
+    uint32_t restarts;
+
+    if ((q >= CFG_NUM_PARTITIONS) || !ctl_allowed(v->partition, (uint32_t)q) || (op > SEPTUM_CTL_RESTART)) {
+        hypercall_ret(v, SMCCC_INVALID_PARAMETER);
+        return;
+    }
+    if (op == SEPTUM_CTL_QUERY) {
+        v->regs.x[0] = health_state((uint32_t)q, &restarts);
+        v->regs.x[1] = restarts;
+        v->regs.x[2] = part_get((uint32_t)q)->faults;
+        return;
+    }
+    hypercall_ret(v, ctl_apply((uint32_t)q, (uint32_t)op, cfg_partitions[v->partition].name));
 }
 
 /* Septum's own calls and the vendor-hypervisor queries, over HVC only. */
@@ -83,7 +107,15 @@ static void hypercall_septum(struct vcpu *v)
         break;
     case SEPTUM_HVC_HEARTBEAT:
         health_heartbeat(v->partition);
+        health_ready(v->partition);
         hypercall_ret(v, SMCCC_SUCCESS);
+        break;
+    case SEPTUM_HVC_READY:
+        health_ready(v->partition);
+        hypercall_ret(v, SMCCC_SUCCESS);
+        break;
+    case SEPTUM_HVC_PARTITION_CONTROL:
+        hypercall_partition_control(v);
         break;
     case SEPTUM_HVC_PARTITION_STATE:
         hypercall_partition_state(v);

@@ -13,6 +13,7 @@
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
+#include "vgic_reset.h"
 
 static struct vcpu vcpus[CFG_NUM_VCPUS];
 static struct partition parts[CFG_NUM_PARTITIONS];
@@ -146,16 +147,12 @@ static bool part_copy_in(uint32_t p, const char *what, const uint8_t *src, const
     return true;
 }
 
-bool part_load(uint32_t p)
+/* Copy p's boot image and blobs into its memory; false (said why) if one does not fit. */
+static bool part_copy_all(uint32_t p)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
-    struct vcpu *v = &vcpus[cp->first_vcpu];
     uint32_t i;
 
-    if (!parts[p].checksummed) {
-        parts[p].checksum = part_checksum(p);
-        parts[p].checksummed = true;
-    }
     if (!part_copy_in(p, "image", cp->image, cp->image_end, cp->load_ipa)) {
         return false;
     }
@@ -166,7 +163,65 @@ bool part_load(uint32_t p)
             return false;
         }
     }
+    return true;
+}
+
+/* Checksum of [ipa, ipa+len) of p as loaded, chained on h; *ok cleared if it is not p's memory. */
+static uint64_t part_loaded_sum(uint32_t p, uint64_t h, uint64_t ipa, uint64_t len, bool *ok)
+{
+    uint64_t pa;
+
+    if (!part_ipa_range_to_pa(p, ipa, len, CFG_PERM_R, &pa)) {
+        *ok = false;
+        return h;
+    }
+    return lib_checksum(h, arch_phys_to_virt(pa), (size_t)len);
+}
+
+/* Does what was just loaded into p match the checksum taken of its read-only images at first load? */
+static bool part_verify_loaded(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    bool ok = true;
+    uint64_t h = part_loaded_sum(p, 0u, cp->load_ipa, (uint64_t)(cp->image_end - cp->image), &ok);
+    uint32_t i;
+
+    for (i = 0u; i < part_num_blobs; i++) {
+        const struct cfg_blob *b = &cfg_blobs[i];
+
+        if (b->partition == p) {
+            h = part_loaded_sum(p, h, b->load_ipa, (uint64_t)(b->end - b->start), &ok);
+        }
+    }
+    return ok && (h == parts[p].checksum);
+}
+
+bool part_load(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    struct vcpu *v = &vcpus[cp->first_vcpu];
+    bool reload = parts[p].checksummed;
+    uint32_t dropped;
+
+    if (!reload) {
+        parts[p].checksum = part_checksum(p);
+        parts[p].checksummed = true;
+    }
+    if (!part_copy_all(p)) {
+        return false;
+    }
+    /* A reload is checked where it landed: a corrupted read-only copy or a bad copy both show. */
+    if (reload && !part_verify_loaded(p)) {
+        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum of the reload) \xe2\x80\x94 halted",
+                           cp->name);
+        return false;
+    }
     vdev_reset(p);
+    dropped = console_part_discard(p);
+    if (dropped != 0u) {
+        console_hyp_printf("partition '%s': unfinished console line of the previous run dropped (%u bytes)", cp->name,
+                           (unsigned)dropped);
+    }
     memset(&v->regs, 0, sizeof(v->regs));
     v->regs.pc = cp->entry_ipa;
     v->regs.x[0] = cp->boot_x0;
@@ -175,11 +230,51 @@ bool part_load(uint32_t p)
     arch_lock_acquire(&part_locks[p]);
     v->state = VCPU_RUNNING;
     v->idle = false;
-    parts[p].state = PART_STATE_RUNNING;
+    parts[p].state = PART_STATE_STARTING;
     arch_lock_release(&part_locks[p]);
     health_heartbeat(p);
     health_notify(p);
     return true;
+}
+
+bool part_set_ready(uint32_t p)
+{
+    bool changed;
+
+    arch_lock_acquire(&part_locks[p]);
+    changed = (parts[p].state == PART_STATE_STARTING);
+    if (changed) {
+        parts[p].state = PART_STATE_RUNNING;
+    }
+    arch_lock_release(&part_locks[p]);
+    return changed;
+}
+
+bool part_start(uint32_t p)
+{
+    bool start;
+
+    arch_lock_acquire(&part_locks[p]);
+    start = (parts[p].state == PART_STATE_HALTED);
+    if (start) {
+        /* Its vCPUs are halted and out of the guest: vCPU 0's CPU runs the reset sequence. */
+        parts[p].state = PART_STATE_RESTARTING;
+    }
+    arch_lock_release(&part_locks[p]);
+    if (start) {
+        arch_send_event();
+    }
+    return start;
+}
+
+enum part_state part_state_get(uint32_t p)
+{
+    enum part_state s;
+
+    arch_lock_acquire(&part_locks[p]);
+    s = parts[p].state;
+    arch_lock_release(&part_locks[p]);
+    return s;
 }
 
 /* Stop every vCPU of p, leaving the partition in state, and get them out of the guest. */
@@ -210,6 +305,7 @@ static void part_stop(uint32_t p, enum part_state state)
 void part_halt(uint32_t p)
 {
     part_stop(p, PART_STATE_HALTED);
+    console_focus_leave(p);
 }
 
 void part_restart(uint32_t p)
@@ -240,16 +336,17 @@ static bool part_restart_ready(uint32_t p)
     return ready;
 }
 
-bool part_restart_step(struct vcpu *v)
+/*
+ * Nothing of the previous run survives: zero every writable region, then
+ * clean it to the point of coherency so that no dirty line of the
+ * hypervisor's cacheable alias is written back over what a caches-off guest
+ * writes later.
+ */
+static void part_scrub(uint32_t p)
 {
-    uint32_t p = v->partition;
     const struct cfg_partition *cp = &cfg_partitions[p];
     uint32_t i;
 
-    if ((vcpu_index(v) != 0u) || !part_restart_ready(p)) {
-        return false;
-    }
-    /* Nothing of the previous run survives: scrub every region before reloading. */
     for (i = 0u; i < cp->num_regions; i++) {
         const struct cfg_region *r = &cfg_regions[cp->first_region + i];
 
@@ -257,11 +354,29 @@ bool part_restart_step(struct vcpu *v)
             arch_zero(r->pa, r->size);
         }
     }
-    if (part_checksum(p) != parts[p].checksum) {
-        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum) \xe2\x80\x94 halted", cp->name);
-        part_halt(p);
-        return false;
+    for (i = 0u; i < cp->num_regions; i++) {
+        const struct cfg_region *r = &cfg_regions[cp->first_region + i];
+
+        if ((r->perm & CFG_PERM_W) != 0u) {
+            arch_dcache_clean_inval(r->pa, r->size);
+        }
     }
+}
+
+/*
+ * The reset sequence, on vCPU 0's CPU once every vCPU of p has stopped (each
+ * stopped CPU has quiesced its own timers and list registers): deactivate the
+ * hardware interrupts p held and restore their routing and configuration,
+ * scrub and clean its memory, reload and verify its images, reset its
+ * devices, start vCPU 0 (part_load does the last four).
+ */
+static bool part_reset(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    uint32_t i;
+
+    vgic_release_hw_partition(p);
+    part_scrub(p);
     for (i = 0u; i < cp->num_vcpus; i++) {
         vcpus[cp->first_vcpu + i].state = VCPU_OFF;
     }
@@ -271,6 +386,16 @@ bool part_restart_step(struct vcpu *v)
     }
     console_hyp_printf("partition '%s' restarted", cp->name);
     return true;
+}
+
+bool part_restart_step(struct vcpu *v)
+{
+    uint32_t p = v->partition;
+
+    if ((vcpu_index(v) != 0u) || !part_restart_ready(p)) {
+        return false;
+    }
+    return part_reset(p);
 }
 
 uint32_t vcpu_index(const struct vcpu *v)

@@ -151,7 +151,7 @@ void psci_handle(struct vcpu *v, uint32_t fid)
         health_notify(v->partition);
         break;
     case PSCI_SYSTEM_RESET:
-        (void)health_event(v->partition, HEALTH_RESET, "PSCI SYSTEM_RESET");
+        health_reset_request(v->partition);
         break;
     default:
         psci_ret(v, PSCI_NOT_SUPPORTED);

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "health.h"
 #include "hypercall.h"
+#include "inject.h"
 #include "lib.h"
 #include "mmio.h"
 #include "trap.h"
@@ -87,6 +88,10 @@ static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_i
     char what[128];
     uint32_t ec = trap_ec(t->esr);
 
+    if (inject_abort(v, t)) {
+        /* on_fault: inject, within its budget: the guest takes it as an external abort. */
+        return TRAP_RESUME;
+    }
     trap_describe_fault(t, kind, sizeof(kind));
     part_get(v->partition)->faults++;
     if ((ec == ESR_EC_DABT_LOW) || (ec == ESR_EC_IABT_LOW)) {

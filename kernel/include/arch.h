@@ -65,6 +65,15 @@ void arch_hyp_timer_set(uint64_t deadline);
 uint64_t arch_counter(void);
 uint64_t arch_counter_hz(void);
 
+/**
+ * Clean and invalidate the data cache for [pa, pa+len) to the point of
+ * coherency (Arm ARM D7.5.9, DC CIVAC): after a scrub, so that no dirty line of
+ * the hypervisor's cacheable alias can later overwrite what a caches-off guest
+ * writes; and before the hypervisor reads guest memory, so that it sees what
+ * such a guest wrote rather than a stale line.
+ */
+void arch_dcache_clean_inval(uint64_t pa, uint64_t len);
+
 /** Make [pa, pa+len) coherent for instruction fetch by a guest with MMU off. */
 void arch_sync_guest_image(uint64_t pa, uint64_t len);
 
@@ -88,6 +97,12 @@ uint32_t arch_gic_ack(void);
 void arch_gic_eoi(uint32_t intid);
 /** Deactivate intid (after a priority drop). */
 void arch_gic_deactivate(uint32_t intid);
+/**
+ * Clear the active state of physical intid from any CPU (GICD_ICACTIVER, or
+ * GICR_ICACTIVER0 of CPU cpu for SGIs/PPIs): release an interrupt acknowledged
+ * at EL2 whose virtual copy will never be deactivated by the guest.
+ */
+void arch_gic_clear_active(uint32_t intid, uint32_t cpu);
 /** Send hypervisor SGI sgi to physical CPU cpu (index into cfg_cpus). */
 void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi);
 /** Enable or disable physical intid; SGIs/PPIs on CPU cpu's redistributor. */
@@ -128,9 +143,22 @@ void arch_lr_write(uint32_t i, uint64_t lr);
 /** Ask for the maintenance interrupt mode (ARCH_LR_NOTIFY_*). */
 void arch_lr_notify(uint32_t mode);
 
+/** VBAR_EL1 of the vCPU running on the calling CPU (its exception vector base). */
+uint64_t arch_el1_vbar(void);
+
 /**
- * Enter (or resume) v on the calling CPU: program its stage-2 translation and
- * EL2 controls, restore its registers and ERET. Never returns; the next exit
+ * Set the calling CPU's ESR_EL1, FAR_EL1, ELR_EL1 and SPSR_EL1: the EL1 side
+ * of an exception the hypervisor delivers to its guest (the caller then sets
+ * the vCPU's PC to the vector and its PSTATE to EL1h, Arm ARM D1.10).
+ */
+void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr);
+
+/**
+ * Enter v for a fresh start (boot, restart, PSCI CPU_ON) on the calling CPU:
+ * put every EL1 register the guest can observe at its reset value (or the one
+ * the Linux boot protocol requires), program v's stage-2 translation and EL2
+ * controls, restore its registers and ERET. Never returns; the next exit
  * arrives in trap_sync()/trap_irq() on a fresh stack.
  */
 void arch_vcpu_enter(struct vcpu *v) NORETURN;
+

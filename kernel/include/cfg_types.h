@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 3u
+#define CFG_LAYOUT_VERSION 4u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -32,6 +32,11 @@
 /** What the health monitor does when a partition faults. */
 #define CFG_FAULT_HALT 0u
 #define CFG_FAULT_RESTART 1u
+#define CFG_FAULT_INJECT 2u   /**< a stage-2 abort goes to the guest as an external abort, within a budget */
+
+/** What the health monitor does when a partition asks for a reset (PSCI SYSTEM_RESET). */
+#define CFG_RESET_RESTART 0u
+#define CFG_RESET_HALT 1u
 
 /** Sentinel for "no vCPU on this physical CPU". */
 #define CFG_NO_VCPU 0xffffffffu
@@ -184,5 +189,7 @@ struct cfg_health {
     uint32_t restart_window_ms;  /**< 0: the budget never refills */
     uint32_t subscribers;        /**< bit i: cfg_partitions[i] is told of this partition's state changes */
     uint32_t notify_vintid;      /**< INTID this partition receives for state changes it subscribed to, else 0 */
-    uint32_t pad0;
+    uint32_t on_reset;           /**< CFG_RESET_*: the answer to the partition's own SYSTEM_RESET */
+    uint32_t controllers;        /**< bit i: cfg_partitions[i] may query, start, stop and restart this one */
+    uint32_t max_injected_faults; /**< on_fault inject: aborts given to the guest per restart window, then restart */
 };

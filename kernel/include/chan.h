@@ -13,6 +13,8 @@
  *   0x10 SIZE_LO  R  bytes of the shared region, low and high halves
  *   0x14 SIZE_HI  R
  *   0x18 PERM     R  CFG_PERM_* of this peer on the shared region
+ *   0x1c READY    W  any value: this peer's partition is ready (as SEPTUM_HVC_READY), for
+ *                    guests whose user space cannot make hypercalls (Linux through /dev/mem)
  * Everything else reads as zero and ignores writes.
  */
 #pragma once
@@ -27,6 +29,7 @@
 #define CHAN_SIZE_LO 0x10u
 #define CHAN_SIZE_HI 0x14u
 #define CHAN_PERM 0x18u
+#define CHAN_READY 0x1cu
 
 /** Emulate an access to the control page of peer (index into cfg_channel_peers). False: malformed. */
 bool chan_mmio(uint32_t peer, struct mmio_access *a);

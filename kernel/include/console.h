@@ -46,3 +46,9 @@ void console_input(char c);
 
 /** The partition that has input focus. */
 uint32_t console_focus_get(void);
+
+/** Drop the unfinished line of partition p (its restart); returns how many bytes it held. */
+uint32_t console_part_discard(uint32_t p);
+
+/** Partition p halted: if it has input focus, give focus to the next partition that takes input. */
+void console_focus_leave(uint32_t p);

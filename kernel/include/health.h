@@ -34,6 +34,29 @@ bool health_event(uint32_t p, enum health_event event, const char *what);
 /** Tell p's subscribers that its state changed (a virtual interrupt each). */
 void health_notify(uint32_t p);
 
+/**
+ * Partition p asked for a reset (PSCI SYSTEM_RESET): a request, not a fault.
+ * Restarts it (on_reset: restart, counted in its restarts but not in its
+ * fault budget) or halts it (on_reset: halt), and tells its subscribers.
+ */
+void health_reset_request(uint32_t p);
+
+/** Count one restart of p that is not a fault (reset request, run-time control); returns the new count. */
+uint32_t health_count_restart(uint32_t p);
+
+/**
+ * on_fault: inject: may one more abort of p go to the guest? Consumes one of
+ * its max_injected_faults in the current window if so; false when p does not
+ * inject or the budget is used up (its restart policy then applies).
+ */
+bool health_inject_take(uint32_t p);
+
+/** Aborts injected into p in its current window. */
+uint32_t health_injected(uint32_t p);
+
+/** Partition p said it is ready (first heartbeat, READY): STARTING becomes RUNNING, said and notified. */
+void health_ready(uint32_t p);
+
 /** A heartbeat of partition p (SEPTUM_HVC_HEARTBEAT). */
 void health_heartbeat(uint32_t p);
 

@@ -38,6 +38,7 @@ enum part_state {
     PART_STATE_RUNNING,
     PART_STATE_RESTARTING,  /**< stopping its vCPUs; vCPU 0's CPU reloads and starts it */
     PART_STATE_HALTED,
+    PART_STATE_STARTING,    /**< loaded and entered; RUNNING once it says it is ready (heartbeat, READY) */
 };
 
 /** Run-time state of a partition; parts[i] corresponds to cfg_partitions[i]. */
@@ -64,9 +65,11 @@ void part_init_all(void);
 bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm, uint64_t *pa);
 
 /**
- * Prepare vCPU 0 of partition p to run: copy the boot image into its region
- * and set the entry state. Returns false (and says why) if the image does not
- * fit its region, which the generator also rejects.
+ * Prepare vCPU 0 of partition p to run: copy the boot images into its
+ * memory, verify a reload against the checksum taken at the first load,
+ * reset its devices and console line and set the entry state (STARTING).
+ * Returns false (and says why) if an image does not fit its region, which the
+ * generator also rejects, or a reload does not verify.
  */
 bool part_load(uint32_t p);
 
@@ -81,6 +84,15 @@ void part_halt(uint32_t p);
  * vCPU 0's CPU reloads and starts it once every vCPU has left the guest.
  */
 void part_restart(uint32_t p);
+
+/** Partition p said it is ready: STARTING becomes RUNNING. True if its state changed. */
+bool part_set_ready(uint32_t p);
+
+/** Start halted partition p again (run-time control): true if it was halted. */
+bool part_start(uint32_t p);
+
+/** State of p, read under its lock. */
+enum part_state part_state_get(uint32_t p);
 
 /** On v's CPU while it idles: if v is vCPU 0 of a partition ready to restart, reload it; true to enter v. */
 bool part_restart_step(struct vcpu *v);

@@ -43,6 +43,45 @@ bool fake_rx_enabled;
 uint64_t fake_counter;
 uint64_t fake_zeroed;
 uint64_t fake_hyp_timer;
+const char *fake_calls[FAKE_MAX_CALLS];
+uint32_t fake_num_calls;
+uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
+uint64_t fake_cleaned;
+void (*fake_sync_hook)(uint64_t pa, uint64_t len);
+uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
+
+static void fake_call(const char *name)
+{
+    if (fake_num_calls < FAKE_MAX_CALLS) {
+        fake_calls[fake_num_calls] = name;
+        fake_num_calls++;
+    }
+}
+
+int fake_call_index(const char *name)
+{
+    uint32_t i;
+
+    for (i = 0u; i < fake_num_calls; i++) {
+        if (strcmp(fake_calls[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int fake_call_last(const char *name)
+{
+    int last = -1;
+    uint32_t i;
+
+    for (i = 0u; i < fake_num_calls; i++) {
+        if (strcmp(fake_calls[i], name) == 0) {
+            last = (int)i;
+        }
+    }
+    return last;
+}
 
 void fake_reset(void)
 {
@@ -88,6 +127,15 @@ void fake_reset(void)
     fake_counter = 1000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
+    fake_num_calls = 0u;
+    fake_num_cleared_active = 0u;
+    fake_cleaned = 0u;
+    fake_sync_hook = NULL;
+    fake_vbar_el1 = 0u;
+    fake_esr_el1 = 0u;
+    fake_far_el1 = 0u;
+    fake_elr_el1 = 0u;
+    fake_spsr_el1 = 0u;
 }
 
 static void fake_log(uint32_t *log, uint32_t *n, uint32_t v)
@@ -136,6 +184,13 @@ void arch_gic_deactivate(uint32_t intid)
     fake_log(fake_dir, &fake_num_dirs, intid);
 }
 
+void arch_gic_clear_active(uint32_t intid, uint32_t cpu)
+{
+    (void)cpu;
+    fake_call("clear_active");
+    fake_log(fake_cleared_active, &fake_num_cleared_active, intid);
+}
+
 void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
 {
     if (fake_num_sgis < FAKE_MAX_LOG) {
@@ -153,11 +208,13 @@ void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
 
 void arch_gic_set_edge(uint32_t intid, bool edge)
 {
+    fake_call("edge");
     fake_irq_edge[intid & 1023u] = edge;
 }
 
 void arch_gic_route(uint32_t intid, uint32_t cpu)
 {
+    fake_call("route");
     fake_irq_route[intid & 1023u] = cpu;
 }
 
@@ -310,6 +367,7 @@ void *arch_phys_to_virt(uint64_t pa)
 
 void arch_zero(uint64_t pa, uint64_t len)
 {
+    fake_call("zero");
     memset(arch_phys_to_virt(pa), 0, (size_t)len);
     fake_zeroed += len;
 }
@@ -331,12 +389,37 @@ uint64_t arch_counter_hz(void)
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
+    fake_call("sync");
     fake_sync_pa = pa;
     fake_sync_len = len;
+    if (fake_sync_hook != NULL) {
+        fake_sync_hook(pa, len);
+    }
+}
+
+void arch_dcache_clean_inval(uint64_t pa, uint64_t len)
+{
+    (void)arch_phys_to_virt(pa);
+    fake_call("clean");
+    fake_cleaned += len;
+}
+
+uint64_t arch_el1_vbar(void)
+{
+    return fake_vbar_el1;
+}
+
+void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr)
+{
+    fake_esr_el1 = esr;
+    fake_far_el1 = far;
+    fake_elr_el1 = elr;
+    fake_spsr_el1 = spsr;
 }
 
 void arch_vcpu_enter(struct vcpu *v)
 {
+    fake_call("enter");
     fake_entered = v;
     longjmp(fake_noreturn, 2);
 }

@@ -77,5 +77,24 @@ extern uint64_t fake_zeroed;
 /** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
 extern uint64_t fake_hyp_timer;
 
+/**
+ * The order of the arch calls a reset sequence makes: one short name per call
+ * ("clear_active", "edge", "route", "zero", "clean", "sync", "enter"), in order.
+ */
+#define FAKE_MAX_CALLS 64u
+extern const char *fake_calls[FAKE_MAX_CALLS];
+extern uint32_t fake_num_calls;
+/** Index of the first call named name in fake_calls, or -1. */
+int fake_call_index(const char *name);
+/** Index of the last call named name in fake_calls, or -1. */
+int fake_call_last(const char *name);
+/** INTIDs passed to arch_gic_clear_active(), and bytes arch_dcache_clean_inval() covered. */
+extern uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
+extern uint64_t fake_cleaned;
+/** Called (if set) at each arch_sync_guest_image(), after it is logged: a test may corrupt the copy. */
+extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
+/** The EL1 registers the injection path reads and writes. */
+extern uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
+
 /** Reset every fake to its initial state. */
 void fake_reset(void);

@@ -59,7 +59,7 @@ static void test_fault_with_restart_policy_restarts_only_that_partition(void **s
     assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RESTARTING);
     assert_int_equal(beta0->state, VCPU_HALTED);
     assert_int_equal(beta1->state, VCPU_HALTED);
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
     assert_int_equal(alpha->state, VCPU_RUNNING);
     /* beta's CPUs were kicked out of the guest; alpha's was not. */
     assert_true(fake_num_sgis >= 1u);
@@ -86,7 +86,7 @@ static void test_restart_scrubs_reloads_and_starts_vcpu0_once_all_vcpus_left(voi
     assert_memory_equal(ram, "IMAGE-beta-", 11u);
     assert_int_equal(beta0->state, VCPU_RUNNING);
     assert_int_equal(beta1->state, VCPU_OFF);
-    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
     assert_non_null(strstr(fake_console, "partition 'beta' restarted"));
     /* A partition that is not restarting has nothing to do. */
     assert_false(part_restart_step(beta0));
@@ -190,7 +190,7 @@ static void test_partition_state_hypercall_only_for_subscribed_or_own(void **sta
     alpha->regs.x[0] = SEPTUM_HVC_PARTITION_STATE;
     alpha->regs.x[1] = PART_BETA;
     hypercall_handle(alpha, CFG_CONDUIT_HVC);
-    assert_int_equal(alpha->regs.x[0], SEPTUM_STATE_RUNNING);
+    assert_int_equal(alpha->regs.x[0], SEPTUM_STATE_STARTING);
     assert_int_equal(alpha->regs.x[1], 0u);
     /* beta does not subscribe to alpha. */
     beta0->regs.x[0] = SEPTUM_HVC_PARTITION_STATE;
@@ -200,7 +200,7 @@ static void test_partition_state_hypercall_only_for_subscribed_or_own(void **sta
     beta0->regs.x[0] = SEPTUM_HVC_PARTITION_STATE;
     beta0->regs.x[1] = PART_BETA;
     hypercall_handle(beta0, CFG_CONDUIT_HVC);
-    assert_int_equal(beta0->regs.x[0], SEPTUM_STATE_RUNNING);
+    assert_int_equal(beta0->regs.x[0], SEPTUM_STATE_STARTING);
     beta0->regs.x[0] = SEPTUM_HVC_PARTITION_STATE;
     beta0->regs.x[1] = CFG_NUM_PARTITIONS;
     hypercall_handle(beta0, CFG_CONDUIT_HVC);

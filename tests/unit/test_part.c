@@ -104,7 +104,7 @@ static void test_load_copies_image_and_sets_entry_state(void **state)
     assert_int_equal(v->regs.pstate, 0x3c5u);
     assert_int_equal(v->regs.x[5], 0u);
     assert_int_equal(v->state, VCPU_RUNNING);
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
 }
 
 /* @req SRS-ISO-004 */
@@ -121,7 +121,7 @@ static void test_halt_stops_every_vcpu_of_the_partition_only(void **state)
     assert_int_equal(part_get(PART_BETA)->state, PART_STATE_HALTED);
     assert_int_equal(vcpu_get(beta->first_vcpu)->state, VCPU_HALTED);
     assert_int_equal(vcpu_get(beta->first_vcpu + 1u)->state, VCPU_HALTED);
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
     assert_int_equal(vcpu_get(alpha->first_vcpu)->state, VCPU_RUNNING);
 }
 

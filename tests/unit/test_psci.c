@@ -118,7 +118,7 @@ static void test_unimplemented_psci_functions_return_not_supported(void **state)
     assert_int_equal(psci(alpha, PSCI_MIGRATE_INFO_UP_CPU, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
     assert_int_equal(psci(alpha, PSCI_SYSTEM_RESET2, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
     assert_int_equal(psci(alpha, 0xc400001fu, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
 }
 
 /* @req SRS-PSCI-001 */
@@ -130,7 +130,7 @@ static void test_psci_over_the_other_conduit_is_not_supported(void **state)
     assert_int_equal(psci_call(beta0, CFG_CONDUIT_SMC, PSCI_CPU_ON_64, 1u, 0x40800000u, 0u), PSCI_NOT_SUPPORTED);
     assert_int_equal(beta1->state, VCPU_OFF);
     assert_int_equal(psci_call(beta0, CFG_CONDUIT_SMC, PSCI_SYSTEM_OFF, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
-    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
     /* Septum's own calls are HVC-only as well. */
     assert_int_equal(psci_call(beta0, CFG_CONDUIT_SMC, SEPTUM_HVC_VERSION, 0u, 0u, 0u), SMCCC_NOT_SUPPORTED);
 }
@@ -253,7 +253,7 @@ static void test_cpu_off_powers_off_the_caller_only_and_it_can_be_started_again(
     assert_int_equal(beta1->state, VCPU_OFF);
     assert_int_equal(trap_exit_done(beta1, TRAP_RESUME), TRAP_STOP);
     assert_int_equal(beta0->state, VCPU_RUNNING);
-    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
     fake_cpu = 2u;
     assert_int_equal(psci(beta0, PSCI_AFFINITY_INFO_64, 1u, 0u, 0u), PSCI_AFF_OFF);
     assert_int_equal(psci(beta0, PSCI_CPU_ON_64, 1u, 0x40800300u, 5u), PSCI_SUCCESS);
@@ -295,7 +295,7 @@ static void test_system_off_halts_the_calling_partition_only(void **state)
     assert_false(fake_irq_enabled[100]);
     assert_int_equal(fake_irq_enabled_cpu[48], 0xffffffffu);
     /* alpha runs on, and hears of it (it subscribes to beta's state). */
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
     assert_int_equal(alpha->state, VCPU_RUNNING);
     assert_true(notify >= 32u);
     assert_true(vgic_get(PART_ALPHA)->spi[notify - 32u].pending);
@@ -305,17 +305,32 @@ static void test_system_off_halts_the_calling_partition_only(void **state)
 static void test_system_reset_restarts_the_calling_partition_only(void **state)
 {
     (void)state;
+    /* beta: on_reset restart (the default). */
+    beta0->regs.x[0] = PSCI_SYSTEM_RESET;
+    fake_cpu = cfg_vcpus[cfg_partitions[PART_BETA].first_vcpu].pcpu;
+    hypercall_handle(beta0, CFG_CONDUIT_HVC);
+    assert_non_null(strstr(fake_console, "partition 'beta' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 "
+                                         "restarting (restart 1, not a fault)"));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RESTARTING);
+    assert_int_equal(beta0->state, VCPU_HALTED);
+    assert_int_equal(trap_exit_done(beta0, TRAP_RESUME), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
+    assert_int_equal(alpha->state, VCPU_RUNNING);
+}
+
+/* @req SRS-HEALTH-005 */
+static void test_system_reset_with_on_reset_halt_halts_the_partition(void **state)
+{
+    (void)state;
     alpha->regs.x[0] = PSCI_SYSTEM_RESET;
     fake_cpu = 0u;
     hypercall_handle(alpha, CFG_CONDUIT_HVC);
-    assert_non_null(strstr(fake_console, "partition 'alpha' reset: PSCI SYSTEM_RESET"));
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RESTARTING);
+    assert_non_null(strstr(fake_console, "partition 'alpha' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 halted "
+                                         "(on_reset: halt)"));
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
     assert_int_equal(alpha->state, VCPU_HALTED);
-    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_STOP);
-    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_STARTING);
     assert_int_equal(beta0->state, VCPU_RUNNING);
-    /* Nobody else's CPU is disturbed. */
-    assert_int_equal(fake_num_sgis, 0u);
 }
 
 /* @req SRS-PSCI-003 */
@@ -352,6 +367,7 @@ int main(void)
         cmocka_unit_test_setup(test_cpu_suspend_returns_at_once_and_migrate_info_type_is_2, setup),
         cmocka_unit_test_setup(test_system_off_halts_the_calling_partition_only, setup),
         cmocka_unit_test_setup(test_system_reset_restarts_the_calling_partition_only, setup),
+        cmocka_unit_test_setup(test_system_reset_with_on_reset_halt_halts_the_partition, setup),
     };
 
     return cmocka_run_group_tests_name("psci", tests, NULL, NULL);

@@ -45,6 +45,8 @@
 /* Bound of a wait for UART FIFO space. */
 #define UART_POLL_LIMIT 100000u
 
+static void arch_vcpu_quiesce(void);
+
 struct arch_cpu arch_cpus[CFG_NUM_CPUS];
 uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(4096), section(".stacks")));
 /*
@@ -176,6 +178,7 @@ void arch_send_event(void)
 
 void arch_cpu_idle_current(void)
 {
+    arch_vcpu_quiesce();
     boot_cpu_idle(arch_cpu_index());
 }
 
@@ -239,6 +242,18 @@ uint64_t arch_counter_hz(void)
     return SYSREG_READ(cntfrq_el0);
 }
 
+void arch_dcache_clean_inval(uint64_t pa, uint64_t len)
+{
+    uint64_t ctr = SYSREG_READ(ctr_el0);
+    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
+    uint64_t a;
+
+    for (a = pa & ~(line - 1u); a < (pa + len); a += line) {
+        __asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+    }
+    dsb_ish();
+}
+
 void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
@@ -255,6 +270,134 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
     isb();
 }
 
+/* ID_AA64DFR0_EL1 fields (Arm ARM D19.2.63): breakpoints, watchpoints, PMU version. */
+#define DFR0_BRPS(d) ((((d) >> 12) & 0xfu) + 1u)
+#define DFR0_WRPS(d) ((((d) >> 20) & 0xfu) + 1u)
+#define DFR0_PMUVER(d) (((d) >> 8) & 0xfu)
+/* PMCR_EL0 (D19.4.7): E = 0 (stopped), P (bit 1) resets the event counters, C (bit 2) the cycle counter; N = counters. */
+#define PMCR_EL0_RESET_PC 0x6u
+#define PMCR_EL0_N(r) (((r) >> 11) & 0x1fu)
+/* All 31 event counters and the cycle counter (bit 31) of PM*CLR registers. */
+#define PM_ALL_COUNTERS 0xffffffffull
+
+/* Every breakpoint and watchpoint disabled and cleared (DBGBCR<n>.E = 0, DBGWCR<n>.E = 0). */
+static void arch_el1_reset_debug(uint64_t dfr0)
+{
+    SYSREG_WRITE(mdscr_el1, 0u);
+    SYSREG_WRITE(mdccint_el1, 0u);
+    arch_debug_reset(DFR0_BRPS(dfr0), DFR0_WRPS(dfr0));
+}
+
+/* PMU stopped, counters zeroed, no overflow/interrupt/EL0 access, every event type 0 (PMUv3, D12). */
+static void arch_el1_reset_pmu(uint64_t dfr0)
+{
+    uint64_t n;
+    uint64_t i;
+
+    if ((DFR0_PMUVER(dfr0) == 0u) || (DFR0_PMUVER(dfr0) == 0xfu)) {
+        return;
+    }
+    n = PMCR_EL0_N(SYSREG_READ(pmcr_el0));
+    SYSREG_WRITE(pmcntenclr_el0, PM_ALL_COUNTERS);
+    SYSREG_WRITE(pmintenclr_el1, PM_ALL_COUNTERS);
+    SYSREG_WRITE(pmovsclr_el0, PM_ALL_COUNTERS);
+    SYSREG_WRITE(pmuserenr_el0, 0u);
+    SYSREG_WRITE(pmccfiltr_el0, 0u);
+    for (i = 0u; i < n; i++) {
+        SYSREG_WRITE(pmselr_el0, i);
+        isb();
+        SYSREG_WRITE(pmxevtyper_el0, 0u);
+    }
+    SYSREG_WRITE(pmselr_el0, 0u);
+    /* E = 0 (stopped); P and C zero every counter. */
+    SYSREG_WRITE(pmcr_el0, PMCR_EL0_RESET_PC);
+}
+
+/*
+ * The EL1/EL0 registers of a fresh vCPU: what a reset leaves (Arm ARM
+ * D1.9 and the register descriptions in D19/D23: UNKNOWN resets are made 0 so
+ * that nothing of a previous life shows), MMU and caches off as the Linux boot
+ * protocol requires, no translation, no vectors, no thread IDs, EL1 timers
+ * stopped, FP/SIMD zero, PMU and debug reset.
+ */
+static void arch_el1_reset(void)
+{
+    uint64_t dfr0 = SYSREG_READ(id_aa64dfr0_el1);
+
+    SYSREG_WRITE(sctlr_el1, SCTLR_EL1_RESET);
+    isb();
+    SYSREG_WRITE(ttbr0_el1, 0u);
+    SYSREG_WRITE(ttbr1_el1, 0u);
+    SYSREG_WRITE(tcr_el1, 0u);
+    SYSREG_WRITE(mair_el1, 0u);
+    SYSREG_WRITE(amair_el1, 0u);
+    SYSREG_WRITE(vbar_el1, 0u);
+    SYSREG_WRITE(contextidr_el1, 0u);
+    SYSREG_WRITE(tpidr_el0, 0u);
+    SYSREG_WRITE(tpidrro_el0, 0u);
+    SYSREG_WRITE(tpidr_el1, 0u);
+    SYSREG_WRITE(sp_el0, 0u);
+    SYSREG_WRITE(sp_el1, 0u);
+    SYSREG_WRITE(elr_el1, 0u);
+    SYSREG_WRITE(spsr_el1, 0u);
+    SYSREG_WRITE(esr_el1, 0u);
+    SYSREG_WRITE(far_el1, 0u);
+    SYSREG_WRITE(par_el1, 0u);
+    SYSREG_WRITE(afsr0_el1, 0u);
+    SYSREG_WRITE(afsr1_el1, 0u);
+    SYSREG_WRITE(csselr_el1, 0u);
+    SYSREG_WRITE(cntkctl_el1, 0u);
+    /* FP/SIMD trapped at EL1 and EL0 until the guest enables it (CPACR_EL1.FPEN = 0). */
+    SYSREG_WRITE(cpacr_el1, 0u);
+    SYSREG_WRITE(cntv_ctl_el0, 0u);
+    SYSREG_WRITE(cntv_cval_el0, 0u);
+    SYSREG_WRITE(cntp_ctl_el0, 0u);
+    SYSREG_WRITE(cntp_cval_el0, 0u);
+    arch_el1_reset_debug(dfr0);
+    arch_el1_reset_pmu(dfr0);
+    arch_fp_reset();
+    isb();
+}
+
+/* The EL1 timers of this CPU stopped, their interrupt lines low (CNTx_CTL.ENABLE = 0). */
+static void arch_el1_timers_stop(void)
+{
+    SYSREG_WRITE(cntv_ctl_el0, 0u);
+    SYSREG_WRITE(cntp_ctl_el0, 0u);
+    isb();
+}
+
+uint64_t arch_el1_vbar(void)
+{
+    return SYSREG_READ(vbar_el1);
+}
+
+void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr)
+{
+    SYSREG_WRITE(esr_el1, esr);
+    SYSREG_WRITE(far_el1, far);
+    SYSREG_WRITE(elr_el1, elr);
+    SYSREG_WRITE(spsr_el1, spsr);
+}
+
+/*
+ * The calling CPU's vCPU has stopped (halt, restart, CPU_OFF): its EL1 timers
+ * stop, and every interrupt its list registers and timer PPIs still hold at
+ * the physical GIC is released, so that nothing of this life fires into the
+ * next one (or stays active and silent in it).
+ */
+static void arch_vcpu_quiesce(void)
+{
+    uint32_t cpu = arch_cpu_index();
+
+    arch_el1_timers_stop();
+    /* LR-held hardware interrupts are deactivated by the reset of the CPU interface. */
+    arch_gic_vcpu_reset();
+    /* A timer PPI acknowledged at EL2 but never put in a list register is still active. */
+    arch_gic_clear_active(ARCH_PPI_VTIMER, cpu);
+    arch_gic_clear_active(ARCH_PPI_PTIMER, cpu);
+}
+
 void arch_vcpu_enter(struct vcpu *v)
 {
     const struct cfg_partition *cp = &cfg_partitions[v->partition];
@@ -267,9 +410,10 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(hcr_el2, HCR_EL2_GUEST);
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
     SYSREG_WRITE(vmpidr_el2, (1ull << 31) | cfg_vcpus[v->id].vmpidr);
-    SYSREG_WRITE(sctlr_el1, SCTLR_EL1_RESET);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
-    SYSREG_WRITE(mdcr_el2, (SYSREG_READ(pmcr_el0) >> 11) & 0x1fu);
+    /* MDCR_EL2.HPMN = all counters to EL1; nothing trapped: the guest owns PMU and debug, reset below. */
+    SYSREG_WRITE(mdcr_el2, PMCR_EL0_N(SYSREG_READ(pmcr_el0)));
+    arch_el1_reset();
     SYSREG_WRITE(cnthctl_el2, ARCH_CNTHCTL_EL2);
     SYSREG_WRITE(cntvoff_el2, 0u);
     SYSREG_WRITE(icc_sre_el2, ICC_SRE_EL2_VALUE);

@@ -34,6 +34,13 @@ uint64_t arch_trap_irq(struct arch_cpu *c);
 void arch_cpu_idle_current(void) NORETURN;
 /** Clear this CPU's list registers and virtual CPU interface state for a fresh vCPU. */
 void arch_gic_vcpu_reset(void);
+/** Zero V0..V31, FPCR and FPSR of the calling CPU (el1_reset.S). */
+void arch_fp_reset(void);
+/** Zero the first brps breakpoint and wrps watchpoint register pairs (el1_reset.S; at most 16 each). */
+void arch_debug_reset(uint64_t brps, uint64_t wrps);
+/** The EL1 virtual and physical timer PPIs. */
+#define ARCH_PPI_VTIMER 27u
+#define ARCH_PPI_PTIMER 30u
 /** Exception entry from a lower EL: SError. Returns nonzero to stop the CPU. */
 uint64_t arch_trap_serror(struct arch_cpu *c);
 /** An exception taken from EL2 itself: a hypervisor bug. Stops this CPU. */

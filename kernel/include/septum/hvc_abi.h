@@ -25,11 +25,28 @@
  */
 #define SEPTUM_HVC_PARTITION_STATE (SEPTUM_HVC_BASE + 3u)
 
+/**
+ * Run-time control of another partition (the caller is named in its
+ * `control:` list): x1 = partition index, x2 = SEPTUM_CTL_* → x0 = 0 or an
+ * SMCCC error (INVALID_PARAMETER: not allowed or bad argument; NOT_REQUIRED:
+ * already in that state). SEPTUM_CTL_QUERY returns x0 = state, x1 = restarts,
+ * x2 = faults.
+ */
+#define SEPTUM_HVC_PARTITION_CONTROL (SEPTUM_HVC_BASE + 4u)
+#define SEPTUM_CTL_QUERY 0u
+#define SEPTUM_CTL_START 1u
+#define SEPTUM_CTL_STOP 2u
+#define SEPTUM_CTL_RESTART 3u
+
+/** The caller is ready (its state goes from STARTING to RUNNING) → x0 = 0. A heartbeat says so too. */
+#define SEPTUM_HVC_READY (SEPTUM_HVC_BASE + 5u)
+
 /** Partition states of SEPTUM_HVC_PARTITION_STATE. */
 #define SEPTUM_STATE_BOOTING 0u
 #define SEPTUM_STATE_RUNNING 1u
 #define SEPTUM_STATE_RESTARTING 2u
 #define SEPTUM_STATE_HALTED 3u
+#define SEPTUM_STATE_STARTING 4u   /**< loaded and entered, not yet ready (no heartbeat or READY yet) */
 
 /** Standard vendor-hypervisor queries (SMCCC 32-bit fast calls, owner 6). */
 #define SEPTUM_HVC_CALL_COUNT 0x8600FF00u
@@ -38,7 +55,7 @@
 
 /** The ABI version this header describes. */
 #define SEPTUM_ABI_MAJOR 0u
-#define SEPTUM_ABI_MINOR 2u
+#define SEPTUM_ABI_MINOR 3u
 
 /** Largest byte count one CONSOLE_WRITE accepts. */
 #define SEPTUM_CONSOLE_WRITE_MAX 256u

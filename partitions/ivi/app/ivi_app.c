@@ -36,6 +36,7 @@
 #define CHAN_NOTIFY 0x00u
 #define CHAN_SELF 0x08u
 #define CHAN_PEERS 0x0cu
+#define CHAN_READY 0x1cu
 
 /** The nav message in the shared region. */
 struct nav_msg {
@@ -211,6 +212,8 @@ static int navigate(unsigned long interval, unsigned long count)
     /* Line buffered or not, each guidance line goes out in one write(). */
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (channel_open("nav", &nav) == 0) {
+        /* The IVI is ready when its application runs: tell Septum (STARTING -> RUNNING). */
+        nav.ctl[CHAN_READY / 4u] = 1u;
         printf("IVI: publishing on channel 'nav'\n");
     }
     for (unsigned long n = 0; count == 0u || n < count; n++) {
