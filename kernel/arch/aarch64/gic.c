@@ -159,7 +159,7 @@ void arch_gic_deactivate(uint32_t intid)
 
 void arch_gic_clear_active(uint32_t intid, uint32_t cpu)
 {
-    uint64_t base = (intid < 32u) ? (gicr_frame[cpu] + GICR_SGI) : cfg_hyp.gicd_pa;
+    uint64_t base = (intid < 32u) ? (gicr_frame[cpu] + GICR_SGI_BASE) : cfg_hyp.gicd_pa;
 
     /* GICv3 12.9.4 / 12.11.3: writing 1 to a bit of ICACTIVER deactivates that INTID. */
     mmio_write32(base + GICD_ICACTIVER + (4u * (intid / 32u)), 1u << (intid % 32u));
