@@ -112,6 +112,7 @@ void boot_cpu_run(uint32_t cpu)
     console_hyp_printf("CPU %u: partition '%s' vCPU %u starts at 0x%lx", (unsigned)cpu,
                        cfg_partitions[cv->partition].name, (unsigned)cv->index, (unsigned long)v->regs.pc);
     (void)health_watchdog_tick(cv->partition);
+    console_poll();
     arch_vcpu_enter(v);
 }
 
@@ -129,9 +130,11 @@ void boot_cpu_idle(uint32_t cpu)
         if (vcpu_take_start(v)) {
             arch_vcpu_enter(v);
         }
-        if (cpu == boot_console_cpu) {
+        if (console_irq_here()) {
             /* Interrupts are masked here: keep the console answering by polling it. */
-            irq_console_rx();
+            console_uart_irq();
+        } else {
+            console_poll();
         }
         arch_wait_event();
     }

@@ -185,6 +185,8 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
+    /* This CPU's own console lines, a burst per exit (console.c). */
+    console_poll();
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
         return TRAP_STOP;
     }

@@ -22,8 +22,14 @@ bool arch_lock_try(struct arch_lock *lock);
 /** Release lock. */
 void arch_lock_release(struct arch_lock *lock);
 
-/** Write one byte to the hypervisor's physical console, waiting for space. */
+/** Write one byte to the hypervisor's physical console, waiting (bounded) for space: only when the system stops. */
 void arch_console_putc(char c);
+/** Write c to the physical console if its transmit FIFO has room; false, writing nothing, if it is full. Never waits. */
+bool arch_console_tx_put(char c);
+/** Unmask (true) or mask the physical console's transmit interrupt (FIFO at or below its trigger level). */
+void arch_console_tx_irq(bool on);
+/** Clear a pending transmit interrupt of the physical console (before refilling its FIFO). */
+void arch_console_tx_ack(void);
 /** Read one received byte of the physical console into *c; false if none is waiting. */
 bool arch_console_getc(char *c);
 /** Enable the physical console's receive interrupt (cfg_hyp.console_intid, routed to the calling CPU). */

@@ -65,5 +65,3 @@ uint32_t irq_unowned_count(void);
 /** Disable the physical interrupts routed to partition p (it was halted). */
 void irq_silence_partition(uint32_t p);
 
-/** Read what the physical console received and hand it to the console multiplexer. */
-void irq_console_rx(void);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "console.h"
 #include "fake_arch.h"
 
 char fake_console[16384];
@@ -38,11 +40,21 @@ bool fake_rx_enabled;
 uint64_t fake_counter;
 uint64_t fake_zeroed;
 uint64_t fake_hyp_timer;
+uint32_t fake_tx_room;
+uint64_t fake_tx_byte_ticks;
+uint32_t fake_tx_per_cpu[8];
+bool fake_tx_irq;
+uint32_t fake_tx_acks;
 
 void fake_reset(void)
 {
     memset(fake_console, 0, sizeof(fake_console));
     fake_console_len = 0u;
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    fake_tx_byte_ticks = 0u;
+    memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
+    fake_tx_irq = false;
+    fake_tx_acks = 0u;
     memset(fake_ram, 0, sizeof(fake_ram));
     fake_cpu = 0u;
     fake_cpu_start_rc = 0;
@@ -202,6 +214,31 @@ void arch_console_putc(char c)
     }
 }
 
+bool arch_console_tx_put(char c)
+{
+    if (fake_tx_room == 0u) {
+        return false;
+    }
+    if (fake_tx_room != FAKE_TX_UNLIMITED) {
+        fake_tx_room--;
+    }
+    fake_tx_per_cpu[fake_cpu & 7u]++;
+    /* A slow UART: every byte costs line time (115,200 Bd: ~87 us, 5,425 ticks at 62.5 MHz). */
+    fake_counter += fake_tx_byte_ticks;
+    arch_console_putc(c);
+    return true;
+}
+
+void arch_console_tx_irq(bool on)
+{
+    fake_tx_irq = on;
+}
+
+void arch_console_tx_ack(void)
+{
+    fake_tx_acks++;
+}
+
 bool arch_console_getc(char *c)
 {
     if (fake_rx_len == 0u) {
@@ -278,4 +315,20 @@ void arch_vcpu_enter(struct vcpu *v)
 {
     fake_entered = v;
     longjmp(fake_noreturn, 2);
+}
+
+void fake_console_drain(void)
+{
+    uint32_t saved = fake_cpu;
+    uint32_t round;
+    uint32_t cpu;
+
+    /* Every CPU's exits, a few hundred times: enough for any queued line to leave. */
+    for (round = 0u; round < 512u; round++) {
+        for (cpu = 0u; cpu < CFG_NUM_CPUS; cpu++) {
+            fake_cpu = cpu;
+            console_poll();
+        }
+    }
+    fake_cpu = saved;
 }

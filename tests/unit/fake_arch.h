@@ -17,6 +17,13 @@
 /** What the console received, NUL-terminated. */
 extern char fake_console[16384];
 extern size_t fake_console_len;
+/** Transmit FIFO room arch_console_tx_put() sees (FAKE_TX_UNLIMITED: never full), counter ticks each byte costs, bytes sent per CPU, TX interrupt state. */
+#define FAKE_TX_UNLIMITED 0xffffffffu
+extern uint32_t fake_tx_room;
+extern uint64_t fake_tx_byte_ticks;
+extern uint32_t fake_tx_per_cpu[8];
+extern bool fake_tx_irq;
+extern uint32_t fake_tx_acks;
 /** Simulated physical memory. */
 extern uint8_t fake_ram[FAKE_RAM_SIZE];
 /** CPU index arch_cpu_index() reports. */
@@ -64,6 +71,9 @@ extern uint64_t fake_counter;
 extern uint64_t fake_zeroed;
 /** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
 extern uint64_t fake_hyp_timer;
+
+/** Run console_poll() on every CPU until the queued lines have left (the exits of a running system). */
+void fake_console_drain(void);
 
 /** Reset every fake to its initial state. */
 void fake_reset(void);

@@ -48,6 +48,7 @@ static void test_unknown_function_returns_not_supported(void **state)
     (void)state;
     assert_int_equal(call(alpha, SEPTUM_HVC_BASE + 0x7fu, 0u, 0u), SMCCC_NOT_SUPPORTED);
     assert_int_equal(call(alpha, 0x82000000u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -76,6 +77,7 @@ static void test_console_write_prints_a_prefixed_line(void **state)
     (void)state;
     memcpy(&fake_ram[0x40400100u - FAKE_RAM_BASE], "hello\n", 6u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), 6);
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] hello\r\n");
 }
 
@@ -85,6 +87,7 @@ static void test_console_write_from_read_only_region_is_allowed(void **state)
     (void)state;
     memcpy(&fake_ram[0x40600000u - FAKE_RAM_BASE], "ro\n", 3u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x80000000u, 3u), 3);
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] ro\r\n");
 }
 
@@ -98,6 +101,7 @@ static void test_console_write_outside_memory_is_rejected(void **state)
     assert_int_equal(call(beta, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x404ffff8u, 16u), SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, UINT64_MAX - 3u, 8u), SMCCC_INVALID_PARAMETER);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -108,6 +112,7 @@ static void test_console_write_too_long_is_rejected(void **state)
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX + 1u),
                      SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, 0u), 0);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX),
                      SEPTUM_CONSOLE_WRITE_MAX);

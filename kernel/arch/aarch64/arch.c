@@ -31,9 +31,11 @@
 #define PL011_DR 0x00u
 #define PL011_FR 0x18u
 #define PL011_IMSC 0x38u
+#define PL011_ICR 0x44u
 #define PL011_FR_RXFE (1u << 4)
 #define PL011_FR_TXFF (1u << 5)
 #define PL011_INT_RX (1u << 4)
+#define PL011_INT_TX (1u << 5)
 #define PL011_INT_RT (1u << 6)
 /* NS16550 with 32-bit register stride: word indexes. */
 #define NS16550_THR 0u
@@ -41,6 +43,8 @@
 #define NS16550_LSR 5u
 #define NS16550_LSR_DR (1u << 0)
 #define NS16550_LSR_THRE (1u << 5)
+#define NS16550_IER_ERBFI (1u << 0)
+#define NS16550_IER_ETBEI (1u << 1)
 /* Bound of a wait for UART FIFO space. */
 #define UART_POLL_LIMIT 100000u
 
@@ -97,6 +101,46 @@ void arch_console_putc(char c)
         __asm__ volatile("yield");
     }
     base[(cfg_hyp.console_kind == CFG_UART_NS16550) ? NS16550_THR : (PL011_DR / 4u)] = (uint32_t)(uint8_t)c;
+}
+
+static bool arch_console_tx_full(const volatile uint32_t *base)
+{
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        return (base[NS16550_LSR] & NS16550_LSR_THRE) == 0u;
+    }
+    return (base[PL011_FR / 4u] & PL011_FR_TXFF) != 0u;
+}
+
+bool arch_console_tx_put(char c)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (arch_console_tx_full(base)) {
+        return false;
+    }
+    base[(cfg_hyp.console_kind == CFG_UART_NS16550) ? NS16550_THR : (PL011_DR / 4u)] = (uint32_t)(uint8_t)c;
+    return true;
+}
+
+void arch_console_tx_irq(bool on)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        base[NS16550_IER] = NS16550_IER_ERBFI | (on ? NS16550_IER_ETBEI : 0u);
+    } else {
+        base[PL011_IMSC / 4u] = PL011_INT_RX | PL011_INT_RT | (on ? PL011_INT_TX : 0u);
+    }
+}
+
+void arch_console_tx_ack(void)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    /* PL011 TXIC (DDI 0183G 3.3.13); a 16550's THRE interrupt clears when THR is written. */
+    if (cfg_hyp.console_kind != CFG_UART_NS16550) {
+        base[PL011_ICR / 4u] = PL011_INT_TX;
+    }
 }
 
 bool arch_console_getc(char *c)
