@@ -50,7 +50,7 @@ static bool sink(uint32_t p, int c)
     return true;
 }
 
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_a_cpu_sends_only_its_own_partitions_lines(void **state)
 {
     (void)state;
@@ -68,7 +68,7 @@ static void test_a_cpu_sends_only_its_own_partitions_lines(void **state)
     assert_int_equal(fake_lock_depth, 0);
 }
 
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt(void **state)
 {
     char line[100];
@@ -93,7 +93,7 @@ static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_it
     assert_false(fake_tx_irq);
 }
 
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_a_full_fifo_ends_the_burst_without_waiting(void **state)
 {
     (void)state;
@@ -108,6 +108,7 @@ static void test_a_full_fifo_ends_the_burst_without_waiting(void **state)
 }
 
 /* @req SRS-CON-001 */
+/* @req SRS-CON-003 */
 static void test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole(void **state)
 {
     char line[60];
@@ -136,7 +137,7 @@ static void test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole(void **sta
     assert_string_equal(&fake_console[8u + 60u + 2u + 10u], "[alpha] second\r\n");
 }
 
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_a_stalled_line_is_cut_and_the_others_go_on(void **state)
 {
     char line[60];
@@ -165,7 +166,7 @@ static void test_a_stalled_line_is_cut_and_the_others_go_on(void **state)
  * (115,200 Bd: 87 us a byte) charges time per byte sent. alpha's CPU sends
  * its own line and nothing else, and no exit of it costs more than a burst.
  */
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full(void **state)
 {
     static const char frame[] = "frame 42 speed 88 km/h\n";
@@ -248,7 +249,7 @@ static void test_focus_moves_the_console_interrupt_to_its_cpu(void **state)
     assert_false(console_irq_here());
 }
 
-/* @req SRS-CON-002 */
+/* @req SRS-CON-003 */
 static void test_a_transmit_interrupt_with_nothing_to_send_is_masked(void **state)
 {
     char line[40];
@@ -337,7 +338,7 @@ static void test_long_line_is_split_at_the_limit(void **state)
     assert_string_equal(&fake_console[8u + CONSOLE_LINE_MAX + 2u], "[alpha] xxxx\r\n");
 }
 
-/* @req SRS-CON-003 */
+/* @req SRS-CON-001 */
 static void test_control_bytes_esc_and_del_are_shown_escaped(void **state)
 {
     (void)state;
@@ -346,7 +347,7 @@ static void test_control_bytes_esc_and_del_are_shown_escaped(void **state)
     assert_string_equal(fake_console, "[beta] a\\x1b[2Jb\tc\\x7f\\x01\r\n");
 }
 
-/* @req SRS-CON-003 */
+/* @req SRS-CON-001 */
 static void test_bytes_above_0x7f_are_shown_escaped(void **state)
 {
     (void)state;
@@ -356,7 +357,7 @@ static void test_bytes_above_0x7f_are_shown_escaped(void **state)
     assert_string_equal(fake_console, "[beta] 50 \\xc2\\xb0C \\x9b2J\r\n");
 }
 
-/* @req SRS-CON-003 */
+/* @req SRS-CON-001 */
 static void test_an_escaped_byte_is_never_split_across_lines(void **state)
 {
     char line[CONSOLE_LINE_MAX];
