@@ -123,6 +123,14 @@ void boot_cpu_idle(uint32_t cpu)
     /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
     vcpu_set_idle(v);
     for (;;) {
+        if (cfg_vcpus[v->id].index == 0u) {
+            /*
+             * vCPU 0's CPU owns its partition's watchdog. Here its EL2 timer cannot interrupt (IRQs
+             * masked), so it looks itself: a partition cannot escape its watchdog by powering vCPU 0
+             * off (PSCI CPU_OFF). The event stream (CNTHCTL_EL2.EVNTEN) ends each WFE below.
+             */
+            (void)health_watchdog_check(v->partition, arch_counter());
+        }
         if (part_restart_step(v)) {
             (void)health_watchdog_tick(v->partition);
             arch_vcpu_enter(v);

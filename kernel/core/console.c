@@ -79,6 +79,10 @@ static struct console_ring console_rings[CONSOLE_WRITERS];
 /* Guards one writer's line and ring. */
 static struct arch_lock console_writer_locks[CONSOLE_WRITERS];
 static struct console_uart console_uart;
+/* Whole lines queued in all rings and not yet sent: lets an exit with nothing to send return at once. */
+static uint32_t console_queued;
+/* Per CPU: the partition whose vCPU it runs, or CONSOLE_NOBODY. */
+static uint32_t console_cpu_part[CFG_NUM_CPUS];
 
 /* Input state: the partition with focus and whether an escape is pending. */
 static uint32_t console_focus;
@@ -93,9 +97,25 @@ static const char console_erase[] = "\r\x1b[K";
 
 void console_init(void)
 {
-    memset(console_lines, 0, sizeof(console_lines));
-    memset(console_rings, 0, sizeof(console_rings));
+    uint32_t cpu;
+    uint32_t w;
+
+    for (cpu = 0u; cpu < CFG_NUM_CPUS; cpu++) {
+        uint32_t vcpu = cfg_cpus[cpu].vcpu;
+
+        console_cpu_part[cpu] = (vcpu != CFG_NO_VCPU) ? cfg_vcpus[vcpu].partition : CONSOLE_NOBODY;
+    }
+    /* Only the indexes: the buffers' contents never matter beyond them (and a byte-wise memset of
+     * every ring would cost the boot tens of thousands of instructions). */
+    for (w = 0u; w < CONSOLE_WRITERS; w++) {
+        console_lines[w].len = 0u;
+        console_rings[w].head = 0u;
+        console_rings[w].len = 0u;
+        console_rings[w].dropped = 0u;
+        console_rings[w].cut = false;
+    }
     memset(&console_uart, 0, sizeof(console_uart));
+    console_queued = 0u;
     console_uart.owner = CONSOLE_NOBODY;
     console_uart.turn = CONSOLE_NOBODY;
     console_uart.echo = CONSOLE_NOBODY;
@@ -159,6 +179,7 @@ static void console_queue_line(uint32_t w, const char *text, size_t len)
         pos = (pos + 1u) % CONSOLE_RING_SIZE;
     }
     r->len += (uint32_t)need;
+    (void)__atomic_add_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
 }
 
 /* Is byte u shown as itself? Printable ASCII and tab; the hypervisor's own text may also hold UTF-8. */
@@ -279,6 +300,9 @@ static void console_skip_cut(struct console_ring *r)
         r->head = (r->head + 1u) % CONSOLE_RING_SIZE;
         r->len--;
     }
+    if (end) {
+        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+    }
     r->cut = false;
 }
 
@@ -394,6 +418,7 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
         console_uart.progress = now;
     }
     if ((sent == n) && end) {
+        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
         console_line_done(now);
     } else if (sent > 0u) {
         /* Unfinished: continue on this CPU when the FIFO has room. */
@@ -443,23 +468,39 @@ static void console_echo(uint32_t p, uint32_t *budget)
     u->echo_shown += console_put(chunk, n, budget);
 }
 
-/* Does writer w have anything for the UART? A hint read without its lock. */
-static bool console_pending(uint32_t w)
+/* Bytes of partition p's unfinished line on screen. */
+static uint32_t console_shown(uint32_t p)
 {
-    return console_rings[w].len != 0u;
+    return (console_uart.echo == p) ? console_uart.echo_shown : 0u;
+}
+
+/*
+ * Has cpu anything for the UART: queued lines of its own (hints read without
+ * their locks), or the focus's echo? The fast path of every exit.
+ */
+static bool console_has_work(uint32_t cpu, uint32_t p)
+{
+    if (console_rings[CONSOLE_HYP(cpu)].len != 0u) {
+        return true;
+    }
+    if (p == CONSOLE_NOBODY) {
+        return false;
+    }
+    if (console_rings[p].len != 0u) {
+        return true;
+    }
+    return console_typed && (p == console_focus) && (console_lines[p].len != console_shown(p));
 }
 
 /* The calling CPU's work, with budget bytes: its hypervisor lines, and its partition's if part. */
-static void console_poll_budget(uint32_t cpu, uint32_t budget, bool part)
+static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t budget, bool part)
 {
-    uint32_t vcpu = cfg_cpus[cpu].vcpu;
-    uint32_t p = ((vcpu != CFG_NO_VCPU) && part) ? cfg_vcpus[vcpu].partition : CONSOLE_NOBODY;
-    bool mine = console_pending(CONSOLE_HYP(cpu)) || ((p != CONSOLE_NOBODY) && console_pending(p));
+    uint32_t p = part ? console_cpu_part[cpu] : CONSOLE_NOBODY;
     bool echo = console_typed && (p == console_focus);
     uint64_t now;
     uint32_t left = budget;
 
-    if (!mine && !echo) {
+    if (!console_has_work(cpu, p)) {
         return;
     }
     if (!arch_lock_try(&console_uart.lock)) {
@@ -479,9 +520,14 @@ static void console_poll_budget(uint32_t cpu, uint32_t budget, bool part)
 
 void console_poll(void)
 {
-    uint32_t cpu = arch_cpu_index();
+    uint32_t cpu;
 
-    if (cpu < CFG_NUM_CPUS) {
+    if ((__atomic_load_n(&console_queued, __ATOMIC_RELAXED) == 0u) && !console_typed) {
+        /* The common exit: nothing queued anywhere, nobody typing. */
+        return;
+    }
+    cpu = arch_cpu_index();
+    if ((cpu < CFG_NUM_CPUS) && console_has_work(cpu, console_cpu_part[cpu])) {
         console_poll_budget(cpu, CONSOLE_TX_BURST, true);
     }
 }

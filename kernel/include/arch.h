@@ -10,12 +10,12 @@
 
 struct vcpu;
 
-/** A spinlock; zero-initialised means unlocked. */
+/** A fair (ticket) spinlock; zero-initialised means unlocked. The layout of word is the implementation's. */
 struct arch_lock {
     volatile uint32_t word;
 };
 
-/** Take lock, waiting (with an event wait, so QEMU icount progresses). */
+/** Take lock, in the order CPUs asked for it, waiting with an event wait (so QEMU icount progresses). */
 void arch_lock_acquire(struct arch_lock *lock);
 /** Take lock if it is free; true if taken. */
 bool arch_lock_try(struct arch_lock *lock);

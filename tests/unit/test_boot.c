@@ -11,6 +11,7 @@
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
+#include "health.h"
 #include "vcpu.h"
 
 static int setup(void **state)
@@ -132,6 +133,41 @@ static void test_secondary_vcpu_waits_for_cpu_on(void **state)
     assert_int_equal(v1->state, VCPU_RUNNING);
 }
 
+/* @req SRS-HEALTH-004 */
+static void test_watchdog_catches_a_partition_whose_vcpu0_is_off(void **state)
+{
+    struct vcpu *v0 = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+
+    (void)state;
+    health_init();
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu_of(PART_BETA, 0u));
+    }
+    assert_ptr_equal(fake_entered, v0);
+    /* vCPU 1 was never started: its CPU idles. */
+    vcpu_set_idle(vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u));
+    /* vCPU 0 powers itself off (PSCI CPU_OFF) and sends no more heartbeats. */
+    vcpu_power_off(v0);
+    fake_entered = NULL;
+    fake_wait_limit = 3u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 0u));
+    }
+    /* Within its deadline nothing happens. */
+    assert_null(fake_entered);
+    assert_null(strstr(fake_console, "watchdog"));
+    fake_counter += (arch_counter_hz() / 1000u) * (cfg_health[PART_BETA].watchdog_ms + 1u);
+    fake_waits = 0u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 0u));
+    }
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "partition 'beta' watchdog: no heartbeat in time"));
+    /* Its policy (restart) reloaded it on this CPU: vCPU 0 runs again. */
+    assert_ptr_equal(fake_entered, v0);
+    assert_int_equal(v0->state, VCPU_RUNNING);
+}
+
 static void test_kernel_assertion_stops_the_cpu(void **state)
 {
     (void)state;
@@ -151,6 +187,7 @@ int main(void)
         cmocka_unit_test_setup(test_cpu_without_vcpu_parks, setup),
         cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
         cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),
+        cmocka_unit_test_setup(test_watchdog_catches_a_partition_whose_vcpu0_is_off, setup),
         cmocka_unit_test_setup(test_kernel_assertion_stops_the_cpu, setup),
     };
 

@@ -66,23 +66,54 @@ void arch_secondary_main(uint32_t cpu)
     boot_secondary(cpu);
 }
 
+/*
+ * Ticket locks: bits 15:0 of the word are the ticket being served, bits 31:16
+ * the next ticket to hand out, so CPUs get the lock in the order they asked
+ * (a CPU hammering a lock cannot starve another). A waiter reads the served
+ * ticket with a load-acquire exclusive (LDAXRH), which arms its exclusive
+ * monitor; the owner's store-release to that word clears the monitor, and
+ * that is an event that ends the waiter's WFE (Arm ARM D1.6.1 "Wait For Event",
+ * B2.9.5 exclusive monitors and the event register), so release needs neither
+ * DSB nor SEV. WFE also yields the CPU under QEMU icount.
+ */
+#define LOCK_TICKET 0x10000u
+
 void arch_lock_acquire(struct arch_lock *lock)
 {
-    /* Wait with WFE: it yields the CPU under QEMU icount and saves power on hardware. */
-    while (__atomic_exchange_n(&lock->word, 1u, __ATOMIC_ACQUIRE) != 0u) {
-        __asm__ volatile("sevl; wfe");
-    }
+    uint32_t mine = __atomic_fetch_add(&lock->word, LOCK_TICKET, __ATOMIC_ACQUIRE) >> 16;
+    uint32_t served;
+
+    __asm__ volatile("   ldaxrh  %w0, [%1]\n"
+                     "   cmp     %w0, %w2\n"
+                     "   b.eq    2f\n"
+                     "   sevl\n"
+                     "1: wfe\n"
+                     "   ldaxrh  %w0, [%1]\n"
+                     "   cmp     %w0, %w2\n"
+                     "   b.ne    1b\n"
+                     "2:\n"
+                     : "=&r"(served)
+                     : "r"(&lock->word), "r"(mine & 0xffffu)
+                     : "memory", "cc");
 }
 
 bool arch_lock_try(struct arch_lock *lock)
 {
-    return __atomic_exchange_n(&lock->word, 1u, __ATOMIC_ACQUIRE) == 0u;
+    uint32_t old = __atomic_load_n(&lock->word, __ATOMIC_RELAXED);
+
+    if ((old >> 16) != (old & 0xffffu)) {
+        return false;
+    }
+    return __atomic_compare_exchange_n(&lock->word, &old, old + LOCK_TICKET, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
 }
 
 void arch_lock_release(struct arch_lock *lock)
 {
-    __atomic_store_n(&lock->word, 0u, __ATOMIC_RELEASE);
-    __asm__ volatile("dsb ish; sev" : : : "memory");
+    /* Only the owner writes the served half: serve the next ticket with a store-release (STLRH). */
+    uint32_t next = (lock->word + 1u) & 0xffffu;
+
+    __asm__ volatile("stlrh %w0, [%1]" : : "r"(next), "r"(&lock->word) : "memory");
 }
 
 void arch_console_putc(char c)
