@@ -65,6 +65,9 @@ void arch_hyp_timer_set(uint64_t deadline);
 uint64_t arch_counter(void);
 uint64_t arch_counter_hz(void);
 
+/** Clean and invalidate [pa, pa+len) to the point of coherency, by address (DC CIVAC): never by set/way. */
+void arch_clean_inval(uint64_t pa, uint64_t len);
+
 /** Make [pa, pa+len) coherent for instruction fetch by a guest with MMU off. */
 void arch_sync_guest_image(uint64_t pa, uint64_t len);
 

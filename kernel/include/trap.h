@@ -23,6 +23,9 @@ struct trap_info {
 };
 
 /** ESR_EL2 exception classes used by the kernel (Arm ARM D17.2.37). */
+/** Bytes of its own memory one trapped set/way operation of a guest cleans by address. */
+#define TRAP_SW_SLICE 0x10000u
+
 #define ESR_EC_SHIFT 26u
 #define ESR_EC_UNKNOWN 0x00u
 #define ESR_EC_WFX 0x01u

@@ -40,6 +40,8 @@ bool fake_rx_enabled;
 uint64_t fake_counter;
 uint64_t fake_zeroed;
 uint64_t fake_hyp_timer;
+uint64_t fake_clean_pa, fake_clean_bytes;
+uint32_t fake_cleans;
 uint32_t fake_tx_room;
 uint64_t fake_tx_byte_ticks;
 uint32_t fake_tx_per_cpu[8];
@@ -51,6 +53,9 @@ void fake_reset(void)
     memset(fake_console, 0, sizeof(fake_console));
     fake_console_len = 0u;
     fake_tx_room = FAKE_TX_UNLIMITED;
+    fake_clean_pa = 0u;
+    fake_clean_bytes = 0u;
+    fake_cleans = 0u;
     fake_tx_byte_ticks = 0u;
     memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
     fake_tx_irq = false;
@@ -303,6 +308,13 @@ uint64_t arch_counter(void)
 uint64_t arch_counter_hz(void)
 {
     return 62500000u;
+}
+
+void arch_clean_inval(uint64_t pa, uint64_t len)
+{
+    fake_clean_pa = pa;
+    fake_clean_bytes += len;
+    fake_cleans++;
 }
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)

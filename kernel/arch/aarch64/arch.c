@@ -14,8 +14,19 @@
 #include "trap.h"
 #include "vcpu.h"
 
-/* HCR_EL2: RW | TSC | BSU=IS | FB | AMO | IMO | FMO | SWIO | VM. */
-#define HCR_EL2_GUEST 0x8008063bull
+/*
+ * HCR_EL2 (Arm ARM D13.2.48): RW | TSW | TACR | TSC | BSU=IS | FB | AMO | IMO | FMO | SWIO | VM.
+ * TSW: set/way cache maintenance traps (trap.c turns it into by-address maintenance of the
+ * partition's own memory: a guest cannot flush the shared caches). TACR: ACTLR_EL1 traps
+ * (read as zero, writes ignored: no implementation-defined behaviour changes from a guest).
+ */
+#define HCR_EL2_GUEST 0x8068063bull
+/*
+ * ACTLR_EL2 = 0: EL1 may not access the implementation-defined CPU, L2 and extended
+ * control registers (Cortex-A57/A72 TRM 4.3.2 ACTLR_EL2: CPUACTLR, CPUECTLR, L2CTLR,
+ * L2ECTLR, L2ACTLR access bits all 0); such an access is UNDEFINED at EL1.
+ */
+#define ACTLR_EL2_GUEST 0x0ull
 /* VTCR_EL2: RES1 | SH0 inner | ORGN0/IRGN0 WB-WA | SL0 = level 1 | T0SZ 25; PS added. */
 #define VTCR_EL2_GUEST 0x80003559ull
 /* SCTLR_EL1 reset state for a guest: RES1 bits only, MMU and caches off. */
@@ -299,6 +310,18 @@ uint64_t arch_counter_hz(void)
     return SYSREG_READ(cntfrq_el0);
 }
 
+void arch_clean_inval(uint64_t pa, uint64_t len)
+{
+    uint64_t ctr = SYSREG_READ(ctr_el0);
+    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
+    uint64_t a;
+
+    for (a = pa & ~(line - 1u); a < (pa + len); a += line) {
+        __asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+    }
+    dsb_ish();
+}
+
 void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
@@ -325,6 +348,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(vtcr_el2, VTCR_EL2_GUEST | (ps << 16));
     SYSREG_WRITE(vttbr_el2, (uint64_t)(uintptr_t)cp->s2_root | ((uint64_t)cp->vmid << 48));
     SYSREG_WRITE(hcr_el2, HCR_EL2_GUEST);
+    SYSREG_WRITE(actlr_el2, ACTLR_EL2_GUEST);
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
     SYSREG_WRITE(vmpidr_el2, (1ull << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(sctlr_el1, SCTLR_EL1_RESET);
