@@ -41,11 +41,20 @@ static void boot_report_fw_dtb(uint64_t fw_dtb)
 
 /* The CPU that takes console input: the first one hosting a vCPU. */
 static uint32_t boot_console_cpu;
+/* Set when the system stops (hypervisor error): idle CPUs, which cannot take the stop SGI, park. */
+static volatile bool boot_stopping;
+
+void boot_stop_requested(void)
+{
+    boot_stopping = true;
+    arch_send_event();
+}
 
 void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 {
     uint32_t i;
 
+    boot_stopping = false;
     console_init();
     part_init_all();
     health_init();
@@ -123,6 +132,9 @@ void boot_cpu_idle(uint32_t cpu)
     /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
     vcpu_set_idle(v);
     for (;;) {
+        if (boot_stopping) {
+            arch_cpu_park();
+        }
         if (cfg_vcpus[v->id].index == 0u) {
             /*
              * vCPU 0's CPU owns its partition's watchdog. Here its EL2 timer cannot interrupt (IRQs
@@ -150,6 +162,11 @@ void boot_cpu_idle(uint32_t cpu)
 
 void kassert_fail(const char *file, int line, const char *expr)
 {
-    console_hyp_printf("kernel assertion failed: %s:%d: %s; CPU stopped", file, line, expr);
-    arch_cpu_park();
+    char text[CONSOLE_LINE_MAX];
+
+    /* The kernel's own invariant broke: nothing it does can be trusted any more, on any CPU. */
+    (void)fmt_snprintf(text, sizeof(text), "[septum] kernel assertion failed on CPU %u: %s:%d: %s; all partitions stopped",
+                       (unsigned)arch_cpu_index(), file, line, expr);
+    console_emergency(text);
+    arch_stop_system();
 }

@@ -77,6 +77,10 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         return;
     }
     arch_gic_eoi(intid);
+    if (intid == ARCH_SGI_STOP) {
+        /* Another CPU hit a hypervisor error: this partition's vCPU never runs again. */
+        arch_cpu_park();
+    }
     if (intid == ARCH_PPI_HYP_TIMER) {
         /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it). */
         arch_gic_deactivate(intid);

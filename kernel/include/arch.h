@@ -46,6 +46,12 @@ int64_t arch_cpu_start(uint32_t cpu);
 
 /** Stop the calling CPU for good (interrupts masked, waits forever). */
 void arch_cpu_park(void) NORETURN;
+/**
+ * Bring the whole system to its safe state after a hypervisor error: every
+ * other CPU gets ARCH_SGI_STOP (the highest priority) and parks, leaving its
+ * partition, then the calling CPU parks. Partitions never run again.
+ */
+void arch_stop_system(void) NORETURN;
 
 /** A pointer through which the hypervisor reaches physical address pa. */
 void *arch_phys_to_virt(uint64_t pa);
@@ -80,6 +86,7 @@ void arch_send_event(void);
 
 /** Hypervisor SGIs between physical CPUs. */
 #define ARCH_SGI_KICK 0u   /**< re-evaluate the vCPU's interrupts / state */
+#define ARCH_SGI_STOP 1u   /**< the system stops: park this CPU (arch_stop_system) */
 
 /** Initialise the distributor (boot CPU, once). */
 void arch_gic_init(void);

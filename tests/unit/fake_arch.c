@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot.h"
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
@@ -42,6 +43,7 @@ uint64_t fake_zeroed;
 uint64_t fake_hyp_timer;
 uint64_t fake_clean_pa, fake_clean_bytes;
 uint32_t fake_cleans;
+uint32_t fake_stops;
 uint32_t fake_tx_room;
 uint64_t fake_tx_byte_ticks;
 uint32_t fake_tx_per_cpu[8];
@@ -56,6 +58,7 @@ void fake_reset(void)
     fake_clean_pa = 0u;
     fake_clean_bytes = 0u;
     fake_cleans = 0u;
+    fake_stops = 0u;
     fake_tx_byte_ticks = 0u;
     memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
     fake_tx_irq = false;
@@ -272,6 +275,13 @@ int64_t arch_cpu_start(uint32_t cpu)
         fake_num_cpus_started++;
     }
     return fake_cpu_start_rc;
+}
+
+void arch_stop_system(void)
+{
+    fake_stops++;
+    boot_stop_requested();
+    longjmp(fake_noreturn, 1);
 }
 
 void arch_cpu_park(void)

@@ -27,6 +27,8 @@ extern uint32_t fake_tx_acks;
 /** arch_clean_inval(): last address, bytes in all calls, number of calls. */
 extern uint64_t fake_clean_pa, fake_clean_bytes;
 extern uint32_t fake_cleans;
+/** arch_stop_system() calls. */
+extern uint32_t fake_stops;
 /** Simulated physical memory. */
 extern uint8_t fake_ram[FAKE_RAM_SIZE];
 /** CPU index arch_cpu_index() reports. */

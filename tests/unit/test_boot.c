@@ -168,14 +168,24 @@ static void test_watchdog_catches_a_partition_whose_vcpu0_is_off(void **state)
     assert_int_equal(v0->state, VCPU_RUNNING);
 }
 
-static void test_kernel_assertion_stops_the_cpu(void **state)
+/* @req SRS-ISO-006 */
+static void test_kernel_assertion_stops_the_whole_system(void **state)
 {
     (void)state;
     if (setjmp(fake_noreturn) == 0) {
         (void)vcpu_get(CFG_NUM_VCPUS);
     }
+    assert_int_equal(fake_stops, 1u);
+    /* Said directly on the UART, whole, whatever was on it. */
+    assert_non_null(strstr(fake_console, "\r\n[septum] kernel assertion failed on CPU 0: "));
+    assert_non_null(strstr(fake_console, "; all partitions stopped\r\n"));
+    /* A CPU waiting for its vCPU parks instead of starting it. */
+    assert_int_equal(vcpu_power_on(vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u), 0x40800100u, 0u), 0);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 1u));
+    }
     assert_int_equal(fake_parks, 1u);
-    assert_non_null(strstr(fake_console, "kernel assertion failed"));
+    assert_null(fake_entered);
 }
 
 int main(void)
@@ -188,7 +198,7 @@ int main(void)
         cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
         cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),
         cmocka_unit_test_setup(test_watchdog_catches_a_partition_whose_vcpu0_is_off, setup),
-        cmocka_unit_test_setup(test_kernel_assertion_stops_the_cpu, setup),
+        cmocka_unit_test_setup(test_kernel_assertion_stops_the_whole_system, setup),
     };
 
     return cmocka_run_group_tests_name("boot", tests, NULL, NULL);

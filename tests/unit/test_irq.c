@@ -189,6 +189,17 @@ static void test_console_interrupt_reads_at_most_a_fifo(void **state)
     assert_int_equal(unowned(), 0u);
 }
 
+/* @req SRS-ISO-006 */
+static void test_stop_sgi_parks_the_cpu_and_its_vcpu_never_resumes(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        trap_irq(alpha, ARCH_SGI_STOP);
+    }
+    assert_int_equal(fake_parks, 1u);
+    assert_int_equal(fake_eoi[0], ARCH_SGI_STOP);
+}
+
 /* @req SRS-IRQ-004 */
 static void test_routes_start_disabled_on_their_owners_first_cpu(void **state)
 {
@@ -225,6 +236,7 @@ int main(void)
         cmocka_unit_test_setup(test_hypervisor_sgis_and_maintenance_are_deactivated_not_counted, setup),
         cmocka_unit_test_setup(test_hyp_timer_runs_the_watchdog_and_is_not_injected, setup),
         cmocka_unit_test_setup(test_console_interrupt_reads_at_most_a_fifo, setup),
+        cmocka_unit_test_setup(test_stop_sgi_parks_the_cpu_and_its_vcpu_never_resumes, setup),
         cmocka_unit_test_setup(test_routes_start_disabled_on_their_owners_first_cpu, setup),
         cmocka_unit_test_setup(test_silencing_a_partition_disables_only_its_interrupts, setup),
     };

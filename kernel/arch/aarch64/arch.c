@@ -264,6 +264,20 @@ void arch_cpu_park(void)
     }
 }
 
+void arch_stop_system(void)
+{
+    uint32_t self = arch_cpu_index();
+    uint32_t i;
+
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        if ((i != self) && (cfg_cpus[i].vcpu != CFG_NO_VCPU)) {
+            arch_gic_send_sgi(i, ARCH_SGI_STOP);
+        }
+    }
+    boot_stop_requested();
+    arch_cpu_park();
+}
+
 void *arch_phys_to_virt(uint64_t pa)
 {
     /* The EL2 tables map everything the hypervisor touches at VA == PA. */
@@ -391,7 +405,14 @@ uint64_t arch_trap_serror(struct arch_cpu *c)
 
 void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
 {
-    console_hyp_printf("hypervisor exception %lu: ESR 0x%lx ELR 0x%lx FAR 0x%lx; CPU stopped", (unsigned long)kind,
-                       (unsigned long)esr, (unsigned long)elr, (unsigned long)far);
-    arch_cpu_park();
+    char text[CONSOLE_LINE_MAX];
+
+    /* No lock is taken on this path: the CPU may have died holding any of them. */
+    (void)fmt_snprintf(text, sizeof(text),
+                       "[septum] hypervisor exception %lu on CPU %u: ESR 0x%lx ELR 0x%lx FAR 0x%lx; "
+                       "all partitions stopped",
+                       (unsigned long)kind, (unsigned)arch_cpu_index(), (unsigned long)esr, (unsigned long)elr,
+                       (unsigned long)far);
+    console_emergency(text);
+    arch_stop_system();
 }

@@ -43,6 +43,7 @@
  * kicks or maintenance interrupts keeps the watchdog from being acknowledged.
  */
 #define GIC_PRIO 0x80u
+#define GIC_PRIO_STOP 0x00u
 #define GIC_PRIO_HYP_TIMER 0x20u
 #define GIC_PRIO_MAINTENANCE 0x40u
 #define GIC_PRIO_KICK 0x60u
@@ -157,8 +158,9 @@ void arch_gic_cpu_init(void)
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_PPI_HYP_TIMER) = GIC_PRIO_HYP_TIMER;
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + GIC_PPI_MAINTENANCE) = GIC_PRIO_MAINTENANCE;
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_KICK) = GIC_PRIO_KICK;
+    *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_STOP) = GIC_PRIO_STOP;
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
-    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << GIC_PPI_MAINTENANCE));
+    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << ARCH_SGI_STOP) | (1u << GIC_PPI_MAINTENANCE));
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);
     isb();
