@@ -120,6 +120,7 @@ class Channel:
     peers: Dict[str, str]
     peer_locs: Dict[str, Loc]
     notify: bool
+    notify_rate: int = 1000
 
 
 @dataclasses.dataclass
@@ -200,7 +201,7 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
             base=parse_addr(c["base"]) if "base" in c else None,
             peers=dict(sorted(c["peers"].items())),
             peer_locs={k: doc.key_loc(cp + ("peers", k)) for k in c["peers"]},
-            notify=c.get("notify", True)))
+            notify=c.get("notify", True), notify_rate=int(c.get("notify_rate", 1000))))
     return System(
         path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
         board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,

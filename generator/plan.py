@@ -247,7 +247,8 @@ def build_plan(system: System, board: Board) -> Dict:
     channels = []
     for ci, c in enumerate(system.channels):
         first = min(i for i, x in enumerate(channel_peers) if x["channel"] == ci)
-        channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, first_peer=first,
+        channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, notify_rate=c.notify_rate,
+                             first_peer=first,
                              num_peers=len(c.peers),
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])

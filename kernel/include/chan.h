@@ -13,7 +13,10 @@
  *   0x10 SIZE_LO  R  bytes of the shared region, low and high halves
  *   0x14 SIZE_HI  R
  *   0x18 PERM     R  CFG_PERM_* of this peer on the shared region
- * Everything else reads as zero and ignores writes.
+ *   0x1c THROTTLED R NOTIFY writes of this peer refused by the channel's rate bound
+ * Everything else reads as zero and ignores writes. A NOTIFY rings only the
+ * peers whose PENDING bit for the sender was clear, and at most notify_rate
+ * NOTIFY writes a second are accepted from each peer (see chan.c).
  */
 #pragma once
 
@@ -27,9 +30,10 @@
 #define CHAN_SIZE_LO 0x10u
 #define CHAN_SIZE_HI 0x14u
 #define CHAN_PERM 0x18u
+#define CHAN_THROTTLED 0x1cu
 
 /** Emulate an access to the control page of peer (index into cfg_channel_peers). False: malformed. */
 bool chan_mmio(uint32_t peer, struct mmio_access *a);
 
-/** Forget the pending signals of every channel peer that partition p is (its restart). */
+/** Forget the pending signals and refill the doorbell credit of every channel peer that partition p is (its start). */
 void chan_reset(uint32_t p);
