@@ -100,6 +100,8 @@ class Partition:
     console_loc: Optional[Loc]
     health: Health
     path: Tuple
+    dma_trusted: bool = False  # `dma: trusted`: may own DMA masters without an IOMMU (E0407)
+    dma_loc: Optional[Loc] = None
 
 
 @dataclasses.dataclass
@@ -191,7 +193,8 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
                         for i, x in enumerate(p.get("interrupts", []))],
             console=p.get("console", "vuart"),
             console_loc=doc.loc(pp + ("console",)) if "console" in p else None,
-            health=health, path=pp))
+            health=health, path=pp, dma_trusted=(p.get("dma") == "trusted"),
+            dma_loc=doc.loc(pp + ("dma",)) if "dma" in p else None))
     chans = []
     for name in sorted(d.get("channels") or {}):
         c = d["channels"][name]
