@@ -81,6 +81,14 @@ static struct arch_lock console_writer_locks[CONSOLE_WRITERS];
 static struct console_uart console_uart;
 /* Whole lines queued in all rings and not yet sent: lets an exit with nothing to send return at once. */
 static uint32_t console_queued;
+/*
+ * Writers that found the UART busy while the next turn was taken, or could
+ * not take the UART lock: the end of each line hands the turn to the next of
+ * them (round robin), on its CPU. Set without the UART lock (a plain flag per
+ * writer), cleared under it.
+ */
+static volatile bool console_want[CONSOLE_WRITERS];
+static volatile uint32_t console_want_cpu[CONSOLE_WRITERS];
 /* Per CPU: the partition whose vCPU it runs, or CONSOLE_NOBODY. */
 static uint32_t console_cpu_part[CFG_NUM_CPUS];
 
@@ -116,6 +124,10 @@ void console_init(void)
     }
     memset(&console_uart, 0, sizeof(console_uart));
     console_queued = 0u;
+    for (w = 0u; w < CONSOLE_WRITERS; w++) {
+        console_want[w] = false;
+        console_want_cpu[w] = 0u;
+    }
     console_uart.owner = CONSOLE_NOBODY;
     console_uart.turn = CONSOLE_NOBODY;
     console_uart.echo = CONSOLE_NOBODY;
@@ -306,6 +318,31 @@ static void console_skip_cut(struct console_ring *r)
     r->cut = false;
 }
 
+/* Writer w, on cpu, waits for the UART: it gets a turn when a line ends. */
+static void console_wants(uint32_t w, uint32_t cpu)
+{
+    console_want_cpu[w] = cpu;
+    console_want[w] = true;
+}
+
+/* The next writer after w that waits for a turn, or CONSOLE_NOBODY. Caller holds the UART lock. */
+static uint32_t console_next_wanting(uint32_t w)
+{
+    uint32_t i;
+
+    for (i = 1u; i <= CONSOLE_WRITERS; i++) {
+        uint32_t x = (w + i) % CONSOLE_WRITERS;
+
+        if (console_want[x]) {
+            console_want[x] = false;
+            if (console_rings[x].len != 0u) {
+                return x;
+            }
+        }
+    }
+    return CONSOLE_NOBODY;
+}
+
 /*
  * May writer w start a line now? If the UART is busy it takes the next turn
  * (if free) and waits for it without waiting here. A line stalled for
@@ -323,6 +360,10 @@ static bool console_may_start(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *
             u->turn = w;
             u->turn_cpu = cpu;
             u->turn_since = now;
+        } else if (u->turn != w) {
+            console_wants(w, cpu);
+        } else {
+            /* It already has the next turn. */
         }
         return false;
     }
@@ -335,6 +376,7 @@ static bool console_may_start(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *
         u->turn_since = now;
     }
     if (turn_taken && ((now - u->turn_since) <= console_ticks(CONSOLE_STALL_MS))) {
+        console_wants(w, cpu);
         return false;
     }
     return true;
@@ -353,6 +395,7 @@ static bool console_start_line(uint32_t w, uint32_t *budget)
         u->echo = CONSOLE_NOBODY;
     }
     u->owner = w;
+    console_want[w] = false;
     if (u->turn == w) {
         u->turn = CONSOLE_NOBODY;
     }
@@ -360,11 +403,19 @@ static bool console_start_line(uint32_t w, uint32_t *budget)
 }
 
 /* The line of w has ended: hand the UART to whoever has the turn. Caller holds the UART lock. */
-static void console_line_done(uint64_t now)
+static void console_line_done(uint32_t w, uint64_t now)
 {
     struct console_uart *u = &console_uart;
 
     u->owner = CONSOLE_NOBODY;
+    if (u->turn == CONSOLE_NOBODY) {
+        uint32_t next = console_next_wanting(w);
+
+        if (next != CONSOLE_NOBODY) {
+            u->turn = next;
+            u->turn_cpu = console_want_cpu[next];
+        }
+    }
     if (u->turn != CONSOLE_NOBODY) {
         /* Its CPU sends its own line when the transmit interrupt says there is room. */
         u->turn_since = now;
@@ -419,7 +470,7 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
     }
     if ((sent == n) && end) {
         (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
-        console_line_done(now);
+        console_line_done(w, now);
     } else if (sent > 0u) {
         /* Unfinished: continue on this CPU when the FIFO has room. */
         console_irq_to(cpu, true);
@@ -504,7 +555,8 @@ static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t
         return;
     }
     if (!arch_lock_try(&console_uart.lock)) {
-        /* Another CPU sends its burst: ours go on the next exit, or on the transmit interrupt. */
+        /* Another CPU sends its burst: ask for a turn, which comes with the transmit interrupt. */
+        console_wants(((p != CONSOLE_NOBODY) && (console_rings[p].len != 0u)) ? p : CONSOLE_HYP(cpu), cpu);
         return;
     }
     now = arch_counter();
@@ -685,7 +737,9 @@ void console_uart_irq(void)
     console_poll();
     /* A transmit interrupt with no line of ours to continue would repeat: give the line back to input. */
     if (console_uart.tx_irq && (console_uart.owner == CONSOLE_NOBODY) && arch_lock_try(&console_uart.lock)) {
-        if (console_uart.owner == CONSOLE_NOBODY) {
+        bool turn_elsewhere = (console_uart.turn != CONSOLE_NOBODY) && (console_uart.turn_cpu != arch_cpu_index());
+
+        if ((console_uart.owner == CONSOLE_NOBODY) && !turn_elsewhere) {
             console_irq_to(console_part_cpu(console_focus), false);
         }
         arch_lock_release(&console_uart.lock);

@@ -17,8 +17,13 @@
 #define CONSOLE_TX_BURST 32u
 /** Bytes of input one UART interrupt takes: a receive FIFO's worth. */
 #define CONSOLE_RX_BURST 32u
-/** A line that made no progress for so long (its CPU stopped) is cut, and others proceed. */
-#define CONSOLE_STALL_MS 50u
+/**
+ * A line that made no progress for so long (its CPU stopped) is cut, and a
+ * turn not taken for so long lapses, so that others proceed. Far above a
+ * burst's line time (32 bytes at 115,200 Bd: 2.8 ms) and above QEMU's
+ * round-robin slice under icount (100 ms of virtual time).
+ */
+#define CONSOLE_STALL_MS 250u
 /** The input escape byte: Ctrl-T. */
 #define CONSOLE_ESCAPE '\x14'
 

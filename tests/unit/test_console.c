@@ -138,6 +138,41 @@ static void test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole(void **sta
 }
 
 /* @req SRS-CON-003 */
+static void test_writers_waiting_behind_a_taken_turn_get_theirs_in_order(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'b', sizeof(line));
+    put_n(PART_BETA, line, sizeof(line));
+    put(PART_BETA, "\n");
+    poll_on(2u);
+    /* beta's line is on the UART; the hypervisor on CPU 1 takes the next turn, alpha waits behind it. */
+    fake_cpu = 1u;
+    console_hyp_printf("cpu1");
+    fake_cpu = 0u;
+    put(PART_ALPHA, "alpha\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    poll_on(2u);
+    poll_on(2u);
+    /* beta's line ended: the turn goes to CPU 1 ... */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 1u);
+    poll_on(0u);
+    assert_null(strstr(fake_console, "[alpha]"));
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_non_null(strstr(fake_console, "bb\r\n[septum] cpu1\r\n"));
+    /* ... and then to alpha, whose CPU gets the transmit interrupt. */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    assert_true(fake_tx_irq);
+    console_uart_irq();
+    assert_non_null(strstr(fake_console, "[septum] cpu1\r\n[alpha] alpha\r\n"));
+    assert_false(fake_tx_irq);
+}
+
+/* @req SRS-CON-003 */
 static void test_a_stalled_line_is_cut_and_the_others_go_on(void **state)
 {
     char line[60];
@@ -402,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup(test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt, setup),
         cmocka_unit_test_setup(test_a_full_fifo_ends_the_burst_without_waiting, setup),
         cmocka_unit_test_setup(test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole, setup),
+        cmocka_unit_test_setup(test_writers_waiting_behind_a_taken_turn_get_theirs_in_order, setup),
         cmocka_unit_test_setup(test_a_stalled_line_is_cut_and_the_others_go_on, setup),
         cmocka_unit_test_setup(test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full, setup),
         cmocka_unit_test_setup(test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole, setup),
