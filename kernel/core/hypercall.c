@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "psci.h"
 #include "septum/hvc_abi.h"
+#include "spectre.h"
 #include "vcpu.h"
 
 /* Number of calls in Septum's vendor range (CALL_COUNT). */
@@ -107,10 +108,30 @@ static void hypercall_septum(struct vcpu *v)
     }
 }
 
+/*
+ * The SMCCC architecture calls of the Spectre workarounds (issue 12): the calls themselves,
+ * and SMCCC_ARCH_FEATURES about them. True if fid was one of these.
+ */
+static bool hypercall_spectre(struct vcpu *v, uint32_t fid)
+{
+    if (spectre_is_workaround(fid)) {
+        spectre_call(v, fid);
+        return true;
+    }
+    if ((fid == SPECTRE_SMCCC_ARCH_FEATURES) && spectre_is_workaround((uint32_t)v->regs.x[1])) {
+        hypercall_ret(v, spectre_features((uint32_t)v->regs.x[1]));
+        return true;
+    }
+    return false;
+}
+
 void hypercall_handle(struct vcpu *v, uint32_t conduit)
 {
     uint32_t fid = hypercall_fid(v);
 
+    if (hypercall_spectre(v, fid)) {
+        return;
+    }
     if (psci_is_psci(fid)) {
         if (conduit == cfg_partitions[v->partition].psci_conduit) {
             psci_handle(v, fid);

@@ -35,6 +35,18 @@ bool arch_console_getc(char *c);
 /** Enable the physical console's receive interrupt (cfg_hyp.console_intid, routed to the calling CPU). */
 void arch_console_rx_enable(void);
 
+/** SMCCC_ARCH_FEATURES answers for the Spectre workarounds (DEN0028 7.5, 7.7; Linux proton-pack.c). */
+#define ARCH_SPECTRE_MITIGATED 0
+#define ARCH_SPECTRE_UNAFFECTED 1
+#define ARCH_SPECTRE_NOT_SUPPORTED (-1)
+/**
+ * What SMCCC_ARCH_FEATURES(fid) says on the calling CPU for fid =
+ * SMCCC_ARCH_WORKAROUND_1 or _3, by CPU type: ARCH_SPECTRE_UNAFFECTED,
+ * ARCH_SPECTRE_MITIGATED (calling the workaround protects the caller), or
+ * ARCH_SPECTRE_NOT_SUPPORTED. Never claims more than is done.
+ */
+int64_t arch_spectre_state(uint32_t fid);
+
 /** Index (into cfg_cpus) of the calling physical CPU. */
 uint32_t arch_cpu_index(void);
 

@@ -44,6 +44,7 @@ uint64_t fake_hyp_timer;
 uint64_t fake_clean_pa, fake_clean_bytes;
 uint32_t fake_cleans;
 uint32_t fake_stops;
+int64_t fake_spectre_state;
 uint32_t fake_tx_room;
 uint64_t fake_tx_byte_ticks;
 uint32_t fake_tx_per_cpu[8];
@@ -59,6 +60,7 @@ void fake_reset(void)
     fake_clean_bytes = 0u;
     fake_cleans = 0u;
     fake_stops = 0u;
+    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
     fake_tx_byte_ticks = 0u;
     memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
     fake_tx_irq = false;
@@ -275,6 +277,12 @@ int64_t arch_cpu_start(uint32_t cpu)
         fake_num_cpus_started++;
     }
     return fake_cpu_start_rc;
+}
+
+int64_t arch_spectre_state(uint32_t fid)
+{
+    (void)fid;
+    return fake_spectre_state;
 }
 
 void arch_stop_system(void)

@@ -27,6 +27,8 @@ extern uint32_t fake_tx_acks;
 /** arch_clean_inval(): last address, bytes in all calls, number of calls. */
 extern uint64_t fake_clean_pa, fake_clean_bytes;
 extern uint32_t fake_cleans;
+/** What arch_spectre_state() answers. */
+extern int64_t fake_spectre_state;
 /** arch_stop_system() calls. */
 extern uint32_t fake_stops;
 /** Simulated physical memory. */

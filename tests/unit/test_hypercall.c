@@ -10,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
+#include "spectre.h"
 #include "hypercall.h"
 #include "septum/hvc_abi.h"
 #include "vcpu.h"
@@ -61,6 +62,29 @@ static void test_upper_half_of_function_id_is_ignored(void **state)
 }
 
 /* @req SRS-HVC-001 */
+/* @req SRS-ISO-007 */
+static void test_spectre_workarounds_are_answered_truthfully_per_cpu_type(void **state)
+{
+    (void)state;
+    /* An affected core without firmware help (Cortex-A57/A72 here): offered neither way. */
+    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
+    assert_int_equal(call(alpha, SPECTRE_SMCCC_ARCH_FEATURES, SPECTRE_ARCH_WORKAROUND_1, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, SPECTRE_SMCCC_ARCH_FEATURES, SPECTRE_ARCH_WORKAROUND_3, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, SPECTRE_ARCH_WORKAROUND_1, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    /* An unaffected core says so (1), and the calls are harmless no-ops. */
+    fake_spectre_state = ARCH_SPECTRE_UNAFFECTED;
+    assert_int_equal(call(alpha, SPECTRE_SMCCC_ARCH_FEATURES, SPECTRE_ARCH_WORKAROUND_1, 0u), 1);
+    assert_int_equal(call(alpha, SPECTRE_ARCH_WORKAROUND_3, 0u, 0u), SMCCC_SUCCESS);
+    /* Mitigated by the exit itself: 0, and the call succeeds; also over SMC. */
+    fake_spectre_state = ARCH_SPECTRE_MITIGATED;
+    assert_int_equal(call(alpha, SPECTRE_SMCCC_ARCH_FEATURES, SPECTRE_ARCH_WORKAROUND_3, 0u), 0);
+    alpha->regs.x[0] = SPECTRE_ARCH_WORKAROUND_1;
+    hypercall_handle(alpha, CFG_CONDUIT_SMC);
+    assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_SUCCESS);
+    /* ARCH_FEATURES about anything else is not answered here. */
+    assert_int_equal(spectre_features(0x80008001u), SMCCC_NOT_SUPPORTED);
+}
+
 static void test_vendor_queries_answer(void **state)
 {
     (void)state;
@@ -124,6 +148,7 @@ int main(void)
         cmocka_unit_test_setup(test_version_reports_abi, setup),
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),
+        cmocka_unit_test_setup(test_spectre_workarounds_are_answered_truthfully_per_cpu_type, setup),
         cmocka_unit_test_setup(test_vendor_queries_answer, setup),
         cmocka_unit_test_setup(test_console_write_prints_a_prefixed_line, setup),
         cmocka_unit_test_setup(test_console_write_from_read_only_region_is_allowed, setup),

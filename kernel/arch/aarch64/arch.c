@@ -65,15 +65,68 @@ uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(
 /* Entry point of CPUs started through PSCI (start.S). */
 extern char secondary_entry[];
 
-void arch_primary_main(uint32_t cpu, uint64_t fw_dtb)
+/* MIDR_EL1 (Arm ARM D13.2.85): implementer Arm (0x41) and the part numbers of the cores named here. */
+#define MIDR_IMPL_ARM 0x41u
+#define MIDR_PART_A35 0xd04u
+#define MIDR_PART_A53 0xd03u
+#define MIDR_PART_A55 0xd05u
+#define MIDR_PART_A57 0xd07u
+#define MIDR_PART_A72 0xd08u
+/* Branch-history loop iterations of Cortex-A57/A72 (Linux arch/arm64/kernel/proton-pack.c). */
+#define BHB_LOOPS_A57_A72 8u
+
+/* The Arm part number of the calling CPU, or 0 for another implementer. */
+static uint32_t arch_arm_part(void)
+{
+    uint64_t midr = SYSREG_READ(midr_el1);
+
+    return (((midr >> 24) & 0xffu) == MIDR_IMPL_ARM) ? (uint32_t)((midr >> 4) & 0xfffu) : 0u;
+}
+
+/* Cortex-A57 and A72: on Linux's lists of cores affected by Spectre-v2 and Spectre-BHB. */
+static bool arch_spectre_affected(uint32_t part)
+{
+    return (part == MIDR_PART_A57) || (part == MIDR_PART_A72);
+}
+
+/* Cores without branch prediction across privilege the variants use (Arm's Spectre tables). */
+static bool arch_spectre_unaffected(uint32_t part)
+{
+    return (part == MIDR_PART_A35) || (part == MIDR_PART_A53) || (part == MIDR_PART_A55);
+}
+
+int64_t arch_spectre_state(uint32_t fid)
+{
+    uint32_t part = arch_arm_part();
+
+    (void)fid;
+    if (arch_spectre_unaffected(part)) {
+        return ARCH_SPECTRE_UNAFFECTED;
+    }
+    /*
+     * Affected (A57/A72) or unknown: invalidating the branch predictor of an A57/A72 takes
+     * EL3 firmware (CPUACTLR_EL1 "BTB invalidate" + IC IALLU), which Septum does not call, and
+     * SMCCC_ARCH_WORKAROUND_3 must also do that (DEN0028 7.7). So neither is offered: the guest
+     * knows it is not protected by them (Linux then reports "Vulnerable" or uses its own loop).
+     */
+    return ARCH_SPECTRE_NOT_SUPPORTED;
+}
+
+static void arch_cpu_setup(uint32_t cpu)
 {
     arch_cpus[cpu].index = cpu;
+    arch_cpus[cpu].bhb_loops = arch_spectre_affected(arch_arm_part()) ? BHB_LOOPS_A57_A72 : 0u;
+}
+
+void arch_primary_main(uint32_t cpu, uint64_t fw_dtb)
+{
+    arch_cpu_setup(cpu);
     boot_primary(cpu, fw_dtb);
 }
 
 void arch_secondary_main(uint32_t cpu)
 {
-    arch_cpus[cpu].index = cpu;
+    arch_cpu_setup(cpu);
     boot_secondary(cpu);
 }
 
