@@ -104,7 +104,7 @@ const struct cfg_blob cfg_blobs[] = {
 _Static_assert(sizeof(cfg_blobs) / sizeof(cfg_blobs[0]) == (CFG_NUM_BLOBS > 0u ? CFG_NUM_BLOBS : 1u), "cfg_blobs count");
 
 const struct cfg_channel cfg_channels[] = {
-    [0] = { .name = "nav", .pa = 0x4c000000u, .size = 0x10000u /* 64 KiB */, .first_peer = 0u, .num_peers = 2u, .notify = 1u },
+    [0] = { .name = "nav", .pa = 0x4c000000u, .size = 0x10000u /* 64 KiB */, .first_peer = 0u, .num_peers = 2u, .notify = 1u, .notify_rate = 1000u },
 };
 _Static_assert(sizeof(cfg_channels) / sizeof(cfg_channels[0]) == (CFG_NUM_CHANNELS > 0u ? CFG_NUM_CHANNELS : 1u),
                "cfg_channels count");

@@ -155,6 +155,15 @@ def memory_map(plan: dict) -> str:
     for p in plan["partitions"]:
         for w in p["emulated"]:
             lines.append(f"  {p['name']:<12} [{w['ipa']:#012x}..{w['ipa'] + w['size']:#012x})  {w['what']}")
+    trusted = [p["name"] for p in plan["partitions"] if p.get("dma") == "trusted"]
+    if trusted:
+        lines.append("")
+        lines.append("Trusted for DMA (`dma: trusted`): DMA-capable devices without an IOMMU can read and write "
+                     "ALL memory above:")
+        for name in trusted:
+            devs = ", ".join(d["label"] or d["path"] for p in plan["partitions"] if p["name"] == name
+                             for d in p["devices"])
+            lines.append(f"  {name:<12} {devs}".rstrip())
     if plan["irq_routes"]:
         lines.append("")
         lines.append("Interrupt routes (physical INTID -> partition, virtual INTID):")

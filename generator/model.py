@@ -119,6 +119,8 @@ class Partition:
     health: Health
     path: Tuple
     control: List[Tuple[str, Loc]] = dataclasses.field(default_factory=list)
+    dma_trusted: bool = False  # `dma: trusted`: may own DMA masters without an IOMMU (E0407)
+    dma_loc: Optional[Loc] = None
 
 
 @dataclasses.dataclass
@@ -139,6 +141,7 @@ class Channel:
     peers: Dict[str, str]
     peer_locs: Dict[str, Loc]
     notify: bool
+    notify_rate: int = 1000
 
 
 @dataclasses.dataclass
@@ -221,7 +224,9 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
             console=p.get("console", "vuart"),
             console_loc=doc.loc(pp + ("console",)) if "console" in p else None,
             health=health, path=pp,
-            control=[(c, doc.loc(pp + ("control", i))) for i, c in enumerate(p.get("control", []))]))
+            control=[(c, doc.loc(pp + ("control", i))) for i, c in enumerate(p.get("control", []))],
+            dma_trusted=(p.get("dma") == "trusted"),
+            dma_loc=doc.loc(pp + ("dma",)) if "dma" in p else None))
     chans = []
     for name in sorted(d.get("channels") or {}):
         c = d["channels"][name]
@@ -231,7 +236,7 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
             base=parse_addr(c["base"]) if "base" in c else None,
             peers=dict(sorted(c["peers"].items())),
             peer_locs={k: doc.key_loc(cp + ("peers", k)) for k in c["peers"]},
-            notify=c.get("notify", True)))
+            notify=c.get("notify", True), notify_rate=int(c.get("notify_rate", 1000))))
     return System(
         path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
         board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,

@@ -202,6 +202,7 @@ def build_plan(system: System, board: Board) -> Dict:
             image=image, load_ipa=load_ipa, entry_ipa=entry_ipa, linux=linux,
             ram_ipa=first["ipa"], ram_size=first["size"],
             regions=prs, devices=devices, channels=chans, console=p.console, vuart=vuart,
+            dma="trusted" if p.dma_trusted else "untrusted",
             vgic=dict(gicd_ipa=g.gicd[0], gicd_size=GICD_SIZE, gicr_ipa=g.gicr[0],
                       gicr_size=GICR_FRAME * len(p.cpus), maintenance_intid=g.maint_intid),
             emulated=emulated, s2=s2, s2_root=f"cfg_s2_{p.name}_l1",
@@ -257,7 +258,8 @@ def build_plan(system: System, board: Board) -> Dict:
         first_peer.setdefault(x["channel"], i)
     for ci, c in enumerate(system.channels):
         first = first_peer[ci]
-        channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, first_peer=first,
+        channels.append(dict(name=c.name, pa=c.base, size=c.size, notify=c.notify, notify_rate=c.notify_rate,
+                             first_peer=first,
                              num_peers=len(c.peers),
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])

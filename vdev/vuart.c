@@ -16,13 +16,15 @@
  *   refills in its interrupt handler and masks TXIM again when done, so this
  *   level never storms. ICR cannot clear it (the condition still holds).
  * - Receive: a 32-byte FIFO whether or not LCR_H.FEN is set (so no typed byte
- *   is lost to a 1-byte holding register). RIS.RXRIS is set while the FIFO
+ *   is lost to a 1-byte holding register), and behind it an input ring of
+ *   VUART_INPUT_RING_SIZE bytes that refills the FIFO as the guest reads DR,
+ *   so that pasted text arrives whole (a real UART would be flow-controlled). RIS.RXRIS is set while the FIFO
  *   holds at least the IFLS RXIFLSEL trigger level (1 byte when FEN = 0);
  *   reserved RXIFLSEL values act as 1/2. There is no line timing, so
  *   RIS.RTRIS (receive timeout) is set whenever the FIFO is not empty: that
  *   is what makes a driver drain bytes below the trigger level. Bytes are
  *   accepted while the receiver is disabled, too.
- * - Overrun: a byte pushed into a full FIFO is dropped and counted, and sets
+ * - Overrun: a byte pushed while FIFO and input ring are full is dropped and counted, and sets
  *   RSR.OE (cleared by any write to ECR) and RIS.OERIS (cleared by ICR). DR
  *   reads carry no error bits; framing, parity and break errors never occur.
  * - No modem lines (FR.CTS/DSR/DCD/RI and the modem interrupts stay 0), no
@@ -104,15 +106,33 @@ bool vuart_irq_level(const struct vuart *u)
 
 bool vuart_rx_push(struct vuart *u, uint8_t c)
 {
-    if (u->rx_count >= VUART_RX_FIFO_SIZE) {
-        u->rx_drops++;
-        u->rsr |= VUART_RSR_OE;
-        u->ris_latched |= VUART_INT_OE;
-        return false;
+    /* Order is kept: once bytes wait in the input ring, new ones queue behind them. */
+    if ((u->rx_count < VUART_RX_FIFO_SIZE) && (u->in_count == 0u)) {
+        u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] = c;
+        u->rx_count++;
+        return true;
     }
-    u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] = c;
+    if (u->in_count < VUART_INPUT_RING_SIZE) {
+        u->in[(u->in_head + u->in_count) % VUART_INPUT_RING_SIZE] = c;
+        u->in_count++;
+        return true;
+    }
+    u->rx_drops++;
+    u->rsr |= VUART_RSR_OE;
+    u->ris_latched |= VUART_INT_OE;
+    return false;
+}
+
+/* Move the oldest byte of the input ring into the FIFO, which has room. */
+static void vuart_rx_refill(struct vuart *u)
+{
+    if (u->in_count == 0u) {
+        return;
+    }
+    u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO_SIZE] = u->in[u->in_head];
     u->rx_count++;
-    return true;
+    u->in_head = (u->in_head + 1u) % VUART_INPUT_RING_SIZE;
+    u->in_count--;
 }
 
 /* DR read: the oldest received byte, or 0 when the FIFO is empty. */
@@ -126,6 +146,7 @@ static uint32_t vuart_rx_pop(struct vuart *u)
     c = u->rx[u->rx_head];
     u->rx_head = (u->rx_head + 1u) % VUART_RX_FIFO_SIZE;
     u->rx_count--;
+    vuart_rx_refill(u);
     return c;
 }
 

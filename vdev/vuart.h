@@ -7,7 +7,8 @@
  * partition's name, received bytes are pushed in by the multiplexer.
  *
  * Transmission is instantaneous (FR.TXFE = 1, FR.TXFF = 0, never BUSY), the
- * receive FIFO holds VUART_RX_FIFO_SIZE bytes, and the interrupt lines are
+ * receive FIFO holds VUART_RX_FIFO_SIZE bytes with VUART_INPUT_RING_SIZE more
+ * waiting behind it, and the interrupt lines are
  * levels computed from the state (see vuart.c for each deviation from the TRM).
  *
  * Not internally locked: the caller serialises vuart_mmio() and
@@ -22,6 +23,11 @@
 
 /** Bytes of the receive FIFO (PL011: 32 entries). */
 #define VUART_RX_FIFO_SIZE 32u
+/**
+ * Bytes of typed input held behind the receive FIFO: a pasted command of a
+ * few hundred bytes waits here and refills the FIFO as the guest reads DR.
+ */
+#define VUART_INPUT_RING_SIZE 1024u
 /** Bytes of the register window (4 KiB, IDs at 0xFE0-0xFFC). */
 #define VUART_WINDOW_SIZE 0x1000u
 
@@ -77,6 +83,9 @@ struct vuart {
     uint8_t rx[VUART_RX_FIFO_SIZE];      /**< receive FIFO (ring) */
     uint32_t rx_head;                    /**< index of the oldest byte */
     uint32_t rx_count;                   /**< bytes waiting, <= VUART_RX_FIFO_SIZE */
+    uint8_t in[VUART_INPUT_RING_SIZE];   /**< input waiting for room in the FIFO (ring) */
+    uint32_t in_head;                    /**< index of the oldest byte of in */
+    uint32_t in_count;                   /**< bytes in in, <= VUART_INPUT_RING_SIZE */
     uint32_t rsr;                        /**< RSR: latched receive errors (OE) */
     uint32_t ilpr;                       /**< ILPR, 8 bits */
     uint32_t ibrd;                       /**< IBRD, 16 bits */
@@ -103,7 +112,11 @@ void vuart_init(struct vuart *u, uint32_t partition);
  */
 bool vuart_mmio(struct vuart *u, struct mmio_access *a);
 
-/** Receive byte c. Returns false (and counts a drop, raising OE) when the FIFO is full. */
+/**
+ * Receive byte c: into the FIFO, or behind it into the input ring, which
+ * refills the FIFO as the guest reads. Returns false (and counts a drop,
+ * raising OE) when both are full.
+ */
 bool vuart_rx_push(struct vuart *u, uint8_t c);
 
 /** The raw interrupt status (RIS) as the guest would read it. */

@@ -120,13 +120,20 @@ def check_irqs_not_reserved(ctx: Context) -> None:
 
 @rule("E0407")
 def check_dma_devices_identity_mapped(ctx: Context) -> None:
-    """A DMA-capable pass-through device without an IOMMU needs its partition identity-mapped (ipa = base)."""
+    """A DMA-capable pass-through device without an IOMMU needs `dma: trusted` and an identity-mapped partition."""
     for p in ctx.sys.partitions:
         moved = [r for r in p.regions if r.ipa_given is not None and r.ipa_given != r.base]
-        if not moved:
-            continue
         for ref, loc, dev in _devices(ctx)[p.name]:
-            if dev is not None and dev.dma and not dev.iommu:
+            if dev is None or not dev.dma or dev.iommu:
+                continue
+            if not p.dma_trusted:
+                ctx.error("E0407", loc,
+                          f"partition '{p.name}': device '{ref}' can do DMA and has no IOMMU: it can read and "
+                          f"write all memory, the hypervisor's and the other partitions' included; give it an "
+                          f"IOMMU, or say `dma: trusted` in partition '{p.name}' to accept that",
+                          [ctx.note(p.loc, f"partition '{p.name}' defined here")])
+                continue
+            if moved:
                 r = moved[0]
                 ctx.error("E0407", loc,
                           f"partition '{p.name}': device '{ref}' can do DMA and has no IOMMU, but memory "

@@ -33,11 +33,20 @@ static void boot_check_fw_dtb(uint64_t fw_dtb)
 
 /* The CPU that takes console input: the first one hosting a vCPU. */
 static uint32_t boot_console_cpu;
+/* Set when the system stops (hypervisor error): idle CPUs, which cannot take the stop SGI, park. */
+static volatile bool boot_stopping;
+
+void boot_stop_requested(void)
+{
+    boot_stopping = true;
+    arch_send_event();
+}
 
 void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 {
     uint32_t i;
 
+    boot_stopping = false;
     console_init();
     part_init_all();
     health_init();
@@ -105,6 +114,7 @@ void boot_cpu_run(uint32_t cpu)
     console_hyp_printf("CPU %u: partition '%s' vCPU %u starts at 0x%lx", (unsigned)cpu,
                        cfg_partitions[cv->partition].name, (unsigned)cv->index, (unsigned long)v->regs.pc);
     (void)health_watchdog_tick(cv->partition);
+    console_poll();
     arch_vcpu_enter(v);
 }
 
@@ -115,6 +125,17 @@ void boot_cpu_idle(uint32_t cpu)
     /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
     vcpu_set_idle(v);
     for (;;) {
+        if (boot_stopping) {
+            arch_cpu_park();
+        }
+        if (cfg_vcpus[v->id].index == 0u) {
+            /*
+             * vCPU 0's CPU owns its partition's watchdog. Here its EL2 timer cannot interrupt (IRQs
+             * masked), so it looks itself: a partition cannot escape its watchdog by powering vCPU 0
+             * off (PSCI CPU_OFF). The event stream (CNTHCTL_EL2.EVNTEN) ends each WFE below.
+             */
+            (void)health_watchdog_check(v->partition, arch_counter());
+        }
         if (part_restart_step(v)) {
             (void)health_watchdog_tick(v->partition);
             arch_vcpu_enter(v);
@@ -122,9 +143,11 @@ void boot_cpu_idle(uint32_t cpu)
         if (vcpu_take_start(v)) {
             arch_vcpu_enter(v);
         }
-        if (cpu == boot_console_cpu) {
+        if (console_irq_here()) {
             /* Interrupts are masked here: keep the console answering by polling it. */
-            irq_console_rx();
+            console_uart_irq();
+        } else {
+            console_poll();
         }
         arch_wait_event();
     }
@@ -132,6 +155,11 @@ void boot_cpu_idle(uint32_t cpu)
 
 void kassert_fail(const char *file, int line, const char *expr)
 {
-    console_hyp_printf("kernel assertion failed: %s:%d: %s; CPU stopped", file, line, expr);
-    arch_cpu_park();
+    char text[CONSOLE_LINE_MAX];
+
+    /* The kernel's own invariant broke: nothing it does can be trusted any more, on any CPU. */
+    (void)fmt_snprintf(text, sizeof(text), "[septum] kernel assertion failed on CPU %u: %s:%d: %s; all partitions stopped",
+                       (unsigned)arch_cpu_index(), file, line, expr);
+    console_emergency(text);
+    arch_stop_system();
 }

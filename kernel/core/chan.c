@@ -3,6 +3,16 @@
  * Channel control pages (see chan.h). The shared regions themselves are
  * plain stage-2 mappings made by the generator; only the doorbell is
  * emulated here.
+ *
+ * Doorbells are bounded so that no peer can flood another (freedom from
+ * interference): a NOTIFY raises a peer's virtual interrupt only when its
+ * PENDING bit for the sender goes from 0 to 1 (a doorbell already rung and
+ * not yet read is not rung again: the interrupt would tell nothing new), and
+ * each peer, read-only ones included (an acknowledgement is legitimate), may
+ * ring at most cfg_channels[].notify_rate doorbells a second, with a burst
+ * of 1/100 s of them (a token bucket). A NOTIFY beyond the bound is refused
+ * as a whole and counted (THROTTLED). Each channel has its own lock, so the
+ * peers of one channel never contend with another channel's.
  */
 #include "arch.h"
 #include "chan.h"
@@ -12,27 +22,108 @@
 
 /* CFG_NUM_CHANNEL_PEERS as an object: an empty table then compiles without warnings. */
 static const uint32_t chan_num_peers = CFG_NUM_CHANNEL_PEERS;
-/* Per peer: bit i = peer i of its channel signaled it since its last PENDING read. */
-static uint32_t chan_pending[CFG_NUM_CHANNEL_PEERS];
-static struct arch_lock chan_lock;
+
+/** Run-time state of one channel peer. Guarded by its channel's lock. */
+struct chan_peer_state {
+    uint32_t pending;    /**< bit i: peer i of its channel signaled it since its last PENDING read */
+    uint32_t credit;     /**< doorbells it may still ring now (token bucket) */
+    uint64_t refill;     /**< counter value up to which credit has been earned */
+    uint32_t throttled;  /**< NOTIFY writes refused by the rate bound */
+};
+
+static struct chan_peer_state chan_peers[CFG_NUM_CHANNEL_PEERS];
+static struct arch_lock chan_locks[CFG_NUM_CHANNELS];
+
+/* The burst of a channel: 1/100 s of its rate, at least 1. */
+static uint32_t chan_burst(const struct cfg_channel *c)
+{
+    uint32_t b = c->notify_rate / 100u;
+
+    return (b == 0u) ? 1u : b;
+}
+
+/* Take one doorbell of s's credit at counter value now; false if none is left. Caller holds the lock. */
+static bool chan_rate_take(const struct cfg_channel *c, struct chan_peer_state *s, uint64_t now)
+{
+    uint64_t per = arch_counter_hz() / c->notify_rate;  /* ticks per doorbell; notify_rate >= 1 (schema) */
+    uint64_t earned;
+
+    if (per == 0u) {
+        /* Faster than the counter can tell apart: no bound to apply. */
+        return true;
+    }
+    earned = (now - s->refill) / per;
+    if ((s->credit + earned) >= chan_burst(c)) {
+        s->credit = chan_burst(c);
+        s->refill = now;
+    } else {
+        s->credit += (uint32_t)earned;
+        s->refill += earned * per;
+    }
+    if (s->credit == 0u) {
+        s->throttled++;
+        return false;
+    }
+    s->credit--;
+    return true;
+}
 
 /* Raise the doorbells named by mask, on behalf of peer (its index in the channel is self). */
-static void chan_notify(const struct cfg_channel *c, uint32_t self, uint32_t mask)
+static void chan_notify(uint32_t ci, uint32_t peer, uint32_t self, uint32_t mask)
 {
+    const struct cfg_channel *c = &cfg_channels[ci];
+    uint32_t ring = 0u;
     uint32_t i;
 
-    for (i = 0u; i < c->num_peers; i++) {
+    arch_lock_acquire(&chan_locks[ci]);
+    if (((mask & ((1u << (c->num_peers - 1u)) | ((1u << (c->num_peers - 1u)) - 1u))) != 0u) &&
+        chan_rate_take(c, &chan_peers[peer], arch_counter())) {
+        for (i = 0u; i < c->num_peers; i++) {
+            struct chan_peer_state *t = &chan_peers[c->first_peer + i];
+
+            if ((((mask >> i) & 1u) != 0u) && ((t->pending & (1u << self)) == 0u)) {
+                t->pending |= 1u << self;
+                ring |= 1u << i;
+            }
+        }
+    }
+    arch_lock_release(&chan_locks[ci]);
+    for (i = 0u; (i < c->num_peers) && (c->notify != 0u); i++) {
         const struct cfg_channel_peer *t = &cfg_channel_peers[c->first_peer + i];
 
-        if (((mask >> i) & 1u) == 0u) {
-            continue;
-        }
-        arch_lock_acquire(&chan_lock);
-        chan_pending[c->first_peer + i] |= 1u << self;
-        arch_lock_release(&chan_lock);
-        if ((c->notify != 0u) && (t->vintid != CFG_NO_VINTID)) {
+        if ((((ring >> i) & 1u) != 0u) && (t->vintid != CFG_NO_VINTID)) {
             vgic_inject(t->partition, 0u, t->vintid);
         }
+    }
+}
+
+/* A read of the control page register at offset of peer pe. */
+static uint32_t chan_read(uint32_t peer, const struct cfg_channel *c, uint64_t offset)
+{
+    const struct cfg_channel_peer *pe = &cfg_channel_peers[peer];
+    uint32_t v;
+
+    switch (offset) {
+    case CHAN_PENDING:
+        arch_lock_acquire(&chan_locks[pe->channel]);
+        v = chan_peers[peer].pending;
+        chan_peers[peer].pending = 0u;
+        arch_lock_release(&chan_locks[pe->channel]);
+        return v;
+    case CHAN_SELF:
+        return peer - c->first_peer;
+    case CHAN_PEERS:
+        return c->num_peers;
+    case CHAN_SIZE_LO:
+        return (uint32_t)(c->size & 0xffffffffu);
+    case CHAN_SIZE_HI:
+        return (uint32_t)(c->size >> 32);
+    case CHAN_PERM:
+        return pe->perm;
+    case CHAN_THROTTLED:
+        return chan_peers[peer].throttled;
+    default:
+        return 0u;
     }
 }
 
@@ -40,17 +131,15 @@ bool chan_mmio(uint32_t peer, struct mmio_access *a)
 {
     const struct cfg_channel_peer *pe;
     const struct cfg_channel *c;
-    uint32_t self;
 
     if ((peer >= chan_num_peers) || (a->size != 4u) || ((a->offset & 3u) != 0u)) {
         return false;
     }
     pe = &cfg_channel_peers[peer];
     c = &cfg_channels[pe->channel];
-    self = peer - c->first_peer;
     if (a->write) {
         if (a->offset == CHAN_NOTIFY) {
-            chan_notify(c, self, (uint32_t)a->value);
+            chan_notify(pe->channel, peer, peer - c->first_peer, (uint32_t)a->value);
         } else if (a->offset == CHAN_READY) {
             health_ready(pe->partition);
         } else {
@@ -58,44 +147,25 @@ bool chan_mmio(uint32_t peer, struct mmio_access *a)
         }
         return true;
     }
-    switch (a->offset) {
-    case CHAN_PENDING:
-        arch_lock_acquire(&chan_lock);
-        a->value = chan_pending[peer];
-        chan_pending[peer] = 0u;
-        arch_lock_release(&chan_lock);
-        break;
-    case CHAN_SELF:
-        a->value = self;
-        break;
-    case CHAN_PEERS:
-        a->value = c->num_peers;
-        break;
-    case CHAN_SIZE_LO:
-        a->value = c->size & 0xffffffffu;
-        break;
-    case CHAN_SIZE_HI:
-        a->value = c->size >> 32;
-        break;
-    case CHAN_PERM:
-        a->value = pe->perm;
-        break;
-    default:
-        a->value = 0u;
-        break;
-    }
+    a->value = chan_read(peer, c, a->offset);
     return true;
 }
 
 void chan_reset(uint32_t p)
 {
+    uint64_t now = arch_counter();
     uint32_t i;
 
-    arch_lock_acquire(&chan_lock);
     for (i = 0u; i < chan_num_peers; i++) {
-        if (cfg_channel_peers[i].partition == p) {
-            chan_pending[i] = 0u;
+        const struct cfg_channel_peer *pe = &cfg_channel_peers[i];
+
+        if (pe->partition == p) {
+            arch_lock_acquire(&chan_locks[pe->channel]);
+            chan_peers[i].pending = 0u;
+            chan_peers[i].credit = chan_burst(&cfg_channels[pe->channel]);
+            chan_peers[i].refill = now;
+            chan_peers[i].throttled = 0u;
+            arch_lock_release(&chan_locks[pe->channel]);
         }
     }
-    arch_lock_release(&chan_lock);
 }

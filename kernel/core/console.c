@@ -1,16 +1,37 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The console multiplexer. The hypervisor owns the physical UART; every
- * partition and the hypervisor itself write whole lines, "[name] text", into
- * their own bounded output ring. Whoever gets console_lock drains every ring
- * to the UART, a whole line at a time, so lines never interleave and a
- * partition that prints a lot fills its own ring and loses its own lines
- * (counted) instead of delaying anyone else.
+ * partition, and the hypervisor on each CPU, writes whole lines
+ * "[name] text" into its own bounded output ring (a full ring drops the line
+ * and counts it). Freedom from interference (ISO 26262-6, Annex D) rules how
+ * the rings reach the UART:
  *
- * Input goes to the partition that has focus. CONSOLE_ESCAPE (Ctrl-T) starts
- * a command: 'n' or Tab gives focus to the next partition that takes input,
+ * - A CPU only ever sends its own writers' bytes: the lines of the partition
+ *   whose vCPU it runs and its own hypervisor lines. It does so in
+ *   console_poll(), on its exits, at most CONSOLE_TX_BURST bytes (a FIFO's
+ *   worth) per call, and never waits for the UART: a full transmit FIFO ends
+ *   the burst.
+ * - One line at a time owns the UART from its first byte to its '\n', so
+ *   lines never interleave. A line longer than a burst continues on its own
+ *   CPU's next exit, or on the UART's transmit interrupt, which is routed to
+ *   that CPU while the line is unfinished. A writer that finds the UART busy
+ *   takes the next turn, and the transmit interrupt goes to its CPU when the
+ *   line ends; a line that makes no progress for CONSOLE_STALL_MS (its CPU
+ *   stopped) is cut, so nobody waits on a dead writer.
+ * - No vUART lock is held here: partitions only append (console_part_write).
+ * - Partition bytes are shown as printable ASCII; other bytes (control bytes,
+ *   ESC, DEL, everything >= 0x80) appear as "\xNN", so nothing a partition
+ *   prints can move the cursor or rewrite another line or its own prefix.
+ *
+ * Input goes to the partition that has focus; the UART interrupt is routed to
+ * its CPU (or to the CPU of the line being sent) and takes at most
+ * CONSOLE_RX_BURST bytes per interrupt. CONSOLE_ESCAPE (Ctrl-T) starts a
+ * command: 'n' or Tab gives focus to the next partition that takes input,
  * '0'..'9' to that partition, '?' shows who has focus and the drop counters,
- * and a second Ctrl-T sends a literal Ctrl-T.
+ * and a second Ctrl-T sends a literal Ctrl-T. Once a person has typed to the
+ * focused partition, its unfinished line (its echo, its prompt) is shown as
+ * it grows; another writer's line first erases it ("\r" ESC "[K") and it is
+ * shown again afterwards, so whole lines stay whole.
  */
 #include <stdarg.h>
 
@@ -20,7 +41,7 @@
 #include "ctl.h"
 #include "lib.h"
 
-/** A partially written line of one writer. */
+/** A partially written line of one writer, already escaped. */
 struct console_line {
     char text[CONSOLE_LINE_MAX];
     uint32_t len;
@@ -32,38 +53,108 @@ struct console_ring {
     uint32_t head;     /**< next byte to send */
     uint32_t len;      /**< bytes queued */
     uint32_t dropped;  /**< lines lost because the ring was full */
+    bool cut;          /**< its line on the UART was cut: skip the rest of it */
 };
 
-/* Writer CONSOLE_HYP is the hypervisor; writers 0.. are the partitions. */
-#define CONSOLE_HYP CFG_NUM_PARTITIONS
-#define CONSOLE_WRITERS (CFG_NUM_PARTITIONS + 1u)
+/* Writers 0.. are the partitions, then the hypervisor of each CPU. */
+#define CONSOLE_HYP(cpu) (CFG_NUM_PARTITIONS + (cpu))
+#define CONSOLE_WRITERS (CFG_NUM_PARTITIONS + CFG_NUM_CPUS)
+#define CONSOLE_NOBODY CONSOLE_WRITERS
+
+/** Who may use the physical UART. Guarded by its lock. */
+struct console_uart {
+    struct arch_lock lock;  /**< held only while sending at most one burst; never waited for */
+    uint32_t owner;         /**< writer whose line is on the UART, unfinished, or CONSOLE_NOBODY */
+    uint64_t progress;      /**< counter value of the owner's last byte */
+    uint32_t turn;          /**< writer that found the UART busy and goes next, or CONSOLE_NOBODY */
+    uint32_t turn_cpu;      /**< its CPU */
+    uint64_t turn_since;    /**< when the turn became free for it */
+    uint32_t echo;          /**< partition whose unfinished line is on screen, or CONSOLE_NOBODY */
+    uint32_t echo_shown;    /**< bytes of that line on screen */
+    uint32_t irq_cpu;       /**< CPU the UART interrupt is routed to */
+    bool tx_irq;            /**< transmit interrupt unmasked */
+};
 
 static struct console_line console_lines[CONSOLE_WRITERS];
 static struct console_ring console_rings[CONSOLE_WRITERS];
 /* Guards one writer's line and ring. */
 static struct arch_lock console_writer_locks[CONSOLE_WRITERS];
-/* Held by the CPU that drains the rings to the UART. */
-static struct arch_lock console_uart_lock;
+static struct console_uart console_uart;
+/* Whole lines queued in all rings and not yet sent: lets an exit with nothing to send return at once. */
+static uint32_t console_queued;
+/*
+ * Writers that found the UART busy while the next turn was taken, or could
+ * not take the UART lock: the end of each line hands the turn to the next of
+ * them (round robin), on its CPU. Set without the UART lock (a plain flag per
+ * writer), cleared under it.
+ */
+static volatile bool console_want[CONSOLE_WRITERS];
+static volatile uint32_t console_want_cpu[CONSOLE_WRITERS];
+/* Per CPU: the partition whose vCPU it runs, or CONSOLE_NOBODY. */
+static uint32_t console_cpu_part[CFG_NUM_CPUS];
 
 /* Input state: the partition with focus and whether an escape is pending. */
 static uint32_t console_focus;
 static bool console_escape;
+static bool console_typed;  /* a byte went to the focus: show its unfinished line */
 static console_input_fn console_sink;
 static uint32_t console_input_dropped;
 
+/* The erase sequence before a line replaces an echoed unfinished one: CR, ESC [ K (ECMA-48 8.3.41 EL). */
+static const char console_erase[] = "\r\x1b[K";
+#define CONSOLE_ERASE_LEN 4u
+
 void console_init(void)
 {
-    memset(console_lines, 0, sizeof(console_lines));
-    memset(console_rings, 0, sizeof(console_rings));
+    uint32_t cpu;
+    uint32_t w;
+
+    for (cpu = 0u; cpu < CFG_NUM_CPUS; cpu++) {
+        uint32_t vcpu = cfg_cpus[cpu].vcpu;
+
+        console_cpu_part[cpu] = (vcpu != CFG_NO_VCPU) ? cfg_vcpus[vcpu].partition : CONSOLE_NOBODY;
+    }
+    /* Only the indexes: the buffers' contents never matter beyond them (and a byte-wise memset of
+     * every ring would cost the boot tens of thousands of instructions). */
+    for (w = 0u; w < CONSOLE_WRITERS; w++) {
+        console_lines[w].len = 0u;
+        console_rings[w].head = 0u;
+        console_rings[w].len = 0u;
+        console_rings[w].dropped = 0u;
+        console_rings[w].cut = false;
+    }
+    memset(&console_uart, 0, sizeof(console_uart));
+    console_queued = 0u;
+    for (w = 0u; w < CONSOLE_WRITERS; w++) {
+        console_want[w] = false;
+        console_want_cpu[w] = 0u;
+    }
+    console_uart.owner = CONSOLE_NOBODY;
+    console_uart.turn = CONSOLE_NOBODY;
+    console_uart.echo = CONSOLE_NOBODY;
+    console_uart.irq_cpu = CFG_NUM_CPUS;
     console_focus = 0u;
     console_escape = false;
+    console_typed = false;
     console_sink = NULL;
     console_input_dropped = 0u;
 }
 
 static const char *console_name(uint32_t w)
 {
-    return (w == CONSOLE_HYP) ? "septum" : cfg_partitions[w].name;
+    return (w >= CFG_NUM_PARTITIONS) ? "septum" : cfg_partitions[w].name;
+}
+
+/* The CPU that hosts vCPU 0 of partition p: where its input is handled. */
+static uint32_t console_part_cpu(uint32_t p)
+{
+    return cfg_vcpus[cfg_partitions[p].first_vcpu].pcpu;
+}
+
+/* Counter ticks in ms milliseconds. */
+static uint64_t console_ticks(uint32_t ms)
+{
+    return (arch_counter_hz() / 1000u) * (uint64_t)ms;
 }
 
 /* Queue "[name] text\r\n" in writer w's ring, or count it as dropped. Caller holds w's lock. */
@@ -101,106 +192,74 @@ static void console_queue_line(uint32_t w, const char *text, size_t len)
         pos = (pos + 1u) % CONSOLE_RING_SIZE;
     }
     r->len += (uint32_t)need;
+    (void)__atomic_add_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
 }
 
-/* Send one queued line of writer w, if any. Caller holds console_uart_lock. Returns true if it sent one. */
-static bool console_send_line(uint32_t w)
+/* Is byte u shown as itself? Printable ASCII and tab; the hypervisor's own text may also hold UTF-8. */
+static bool console_plain(uint32_t w, uint8_t u)
 {
-    struct console_ring *r = &console_rings[w];
-    char chunk[64];
-    uint32_t total = 0u;
-    bool end = false;
-    uint32_t guard;
-
-    /* A line is at most CONSOLE_RING_SIZE bytes: so many chunks always suffice. */
-    for (guard = 0u; (guard < CONSOLE_RING_SIZE) && !end; guard++) {
-        uint32_t n = 0u;
-        uint32_t i;
-
-        arch_lock_acquire(&console_writer_locks[w]);
-        while ((r->len > 0u) && !end && (n < sizeof(chunk))) {
-            chunk[n] = r->buf[r->head];
-            end = (chunk[n] == '\n');
-            n++;
-            r->head = (r->head + 1u) % CONSOLE_RING_SIZE;
-            r->len--;
-        }
-        arch_lock_release(&console_writer_locks[w]);
-        if (n == 0u) {
-            break;
-        }
-        for (i = 0u; i < n; i++) {
-            arch_console_putc(chunk[i]);
-        }
-        total += n;
+    if ((u >= 0x20u) && (u < 0x7fu)) {
+        return true;
     }
-    return total > 0u;
+    if (u == (uint8_t)'\t') {
+        return true;
+    }
+    return (w >= CFG_NUM_PARTITIONS) && (u >= 0x80u);
 }
 
-/*
- * Drain every ring, whole lines, round robin. If another CPU is draining, it
- * will send what we queued: we never wait for the UART on its behalf. The
- * number of rounds is bounded by what the rings can hold.
- */
-static void console_drain(void)
-{
-    uint32_t round;
-
-    if (!arch_lock_try(&console_uart_lock)) {
-        return;
-    }
-    for (round = 0u; round < CONSOLE_RING_SIZE; round++) {
-        bool sent = false;
-        uint32_t w;
-
-        for (w = 0u; w < CONSOLE_WRITERS; w++) {
-            sent = console_send_line(w) || sent;
-        }
-        if (!sent) {
-            break;
-        }
-    }
-    arch_lock_release(&console_uart_lock);
-}
-
-/* A byte as it may appear on the console: printable ASCII, tab, or UTF-8. */
-static char console_sanitize(char c)
-{
-    uint8_t u = (uint8_t)c;
-
-    if ((u >= 0x20u) && (u != 0x7fu)) {
-        return c;
-    }
-    return (c == '\t') ? c : '.';
-}
-
-/* Append bytes of writer w; finished lines go to its ring. */
-static void console_write(uint32_t w, const char *bytes, size_t len)
+/* Finish writer w's line: into its ring, and the line buffer starts again. Caller holds w's lock. */
+static void console_end_line(uint32_t w)
 {
     struct console_line *l = &console_lines[w];
+
+    console_queue_line(w, l->text, l->len);
+    l->len = 0u;
+}
+
+/* Append byte c to writer w's line, escaped; a full line is finished first. Caller holds w's lock. */
+static void console_append(uint32_t w, uint8_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    struct console_line *l = &console_lines[w];
+    char esc[4];
+    uint32_t n = 1u;
+    uint32_t i;
+
+    esc[0] = (char)c;
+    if (!console_plain(w, c)) {
+        esc[0] = '\\';
+        esc[1] = 'x';
+        esc[2] = hex[c >> 4];
+        esc[3] = hex[c & 0xfu];
+        n = 4u;
+    }
+    if ((l->len + n) > CONSOLE_LINE_MAX) {
+        console_end_line(w);
+    }
+    for (i = 0u; i < n; i++) {
+        l->text[l->len] = esc[i];
+        l->len++;
+    }
+}
+
+/* Append bytes of writer w; finished lines go to its ring. Nothing is sent here. */
+static void console_write(uint32_t w, const char *bytes, size_t len)
+{
     size_t i;
 
     arch_lock_acquire(&console_writer_locks[w]);
     for (i = 0u; i < len; i++) {
         char c = bytes[i];
 
-        if (c == '\r') {
-            continue;
-        }
         if (c == '\n') {
-            console_queue_line(w, l->text, l->len);
-            l->len = 0u;
-            continue;
-        }
-        l->text[l->len] = console_sanitize(c);
-        l->len++;
-        if (l->len == CONSOLE_LINE_MAX) {
-            console_queue_line(w, l->text, l->len);
-            l->len = 0u;
+            console_end_line(w);
+        } else if (c != '\r') {
+            console_append(w, (uint8_t)c);
+        } else {
+            /* '\r' is dropped: every line ends "\r\n" on the UART. */
         }
     }
     arch_lock_release(&console_writer_locks[w]);
-    console_drain();
 }
 
 void console_part_write(uint32_t p, const char *bytes, size_t len)
@@ -211,18 +270,354 @@ void console_part_write(uint32_t p, const char *bytes, size_t len)
     console_write(p, bytes, len);
 }
 
+/* ------------------------------------------------------------- transmit */
+
+/* Route the UART interrupt to cpu and set its transmit interrupt. Caller holds the UART lock. */
+static void console_irq_to(uint32_t cpu, bool tx)
+{
+    if ((cfg_hyp.console_intid < 32u) || (cpu >= CFG_NUM_CPUS)) {
+        return;
+    }
+    if (cpu != console_uart.irq_cpu) {
+        arch_gic_route(cfg_hyp.console_intid, cpu);
+        console_uart.irq_cpu = cpu;
+    }
+    if (tx != console_uart.tx_irq) {
+        arch_console_tx_irq(tx);
+        console_uart.tx_irq = tx;
+    }
+}
+
+/* Send up to *budget bytes of s; returns how many went (a full FIFO stops it). */
+static uint32_t console_put(const char *s, uint32_t len, uint32_t *budget)
+{
+    uint32_t i;
+
+    for (i = 0u; (i < len) && (*budget > 0u); i++) {
+        if (!arch_console_tx_put(s[i])) {
+            break;
+        }
+        (*budget)--;
+    }
+    return i;
+}
+
+/* Take the rest of a cut line out of ring r. Caller holds its writer lock. */
+static void console_skip_cut(struct console_ring *r)
+{
+    bool end = false;
+    uint32_t guard;
+
+    for (guard = 0u; (guard < CONSOLE_RING_SIZE) && (r->len > 0u) && !end; guard++) {
+        end = (r->buf[r->head] == '\n');
+        r->head = (r->head + 1u) % CONSOLE_RING_SIZE;
+        r->len--;
+    }
+    if (end) {
+        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+    }
+    r->cut = false;
+}
+
+/* Writer w, on cpu, waits for the UART: it gets a turn when a line ends. */
+static void console_wants(uint32_t w, uint32_t cpu)
+{
+    console_want_cpu[w] = cpu;
+    console_want[w] = true;
+}
+
+/* The next writer after w that waits for a turn, or CONSOLE_NOBODY. Caller holds the UART lock. */
+static uint32_t console_next_wanting(uint32_t w)
+{
+    uint32_t i;
+
+    for (i = 1u; i <= CONSOLE_WRITERS; i++) {
+        uint32_t x = (w + i) % CONSOLE_WRITERS;
+
+        if (console_want[x]) {
+            console_want[x] = false;
+            if (console_rings[x].len != 0u) {
+                return x;
+            }
+        }
+    }
+    return CONSOLE_NOBODY;
+}
+
+/*
+ * May writer w start a line now? If the UART is busy it takes the next turn
+ * (if free) and waits for it without waiting here. A line stalled for
+ * CONSOLE_STALL_MS is cut ("\r\n" ends it on screen) and its writer skips
+ * the rest. Caller holds the UART lock.
+ */
+static bool console_may_start(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budget)
+{
+    struct console_uart *u = &console_uart;
+    bool stalled = (now - u->progress) > console_ticks(CONSOLE_STALL_MS);
+    bool turn_taken = (u->turn != CONSOLE_NOBODY) && (u->turn != w);
+
+    if ((u->owner != CONSOLE_NOBODY) && !stalled) {
+        if (u->turn == CONSOLE_NOBODY) {
+            u->turn = w;
+            u->turn_cpu = cpu;
+            u->turn_since = now;
+        } else if (u->turn != w) {
+            console_wants(w, cpu);
+        } else {
+            /* It already has the next turn. */
+        }
+        return false;
+    }
+    if (u->owner != CONSOLE_NOBODY) {
+        if (console_put("\r\n", 2u, budget) != 2u) {
+            return false;
+        }
+        console_rings[u->owner].cut = true;
+        u->owner = CONSOLE_NOBODY;
+        u->turn_since = now;
+    }
+    if (turn_taken && ((now - u->turn_since) <= console_ticks(CONSOLE_STALL_MS))) {
+        console_wants(w, cpu);
+        return false;
+    }
+    return true;
+}
+
+/* Start writer w's line: erase an echoed unfinished line first. Caller holds the UART lock. */
+static bool console_start_line(uint32_t w, uint32_t *budget)
+{
+    struct console_uart *u = &console_uart;
+
+    if (u->echo != CONSOLE_NOBODY) {
+        if (*budget < CONSOLE_ERASE_LEN) {
+            return false;
+        }
+        (void)console_put(console_erase, CONSOLE_ERASE_LEN, budget);
+        u->echo = CONSOLE_NOBODY;
+    }
+    u->owner = w;
+    console_want[w] = false;
+    if (u->turn == w) {
+        u->turn = CONSOLE_NOBODY;
+    }
+    return true;
+}
+
+/* The line of w has ended: hand the UART to whoever has the turn. Caller holds the UART lock. */
+static void console_line_done(uint32_t w, uint64_t now)
+{
+    struct console_uart *u = &console_uart;
+
+    u->owner = CONSOLE_NOBODY;
+    if (u->turn == CONSOLE_NOBODY) {
+        uint32_t next = console_next_wanting(w);
+
+        if (next != CONSOLE_NOBODY) {
+            u->turn = next;
+            u->turn_cpu = console_want_cpu[next];
+        }
+    }
+    if (u->turn != CONSOLE_NOBODY) {
+        /* Its CPU sends its own line when the transmit interrupt says there is room. */
+        u->turn_since = now;
+        console_irq_to(u->turn_cpu, true);
+    } else {
+        console_irq_to(console_part_cpu(console_focus), false);
+    }
+}
+
+/*
+ * Send whole-line bytes of writer w from the calling CPU, at most *budget.
+ * Caller holds the UART lock (the only consumer); w's lock is taken only
+ * to copy bytes out and to commit what left, never across UART work.
+ */
+static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budget)
+{
+    struct console_ring *r = &console_rings[w];
+    char chunk[CONSOLE_LINE_MAX + 32u];
+    uint32_t n = 0u;
+    uint32_t sent;
+    bool end = false;
+
+    if ((r->len == 0u) || (*budget == 0u)) {
+        return;
+    }
+    if (console_uart.owner != w) {
+        if (!console_may_start(w, cpu, now, budget) || !console_start_line(w, budget)) {
+            return;
+        }
+    }
+    arch_lock_acquire(&console_writer_locks[w]);
+    if (r->cut) {
+        console_skip_cut(r);
+    }
+    while ((n < r->len) && (n < *budget) && (n < sizeof(chunk)) && !end) {
+        chunk[n] = r->buf[(r->head + n) % CONSOLE_RING_SIZE];
+        end = (chunk[n] == '\n');
+        n++;
+    }
+    arch_lock_release(&console_writer_locks[w]);
+    if (console_uart.tx_irq && (console_uart.irq_cpu == cpu)) {
+        /* Our own continuation: clear the transmit interrupt before refilling the FIFO. */
+        arch_console_tx_ack();
+    }
+    sent = console_put(chunk, n, budget);
+    arch_lock_acquire(&console_writer_locks[w]);
+    r->head = (r->head + sent) % CONSOLE_RING_SIZE;
+    r->len -= sent;
+    arch_lock_release(&console_writer_locks[w]);
+    if (sent > 0u) {
+        console_uart.progress = now;
+    }
+    if ((sent == n) && end) {
+        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+        console_line_done(w, now);
+    } else if (sent > 0u) {
+        /* Unfinished: continue on this CPU when the FIFO has room. */
+        console_irq_to(cpu, true);
+    } else {
+        /* Nothing left this time (FIFO full, or an empty cut line): the next exit retries. */
+    }
+}
+
+/* Show what the focused partition p has written of its unfinished line. Caller holds the UART lock. */
+static void console_echo(uint32_t p, uint32_t *budget)
+{
+    struct console_uart *u = &console_uart;
+    struct console_line *l = &console_lines[p];
+    char chunk[CONSOLE_LINE_MAX];
+    uint32_t shown = (u->echo == p) ? u->echo_shown : 0u;
+    uint32_t n = 0u;
+
+    if ((u->owner != CONSOLE_NOBODY) || (u->turn != CONSOLE_NOBODY) || (console_rings[p].len != 0u)) {
+        return;
+    }
+    arch_lock_acquire(&console_writer_locks[p]);
+    if (l->len < shown) {
+        /* The line ended (and went to the ring) and a new one began: not ours to show yet. */
+        n = 0u;
+    } else {
+        n = l->len - shown;
+        memcpy(chunk, &l->text[shown], n);
+    }
+    arch_lock_release(&console_writer_locks[p]);
+    if (n == 0u) {
+        return;
+    }
+    if (u->echo != p) {
+        const char *name = cfg_partitions[p].name;
+        uint32_t len = (uint32_t)strlen(name);
+
+        if (*budget < (len + 3u)) {
+            return;
+        }
+        (void)console_put("[", 1u, budget);
+        (void)console_put(name, len, budget);
+        (void)console_put("] ", 2u, budget);
+        u->echo = p;
+        u->echo_shown = 0u;
+    }
+    u->echo_shown += console_put(chunk, n, budget);
+}
+
+/* Bytes of partition p's unfinished line on screen. */
+static uint32_t console_shown(uint32_t p)
+{
+    return (console_uart.echo == p) ? console_uart.echo_shown : 0u;
+}
+
+/*
+ * Has cpu anything for the UART: queued lines of its own (hints read without
+ * their locks), or the focus's echo? The fast path of every exit.
+ */
+static bool console_has_work(uint32_t cpu, uint32_t p)
+{
+    if (console_rings[CONSOLE_HYP(cpu)].len != 0u) {
+        return true;
+    }
+    if (p == CONSOLE_NOBODY) {
+        return false;
+    }
+    if (console_rings[p].len != 0u) {
+        return true;
+    }
+    return console_typed && (p == console_focus) && (console_lines[p].len != console_shown(p));
+}
+
+/* The calling CPU's work, with budget bytes: its hypervisor lines, and its partition's if part. */
+static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t budget, bool part)
+{
+    uint32_t p = part ? console_cpu_part[cpu] : CONSOLE_NOBODY;
+    bool echo = console_typed && (p == console_focus);
+    uint64_t now;
+    uint32_t left = budget;
+
+    if (!console_has_work(cpu, p)) {
+        return;
+    }
+    if (!arch_lock_try(&console_uart.lock)) {
+        /* Another CPU sends its burst: ask for a turn, which comes with the transmit interrupt. */
+        console_wants(((p != CONSOLE_NOBODY) && (console_rings[p].len != 0u)) ? p : CONSOLE_HYP(cpu), cpu);
+        return;
+    }
+    now = arch_counter();
+    console_send(CONSOLE_HYP(cpu), cpu, now, &left);
+    if (p != CONSOLE_NOBODY) {
+        console_send(p, cpu, now, &left);
+        if (echo) {
+            console_echo(p, &left);
+        }
+    }
+    arch_lock_release(&console_uart.lock);
+}
+
+void console_poll(void)
+{
+    uint32_t cpu;
+
+    if ((__atomic_load_n(&console_queued, __ATOMIC_RELAXED) == 0u) && !console_typed) {
+        /* The common exit: nothing queued anywhere, nobody typing. */
+        return;
+    }
+    cpu = arch_cpu_index();
+    if ((cpu < CFG_NUM_CPUS) && console_has_work(cpu, console_cpu_part[cpu])) {
+        console_poll_budget(cpu, CONSOLE_TX_BURST, true);
+    }
+}
+
 void console_hyp_printf(const char *f, ...)
 {
     char text[CONSOLE_LINE_MAX + 1u];
+    uint32_t cpu = arch_cpu_index();
     va_list ap;
     size_t n;
 
+    if (cpu >= CFG_NUM_CPUS) {
+        return;
+    }
     va_start(ap, f);
     n = fmt_vsnprintf(text, CONSOLE_LINE_MAX, f, ap);
     va_end(ap);
     /* n <= CONSOLE_LINE_MAX - 1: the newline always fits. */
     text[n] = '\n';
-    console_write(CONSOLE_HYP, text, n + 1u);
+    console_write(CONSOLE_HYP(cpu), text, n + 1u);
+    /* The hypervisor's lines are rare and its own: a whole line may go at once, if the UART is free. */
+    console_poll_budget(cpu, CONSOLE_LINE_MAX + 16u, false);
+}
+
+void console_emergency(const char *text)
+{
+    size_t n = strlen(text);
+    size_t i;
+
+    /* The system is stopping: wait for the UART (bounded per byte in arch) and end any line on it. */
+    arch_console_putc('\r');
+    arch_console_putc('\n');
+    for (i = 0u; i < n; i++) {
+        arch_console_putc(text[i]);
+    }
+    arch_console_putc('\r');
+    arch_console_putc('\n');
 }
 
 uint32_t console_dropped(uint32_t p)
@@ -235,6 +630,9 @@ uint32_t console_dropped(uint32_t p)
 void console_set_input(console_input_fn sink)
 {
     console_sink = sink;
+    arch_lock_acquire(&console_uart.lock);
+    console_irq_to(console_part_cpu(console_focus), false);
+    arch_lock_release(&console_uart.lock);
 }
 
 uint32_t console_focus_get(void)
@@ -251,6 +649,12 @@ static void console_focus_to(uint32_t p)
         return;
     }
     console_focus = p;
+    console_typed = false;
+    arch_lock_acquire(&console_uart.lock);
+    if (console_uart.owner == CONSOLE_NOBODY) {
+        console_irq_to(console_part_cpu(p), console_uart.tx_irq);
+    }
+    arch_lock_release(&console_uart.lock);
     console_hyp_printf("console: input goes to '%s' (Ctrl-T ? for help)", cfg_partitions[p].name);
 }
 
@@ -323,6 +727,29 @@ void console_input(char c)
     }
     if ((console_sink == NULL) || !console_sink(console_focus, (int)(uint8_t)c)) {
         console_input_dropped++;
+        return;
+    }
+    console_typed = true;
+}
+
+void console_uart_irq(void)
+{
+    uint32_t i;
+    char c;
+
+    /* Input in bounded steps: at most a FIFO's worth per interrupt; the rest stays in the UART. */
+    for (i = 0u; (i < CONSOLE_RX_BURST) && arch_console_getc(&c); i++) {
+        console_input(c);
+    }
+    console_poll();
+    /* A transmit interrupt with no line of ours to continue would repeat: give the line back to input. */
+    if (console_uart.tx_irq && (console_uart.owner == CONSOLE_NOBODY) && arch_lock_try(&console_uart.lock)) {
+        bool turn_elsewhere = (console_uart.turn != CONSOLE_NOBODY) && (console_uart.turn_cpu != arch_cpu_index());
+
+        if ((console_uart.owner == CONSOLE_NOBODY) && !turn_elsewhere) {
+            console_irq_to(console_part_cpu(console_focus), false);
+        }
+        arch_lock_release(&console_uart.lock);
     }
 }
 
@@ -353,4 +780,9 @@ void console_focus_leave(uint32_t p)
     if (next != p) {
         console_focus_to(next);
     }
+}
+
+bool console_irq_here(void)
+{
+    return console_uart.irq_cpu == arch_cpu_index();
 }

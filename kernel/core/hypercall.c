@@ -14,6 +14,7 @@
 #include "psci.h"
 #include "septum/hvc_abi.h"
 #include "smccc.h"
+#include "spectre.h"
 #include "vcpu.h"
 
 /* Number of calls in Septum's vendor range (CALL_COUNT). */
@@ -147,6 +148,8 @@ static bool hypercall_is_septum(uint32_t fid)
     case SEPTUM_HVC_VERSION:
     case SEPTUM_HVC_CONSOLE_WRITE:
     case SEPTUM_HVC_HEARTBEAT:
+    case SEPTUM_HVC_READY:
+    case SEPTUM_HVC_PARTITION_CONTROL:
     case SEPTUM_HVC_PARTITION_STATE:
     case SEPTUM_HVC_CALL_COUNT:
     case SEPTUM_HVC_CALL_UID:
@@ -160,12 +163,15 @@ static bool hypercall_is_septum(uint32_t fid)
 /*
  * SMCCC_ARCH_FEATURES (DEN0028 7.3): SUCCESS for every function this
  * partition can call on this conduit, NOT_SUPPORTED for anything else
- * (including SMCCC_ARCH_WORKAROUND_*, which this hypervisor does not implement).
+ * (SMCCC_ARCH_WORKAROUND_1/_3: what the calling CPU's type allows, spectre.c).
  */
 static int64_t hypercall_arch_features(const struct vcpu *v, uint32_t conduit, uint32_t fid)
 {
     if ((fid == SMCCC_VERSION) || (fid == SMCCC_ARCH_FEATURES)) {
         return SMCCC_SUCCESS;
+    }
+    if (spectre_is_workaround(fid)) {
+        return spectre_features(fid);
     }
     if (psci_is_psci(fid)) {
         return (conduit == cfg_partitions[v->partition].psci_conduit) ? psci_features(fid) : SMCCC_NOT_SUPPORTED;
@@ -182,6 +188,10 @@ static void hypercall_arch(struct vcpu *v, uint32_t conduit)
         break;
     case SMCCC_ARCH_FEATURES:
         hypercall_ret(v, hypercall_arch_features(v, conduit, (uint32_t)v->regs.x[1]));
+        break;
+    case SMCCC_ARCH_WORKAROUND_1:
+    case SMCCC_ARCH_WORKAROUND_3:
+        spectre_call(v, hypercall_fid(v));
         break;
     default:
         hypercall_ret(v, SMCCC_NOT_SUPPORTED);

@@ -52,17 +52,6 @@ void irq_init_routes(void)
     }
 }
 
-void irq_console_rx(void)
-{
-    uint32_t i;
-    char c;
-
-    /* A burst is bounded by the UART's FIFO; 64 covers a PL011 or 16550 FIFO twice. */
-    for (i = 0u; (i < 64u) && arch_console_getc(&c); i++) {
-        console_input(c);
-    }
-}
-
 void irq_silence_partition(uint32_t p)
 {
     uint32_t i;
@@ -88,6 +77,10 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         return;
     }
     arch_gic_eoi(intid);
+    if (intid == ARCH_SGI_STOP) {
+        /* Another CPU hit a hypervisor error: this partition's vCPU never runs again. */
+        arch_cpu_park();
+    }
     if (intid == ARCH_PPI_HYP_TIMER) {
         /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it). */
         arch_gic_deactivate(intid);
@@ -109,7 +102,8 @@ void trap_irq(struct vcpu *v, uint32_t intid)
     /* The hypervisor's own: SGI kick (work is done on the way back to the guest), maintenance, console. */
     arch_gic_deactivate(intid);
     if ((intid == cfg_hyp.console_intid) && (intid >= 32u)) {
-        irq_console_rx();
+        /* Input (bounded) and the continuation of this CPU's own line. */
+        console_uart_irq();
         return;
     }
     if (intid == GIC_PPI_MAINTENANCE) {

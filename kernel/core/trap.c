@@ -6,6 +6,7 @@
  * fault policy. Nothing a guest does here can stop the hypervisor or touch
  * another partition.
  */
+#include "arch.h"
 #include "config.h"
 #include "console.h"
 #include "health.h"
@@ -37,6 +38,11 @@
 #define SYSREG_ICC_SGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 5u)
 #define SYSREG_ICC_ASGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 6u)
 #define SYSREG_ICC_SGI0R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 7u)
+#define SYSREG_ACTLR_EL1 SYSREG_ISS(3u, 0u, 1u, 0u, 1u)
+/* DC ISW, DC CSW, DC CISW (Arm ARM C5.3: op0 1, op1 0, CRn 7, CRm 6/10/14, op2 2). */
+#define SYSREG_DC_ISW SYSREG_ISS(1u, 0u, 7u, 6u, 2u)
+#define SYSREG_DC_CSW SYSREG_ISS(1u, 0u, 7u, 10u, 2u)
+#define SYSREG_DC_CISW SYSREG_ISS(1u, 0u, 7u, 14u, 2u)
 #define SYSREG_ISS_RT(e) ((uint32_t)(((e) >> 5) & 0x1fu))
 #define SYSREG_ISS_READ 1u
 
@@ -117,7 +123,70 @@ static void trap_skip(struct vcpu *v, uint64_t esr)
     v->regs.pc += ((esr & ESR_IL) != 0u) ? 4u : 2u;
 }
 
-/* A trapped system register access: only the SGI generation registers are expected. */
+/* Where the next set/way operation of each partition continues its by-address sweep. */
+struct trap_sw_cursor {
+    uint32_t region;   /**< index of the region inside the partition */
+    uint64_t offset;   /**< bytes of it already done */
+};
+static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
+
+/*
+ * A set/way operation (HCR_EL2.TSW). Set/way maintenance works on the
+ * physical caches that all partitions share, so it never runs for a guest.
+ * Like KVM (arch/arm64/kvm/mmu.c, kvm_set_way_flush) it becomes maintenance
+ * by address of the partition's own memory, which is all a guest may expect
+ * to be coherent; unlike KVM's one flush of everything, each operation does
+ * a bounded slice (TRAP_SW_SLICE bytes, DC CIVAC), continuing where the
+ * previous one stopped, so a guest's sweep over all sets and ways sweeps
+ * its memory, and no exit costs more than a slice.
+ */
+static void trap_set_way(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    struct trap_sw_cursor *c = &trap_sw[p];
+    const struct cfg_region *r;
+    uint64_t len;
+
+    if (cp->num_regions == 0u) {
+        return;
+    }
+    if (c->region >= cp->num_regions) {
+        c->region = 0u;
+        c->offset = 0u;
+    }
+    r = &cfg_regions[cp->first_region + c->region];
+    len = r->size - c->offset;
+    if (len > TRAP_SW_SLICE) {
+        len = TRAP_SW_SLICE;
+    }
+    arch_dcache_clean_inval(r->pa + c->offset, len);
+    c->offset += len;
+    if (c->offset >= r->size) {
+        c->region++;
+        c->offset = 0u;
+    }
+}
+
+/* A system register access the hypervisor emulates (not the SGI registers); false if none. */
+static bool trap_sysreg_emulated(struct vcpu *v, uint32_t iss, bool write, uint32_t rt)
+{
+    bool sw = (iss == SYSREG_DC_ISW) || (iss == SYSREG_DC_CSW) || (iss == SYSREG_DC_CISW);
+
+    if (sw && write) {
+        trap_set_way(v->partition);
+        return true;
+    }
+    if (iss == SYSREG_ACTLR_EL1) {
+        /* HCR_EL2.TACR: reads as zero, writes ignored (implementation defined, not the guest's). */
+        if (!write && (rt < 31u)) {
+            v->regs.x[rt] = 0u;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* A trapped system register access: the SGI generation registers, set/way maintenance, ACTLR_EL1. */
 static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
 {
     uint32_t iss = (uint32_t)t->esr & SYSREG_ISS_MASK;
@@ -125,6 +194,10 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
     bool group0 = iss == SYSREG_ICC_SGI0R_EL1;
     bool sgi = (iss == SYSREG_ICC_SGI1R_EL1) || (iss == SYSREG_ICC_ASGI1R_EL1) || group0;
 
+    if (trap_sysreg_emulated(v, iss, write, SYSREG_ISS_RT(t->esr))) {
+        trap_skip(v, t->esr);
+        return TRAP_RESUME;
+    }
     if (!sgi || !write) {
         return trap_partition_fault(v, t);
     }
@@ -193,6 +266,8 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
+    /* This CPU's own console lines, a burst per exit (console.c). */
+    console_poll();
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
         /* Leaving the guest for good: what its list registers hold must not be lost. */
         vgic_vcpu_stop(v->partition, vcpu_index(v));

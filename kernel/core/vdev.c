@@ -20,6 +20,8 @@ static const uint32_t vdev_count = CFG_NUM_VDEVS;
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
 /* One lock per vUART across access, level sampling and the line update (vuart.h). */
 static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
+/* The level last driven on each vUART's line (false after a reset, as the vGIC's). */
+static bool vdev_vuart_levels[CFG_NUM_PARTITIONS];
 
 /* The window of kind in partition p, or NULL. */
 static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
@@ -48,7 +50,12 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
         ok = vuart_rx_push(u, (uint8_t)input);
     }
     level = vuart_irq_level(u);
-    vgic_set_level(p, intid, level);
+    /* A line that stays low needs no vGIC work (the common case: a byte written, no interrupt unmasked);
+     * a high level is driven again each time, so the vGIC re-pends it after the guest's EOI. */
+    if (level || vdev_vuart_levels[p]) {
+        vgic_set_level(p, intid, level);
+        vdev_vuart_levels[p] = level;
+    }
     arch_lock_release(&vdev_vuart_locks[p]);
     return ok;
 }
@@ -106,5 +113,6 @@ void vdev_reset(uint32_t p)
     chan_reset(p);
     arch_lock_acquire(&vdev_vuart_locks[p]);
     vuart_init(&vdev_vuarts[p], p);
+    vdev_vuart_levels[p] = false;
     arch_lock_release(&vdev_vuart_locks[p]);
 }

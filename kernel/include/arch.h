@@ -10,24 +10,42 @@
 
 struct vcpu;
 
-/** A spinlock; zero-initialised means unlocked. */
+/** A fair (ticket) spinlock; zero-initialised means unlocked. The layout of word is the implementation's. */
 struct arch_lock {
     volatile uint32_t word;
 };
 
-/** Take lock, waiting (with an event wait, so QEMU icount progresses). */
+/** Take lock, in the order CPUs asked for it, waiting with an event wait (so QEMU icount progresses). */
 void arch_lock_acquire(struct arch_lock *lock);
 /** Take lock if it is free; true if taken. */
 bool arch_lock_try(struct arch_lock *lock);
 /** Release lock. */
 void arch_lock_release(struct arch_lock *lock);
 
-/** Write one byte to the hypervisor's physical console, waiting for space. */
+/** Write one byte to the hypervisor's physical console, waiting (bounded) for space: only when the system stops. */
 void arch_console_putc(char c);
+/** Write c to the physical console if its transmit FIFO has room; false, writing nothing, if it is full. Never waits. */
+bool arch_console_tx_put(char c);
+/** Unmask (true) or mask the physical console's transmit interrupt (FIFO at or below its trigger level). */
+void arch_console_tx_irq(bool on);
+/** Clear a pending transmit interrupt of the physical console (before refilling its FIFO). */
+void arch_console_tx_ack(void);
 /** Read one received byte of the physical console into *c; false if none is waiting. */
 bool arch_console_getc(char *c);
 /** Enable the physical console's receive interrupt (cfg_hyp.console_intid, routed to the calling CPU). */
 void arch_console_rx_enable(void);
+
+/** SMCCC_ARCH_FEATURES answers for the Spectre workarounds (DEN0028 7.5, 7.7; Linux proton-pack.c). */
+#define ARCH_SPECTRE_MITIGATED 0
+#define ARCH_SPECTRE_UNAFFECTED 1
+#define ARCH_SPECTRE_NOT_SUPPORTED (-1)
+/**
+ * What SMCCC_ARCH_FEATURES(fid) says on the calling CPU for fid =
+ * SMCCC_ARCH_WORKAROUND_1 or _3, by CPU type: ARCH_SPECTRE_UNAFFECTED,
+ * ARCH_SPECTRE_MITIGATED (calling the workaround protects the caller), or
+ * ARCH_SPECTRE_NOT_SUPPORTED. Never claims more than is done.
+ */
+int64_t arch_spectre_state(uint32_t fid);
 
 /** Index (into cfg_cpus) of the calling physical CPU. */
 uint32_t arch_cpu_index(void);
@@ -40,6 +58,12 @@ int64_t arch_cpu_start(uint32_t cpu);
 
 /** Stop the calling CPU for good (interrupts masked, waits forever). */
 void arch_cpu_park(void) NORETURN;
+/**
+ * Bring the whole system to its safe state after a hypervisor error: every
+ * other CPU gets ARCH_SGI_STOP (the highest priority) and parks, leaving its
+ * partition, then the calling CPU parks. Partitions never run again.
+ */
+void arch_stop_system(void) NORETURN;
 
 /**
  * The boot CPU's copy of the firmware DTB, made before its MMU went on
@@ -86,6 +110,7 @@ void arch_send_event(void);
 
 /** Hypervisor SGIs between physical CPUs. */
 #define ARCH_SGI_KICK 0u   /**< re-evaluate the vCPU's interrupts / state */
+#define ARCH_SGI_STOP 1u   /**< the system stops: park this CPU (arch_stop_system) */
 
 /** Initialise the distributor (boot CPU, once). */
 void arch_gic_init(void);

@@ -15,3 +15,6 @@ void boot_secondary(uint32_t cpu) NORETURN;
 void boot_cpu_run(uint32_t cpu) NORETURN;
 /** Wait until the vCPU pinned to cpu is started (PSCI CPU_ON), then enter it. */
 void boot_cpu_idle(uint32_t cpu) NORETURN;
+
+/** The system stops (arch_stop_system): CPUs waiting in boot_cpu_idle() park. */
+void boot_stop_requested(void);

@@ -169,6 +169,7 @@ struct cfg_channel {
     uint32_t first_peer;    /**< index into cfg_channel_peers; peers are consecutive, sorted by name */
     uint32_t num_peers;     /**< >= 2 */
     uint32_t notify;        /**< 1: NOTIFY raises the peers' doorbell interrupts */
+    uint32_t notify_rate;   /**< NOTIFY writes each peer may make per second (burst: 1/100 s of them); more are refused */
     uint32_t pad0;
 };
 

@@ -13,9 +13,12 @@
  *   0x10 SIZE_LO  R  bytes of the shared region, low and high halves
  *   0x14 SIZE_HI  R
  *   0x18 PERM     R  CFG_PERM_* of this peer on the shared region
- *   0x1c READY    W  any value: this peer's partition is ready (as SEPTUM_HVC_READY), for
- *                    guests whose user space cannot make hypercalls (Linux through /dev/mem)
- * Everything else reads as zero and ignores writes.
+ *   0x20 READY    W  any value: this peer's partition is ready (as SEPTUM_HVC_READY), for
+ *                    guests whose user space cannot make hypercalls
+ *   0x24 THROTTLED R NOTIFY writes of this peer refused by the channel's rate bound
+ * Everything else reads as zero and ignores writes. A NOTIFY rings only the
+ * peers whose PENDING bit for the sender was clear, and at most notify_rate
+ * NOTIFY writes a second are accepted from each peer (see chan.c).
  */
 #pragma once
 
@@ -29,10 +32,11 @@
 #define CHAN_SIZE_LO 0x10u
 #define CHAN_SIZE_HI 0x14u
 #define CHAN_PERM 0x18u
-#define CHAN_READY 0x1cu
+#define CHAN_READY 0x20u
+#define CHAN_THROTTLED 0x24u
 
 /** Emulate an access to the control page of peer (index into cfg_channel_peers). False: malformed. */
 bool chan_mmio(uint32_t peer, struct mmio_access *a);
 
-/** Forget the pending signals of every channel peer that partition p is (its restart). */
+/** Forget the pending signals and refill the doorbell credit of every channel peer that partition p is (its start). */
 void chan_reset(uint32_t p);

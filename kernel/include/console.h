@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The console contract: every line on the physical UART is
- * "[<partition>] <text>" or "[septum] <text>", written whole under one lock so
- * lines never interleave.
+ * "[<partition>] <text>" or "[septum] <text>", whole (lines never
+ * interleave), and each CPU sends only its own writers' lines, a bounded
+ * burst at a time, never waiting for the UART (see console.c).
  */
 #pragma once
 
@@ -12,6 +13,17 @@
 #define CONSOLE_LINE_MAX 160u
 /** Bytes of finished lines queued per writer before its lines are dropped. */
 #define CONSOLE_RING_SIZE 4096u
+/** Bytes one console_poll() may send: a PL011's (r1p5) transmit FIFO; a full FIFO stops it earlier. */
+#define CONSOLE_TX_BURST 32u
+/** Bytes of input one UART interrupt takes: a receive FIFO's worth. */
+#define CONSOLE_RX_BURST 32u
+/**
+ * A line that made no progress for so long (its CPU stopped) is cut, and a
+ * turn not taken for so long lapses, so that others proceed. Far above a
+ * burst's line time (32 bytes at 115,200 Bd: 2.8 ms) and above QEMU's
+ * round-robin slice under icount (100 ms of virtual time).
+ */
+#define CONSOLE_STALL_MS 250u
 /** The input escape byte: Ctrl-T. */
 #define CONSOLE_ESCAPE '\x14'
 
@@ -26,14 +38,34 @@ typedef bool (*console_input_fn)(uint32_t p, int c);
 void console_init(void);
 
 /**
- * Append bytes written by partition p. Complete lines (ending in '\n', or
- * reaching CONSOLE_LINE_MAX) are emitted with the partition's prefix; '\r' is
- * dropped and other control bytes are shown as '.'.
+ * Append bytes written by partition p (nothing is sent here). Complete lines
+ * (ending in '\n', or reaching CONSOLE_LINE_MAX) are queued with the
+ * partition's prefix; '\r' is dropped, and every byte other than printable
+ * ASCII and tab is shown as "\xNN".
  */
 void console_part_write(uint32_t p, const char *bytes, size_t len);
 
-/** Print one hypervisor line "[septum] ..." (printf-style; no '\n' needed). */
+/**
+ * Print one hypervisor line "[septum] ..." (printf-style; no '\n' needed),
+ * queued for the calling CPU and sent at once if the UART is free.
+ */
 void console_hyp_printf(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * The calling CPU's console work, on each exit and in its idle loop: send at
+ * most CONSOLE_TX_BURST bytes of its own writers' lines (its hypervisor lines,
+ * the partition whose vCPU it runs) and of the focus's echo. Never waits.
+ */
+void console_poll(void);
+
+/** The physical UART's interrupt: at most CONSOLE_RX_BURST input bytes, then console_poll(). */
+void console_uart_irq(void);
+
+/** True if the UART's interrupt is routed to the calling CPU (its idle loop then polls the UART). */
+bool console_irq_here(void);
+
+/** Last words before the system stops: text on a line of its own, waiting for the UART. */
+void console_emergency(const char *text);
 
 /** Lines of partition p (or CFG_NUM_PARTITIONS: the hypervisor) dropped so far. */
 uint32_t console_dropped(uint32_t p);

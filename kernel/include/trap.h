@@ -23,6 +23,9 @@ struct trap_info {
 };
 
 /** ESR_EL2 exception classes used by the kernel (Arm ARM D17.2.37). */
+/** Bytes of its own memory one trapped set/way operation of a guest cleans by address. */
+#define TRAP_SW_SLICE 0x10000u
+
 #define ESR_EC_SHIFT 26u
 #define ESR_EC_UNKNOWN 0x00u
 #define ESR_EC_WFX 0x01u
@@ -65,5 +68,3 @@ uint32_t irq_unowned_count(void);
 /** Disable the physical interrupts routed to partition p (it was halted). */
 void irq_silence_partition(uint32_t p);
 
-/** Read what the physical console received and hand it to the console multiplexer. */
-void irq_console_rx(void);

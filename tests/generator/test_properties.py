@@ -71,10 +71,11 @@ def descriptions(draw):
                        "image": {"kind": "baremetal", "program": PROGRAM},
                        "console": draw(st.sampled_from(["vuart", "none"]))}
         if not any("ipa" in r for r in regions) and draw(st.booleans()):
-            # DMA-capable, so only in identity-mapped partitions (E0407);
+            # DMA-capable, so only in identity-mapped partitions trusted for DMA (E0407);
             # virtio transports 8k..8k+7 share one 4 KiB page: give each partition its own page
             parts[name]["devices"] = sorted({f"virtio{8 * k + j}" for j in draw(
                 st.lists(st.integers(0, 7), min_size=1, max_size=3))})
+            parts[name]["dma"] = "trusted"
     doc = {"septum": 1, "board": "qemu-virt",
            "hypervisor": {"console": "uart0", "memory": {"base": HYP[0], "size": HYP[1]}},
            "partitions": parts, "warnings": {"allow": ["W0201"]}}

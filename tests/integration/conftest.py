@@ -77,6 +77,8 @@ class Console:
             buf += chunk
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
+                # What a terminal shows: the console erases an echoed unfinished line with CR ESC [K.
+                line = line.rsplit(b"\r\x1b[K", 1)[-1]
                 with self._cond:
                     self.lines.append(line.decode("utf-8", "replace").rstrip("\r"))
                     self._cond.notify_all()

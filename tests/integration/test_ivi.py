@@ -41,7 +41,9 @@ def test_ivi_publishes_navigation_on_the_nav_channel_and_the_cluster_shows_it(bo
 
 
 @pytest.mark.req("SRS-CON-002")
+@pytest.mark.req("SRS-CON-004")
 @pytest.mark.req("SRS-VUART-003")
+@pytest.mark.req("SRS-VUART-005")
 def test_console_focus_switch_reaches_the_ivi_shell(boot):
     image, _ = build()
     c = boot(image)
@@ -55,6 +57,9 @@ def test_console_focus_switch_reaches_the_ivi_shell(boot):
     time.sleep(1)
     c.send(b"echo ivi-$((6*7))\r")
     c.expect(r"^\[ivi\] ivi-42$", timeout=60, start=i)
+    # A pasted command of a few hundred bytes arrives whole (the vUART's FIFO holds 32).
+    c.send(b"echo " + b"0123456789" * 30 + b" | wc -c\r")
+    c.expect(r"^\[ivi\] 301$", timeout=60, start=i)
 
 
 @pytest.mark.req("SRS-HEALTH-001")

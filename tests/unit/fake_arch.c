@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot.h"
+#include "config.h"
+#include "console.h"
 #include "fake_arch.h"
 
 char fake_console[16384];
@@ -82,11 +85,30 @@ int fake_call_last(const char *name)
     }
     return last;
 }
+uint64_t fake_clean_pa, fake_clean_bytes;
+uint32_t fake_cleans;
+uint32_t fake_stops;
+int64_t fake_spectre_state;
+uint32_t fake_tx_room;
+uint64_t fake_tx_byte_ticks;
+uint32_t fake_tx_per_cpu[8];
+bool fake_tx_irq;
+uint32_t fake_tx_acks;
 
 void fake_reset(void)
 {
     memset(fake_console, 0, sizeof(fake_console));
     fake_console_len = 0u;
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    fake_clean_pa = 0u;
+    fake_clean_bytes = 0u;
+    fake_cleans = 0u;
+    fake_stops = 0u;
+    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
+    fake_tx_byte_ticks = 0u;
+    memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
+    fake_tx_irq = false;
+    fake_tx_acks = 0u;
     memset(fake_ram, 0, sizeof(fake_ram));
     memset(fake_fw_dtb, 0, sizeof(fake_fw_dtb));
     fake_fw_dtb_len = 0u;
@@ -311,6 +333,31 @@ void arch_console_putc(char c)
     }
 }
 
+bool arch_console_tx_put(char c)
+{
+    if (fake_tx_room == 0u) {
+        return false;
+    }
+    if (fake_tx_room != FAKE_TX_UNLIMITED) {
+        fake_tx_room--;
+    }
+    fake_tx_per_cpu[fake_cpu & 7u]++;
+    /* A slow UART: every byte costs line time (115,200 Bd: ~87 us, 5,425 ticks at 62.5 MHz). */
+    fake_counter += fake_tx_byte_ticks;
+    arch_console_putc(c);
+    return true;
+}
+
+void arch_console_tx_irq(bool on)
+{
+    fake_tx_irq = on;
+}
+
+void arch_console_tx_ack(void)
+{
+    fake_tx_acks++;
+}
+
 bool arch_console_getc(char *c)
 {
     if (fake_rx_len == 0u) {
@@ -339,6 +386,19 @@ int64_t arch_cpu_start(uint32_t cpu)
         fake_num_cpus_started++;
     }
     return fake_cpu_start_rc;
+}
+
+int64_t arch_spectre_state(uint32_t fid)
+{
+    (void)fid;
+    return fake_spectre_state;
+}
+
+void arch_stop_system(void)
+{
+    fake_stops++;
+    boot_stop_requested();
+    longjmp(fake_noreturn, 1);
 }
 
 void arch_cpu_park(void)
@@ -402,6 +462,9 @@ void arch_dcache_clean_inval(uint64_t pa, uint64_t len)
     (void)arch_phys_to_virt(pa);
     fake_call("clean");
     fake_cleaned += len;
+    fake_clean_pa = pa;
+    fake_clean_bytes += len;
+    fake_cleans++;
 }
 
 uint64_t arch_el1_vbar(void)
@@ -422,4 +485,20 @@ void arch_vcpu_enter(struct vcpu *v)
     fake_call("enter");
     fake_entered = v;
     longjmp(fake_noreturn, 2);
+}
+
+void fake_console_drain(void)
+{
+    uint32_t saved = fake_cpu;
+    uint32_t round;
+    uint32_t cpu;
+
+    /* Every CPU's exits, a few hundred times: enough for any queued line to leave. */
+    for (round = 0u; round < 512u; round++) {
+        for (cpu = 0u; cpu < CFG_NUM_CPUS; cpu++) {
+            fake_cpu = cpu;
+            console_poll();
+        }
+    }
+    fake_cpu = saved;
 }

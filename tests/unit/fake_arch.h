@@ -18,6 +18,20 @@
 /** What the console received, NUL-terminated. */
 extern char fake_console[16384];
 extern size_t fake_console_len;
+/** Transmit FIFO room arch_console_tx_put() sees (FAKE_TX_UNLIMITED: never full), counter ticks each byte costs, bytes sent per CPU, TX interrupt state. */
+#define FAKE_TX_UNLIMITED 0xffffffffu
+extern uint32_t fake_tx_room;
+extern uint64_t fake_tx_byte_ticks;
+extern uint32_t fake_tx_per_cpu[8];
+extern bool fake_tx_irq;
+extern uint32_t fake_tx_acks;
+/** arch_dcache_clean_inval(): last address, bytes in all calls, number of calls. */
+extern uint64_t fake_clean_pa, fake_clean_bytes;
+extern uint32_t fake_cleans;
+/** What arch_spectre_state() answers. */
+extern int64_t fake_spectre_state;
+/** arch_stop_system() calls. */
+extern uint32_t fake_stops;
 /** Simulated physical memory. */
 extern uint8_t fake_ram[FAKE_RAM_SIZE];
 /** The boot-time firmware DTB copy arch_fw_dtb_copy() returns. */
@@ -95,6 +109,8 @@ extern uint64_t fake_cleaned;
 extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 /** The EL1 registers the injection path reads and writes. */
 extern uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
+/** Run console_poll() on every CPU until the queued lines have left (the exits of a running system). */
+void fake_console_drain(void);
 
 /** Reset every fake to its initial state. */
 void fake_reset(void);

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "fdt_build.h"
+#include "health.h"
 #include "vcpu.h"
 
 static int setup(void **state)
@@ -151,14 +152,59 @@ static void test_secondary_vcpu_waits_for_cpu_on(void **state)
     assert_int_equal(v1->state, VCPU_RUNNING);
 }
 
-static void test_kernel_assertion_stops_the_cpu(void **state)
+/* @req SRS-HEALTH-004 */
+static void test_watchdog_catches_a_partition_whose_vcpu0_is_off(void **state)
+{
+    struct vcpu *v0 = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+
+    (void)state;
+    health_init();
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu_of(PART_BETA, 0u));
+    }
+    assert_ptr_equal(fake_entered, v0);
+    /* vCPU 1 was never started: its CPU idles. */
+    vcpu_set_idle(vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u));
+    /* vCPU 0 powers itself off (PSCI CPU_OFF) and sends no more heartbeats. */
+    vcpu_power_off(v0);
+    fake_entered = NULL;
+    fake_wait_limit = 3u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 0u));
+    }
+    /* Within its deadline nothing happens. */
+    assert_null(fake_entered);
+    assert_null(strstr(fake_console, "watchdog"));
+    fake_counter += (arch_counter_hz() / 1000u) * (cfg_health[PART_BETA].watchdog_ms + 1u);
+    fake_waits = 0u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 0u));
+    }
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "partition 'beta' watchdog: no heartbeat in time"));
+    /* Its policy (restart) reloaded it on this CPU: vCPU 0 runs again. */
+    assert_ptr_equal(fake_entered, v0);
+    assert_int_equal(v0->state, VCPU_RUNNING);
+}
+
+/* @req SRS-ISO-006 */
+static void test_kernel_assertion_stops_the_whole_system(void **state)
 {
     (void)state;
     if (setjmp(fake_noreturn) == 0) {
         (void)vcpu_get(CFG_NUM_VCPUS);
     }
+    assert_int_equal(fake_stops, 1u);
+    /* Said directly on the UART, whole, whatever was on it. */
+    assert_non_null(strstr(fake_console, "\r\n[septum] kernel assertion failed on CPU 0: "));
+    assert_non_null(strstr(fake_console, "; all partitions stopped\r\n"));
+    /* A CPU waiting for its vCPU parks instead of starting it. */
+    assert_int_equal(vcpu_power_on(vcpu_get(cfg_partitions[PART_BETA].first_vcpu + 1u), 0x40800100u, 0u), 0);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_cpu_idle(cpu_of(PART_BETA, 1u));
+    }
     assert_int_equal(fake_parks, 1u);
-    assert_non_null(strstr(fake_console, "kernel assertion failed"));
+    assert_null(fake_entered);
 }
 
 int main(void)
@@ -171,7 +217,8 @@ int main(void)
         cmocka_unit_test_setup(test_cpu_without_vcpu_parks, setup),
         cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
         cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),
-        cmocka_unit_test_setup(test_kernel_assertion_stops_the_cpu, setup),
+        cmocka_unit_test_setup(test_watchdog_catches_a_partition_whose_vcpu0_is_off, setup),
+        cmocka_unit_test_setup(test_kernel_assertion_stops_the_whole_system, setup),
     };
 
     return cmocka_run_group_tests_name("boot", tests, NULL, NULL);

@@ -94,6 +94,68 @@ static void test_notify_signals_exactly_the_named_peers_and_pending_says_who(voi
     assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
 }
 
+/* @req SRS-CHAN-003 */
+static void test_a_doorbell_already_rung_and_unread_is_not_rung_again(void **state)
+{
+    (void)state;
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_true(doorbell(alpha_peer)->pending);
+    /* Delivered; beta rings again before alpha read PENDING: nothing new to tell, no interrupt. */
+    doorbell(alpha_peer)->pending = false;
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_false(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u << 1);
+    /* Once read, the next NOTIFY rings again. */
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_true(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 0u);
+}
+
+/* @req SRS-CHAN-003 */
+static void test_doorbells_of_a_read_only_peer_are_rate_bounded(void **state)
+{
+    const struct cfg_channel *c = &cfg_channels[cfg_channel_peers[beta_peer].channel];
+    uint32_t burst = c->notify_rate / 100u;
+    uint32_t i;
+
+    (void)state;
+    assert_int_equal(c->notify_rate, 1000u);
+    /* beta only reads the region, yet may acknowledge: a burst of 1/100 s of its rate. */
+    for (i = 0u; i < burst; i++) {
+        doorbell(alpha_peer)->pending = false;
+        wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+        assert_true(doorbell(alpha_peer)->pending);
+        assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u << 1);
+    }
+    /* One more at the same instant is refused, counted, and leaves no trace in alpha. */
+    doorbell(alpha_peer)->pending = false;
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_false(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 1u);
+    /* A mask naming nobody costs no credit and is not counted. */
+    wr(beta_peer, CHAN_NOTIFY, 0u);
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 1u);
+    /* 1/rate s later, one more is earned; alpha's own credit was never touched. */
+    fake_counter += arch_counter_hz() / c->notify_rate;
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_true(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 1u);
+    (void)rd(alpha_peer, CHAN_PENDING);
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 2u);
+    wr(alpha_peer, CHAN_NOTIFY, 1u << 1);
+    assert_true(doorbell(beta_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_THROTTLED), 0u);
+    /* Long idle refills only up to the burst. */
+    fake_counter += arch_counter_hz() * 10u;
+    for (i = 0u; i <= burst; i++) {
+        (void)rd(alpha_peer, CHAN_PENDING);
+        wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    }
+    assert_int_equal(rd(beta_peer, CHAN_THROTTLED), 3u);
+}
+
 /* @req SRS-CHAN-001 */
 static void test_restart_forgets_pending_signals_of_that_partition(void **state)
 {
@@ -122,6 +184,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_control_page_describes_the_peer, setup),
         cmocka_unit_test_setup(test_notify_signals_exactly_the_named_peers_and_pending_says_who, setup),
+        cmocka_unit_test_setup(test_a_doorbell_already_rung_and_unread_is_not_rung_again, setup),
+        cmocka_unit_test_setup(test_doorbells_of_a_read_only_peer_are_rate_bounded, setup),
         cmocka_unit_test_setup(test_restart_forgets_pending_signals_of_that_partition, setup),
         cmocka_unit_test_setup(test_malformed_control_page_accesses_are_rejected, setup),
     };

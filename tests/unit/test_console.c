@@ -11,11 +11,15 @@
 #include "console.h"
 #include "fake_arch.h"
 
+/* A console sink: alpha and beta take input, bytes are counted. */
+static uint32_t sink_bytes[CFG_NUM_PARTITIONS];
+
 static int setup(void **state)
 {
     (void)state;
     fake_reset();
     console_init();
+    memset(sink_bytes, 0, sizeof(sink_bytes));
     return 0;
 }
 
@@ -24,11 +28,318 @@ static void put(uint32_t p, const char *s)
     console_part_write(p, s, strlen(s));
 }
 
+static void put_n(uint32_t p, const char *s, size_t n)
+{
+    console_part_write(p, s, n);
+}
+
+/* One exit of CPU cpu. */
+static void poll_on(uint32_t cpu)
+{
+    fake_cpu = cpu;
+    console_poll();
+    fake_cpu = 0u;
+}
+
+
+static bool sink(uint32_t p, int c)
+{
+    if (c >= 0) {
+        sink_bytes[p]++;
+    }
+    return true;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_sends_only_its_own_partitions_lines(void **state)
+{
+    (void)state;
+    put(PART_BETA, "beta line\n");
+    /* Nothing is sent by the writer itself, nor by the CPU of another partition. */
+    assert_int_equal(fake_console_len, 0u);
+    poll_on(0u);
+    poll_on(1u);
+    assert_int_equal(fake_console_len, 0u);
+    /* Either CPU of beta sends it. */
+    poll_on(3u);
+    assert_string_equal(fake_console, "[beta] beta line\r\n");
+    assert_int_equal(fake_tx_per_cpu[3], 18u);
+    assert_int_equal(fake_tx_per_cpu[0] + fake_tx_per_cpu[2], 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-CON-003 */
+static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt(void **state)
+{
+    char line[100];
+    uint32_t polls;
+
+    (void)state;
+    memset(line, 'z', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    /* Unfinished: the UART's transmit interrupt now comes to this CPU. */
+    assert_true(fake_tx_irq);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    for (polls = 1u; (polls < 10u) && (fake_console_len < (8u + 100u + 2u)); polls++) {
+        console_uart_irq();
+    }
+    assert_int_equal(polls, (8u + 100u + 2u + CONSOLE_TX_BURST - 1u) / CONSOLE_TX_BURST);
+    assert_int_equal(fake_console_len, 8u + 100u + 2u);
+    assert_true(fake_tx_acks > 0u);
+    /* The line has ended: no more transmit interrupts. */
+    assert_false(fake_tx_irq);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_full_fifo_ends_the_burst_without_waiting(void **state)
+{
+    (void)state;
+    put(PART_ALPHA, "abcdef\n");
+    fake_tx_room = 3u;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[al");
+    /* No byte lost: the next exit with room continues. */
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] abcdef\r\n");
+}
+
+/* @req SRS-CON-001 */
+/* @req SRS-CON-003 */
+static void test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'a', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    put(PART_ALPHA, "second\n");
+    put(PART_BETA, "b\n");
+    poll_on(0u);
+    /* alpha's line is on the UART: beta waits, without waiting here, and takes the turn. */
+    poll_on(2u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    poll_on(0u);
+    poll_on(0u);
+    /* alpha's first line ended; its second waits for beta's turn, whose CPU gets the interrupt. */
+    assert_int_equal(fake_console_len, 8u + 60u + 2u);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    assert_true(fake_tx_irq);
+    fake_cpu = 2u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_string_equal(&fake_console[8u + 60u + 2u], "[beta] b\r\n");
+    poll_on(0u);
+    assert_string_equal(&fake_console[8u + 60u + 2u + 10u], "[alpha] second\r\n");
+}
+
+/* @req SRS-CON-003 */
+static void test_writers_waiting_behind_a_taken_turn_get_theirs_in_order(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'b', sizeof(line));
+    put_n(PART_BETA, line, sizeof(line));
+    put(PART_BETA, "\n");
+    poll_on(2u);
+    /* beta's line is on the UART; the hypervisor on CPU 1 takes the next turn, alpha waits behind it. */
+    fake_cpu = 1u;
+    console_hyp_printf("cpu1");
+    fake_cpu = 0u;
+    put(PART_ALPHA, "alpha\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    poll_on(2u);
+    poll_on(2u);
+    /* beta's line ended: the turn goes to CPU 1 ... */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 1u);
+    poll_on(0u);
+    assert_null(strstr(fake_console, "[alpha]"));
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_non_null(strstr(fake_console, "bb\r\n[septum] cpu1\r\n"));
+    /* ... and then to alpha, whose CPU gets the transmit interrupt. */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    assert_true(fake_tx_irq);
+    console_uart_irq();
+    assert_non_null(strstr(fake_console, "[septum] cpu1\r\n[alpha] alpha\r\n"));
+    assert_false(fake_tx_irq);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_stalled_line_is_cut_and_the_others_go_on(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'a', sizeof(line));
+    put_n(PART_BETA, line, sizeof(line));
+    put(PART_BETA, "\nafter\n");
+    put(PART_ALPHA, "alive\n");
+    poll_on(2u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    /* beta's CPUs stop; within the stall time alpha waits, after it alpha cuts the line. */
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    poll_on(0u);
+    assert_string_equal(&fake_console[CONSOLE_TX_BURST], "\r\n[alpha] alive\r\n");
+    /* beta, back, skips the rest of its cut line and goes on with whole lines. */
+    poll_on(2u);
+    assert_string_equal(&fake_console[CONSOLE_TX_BURST + 2u + 15u], "[beta] after\r\n");
+}
+
+/*
+ * The interference test: beta (the IVI) keeps its ring full and its CPU
+ * busy at the UART; alpha (the cluster) prints one frame line. A slow UART
+ * (115,200 Bd: 87 us a byte) charges time per byte sent. alpha's CPU sends
+ * its own line and nothing else, and no exit of it costs more than a burst.
+ */
+/* @req SRS-CON-003 */
+static void test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full(void **state)
+{
+    static const char frame[] = "frame 42 speed 88 km/h\n";
+    uint64_t worst = 0u;
+    uint32_t round;
+    char *at;
+
+    (void)state;
+    fake_tx_byte_ticks = 5425u;
+    for (round = 0u; console_dropped(PART_BETA) == 0u; round++) {
+        put(PART_BETA, "flood flood flood flood flood flood flood flood\n");
+    }
+    assert_true(round > 40u);
+    poll_on(2u);
+    put(PART_ALPHA, frame);
+    for (round = 0u; round < 200u; round++) {
+        uint64_t t0 = fake_counter;
+
+        poll_on(0u);
+        if ((fake_counter - t0) > worst) {
+            worst = fake_counter - t0;
+        }
+        poll_on(2u);
+        put(PART_BETA, "flood flood flood flood flood flood flood flood\n");
+    }
+    /* Exactly alpha's own line left from alpha's CPU: "[alpha] " + text + "\r\n". */
+    assert_int_equal(fake_tx_per_cpu[0], 8u + (sizeof(frame) - 2u) + 2u);
+    assert_true(worst <= (CONSOLE_TX_BURST * fake_tx_byte_ticks));
+    /* ... whole, between beta's whole lines. */
+    at = strstr(fake_console, "[alpha] frame 42 speed 88 km/h\r\n");
+    assert_non_null(at);
+    assert_true((at == fake_console) || (at[-1] == '\n'));
+    assert_true(fake_tx_per_cpu[2] > 1000u);
+}
+
+/* @req SRS-CON-004 */
+static void test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    put(PART_ALPHA, "~ # ");
+    poll_on(0u);
+    /* Nobody typed yet: an unfinished line stays in its buffer. */
+    assert_int_equal(fake_console_len, 0u);
+    console_input('l');
+    assert_int_equal(sink_bytes[PART_ALPHA], 1u);
+    put(PART_ALPHA, "l");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] ~ # l");
+    put(PART_BETA, "other\n");
+    poll_on(2u);
+    assert_string_equal(fake_console, "[alpha] ~ # l\r\x1b[K[beta] other\r\n");
+    poll_on(0u);
+    put(PART_ALPHA, "s");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] ~ # l\r\x1b[K[beta] other\r\n[alpha] ~ # ls");
+    put(PART_ALPHA, "\n");
+    poll_on(0u);
+    assert_string_equal(fake_console,
+                        "[alpha] ~ # l\r\x1b[K[beta] other\r\n[alpha] ~ # ls\r\x1b[K[alpha] ~ # ls\r\n");
+    /* beta has no focus: its unfinished line is not shown. */
+    put(PART_BETA, "partial");
+    poll_on(2u);
+    assert_int_equal(strstr(fake_console, "partial"), NULL);
+}
+
+/* @req SRS-CON-004 */
+static void test_focus_moves_the_console_interrupt_to_its_cpu(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    console_input(CONSOLE_ESCAPE);
+    console_input('1');
+    assert_int_equal(console_focus_get(), PART_BETA);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    fake_cpu = 2u;
+    assert_true(console_irq_here());
+    fake_cpu = 0u;
+    assert_false(console_irq_here());
+}
+
+/* @req SRS-CON-003 */
+static void test_a_transmit_interrupt_with_nothing_to_send_is_masked(void **state)
+{
+    char line[40];
+
+    (void)state;
+    memset(line, 'q', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    poll_on(0u);
+    assert_true(fake_tx_irq);
+    console_uart_irq();
+    assert_false(fake_tx_irq);
+    /* Another interrupt finds nothing, and leaves it masked. */
+    console_uart_irq();
+    assert_false(fake_tx_irq);
+}
+
+/* @req SRS-CON-001 */
+static void test_a_hypervisor_line_goes_at_once_unless_a_line_is_on_the_uart(void **state)
+{
+    char line[60];
+
+    (void)state;
+    fake_cpu = 2u;
+    console_hyp_printf("from CPU %u", 2u);
+    fake_cpu = 0u;
+    assert_string_equal(fake_console, "[septum] from CPU 2\r\n");
+    memset(line, 'a', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    poll_on(0u);
+    fake_cpu = 2u;
+    console_hyp_printf("later");
+    fake_cpu = 0u;
+    assert_null(strstr(fake_console, "later"));
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "aa\r\n[septum] later\r\n"));
+}
+
+/* @req SRS-CON-001 */
+static void test_emergency_text_ends_the_line_on_the_uart(void **state)
+{
+    (void)state;
+    put(PART_ALPHA, "half a line that is long enough\n");
+    poll_on(0u);
+    console_emergency("[septum] stop");
+    assert_non_null(strstr(fake_console, "\r\n[septum] stop\r\n"));
+}
+
 /* @req SRS-CON-001 */
 static void test_line_gets_partition_prefix(void **state)
 {
     (void)state;
     put(PART_ALPHA, "speed 42\r\n");
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] speed 42\r\n");
     assert_int_equal(fake_lock_depth, 0);
 }
@@ -39,8 +350,10 @@ static void test_partial_lines_of_two_partitions_never_interleave(void **state)
     (void)state;
     put(PART_ALPHA, "first ");
     put(PART_BETA, "other line\n");
+    fake_console_drain();
     assert_string_equal(fake_console, "[beta] other line\r\n");
     put(PART_ALPHA, "half\n");
+    fake_console_drain();
     assert_string_equal(fake_console, "[beta] other line\r\n[alpha] first half\r\n");
 }
 
@@ -53,31 +366,52 @@ static void test_long_line_is_split_at_the_limit(void **state)
     memset(line, 'x', sizeof(line) - 1u);
     line[sizeof(line) - 1u] = '\0';
     put(PART_ALPHA, line);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 8u + CONSOLE_LINE_MAX + 2u);
     put(PART_ALPHA, "\n");
+    fake_console_drain();
     assert_string_equal(&fake_console[8u + CONSOLE_LINE_MAX + 2u], "[alpha] xxxx\r\n");
 }
 
 /* @req SRS-CON-001 */
-static void test_control_bytes_are_made_visible(void **state)
+static void test_control_bytes_esc_and_del_are_shown_escaped(void **state)
 {
     (void)state;
-    put(PART_BETA, "a\x1b[2Jb\tc\x7f\n");
-    assert_string_equal(fake_console, "[beta] a.[2Jb\tc.\r\n");
+    put(PART_BETA, "a\x1b[2Jb\tc\x7f\x01\n");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[beta] a\\x1b[2Jb\tc\\x7f\\x01\r\n");
 }
 
 /* @req SRS-CON-001 */
-static void test_utf8_passes_through(void **state)
+static void test_bytes_above_0x7f_are_shown_escaped(void **state)
 {
     (void)state;
-    put(PART_BETA, "50 \xc2\xb0" "C\n");
-    assert_string_equal(fake_console, "[beta] 50 \xc2\xb0" "C\r\n");
+    /* 0x9b is the 8-bit CSI: it must not reach the terminal as such. */
+    put(PART_BETA, "50 \xc2\xb0" "C \x9b" "2J\n");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[beta] 50 \\xc2\\xb0C \\x9b2J\r\n");
+}
+
+/* @req SRS-CON-001 */
+static void test_an_escaped_byte_is_never_split_across_lines(void **state)
+{
+    char line[CONSOLE_LINE_MAX];
+
+    (void)state;
+    memset(line, 'y', sizeof(line));
+    put_n(PART_ALPHA, line, CONSOLE_LINE_MAX - 2u);
+    put(PART_ALPHA, "\x1b\n");
+    fake_console_drain();
+    /* The 4-byte escape did not fit in the 2 bytes left: it starts the next line. */
+    assert_int_equal(fake_console_len, (8u + CONSOLE_LINE_MAX - 2u + 2u) + (8u + 4u + 2u));
+    assert_string_equal(&fake_console[8u + CONSOLE_LINE_MAX], "[alpha] \\x1b\r\n");
 }
 
 static void test_unknown_partition_is_ignored(void **state)
 {
     (void)state;
     put(CFG_NUM_PARTITIONS, "ghost\n");
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -86,6 +420,7 @@ static void test_hypervisor_lines_have_septum_prefix(void **state)
 {
     (void)state;
     console_hyp_printf("CPU %u up", 3u);
+    fake_console_drain();
     assert_string_equal(fake_console, "[septum] CPU 3 up\r\n");
 }
 
@@ -95,8 +430,21 @@ int main(void)
         cmocka_unit_test_setup(test_line_gets_partition_prefix, setup),
         cmocka_unit_test_setup(test_partial_lines_of_two_partitions_never_interleave, setup),
         cmocka_unit_test_setup(test_long_line_is_split_at_the_limit, setup),
-        cmocka_unit_test_setup(test_control_bytes_are_made_visible, setup),
-        cmocka_unit_test_setup(test_utf8_passes_through, setup),
+        cmocka_unit_test_setup(test_control_bytes_esc_and_del_are_shown_escaped, setup),
+        cmocka_unit_test_setup(test_bytes_above_0x7f_are_shown_escaped, setup),
+        cmocka_unit_test_setup(test_an_escaped_byte_is_never_split_across_lines, setup),
+        cmocka_unit_test_setup(test_a_cpu_sends_only_its_own_partitions_lines, setup),
+        cmocka_unit_test_setup(test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt, setup),
+        cmocka_unit_test_setup(test_a_full_fifo_ends_the_burst_without_waiting, setup),
+        cmocka_unit_test_setup(test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole, setup),
+        cmocka_unit_test_setup(test_writers_waiting_behind_a_taken_turn_get_theirs_in_order, setup),
+        cmocka_unit_test_setup(test_a_stalled_line_is_cut_and_the_others_go_on, setup),
+        cmocka_unit_test_setup(test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full, setup),
+        cmocka_unit_test_setup(test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole, setup),
+        cmocka_unit_test_setup(test_focus_moves_the_console_interrupt_to_its_cpu, setup),
+        cmocka_unit_test_setup(test_a_transmit_interrupt_with_nothing_to_send_is_masked, setup),
+        cmocka_unit_test_setup(test_a_hypervisor_line_goes_at_once_unless_a_line_is_on_the_uart, setup),
+        cmocka_unit_test_setup(test_emergency_text_ends_the_line_on_the_uart, setup),
         cmocka_unit_test_setup(test_unknown_partition_is_ignored, setup),
         cmocka_unit_test_setup(test_hypervisor_lines_have_septum_prefix, setup),
     };

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "fake_arch.h"
+#include "spectre.h"
 #include "hypercall.h"
 #include "septum/hvc_abi.h"
 #include "vcpu.h"
@@ -48,6 +49,7 @@ static void test_unknown_function_returns_not_supported(void **state)
     (void)state;
     assert_int_equal(call(alpha, SEPTUM_HVC_BASE + 0x7fu, 0u, 0u), SMCCC_NOT_SUPPORTED);
     assert_int_equal(call(alpha, 0x82000000u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -60,6 +62,30 @@ static void test_upper_half_of_function_id_is_ignored(void **state)
 }
 
 /* @req SRS-HVC-001 */
+/* @req SRS-ISO-007 */
+static void test_spectre_workarounds_are_answered_truthfully_per_cpu_type(void **state)
+{
+    (void)state;
+    /* An affected core without firmware help (Cortex-A57/A72 here): offered neither way. */
+    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u), SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_1, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    /* An unaffected core says so (1), and the calls are harmless no-ops. */
+    fake_spectre_state = ARCH_SPECTRE_UNAFFECTED;
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), 1);
+    assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_3, 0u, 0u), SMCCC_SUCCESS);
+    /* Mitigated by the exit itself: 0, and the call succeeds on the partition's PSCI conduit only. */
+    fake_spectre_state = ARCH_SPECTRE_MITIGATED;
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u), 0);
+    assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_1, 0u, 0u), SMCCC_SUCCESS);
+    alpha->regs.x[0] = SMCCC_ARCH_WORKAROUND_1;
+    hypercall_handle(alpha, CFG_CONDUIT_SMC);
+    assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
+    /* ARCH_FEATURES about anything else is not answered here. */
+    assert_int_equal(spectre_features(0x80008001u), SMCCC_NOT_SUPPORTED);
+}
+
 static void test_vendor_queries_answer(void **state)
 {
     (void)state;
@@ -76,6 +102,7 @@ static void test_console_write_prints_a_prefixed_line(void **state)
     (void)state;
     memcpy(&fake_ram[0x40400100u - FAKE_RAM_BASE], "hello\n", 6u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), 6);
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] hello\r\n");
 }
 
@@ -85,6 +112,7 @@ static void test_console_write_from_read_only_region_is_allowed(void **state)
     (void)state;
     memcpy(&fake_ram[0x40600000u - FAKE_RAM_BASE], "ro\n", 3u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x80000000u, 3u), 3);
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] ro\r\n");
 }
 
@@ -98,6 +126,7 @@ static void test_console_write_outside_memory_is_rejected(void **state)
     assert_int_equal(call(beta, SEPTUM_HVC_CONSOLE_WRITE, 0x40400100u, 6u), SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x404ffff8u, 16u), SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, UINT64_MAX - 3u, 8u), SMCCC_INVALID_PARAMETER);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -108,6 +137,7 @@ static void test_console_write_too_long_is_rejected(void **state)
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX + 1u),
                      SMCCC_INVALID_PARAMETER);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, 0u), 0);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
     assert_int_equal(call(alpha, SEPTUM_HVC_CONSOLE_WRITE, 0x40400000u, SEPTUM_CONSOLE_WRITE_MAX),
                      SEPTUM_CONSOLE_WRITE_MAX);
@@ -140,6 +170,7 @@ int main(void)
         cmocka_unit_test_setup(test_version_reports_abi, setup),
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),
+        cmocka_unit_test_setup(test_spectre_workarounds_are_answered_truthfully_per_cpu_type, setup),
         cmocka_unit_test_setup(test_vendor_queries_answer, setup),
         cmocka_unit_test_setup(test_console_write_prints_a_prefixed_line, setup),
         cmocka_unit_test_setup(test_console_write_from_read_only_region_is_allowed, setup),

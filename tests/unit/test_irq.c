@@ -175,19 +175,33 @@ static void test_hyp_timer_runs_the_watchdog_and_is_not_injected(void **state)
 }
 
 /* @req SRS-IRQ-001 */
-static void test_console_interrupt_reads_at_most_64_bytes(void **state)
+static void test_console_interrupt_reads_at_most_a_fifo(void **state)
 {
     (void)state;
     memset(fake_rx, 'x', 100u);
     fake_rx_len = 100u;
     trap_irq(alpha, cfg_hyp.console_intid);
     assert_int_equal(fake_dir[0], cfg_hyp.console_intid);
-    assert_int_equal(fake_rx_len, 36u);
-    /* The next interrupt takes the rest and stops when the UART is empty. */
+    assert_int_equal(fake_rx_len, 100u - CONSOLE_RX_BURST);
+    /* Later interrupts take the rest, a FIFO at a time, and stop when the UART is empty. */
+    trap_irq(alpha, cfg_hyp.console_intid);
+    trap_irq(alpha, cfg_hyp.console_intid);
+    assert_int_equal(fake_rx_len, 100u - (3u * CONSOLE_RX_BURST));
     trap_irq(alpha, cfg_hyp.console_intid);
     assert_int_equal(fake_rx_len, 0u);
     assert_int_equal(fake_rx_pos, 100u);
     assert_int_equal(unowned(), 0u);
+}
+
+/* @req SRS-ISO-006 */
+static void test_stop_sgi_parks_the_cpu_and_its_vcpu_never_resumes(void **state)
+{
+    (void)state;
+    if (setjmp(fake_noreturn) == 0) {
+        trap_irq(alpha, ARCH_SGI_STOP);
+    }
+    assert_int_equal(fake_parks, 1u);
+    assert_int_equal(fake_eoi[0], ARCH_SGI_STOP);
 }
 
 /* @req SRS-IRQ-004 */
@@ -225,7 +239,8 @@ int main(void)
         cmocka_unit_test_setup(test_unrouted_spis_are_deactivated_and_counted, setup),
         cmocka_unit_test_setup(test_hypervisor_sgis_and_maintenance_are_deactivated_not_counted, setup),
         cmocka_unit_test_setup(test_hyp_timer_runs_the_watchdog_and_is_not_injected, setup),
-        cmocka_unit_test_setup(test_console_interrupt_reads_at_most_64_bytes, setup),
+        cmocka_unit_test_setup(test_console_interrupt_reads_at_most_a_fifo, setup),
+        cmocka_unit_test_setup(test_stop_sgi_parks_the_cpu_and_its_vcpu_never_resumes, setup),
         cmocka_unit_test_setup(test_routes_start_disabled_on_their_owners_first_cpu, setup),
         cmocka_unit_test_setup(test_silencing_a_partition_disables_only_its_interrupts, setup),
     };

@@ -137,9 +137,11 @@ static void test_unfinished_console_line_is_dropped_with_a_marker(void **state)
     console_part_write(PART_BETA, "half a li", 9u);
     assert_true(health_event(PART_BETA, HEALTH_FAULT, "x"));
     assert_true(beta_reset());
+    fake_console_drain();
     assert_non_null(strstr(fake_console, "[septum] partition 'beta': unfinished console line of the previous run "
                                          "dropped (9 bytes)"));
     console_part_write(PART_BETA, "new\n", 4u);
+    fake_console_drain();
     assert_non_null(strstr(fake_console, "[beta] new\r\n"));
     assert_null(strstr(fake_console, "half a li"));
     /* No line pending: no marker. */
@@ -158,6 +160,7 @@ static void test_console_write_reads_guest_memory_after_cleaning_it(void **state
     hypercall_handle(alpha, CFG_CONDUIT_HVC);
     assert_int_equal(alpha->regs.x[0], 6u);
     assert_int_equal(fake_cleaned, 6u);
+    fake_console_drain();
     assert_non_null(strstr(fake_console, "[alpha] hello\r\n"));
 }
 
@@ -217,7 +220,7 @@ static void test_ready_register_of_a_channel_control_page_makes_its_partition_ru
 {
     uint32_t peer;
     struct mmio_access ready = { CHAN_READY, 4u, true, 1u };
-    struct mmio_access other = { 0x20u, 4u, true, 1u };
+    struct mmio_access other = { 0x28u, 4u, true, 1u };
 
     (void)state;
     for (peer = 0u; cfg_channel_peers[peer].partition != PART_BETA; peer++) {

@@ -351,6 +351,72 @@ static void test_other_system_register_traps_are_partition_faults(void **state)
     assert_int_equal(part_get(PART_ALPHA)->faults, 2u);
 }
 
+/* @req SRS-ISO-005 */
+static void test_set_way_maintenance_becomes_bounded_by_address_maintenance_of_own_memory(void **state)
+{
+    struct trap_info cisw = { SYSREG(1u, 0u, 7u, 14u, 2u, 3u), 0u, 0u };
+    struct trap_info isw = { SYSREG(1u, 0u, 7u, 6u, 2u, 3u), 0u, 0u };
+    struct trap_info csw = { SYSREG(1u, 0u, 7u, 10u, 2u, 3u), 0u, 0u };
+    const struct cfg_partition *cp = &cfg_partitions[PART_ALPHA];
+    uint64_t total = 0u;
+    uint32_t ops = 0u;
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < cp->num_regions; i++) {
+        total += cfg_regions[cp->first_region + i].size;
+    }
+    alpha->regs.pc = 0x40400000u;
+    assert_int_equal(trap_sync(alpha, &cisw), TRAP_RESUME);
+    assert_int_equal(alpha->regs.pc, 0x40400004u);
+    /* One slice of alpha's first region, by address; never a global flush. */
+    assert_int_equal(fake_cleans, 1u);
+    assert_int_equal(fake_clean_bytes, TRAP_SW_SLICE);
+    assert_int_equal(fake_clean_pa, cfg_regions[cp->first_region].pa);
+    assert_int_equal(trap_sync(alpha, &isw), TRAP_RESUME);
+    assert_int_equal(trap_sync(alpha, &csw), TRAP_RESUME);
+    assert_int_equal(fake_clean_pa, cfg_regions[cp->first_region].pa + (2u * TRAP_SW_SLICE));
+    /* A sweep of set/way operations sweeps alpha's memory, every exit bounded by a slice. */
+    ops = 3u;
+    while (fake_clean_bytes < total) {
+        uint64_t before = fake_clean_bytes;
+
+        assert_int_equal(trap_sync(alpha, &cisw), TRAP_RESUME);
+        assert_true((fake_clean_bytes - before) <= TRAP_SW_SLICE);
+        assert_true(fake_clean_pa >= cfg_regions[cp->first_region].pa);
+        ops++;
+        assert_true(ops < 1000u);
+    }
+    assert_int_equal(fake_clean_bytes, total);
+    /* ... then it starts again at the first region. */
+    assert_int_equal(trap_sync(alpha, &cisw), TRAP_RESUME);
+    assert_int_equal(fake_clean_pa, cfg_regions[cp->first_region].pa);
+    assert_int_equal(part_get(PART_ALPHA)->faults, 0u);
+}
+
+/* @req SRS-ISO-005 */
+static void test_actlr_el1_reads_as_zero_and_ignores_writes(void **state)
+{
+    struct trap_info rd = { SYSREG(3u, 0u, 1u, 0u, 1u, 4u) | SYSREG_READ, 0u, 0u };
+    struct trap_info wr = { SYSREG(3u, 0u, 1u, 0u, 1u, 4u), 0u, 0u };
+    struct trap_info rd_xzr = { SYSREG(3u, 0u, 1u, 0u, 1u, 31u) | SYSREG_READ, 0u, 0u };
+
+    (void)state;
+    alpha->regs.x[4] = 0xffffu;
+    assert_int_equal(trap_sync(alpha, &wr), TRAP_RESUME);
+    assert_int_equal(trap_sync(alpha, &rd), TRAP_RESUME);
+    assert_int_equal(alpha->regs.x[4], 0u);
+    assert_int_equal(trap_sync(alpha, &rd_xzr), TRAP_RESUME);
+    assert_int_equal(part_get(PART_ALPHA)->faults, 0u);
+    /* A set/way "read" does not exist: a fault. */
+    {
+        struct trap_info bad = { SYSREG(1u, 0u, 7u, 14u, 2u, 3u) | SYSREG_READ, 0u, 0u };
+
+        assert_int_equal(trap_sync(alpha, &bad), TRAP_STOP);
+        assert_int_equal(fake_cleans, 0u);
+    }
+}
+
 /* @req SRS-ISO-004 */
 static void test_instruction_abort_and_unknown_class_from_the_guest_are_faults(void **state)
 {
@@ -410,6 +476,8 @@ int main(void)
         cmocka_unit_test_setup(test_sgi_register_writes_reach_the_named_vcpus_of_the_partition, setup),
         cmocka_unit_test_setup(test_sgi_register_write_of_xzr_names_nobody, setup),
         cmocka_unit_test_setup(test_other_system_register_traps_are_partition_faults, setup),
+        cmocka_unit_test_setup(test_set_way_maintenance_becomes_bounded_by_address_maintenance_of_own_memory, setup),
+        cmocka_unit_test_setup(test_actlr_el1_reads_as_zero_and_ignores_writes, setup),
         cmocka_unit_test_setup(test_instruction_abort_and_unknown_class_from_the_guest_are_faults, setup),
         cmocka_unit_test_setup(test_exit_done_flushes_list_registers_only_of_a_running_vcpu, setup),
     };

@@ -136,6 +136,7 @@ static void test_dr_write_reaches_the_console_even_with_the_uart_disabled(void *
     wr(VUART_DR, 'h');
     wr(VUART_DR, 0x169u); /* only bits 7:0 are data: 'i' */
     wr(VUART_DR, '\n');
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] hi\r\n");
     assert_int_equal(uart.tx_bytes, 3u);
     /* Transmission is instantaneous: the TX FIFO never fills or stays busy. */
@@ -151,6 +152,7 @@ static void test_dr_write_of_an_enabled_uart_goes_out_under_the_partition_name(v
     wr_sized(VUART_DR, 1u, 'o');
     wr_sized(VUART_DR, 2u, 0xff6bu); /* halfword: low byte 'k' */
     wr(VUART_DR, '\n');
+    fake_console_drain();
     assert_string_equal(fake_console, "[beta] ok\r\n");
     assert_int_equal(rd(VUART_FR) & (VUART_FR_TXFF | VUART_FR_BUSY), 0u);
 }
@@ -161,6 +163,7 @@ static void test_loopback_sends_transmitted_bytes_to_the_receive_fifo(void **sta
     (void)state;
     wr(VUART_CR, VUART_CR_UARTEN | VUART_CR_TXE | VUART_CR_RXE | VUART_CR_LBE);
     wr(VUART_DR, 'L');
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
     assert_int_equal(rd(VUART_FR) & VUART_FR_RXFE, 0u);
     assert_int_equal(rd(VUART_DR), 'L');
@@ -200,7 +203,7 @@ static void test_fifo_wraps_around_its_32_bytes(void **state)
 static void test_full_fifo_drops_counts_and_flags_overrun(void **state)
 {
     (void)state;
-    push_n(VUART_RX_FIFO_SIZE);
+    push_n(VUART_RX_FIFO_SIZE + VUART_INPUT_RING_SIZE);
     assert_int_equal(rd(VUART_FR), VUART_FR_TXFE | VUART_FR_RXFF);
     assert_false(vuart_rx_push(&uart, '!'));
     assert_false(vuart_rx_push(&uart, '!'));
@@ -220,6 +223,26 @@ static void test_full_fifo_drops_counts_and_flags_overrun(void **state)
     assert_false(vuart_irq_level(&uart));
     /* The bytes that fitted are intact. */
     assert_int_equal(rd(VUART_DR), 'a');
+}
+
+/* @req SRS-VUART-005 */
+static void test_pasted_input_waits_behind_the_fifo_and_arrives_whole(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    /* 400 bytes, more than 12 FIFOs: nothing is lost, order is kept. */
+    push_n(400u);
+    assert_int_equal(uart.rx_count, VUART_RX_FIFO_SIZE);
+    assert_int_equal(uart.rx_drops, 0u);
+    for (i = 0u; i < 400u; i++) {
+        assert_int_equal(rd(VUART_DR), 'a' + (i % 26u));
+    }
+    assert_int_equal(rd(VUART_FR) & VUART_FR_RXFE, VUART_FR_RXFE);
+    /* With the ring drained, new bytes go to the FIFO again. */
+    assert_true(vuart_rx_push(&uart, 'z'));
+    assert_int_equal(uart.rx_count, 1u);
+    assert_int_equal(uart.in_count, 0u);
 }
 
 /* @req SRS-VUART-006 */
@@ -339,6 +362,7 @@ static void test_amba_pl011_driver_sequence(void **state)
         wr_sized(VUART_DR, 2u, (uint32_t)"ok\n"[n]);
         n++;
     }
+    fake_console_drain();
     assert_string_equal(fake_console, "[alpha] ok\r\n");
     /* With TXIM unmasked the TX interrupt fires at once: the driver refills or masks it. */
     im |= VUART_INT_TX;
@@ -387,7 +411,7 @@ static void test_sub_word_access_at_lane_0_reads_and_writes_low_bytes(void **sta
     /* FR as a byte (earlycon polls it so). */
     assert_int_equal(rd_sized(VUART_FR, 1u), VUART_FR_TXFE | VUART_FR_RXFE);
     /* A byte write to ICR clears only the bits it carries. */
-    push_n(VUART_RX_FIFO_SIZE);
+    push_n(VUART_RX_FIFO_SIZE + VUART_INPUT_RING_SIZE);
     assert_false(vuart_rx_push(&uart, 0u));
     assert_int_equal(rd(VUART_RIS) & VUART_INT_OE, VUART_INT_OE);
     wr_sized(VUART_ICR, 1u, 0xffu);
@@ -419,6 +443,7 @@ static void test_malformed_accesses_are_rejected_without_effect(void **state)
         assert_false(acc(bad[i].offset, bad[i].size, false, &v));
     }
     assert_memory_equal(&before, &uart, sizeof(uart));
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -454,6 +479,7 @@ static void test_reserved_and_wrong_direction_accesses_are_ignored_and_counted(v
     assert_int_equal(uart.rx_count, 1u);
     assert_int_equal(rd(VUART_CR), 0x300u);
     assert_int_equal(rd(VUART_FR), VUART_FR_TXFE);
+    fake_console_drain();
     assert_int_equal(fake_console_len, 0u);
 }
 
@@ -469,6 +495,7 @@ int main(void)
         cmocka_unit_test_setup(test_received_bytes_are_read_in_order_and_empty_reads_zero, setup),
         cmocka_unit_test_setup(test_fifo_wraps_around_its_32_bytes, setup),
         cmocka_unit_test_setup(test_full_fifo_drops_counts_and_flags_overrun, setup),
+        cmocka_unit_test_setup(test_pasted_input_waits_behind_the_fifo_and_arrives_whole, setup),
         cmocka_unit_test_setup(test_rx_interrupt_follows_the_ifls_trigger_level, setup),
         cmocka_unit_test_setup(test_rx_interrupt_at_one_byte_without_fifo, setup),
         cmocka_unit_test_setup(test_receive_timeout_is_raised_while_bytes_wait_below_the_trigger, setup),

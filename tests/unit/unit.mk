@@ -42,7 +42,7 @@ $(UNIT_BUILD)/%: $(UNIT_BUILD)/obj/tests/unit/%.c.o $(UNIT_OBJ)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOST_CC) $^ -o $@ -lcmocka
 
--include $(UNIT_OBJ:.o=.d)
+-include $(UNIT_OBJ:.o=.d) $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.d,$(UNIT_TESTS))
 
 unit-build: $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_TESTS))
 

@@ -15,8 +15,19 @@
 #include "trap.h"
 #include "vcpu.h"
 
-/* HCR_EL2: RW | TSC | BSU=IS | FB | AMO | IMO | FMO | SWIO | VM. */
-#define HCR_EL2_GUEST 0x8008063bull
+/*
+ * HCR_EL2 (Arm ARM D13.2.48): RW | TSW | TACR | TSC | BSU=IS | FB | AMO | IMO | FMO | SWIO | VM.
+ * TSW: set/way cache maintenance traps (trap.c turns it into by-address maintenance of the
+ * partition's own memory: a guest cannot flush the shared caches). TACR: ACTLR_EL1 traps
+ * (read as zero, writes ignored: no implementation-defined behaviour changes from a guest).
+ */
+#define HCR_EL2_GUEST 0x8068063bull
+/*
+ * ACTLR_EL2 = 0: EL1 may not access the implementation-defined CPU, L2 and extended
+ * control registers (Cortex-A57/A72 TRM 4.3.2 ACTLR_EL2: CPUACTLR, CPUECTLR, L2CTLR,
+ * L2ECTLR, L2ACTLR access bits all 0); such an access is UNDEFINED at EL1.
+ */
+#define ACTLR_EL2_GUEST 0x0ull
 /* VTCR_EL2: RES1 | SH0 inner | ORGN0/IRGN0 WB-WA | SL0 = level 1 | T0SZ 25; PS added. */
 #define VTCR_EL2_GUEST 0x80003559ull
 /* SCTLR_EL1 reset state for a guest: RES1 bits only, MMU and caches off. */
@@ -32,9 +43,11 @@
 #define PL011_DR 0x00u
 #define PL011_FR 0x18u
 #define PL011_IMSC 0x38u
+#define PL011_ICR 0x44u
 #define PL011_FR_RXFE (1u << 4)
 #define PL011_FR_TXFF (1u << 5)
 #define PL011_INT_RX (1u << 4)
+#define PL011_INT_TX (1u << 5)
 #define PL011_INT_RT (1u << 6)
 /* NS16550 with 32-bit register stride: word indexes. */
 #define NS16550_THR 0u
@@ -42,6 +55,8 @@
 #define NS16550_LSR 5u
 #define NS16550_LSR_DR (1u << 0)
 #define NS16550_LSR_THRE (1u << 5)
+#define NS16550_IER_ERBFI (1u << 0)
+#define NS16550_IER_ETBEI (1u << 1)
 /* Bound of a wait for UART FIFO space. */
 #define UART_POLL_LIMIT 100000u
 
@@ -60,36 +75,120 @@ static uint32_t arch_fw_dtb_len;
 /* Entry point of CPUs started through PSCI (start.S). */
 extern char secondary_entry[];
 
+/* MIDR_EL1 (Arm ARM D13.2.85): implementer Arm (0x41) and the part numbers of the cores named here. */
+#define MIDR_IMPL_ARM 0x41u
+#define MIDR_PART_A35 0xd04u
+#define MIDR_PART_A53 0xd03u
+#define MIDR_PART_A55 0xd05u
+#define MIDR_PART_A57 0xd07u
+#define MIDR_PART_A72 0xd08u
+/* Branch-history loop iterations of Cortex-A57/A72 (Linux arch/arm64/kernel/proton-pack.c). */
+#define BHB_LOOPS_A57_A72 8u
+
+/* The Arm part number of the calling CPU, or 0 for another implementer. */
+static uint32_t arch_arm_part(void)
+{
+    uint64_t midr = SYSREG_READ(midr_el1);
+
+    return (((midr >> 24) & 0xffu) == MIDR_IMPL_ARM) ? (uint32_t)((midr >> 4) & 0xfffu) : 0u;
+}
+
+/* Cortex-A57 and A72: on Linux's lists of cores affected by Spectre-v2 and Spectre-BHB. */
+static bool arch_spectre_affected(uint32_t part)
+{
+    return (part == MIDR_PART_A57) || (part == MIDR_PART_A72);
+}
+
+/* Cores without branch prediction across privilege the variants use (Arm's Spectre tables). */
+static bool arch_spectre_unaffected(uint32_t part)
+{
+    return (part == MIDR_PART_A35) || (part == MIDR_PART_A53) || (part == MIDR_PART_A55);
+}
+
+int64_t arch_spectre_state(uint32_t fid)
+{
+    uint32_t part = arch_arm_part();
+
+    (void)fid;
+    if (arch_spectre_unaffected(part)) {
+        return ARCH_SPECTRE_UNAFFECTED;
+    }
+    /*
+     * Affected (A57/A72) or unknown: invalidating the branch predictor of an A57/A72 takes
+     * EL3 firmware (CPUACTLR_EL1 "BTB invalidate" + IC IALLU), which Septum does not call, and
+     * SMCCC_ARCH_WORKAROUND_3 must also do that (DEN0028 7.7). So neither is offered: the guest
+     * knows it is not protected by them (Linux then reports "Vulnerable" or uses its own loop).
+     */
+    return ARCH_SPECTRE_NOT_SUPPORTED;
+}
+
+static void arch_cpu_setup(uint32_t cpu)
+{
+    arch_cpus[cpu].index = cpu;
+    arch_cpus[cpu].bhb_loops = arch_spectre_affected(arch_arm_part()) ? BHB_LOOPS_A57_A72 : 0u;
+}
+
 void arch_primary_main(uint32_t cpu, uint64_t fw_dtb, uint64_t fw_dtb_len)
 {
     arch_fw_dtb_len = (fw_dtb_len <= FWCHECK_DTB_MAX) ? (uint32_t)fw_dtb_len : 0u;
-    arch_cpus[cpu].index = cpu;
+    arch_cpu_setup(cpu);
     boot_primary(cpu, fw_dtb);
 }
 
 void arch_secondary_main(uint32_t cpu)
 {
-    arch_cpus[cpu].index = cpu;
+    arch_cpu_setup(cpu);
     boot_secondary(cpu);
 }
 
+/*
+ * Ticket locks: bits 15:0 of the word are the ticket being served, bits 31:16
+ * the next ticket to hand out, so CPUs get the lock in the order they asked
+ * (a CPU hammering a lock cannot starve another). A waiter reads the served
+ * ticket with a load-acquire exclusive (LDAXRH), which arms its exclusive
+ * monitor; the owner's store-release to that word clears the monitor, and
+ * that is an event that ends the waiter's WFE (Arm ARM D1.6.1 "Wait For Event",
+ * B2.9.5 exclusive monitors and the event register), so release needs neither
+ * DSB nor SEV. WFE also yields the CPU under QEMU icount.
+ */
+#define LOCK_TICKET 0x10000u
+
 void arch_lock_acquire(struct arch_lock *lock)
 {
-    /* Wait with WFE: it yields the CPU under QEMU icount and saves power on hardware. */
-    while (__atomic_exchange_n(&lock->word, 1u, __ATOMIC_ACQUIRE) != 0u) {
-        __asm__ volatile("sevl; wfe");
-    }
+    uint32_t mine = __atomic_fetch_add(&lock->word, LOCK_TICKET, __ATOMIC_ACQUIRE) >> 16;
+    uint32_t served;
+
+    __asm__ volatile("   ldaxrh  %w0, [%1]\n"
+                     "   cmp     %w0, %w2\n"
+                     "   b.eq    2f\n"
+                     "   sevl\n"
+                     "1: wfe\n"
+                     "   ldaxrh  %w0, [%1]\n"
+                     "   cmp     %w0, %w2\n"
+                     "   b.ne    1b\n"
+                     "2:\n"
+                     : "=&r"(served)
+                     : "r"(&lock->word), "r"(mine & 0xffffu)
+                     : "memory", "cc");
 }
 
 bool arch_lock_try(struct arch_lock *lock)
 {
-    return __atomic_exchange_n(&lock->word, 1u, __ATOMIC_ACQUIRE) == 0u;
+    uint32_t old = __atomic_load_n(&lock->word, __ATOMIC_RELAXED);
+
+    if ((old >> 16) != (old & 0xffffu)) {
+        return false;
+    }
+    return __atomic_compare_exchange_n(&lock->word, &old, old + LOCK_TICKET, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
 }
 
 void arch_lock_release(struct arch_lock *lock)
 {
-    __atomic_store_n(&lock->word, 0u, __ATOMIC_RELEASE);
-    __asm__ volatile("dsb ish; sev" : : : "memory");
+    /* Only the owner writes the served half: serve the next ticket with a store-release (STLRH). */
+    uint32_t next = (lock->word + 1u) & 0xffffu;
+
+    __asm__ volatile("stlrh %w0, [%1]" : : "r"(next), "r"(&lock->word) : "memory");
 }
 
 void arch_console_putc(char c)
@@ -108,6 +207,46 @@ void arch_console_putc(char c)
         __asm__ volatile("yield");
     }
     base[(cfg_hyp.console_kind == CFG_UART_NS16550) ? NS16550_THR : (PL011_DR / 4u)] = (uint32_t)(uint8_t)c;
+}
+
+static bool arch_console_tx_full(const volatile uint32_t *base)
+{
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        return (base[NS16550_LSR] & NS16550_LSR_THRE) == 0u;
+    }
+    return (base[PL011_FR / 4u] & PL011_FR_TXFF) != 0u;
+}
+
+bool arch_console_tx_put(char c)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (arch_console_tx_full(base)) {
+        return false;
+    }
+    base[(cfg_hyp.console_kind == CFG_UART_NS16550) ? NS16550_THR : (PL011_DR / 4u)] = (uint32_t)(uint8_t)c;
+    return true;
+}
+
+void arch_console_tx_irq(bool on)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        base[NS16550_IER] = NS16550_IER_ERBFI | (on ? NS16550_IER_ETBEI : 0u);
+    } else {
+        base[PL011_IMSC / 4u] = PL011_INT_RX | PL011_INT_RT | (on ? PL011_INT_TX : 0u);
+    }
+}
+
+void arch_console_tx_ack(void)
+{
+    volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
+
+    /* PL011 TXIC (DDI 0183G 3.3.13); a 16550's THRE interrupt clears when THR is written. */
+    if (cfg_hyp.console_kind != CFG_UART_NS16550) {
+        base[PL011_ICR / 4u] = PL011_INT_TX;
+    }
 }
 
 bool arch_console_getc(char *c)
@@ -194,6 +333,20 @@ const uint8_t *arch_fw_dtb_copy(uint32_t *len)
 {
     *len = arch_fw_dtb_len;
     return arch_fw_dtb;
+}
+
+void arch_stop_system(void)
+{
+    uint32_t self = arch_cpu_index();
+    uint32_t i;
+
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        if ((i != self) && (cfg_cpus[i].vcpu != CFG_NO_VCPU)) {
+            arch_gic_send_sgi(i, ARCH_SGI_STOP);
+        }
+    }
+    boot_stop_requested();
+    arch_cpu_park();
 }
 
 void *arch_phys_to_virt(uint64_t pa)
@@ -408,6 +561,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(vtcr_el2, VTCR_EL2_GUEST | (ps << 16));
     SYSREG_WRITE(vttbr_el2, (uint64_t)(uintptr_t)cp->s2_root | ((uint64_t)cp->vmid << 48));
     SYSREG_WRITE(hcr_el2, HCR_EL2_GUEST);
+    SYSREG_WRITE(actlr_el2, ACTLR_EL2_GUEST);
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
     SYSREG_WRITE(vmpidr_el2, (1ull << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
@@ -451,7 +605,14 @@ uint64_t arch_trap_serror(struct arch_cpu *c)
 
 void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
 {
-    console_hyp_printf("hypervisor exception %lu: ESR 0x%lx ELR 0x%lx FAR 0x%lx; CPU stopped", (unsigned long)kind,
-                       (unsigned long)esr, (unsigned long)elr, (unsigned long)far);
-    arch_cpu_park();
+    char text[CONSOLE_LINE_MAX];
+
+    /* No lock is taken on this path: the CPU may have died holding any of them. */
+    (void)fmt_snprintf(text, sizeof(text),
+                       "[septum] hypervisor exception %lu on CPU %u: ESR 0x%lx ELR 0x%lx FAR 0x%lx; "
+                       "all partitions stopped",
+                       (unsigned long)kind, (unsigned)arch_cpu_index(), (unsigned long)esr, (unsigned long)elr,
+                       (unsigned long)far);
+    console_emergency(text);
+    arch_stop_system();
 }

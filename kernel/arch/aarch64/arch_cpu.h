@@ -23,7 +23,7 @@ struct arch_cpu {
     struct vcpu *vcpu;        /**< that vCPU */
     uint64_t stack_top;       /**< initial SP_EL2, reset on every guest entry */
     uint32_t index;           /**< index into cfg_cpus */
-    uint32_t pad;
+    uint32_t bhb_loops;       /**< branch-history loop count run on every exit (Spectre-BHB), 0: none needed */
 };
 
 /** Exception entry from a lower EL: synchronous. Returns nonzero to stop the CPU. */

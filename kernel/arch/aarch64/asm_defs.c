@@ -27,6 +27,7 @@ void asm_defs(void)
     DEFINE(ARCH_CPU_SIZE, sizeof(struct arch_cpu));
     DEFINE(ARCH_CPU_REGS, offsetof(struct arch_cpu, regs));
     DEFINE(ARCH_CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
+    DEFINE(ARCH_CPU_BHB_LOOPS, offsetof(struct arch_cpu, bhb_loops));
     DEFINE(ARCH_STACK_SIZE, ARCH_STACK_SIZE_VALUE);
     DEFINE(ASM_NUM_CPUS, CFG_NUM_CPUS);
 }

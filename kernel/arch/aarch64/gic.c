@@ -14,8 +14,17 @@
 
 /* Register offsets and fields: kernel/include/gicv3.h. */
 
-/* Default priority of every interrupt the hypervisor configures. */
+/*
+ * Priorities (lower value = more urgent, GICv3 spec 4.8): the EL2 watchdog
+ * timer above the maintenance interrupt above the kick SGI above everything
+ * else (guest devices, guest timers, the console), so that no stream of
+ * kicks or maintenance interrupts keeps the watchdog from being acknowledged.
+ */
 #define GIC_PRIO 0x80u
+#define GIC_PRIO_STOP 0x00u
+#define GIC_PRIO_HYP_TIMER 0x20u
+#define GIC_PRIO_MAINTENANCE 0x40u
+#define GIC_PRIO_KICK 0x60u
 
 /* Bound of every wait for a GIC register write to complete. */
 #define GIC_POLL_LIMIT 1000000u
@@ -121,8 +130,13 @@ void arch_gic_cpu_init(void)
     for (i = 0u; i < 32u; i += 4u) {
         mmio_write32(sgi + GICD_IPRIORITYR + i, GIC_PRIO * 0x01010101u);
     }
+    /* GICR_IPRIORITYR<n> is byte-accessible (12.11.21). */
+    *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_PPI_HYP_TIMER) = GIC_PRIO_HYP_TIMER;
+    *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + GIC_PPI_MAINTENANCE) = GIC_PRIO_MAINTENANCE;
+    *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_KICK) = GIC_PRIO_KICK;
+    *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_STOP) = GIC_PRIO_STOP;
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
-    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << GIC_PPI_MAINTENANCE));
+    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << ARCH_SGI_STOP) | (1u << GIC_PPI_MAINTENANCE));
     ich_vtr[cpu] = SYSREG_READ(ich_vtr_el2);
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);

@@ -21,7 +21,20 @@
     /* x0/x1 are parked on the stack while TPIDR_EL2 gives the save area. */
     stp     x0, x1, [sp, #-16]!
     mrs     x0, tpidr_el2
-    ldr     x0, [x0, #ARCH_CPU_REGS]
+    /*
+     * Spectre-BHB: on cores that need it (Cortex-A57/A72: k = 8, as Linux's
+     * spectre_bhb_loop_affected()), overwrite the branch history the guest
+     * trained with k taken branches before any indirect branch at EL2
+     * (Arm "Spectre-BHB" whitepaper, 2022, the loop workaround).
+     */
+    ldr     w1, [x0, #ARCH_CPU_BHB_LOOPS]
+    cbz     w1, 2f
+1:  b       . + 4
+    subs    w1, w1, #1
+    b.ne    1b
+    dsb     nsh
+    isb
+2:  ldr     x0, [x0, #ARCH_CPU_REGS]
     b       \handler
 .endm
 

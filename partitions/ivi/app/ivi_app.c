@@ -36,7 +36,7 @@
 #define CHAN_NOTIFY 0x00u
 #define CHAN_SELF 0x08u
 #define CHAN_PEERS 0x0cu
-#define CHAN_READY 0x1cu
+#define CHAN_READY 0x20u
 
 /** The nav message in the shared region. */
 struct nav_msg {

@@ -31,6 +31,7 @@
 #define OP_SAMPLES 64u
 #define IRQ_SAMPLES 200u
 #define GICD_TYPER 0x0004u
+#define PL011_DR 0x000u
 #define GICD_ISENABLER 0x0100u
 #define GICD_ICENABLER 0x0180u
 
@@ -133,6 +134,18 @@ static uint64_t batch_gicd_write(void)
     uint64_t t0 = sp_counter();
 
     __asm__ volatile(".rept 32\n str %w1, [%0]\n .endr" : : "r"(a), "r"(v) : "memory");
+    return sp_counter() - t0;
+}
+
+/* Ticks for BATCH bytes written to the vUART's DR: 31 letters and a newline, one whole console line. */
+static uint64_t batch_vuart_byte(void)
+{
+    uint64_t a = SP_VUART_BASE + PL011_DR;
+    uint64_t x = 'x';
+    uint64_t nl = '\n';
+    uint64_t t0 = sp_counter();
+
+    __asm__ volatile(".rept 31\n str %w1, [%0]\n .endr\n str %w2, [%0]" : : "r"(a), "r"(x), "r"(nl) : "memory");
     return sp_counter() - t0;
 }
 
@@ -342,6 +355,7 @@ int main(void)
     }
     bench_ops("gicd-typer-read", batch_gicd_read);
     bench_ops("gicd-isenabler-write", batch_gicd_write);
+    bench_ops("vuart-byte", batch_vuart_byte);
     sp_mmio_write32(SP_GICD_BASE + GICD_ICENABLER + (4u * (SP_VUART_INTID / 32u)), 1u << (SP_VUART_INTID % 32u));
     bench_vtimer();
     bench_sgi();
