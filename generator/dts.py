@@ -124,7 +124,8 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
         lines += [f"\tchannel_{c['name']}: septum-channel@{c['ipa']:x} {{", '\t\tcompatible = "septum,channel";',
                   f"\t\treg = {_reg2(c['ipa'], c['size'])}, {_reg2(c['ctl_ipa'], 0x1000)};",
                   '\t\treg-names = "shm", "ctl";', f'\t\tseptum,name = "{c["name"]}";',
-                  f"\t\tseptum,peer-index = <{c['peer_index']}>;"]
+                  f"\t\tseptum,peer-index = <{c['peer_index']}>;",
+                  "\t\tseptum,peers = " + ", ".join(f'"{n}"' for n in c["peers"]) + ";"]
         if c["virq"] is not None:
             lines.append(f"\t\tinterrupts = {_irq_spec(c['virq'], 1)};")
         if c["perm"] == "r":
