@@ -7,7 +7,7 @@ set -eu
 
 pkgs_build="make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler python3 python3-yaml python3-jinja2 python3-jsonschema python3-libfdt"
 pkgs_run="qemu-system-arm"
-pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm"
+pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm dt-schema"
 # linux-kbuild-<series>: the build programs that the IVI kernel's headers link to
 # (partitions/ivi/fetch.py). The series is the fetched kernel's (build/ivi/manifest.json),
 # before the first fetch that of Debian's default cloud kernel.

@@ -21,17 +21,20 @@ HARD_TIMEOUT_S = int(os.environ.get("SEPTUM_TEST_TIMEOUT", "240"))
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "req(id): the software requirement a test verifies")
+    config.addinivalue_line("markers", "hard_timeout(s): a longer hard timeout for a test that boots Linux more than once")
 
 
 @pytest.fixture(autouse=True)
-def hard_timeout():
-    """Abort any test that runs longer than HARD_TIMEOUT_S seconds."""
+def hard_timeout(request):
+    """Abort any test that runs longer than HARD_TIMEOUT_S seconds (or its hard_timeout(s) marker's, if longer)."""
+    marker = request.node.get_closest_marker("hard_timeout")
+    limit = max(HARD_TIMEOUT_S, marker.args[0]) if marker else HARD_TIMEOUT_S
 
     def expired(signum, frame):
-        raise TimeoutError(f"test exceeded its hard timeout of {HARD_TIMEOUT_S} s")
+        raise TimeoutError(f"test exceeded its hard timeout of {limit} s")
 
     old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(HARD_TIMEOUT_S)
+    signal.alarm(limit)
     yield
     signal.alarm(0)
     signal.signal(signal.SIGALRM, old)

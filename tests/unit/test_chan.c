@@ -105,7 +105,7 @@ static void test_restart_forgets_pending_signals_of_that_partition(void **state)
     assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u);
 }
 
-/* @req SRS-CHAN-002 */
+/* @req SRS-CHAN-015 */
 static void test_peer_state_register_shows_which_peers_are_running(void **state)
 {
     (void)state;
@@ -120,7 +120,7 @@ static void test_peer_state_register_shows_which_peers_are_running(void **state)
     assert_int_equal(rd(beta_peer, CHAN_PEER_STATE), 1u << 1);
 }
 
-/* @req SRS-CHAN-002 */
+/* @req SRS-CHAN-015 */
 static void test_state_change_rings_the_other_peers_with_the_state_bit(void **state)
 {
     (void)state;
@@ -142,7 +142,7 @@ static void test_state_change_rings_the_other_peers_with_the_state_bit(void **st
     assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
 }
 
-/* @req SRS-CHAN-002 */
+/* @req SRS-CHAN-015 */
 static void test_restart_of_a_peer_reaches_the_others_through_health_notify(void **state)
 {
     (void)state;
