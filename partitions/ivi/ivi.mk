@@ -14,7 +14,7 @@
 # extracted under $(BUILD)/ivi/headers; the host's linux-kbuild-<series> provides
 # their scripts. The channel driver (partitions/ivi/driver) is built against them,
 # its vermagic checked against the Image, and packed into the initramfs with the
-# IVI application and the driver's self-test (partitions/ivi/app).
+# IVI application, the driver's self-test and its doorbell benchmark (partitions/ivi/app).
 
 # One cache for every build directory: descriptions name build/ivi/Image directly.
 IVI_DIR := build/ivi
@@ -55,6 +55,11 @@ $(IVI_DIR)/septum_chan_test: partitions/ivi/app/septum_chan_test.c $(IVI_LIB) $(
 	@echo "  CC      $@"
 	$(Q)$(CROSS)gcc $(IVI_APP_CFLAGS) $< $(IVI_LIB) -o $@
 
+$(IVI_DIR)/septum_chan_bench: partitions/ivi/app/septum_chan_bench.c $(IVI_LIB) $(IVI_LIB_H) | deps-ivi
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS)gcc $(IVI_APP_CFLAGS) $< $(IVI_LIB) -o $@
+
 # Kbuild of an external module writes into its M= directory: build a copy
 # there, with the two ABI headers it includes. Debug info is stripped so the
 # initramfs does not depend on the build directory's path.
@@ -74,9 +79,10 @@ $(IVI_MODULE): $(IVI_MODULE_SRC) $(IVI_HEADERS) partitions/ivi/check_module.py |
 ivi-module: $(IVI_MODULE)
 
 $(IVI_INITRAMFS): partitions/ivi/mkinitramfs.py partitions/ivi/init $(IVI_DIR)/busybox $(IVI_DIR)/ivi_app \
-		$(IVI_DIR)/septum_chan_test $(IVI_MODULE)
+		$(IVI_DIR)/septum_chan_test $(IVI_DIR)/septum_chan_bench $(IVI_MODULE)
 	$(Q)$(PYTHON) partitions/ivi/mkinitramfs.py --init partitions/ivi/init --busybox $(IVI_DIR)/busybox \
 		--app $(IVI_DIR)/ivi_app --add usr/bin/septum_chan_test=$(IVI_DIR)/septum_chan_test \
+		--add usr/bin/septum_chan_bench=$(IVI_DIR)/septum_chan_bench \
 		--add lib/modules/septum_channel.ko=$(IVI_MODULE) -o $@
 
 ivi-image: $(IVI_IMAGE) $(IVI_INITRAMFS)
