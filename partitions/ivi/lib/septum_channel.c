@@ -118,7 +118,8 @@ int septum_channel_wait(struct septum_channel *ch, int timeout_ms, uint32_t *pen
             return 0;
         }
         if ((pfd.revents & POLLIN) == 0) {
-            return -EIO;
+            /* The driver's poll: HUP once the device is unbound, ERR for a channel without doorbell. */
+            return ((pfd.revents & POLLHUP) != 0) ? -ENODEV : -ENXIO;
         }
         /* Non-blocking: another reader of the same channel may have taken the mask meanwhile. */
         n = read(ch->fd, pending, sizeof(*pending));

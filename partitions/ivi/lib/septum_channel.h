@@ -48,7 +48,8 @@ void *septum_channel_map(struct septum_channel *ch);
 /**
  * Wait up to timeout_ms (< 0: forever) for the doorbell. Returns 1 and the
  * PENDING mask in *pending (bit i: peer i signaled; SEPTUM_CHAN_PENDING_STATE:
- * a peer's state changed), 0 on timeout, or a negative errno.
+ * a peer's state changed), 0 on timeout, or a negative errno (-ENXIO: the
+ * channel has no doorbell; -ENODEV: the device went away).
  */
 int septum_channel_wait(struct septum_channel *ch, int timeout_ms, uint32_t *pending);
 /** Index of the peer named peer, or -ENOENT. */
