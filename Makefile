@@ -91,8 +91,8 @@ TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-comm
 
 # ---------------------------------------------------------------- partitions
 PLIB_SRC := partitions/lib/start.S partitions/lib/vectors.S partitions/lib/hvc.c partitions/lib/console.c \
-	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c kernel/lib/fmt.c kernel/lib/string.c
-PART_INC := -Ipartitions/lib/include -Ikernel/include
+	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c partitions/lib/chan.c kernel/lib/fmt.c kernel/lib/string.c
+PART_INC := -Ipartitions/lib/include -Ipartitions/include -Ikernel/include
 
 # $(1) = partition name: a bare-metal program built from source
 define baremetal_rules
@@ -132,8 +132,13 @@ $(BUILD)/partitions/$(1).dtb: $(GEN)/$$(SEPTUM_PART_$(1)_DTS) $$(SEPTUM_PART_$(1
 	$(Q)dtc -q -I dts -O dtb -o $$@ $$<
 	$(Q)if [ -n "$$(SEPTUM_PART_$(1)_INITRD)" ]; then \
 		set -- $$$$(fdtget -t x $$@ /chosen linux,initrd-start); \
+		if [ $$$$# -eq 1 ]; then set -- 0 $$$$1; fi; \
 		e=$$$$(( (0x$$$$1 << 32) + 0x$$$$2 + $$$$(stat -c %s $$(SEPTUM_PART_$(1)_INITRD)) )); \
-		fdtput -t x $$@ /chosen linux,initrd-end $$$$(printf '%x %x' $$$$((e >> 32)) $$$$((e & 0xffffffff))); \
+		if [ $$$$(fdtget -t x $$@ /chosen linux,initrd-start | wc -w) -eq 1 ]; then \
+			fdtput -t x $$@ /chosen linux,initrd-end $$$$(printf '%x' $$$$e); \
+		else \
+			fdtput -t x $$@ /chosen linux,initrd-end $$$$(printf '%x %x' $$$$((e >> 32)) $$$$((e & 0xffffffff))); \
+		fi; \
 	fi
 PART_$(1)_LINUX := $(BUILD)/partitions/$(1).dtb $$(if $$(SEPTUM_PART_$(1)_INITRD),$(BUILD)/partitions/$(1).initrd)
 endef

@@ -106,9 +106,13 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
         lines.append(f'\t\tstdout-path = "/pl011@{p["vuart"]["ipa"]:x}";')
     if lin and lin["initrd_ipa"]:
         s = lin["initrd_ipa"]
-        lines.append(f"\t\tlinux,initrd-start = <{s >> 32:#x} {s & 0xffffffff:#x}>;")
+        r0 = p["regions"][0]
+        # One cell when the initrd's region lies below 4 GiB (the chosen binding's uint32; Linux reads
+        # either width), else two; the build keeps the same width for the end.
+        cells = f"{s:#x}" if r0["ipa"] + r0["size"] <= 1 << 32 else f"{s >> 32:#x} {s & 0xffffffff:#x}"
+        lines.append(f"\t\tlinux,initrd-start = <{cells}>;")
         lines.append("\t\t/* The build sets the end from the initrd's size (fdtput); empty until then. */")
-        lines.append(f"\t\tlinux,initrd-end = <{s >> 32:#x} {s & 0xffffffff:#x}>;")
+        lines.append(f"\t\tlinux,initrd-end = <{cells}>;")
     lines += ["\t};", ""]
     for r in p["regions"]:
         lines += [f"\tmemory@{r['ipa']:x} {{", '\t\tdevice_type = "memory";',
@@ -147,7 +151,8 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
         lines += [f"\tchannel_{c['name']}: septum-channel@{c['ipa']:x} {{", '\t\tcompatible = "septum,channel";',
                   f"\t\treg = {_reg2(c['ipa'], c['size'])}, {_reg2(c['ctl_ipa'], 0x1000)};",
                   '\t\treg-names = "shm", "ctl";', f'\t\tseptum,name = {dts_string(c["name"])};',
-                  f"\t\tseptum,peer-index = <{c['peer_index']}>;"]
+                  f"\t\tseptum,peer-index = <{c['peer_index']}>;",
+                  "\t\tseptum,peers = " + ", ".join(dts_string(n) for n in c["peers"]) + ";"]
         if c["virq"] is not None:
             lines.append(f"\t\tinterrupts = {_irq_spec(c['virq'], 1)};")
         if c["perm"] == "r":

@@ -150,7 +150,7 @@ def build_plan(system: System, board: Board) -> Dict:
             maps.append((c.base, c.base, c.size, "normal", perm, f"channel {c.name}"))
             chans.append(dict(name=c.name, ipa=c.base, pa=c.base, size=c.size, perm=perm,
                               ctl_ipa=c.base + c.size, virq=chan_virqs[p.name].get(f"channel:{c.name}"),
-                              peer_index=list(c.peers).index(p.name)))
+                              peer_index=list(c.peers).index(p.name), peers=list(c.peers)))
         for ipa, pa, size, mt, perm, what in sorted(maps):
             s2.map(ipa, pa, size, mt, perm, what)
         g = board.gic

@@ -7,8 +7,19 @@ set -eu
 
 pkgs_build="make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler python3 python3-yaml python3-jinja2 python3-jsonschema python3-libfdt"
 pkgs_run="qemu-system-arm"
-pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm"
-pkgs_ivi="apt dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 qemu-system-arm"
+pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm dt-schema"
+# linux-kbuild-<series>: the build programs that the IVI kernel's headers link to
+# (partitions/ivi/fetch.py). The series is the fetched kernel's (build/ivi/manifest.json),
+# before the first fetch that of Debian's default cloud kernel.
+ivi_kbuild_series() {
+    v=$(sed -n 's/^ *"version": "\([0-9][0-9]*\.[0-9][0-9]*\)\..*/\1/p' build/ivi/manifest.json 2>/dev/null | head -n 1)
+    if [ -z "$v" ]; then
+        v=$(apt-cache policy "linux-image-cloud-$(dpkg --print-architecture)" 2>/dev/null |
+            sed -n 's/^ *Candidate: \([0-9][0-9]*\.[0-9][0-9]*\)\..*/\1/p')
+    fi
+    echo "${v:-6.1}"
+}
+pkgs_ivi="apt dpkg make gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross python3 qemu-system-arm linux-kbuild-$(ivi_kbuild_series)"
 pkgs_bench="cloc qemu-system-arm"
 pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
 

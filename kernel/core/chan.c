@@ -13,12 +13,22 @@
  * of 1/100 s of them (a token bucket). A NOTIFY beyond the bound is refused
  * as a whole and counted (THROTTLED). Each channel has its own lock, so the
  * peers of one channel never contend with another channel's.
+ *
+ * Peer-state knowledge (QNX's attach/detach notification, in static form):
+ * PEER_STATE reads which peers' partitions are running, and a peer's start,
+ * restart or halt sets CHAN_PENDING_STATE in the other peers' PENDING and
+ * rings their doorbells (once until read, like any other PENDING bit).
  */
 #include "arch.h"
 #include "chan.h"
 #include "config.h"
 #include "health.h"
+#include "vcpu.h"
 #include "vgic.h"
+
+/* A channel's peers are distinct partitions, so at most CFG_NUM_PARTITIONS of them: bit 31 stays free. */
+_Static_assert(CFG_NUM_PARTITIONS <= SEPTUM_CHAN_MAX_PEERS, "CHAN_PENDING_STATE needs PENDING bit 31 free of peers");
+_Static_assert((CFG_PERM_R == SEPTUM_CHAN_PERM_R) && (CFG_PERM_W == SEPTUM_CHAN_PERM_W), "PERM reads cfg perm bits");
 
 /* CFG_NUM_CHANNEL_PEERS as an object: an empty table then compiles without warnings. */
 static const uint32_t chan_num_peers = CFG_NUM_CHANNEL_PEERS;
@@ -68,32 +78,83 @@ static bool chan_rate_take(const struct cfg_channel *c, struct chan_peer_state *
     return true;
 }
 
-/* Raise the doorbells named by mask, on behalf of peer (its index in the channel is self). */
-static void chan_notify(uint32_t ci, uint32_t peer, uint32_t self, uint32_t mask)
+/* Raise the doorbells of channel ci's peers named by ring (bit i: peer i). Called without the lock. */
+static void chan_ring(const struct cfg_channel *c, uint32_t ring)
 {
-    const struct cfg_channel *c = &cfg_channels[ci];
-    uint32_t ring = 0u;
     uint32_t i;
 
-    arch_lock_acquire(&chan_locks[ci]);
-    if (((mask & ((1u << (c->num_peers - 1u)) | ((1u << (c->num_peers - 1u)) - 1u))) != 0u) &&
-        chan_rate_take(c, &chan_peers[peer], arch_counter())) {
-        for (i = 0u; i < c->num_peers; i++) {
-            struct chan_peer_state *t = &chan_peers[c->first_peer + i];
-
-            if ((((mask >> i) & 1u) != 0u) && ((t->pending & (1u << self)) == 0u)) {
-                t->pending |= 1u << self;
-                ring |= 1u << i;
-            }
-        }
-    }
-    arch_lock_release(&chan_locks[ci]);
     for (i = 0u; (i < c->num_peers) && (c->notify != 0u); i++) {
         const struct cfg_channel_peer *t = &cfg_channel_peers[c->first_peer + i];
 
         if ((((ring >> i) & 1u) != 0u) && (t->vintid != CFG_NO_VINTID)) {
             vgic_inject(t->partition, 0u, t->vintid);
         }
+    }
+}
+
+/* Set bit in the PENDING of each peer of c named by mask; bit i of the result: peer i's went 0 -> 1. Lock held. */
+static uint32_t chan_mark(const struct cfg_channel *c, uint32_t mask, uint32_t bit)
+{
+    uint32_t ring = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < c->num_peers; i++) {
+        struct chan_peer_state *t = &chan_peers[c->first_peer + i];
+
+        if ((((mask >> i) & 1u) != 0u) && ((t->pending & bit) == 0u)) {
+            t->pending |= bit;
+            ring |= 1u << i;
+        }
+    }
+    return ring;
+}
+
+/* Raise the doorbells named by mask, on behalf of peer (its index in the channel is self). */
+static void chan_notify(uint32_t ci, uint32_t peer, uint32_t self, uint32_t mask)
+{
+    const struct cfg_channel *c = &cfg_channels[ci];
+    uint32_t ring = 0u;
+
+    arch_lock_acquire(&chan_locks[ci]);
+    if (((mask & ((1u << (c->num_peers - 1u)) | ((1u << (c->num_peers - 1u)) - 1u))) != 0u) &&
+        chan_rate_take(c, &chan_peers[peer], arch_counter())) {
+        ring = chan_mark(c, mask, 1u << self);
+    }
+    arch_lock_release(&chan_locks[ci]);
+    chan_ring(c, ring);
+}
+
+/* Bit i set: peer i of channel c belongs to a running partition. */
+static uint32_t chan_peer_state(const struct cfg_channel *c)
+{
+    uint32_t mask = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < c->num_peers; i++) {
+        if (part_get(cfg_channel_peers[c->first_peer + i].partition)->state == PART_STATE_RUNNING) {
+            mask |= 1u << i;
+        }
+    }
+    return mask;
+}
+
+void chan_peer_state_changed(uint32_t p)
+{
+    uint32_t k;
+
+    /* Each channel peer that p is: tell the other peers of its channel (bounded: channel peers x peers). */
+    for (k = 0u; k < chan_num_peers; k++) {
+        const struct cfg_channel_peer *pe = &cfg_channel_peers[k];
+        const struct cfg_channel *c = &cfg_channels[pe->channel];
+        uint32_t ring;
+
+        if (pe->partition != p) {
+            continue;
+        }
+        arch_lock_acquire(&chan_locks[pe->channel]);
+        ring = chan_mark(c, ~(1u << (k - c->first_peer)), CHAN_PENDING_STATE);
+        arch_lock_release(&chan_locks[pe->channel]);
+        chan_ring(c, ring);
     }
 }
 
@@ -122,6 +183,8 @@ static uint32_t chan_read(uint32_t peer, const struct cfg_channel *c, uint64_t o
         return pe->perm;
     case CHAN_THROTTLED:
         return chan_peers[peer].throttled;
+    case CHAN_PEER_STATE:
+        return chan_peer_state(c);
     default:
         return 0u;
     }

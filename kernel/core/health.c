@@ -5,6 +5,7 @@
  * cfg_health table (one entry per partition).
  */
 #include "arch.h"
+#include "chan.h"
 #include "config.h"
 #include "console.h"
 #include "health.h"
@@ -108,6 +109,8 @@ void health_notify(uint32_t p)
 {
     uint32_t s;
 
+    /* The peers of p's channels hear of it too, through their doorbells (chan.h). */
+    chan_peer_state_changed(p);
     for (s = 0u; s < CFG_NUM_PARTITIONS; s++) {
         uint32_t virq = cfg_health[s].notify_vintid;
 

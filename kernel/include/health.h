@@ -31,7 +31,7 @@ void health_init(void);
  */
 bool health_event(uint32_t p, enum health_event event, const char *what);
 
-/** Tell p's subscribers that its state changed (a virtual interrupt each). */
+/** Tell p's subscribers and the other peers of its channels that its state changed (a virtual interrupt each). */
 void health_notify(uint32_t p);
 
 /**

@@ -4,8 +4,10 @@
  * cycle and renders one frame per period to its console. A frame that starts
  * late is counted, never skipped silently.
  */
+#include "nav_msg.h"
 #include "partition.h"
 #include "septum.h"
+#include "septum_seq.h"
 
 /* The IVI partition, if this system lets the cluster watch it (health subscribers). */
 #ifdef SP_WATCH_IVI
@@ -71,24 +73,20 @@ static struct signals simulate(uint32_t f)
 #define CLUSTER_NAV_BASE SP_CHAN_NAV_BASE
 #define CLUSTER_NAV_CTL SP_CHAN_NAV_CTL
 #define CLUSTER_NAV_INTID SP_CHAN_NAV_INTID
+#define CLUSTER_NAV_IVI_BIT (1u << SP_CHAN_NAV_PEER_IVI)
 #else
 #define CLUSTER_NAV_BASE 0u
 #define CLUSTER_NAV_CTL 0u
 #define CLUSTER_NAV_INTID 0u
+#define CLUSTER_NAV_IVI_BIT 0u
 #endif
-/* Channel control page: PENDING (read clears). */
-#define CHAN_PENDING 0x04u
-
-/** The nav message in the shared region (written by partitions/ivi/app). */
-struct nav_msg {
-    volatile uint32_t seq;  /* odd while the writer is in the middle of an update */
-    char text[60];
-};
 
 /* Set by the nav doorbell: a new message may be there. */
 static volatile uint32_t nav_changed;
 /* The last complete message, "" when none since the IVI (re)started. */
-static char nav_text[60];
+static char nav_text[NAV_TEXT_MAX];
+/* Sequence number of nav_text: a new one is acknowledged once. */
+static uint32_t nav_seq;
 
 /* Set by the health notification: the IVI's state must be read again. */
 static volatile uint32_t ivi_changed = 1u;
@@ -99,33 +97,35 @@ static void on_irq(uint32_t intid)
         ivi_changed = 1u;
     }
     if ((CLUSTER_NAV_INTID != 0u) && (intid == CLUSTER_NAV_INTID)) {
-        /* Who rang does not matter: the IVI is the only writer. Reading clears it. */
-        (void)sp_mmio_read32(CLUSTER_NAV_CTL + CHAN_PENDING);
-        nav_changed = 1u;
+        /* Reading clears. The IVI is the only writer; a state change means "look again" too. */
+        uint32_t pending = sp_chan_pending(CLUSTER_NAV_CTL);
+
+        if ((pending & SEPTUM_CHAN_PENDING_STATE) != 0u) {
+            ivi_changed = 1u;
+        }
+        if ((pending & CLUSTER_NAV_IVI_BIT) != 0u) {
+            nav_changed = 1u;
+        }
     }
 }
 
-/* Copy the channel's message if it is complete (sequence even and unchanged across the copy). */
+/* Copy the channel's message if it is complete (septum_seq.h); acknowledge a new one to the IVI. */
 static void nav_read(void)
 {
     const struct nav_msg *m = (const struct nav_msg *)(uintptr_t)CLUSTER_NAV_BASE;
     char copy[sizeof(nav_text)];
-    uint32_t seq = m->seq;
-    uint32_t i;
+    uint32_t seq = septum_seq_read_begin(&m->seq);
 
-    if ((seq & 1u) != 0u) {
-        return;
-    }
-    for (i = 0u; i < (sizeof(copy) - 1u); i++) {
-        copy[i] = m->text[i];
-    }
-    copy[sizeof(copy) - 1u] = '\0';
-    if (m->seq != seq) {
+    septum_seq_copy(copy, m->text, sizeof(copy));
+    if (septum_seq_read_retry(&m->seq, seq)) {
         return;
     }
     nav_changed = 0u;
-    for (i = 0u; i < sizeof(copy); i++) {
-        nav_text[i] = copy[i];
+    copy[sizeof(copy) - 1u] = '\0';
+    septum_seq_copy(nav_text, copy, sizeof(copy));
+    if (seq != nav_seq) {
+        nav_seq = seq;
+        sp_chan_notify(CLUSTER_NAV_CTL, CLUSTER_NAV_IVI_BIT);
     }
 }
 
@@ -160,6 +160,35 @@ static void ivi_status(char *buf, size_t size)
                           (state == SEPTUM_STATE_HALTED) ? "down" : "starting");
     }
 }
+
+#ifdef CLUSTER_CRASH_KEY
+/* PL011 TRM (DDI 0183) 3.3: data register, flag register and its RX-FIFO-empty bit. */
+#define CLUSTER_PL011_DR 0x000u
+#define CLUSTER_PL011_FR 0x018u
+#define CLUSTER_PL011_FR_RXFE (1u << 4)
+/*
+ * Test builds only (tests/partitions/cluster_crash): CLUSTER_CRASH_KEY typed on
+ * the cluster's console makes it read CLUSTER_CRASH_IPA, which it does not own,
+ * so that a test can have the health monitor restart it.
+ */
+static void cluster_test_hook(void)
+{
+    uint32_t c;
+
+    if ((sp_mmio_read32(SP_VUART_BASE + CLUSTER_PL011_FR) & CLUSTER_PL011_FR_RXFE) != 0u) {
+        return;
+    }
+    c = sp_mmio_read32(SP_VUART_BASE + CLUSTER_PL011_DR) & 0xffu;
+    if (c == CLUSTER_CRASH_KEY) {
+        sp_printf("cluster: fault requested on the console (test build)\n");
+        (void)sp_mmio_read32(CLUSTER_CRASH_IPA);
+    }
+}
+#else
+static void cluster_test_hook(void)
+{
+}
+#endif
 
 int main(void)
 {
@@ -199,6 +228,7 @@ int main(void)
         ivi_status(ivi, sizeof(ivi));
         sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u%s\n", frame, frame / CLUSTER_FPS,
                   frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late, ivi);
+        cluster_test_hook();
     }
     return 0;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Fetch the IVI partition's Debian arm64 kernel and busybox at build time.
+"""Fetch the IVI partition's Debian arm64 kernel, its headers and busybox at build time.
 
 Resolves the kernel package from the Debian archive (never a pinned version),
 downloads it and busybox-static with `apt-get download`, and extracts the raw
@@ -20,7 +20,17 @@ Caching: the first run resolves and downloads; OUT/manifest.json records what
 was resolved. Later runs reuse the cached .debs without any network access
 until --refresh, which resolves again and downloads only what changed.
 
-Outputs in OUT: Image, busybox, manifest.json, debs/*.deb.
+Kernel headers: the same version's `linux-headers-<abi>-cloud-arm64` and
+`linux-headers-<abi>-common` are downloaded too and extracted under
+OUT/headers, so that out-of-tree modules (partitions/ivi/driver) are built
+against exactly the Image's kernel. Their `scripts` and `tools` links point to
+the host's `linux-kbuild-<series>` (amd64 build programs, tools/install-deps.sh
+ivi), linked into OUT/headers/usr/lib; the absolute /usr/src include in the
+flavour's Makefile is rewritten to OUT/headers. Build with
+`make -C OUT/headers/usr/src/linux-headers-<abi>-cloud-arm64 M=... ARCH=arm64
+CROSS_COMPILE=aarch64-linux-gnu- modules` (manifest.json: kernel.headers_dir).
+
+Outputs in OUT: Image, busybox, headers/, manifest.json, debs/*.deb.
 """
 import argparse
 import gzip
@@ -28,6 +38,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -142,9 +153,26 @@ def resolve_kernel(apt, policy):
     return best
 
 
-def deb_path(debs, pkg, version):
+def deb_path(debs, pkg, version, arch="arm64"):
     # apt-get download names files <pkg>_<version with ':' as %3a>_<arch>.deb
-    return os.path.join(debs, f"{pkg}_{version.replace(':', '%3a')}_arm64.deb")
+    return os.path.join(debs, f"{pkg}_{version.replace(':', '%3a')}_{arch}.deb")
+
+
+def kbuild_series(version):
+    """'6.1.192-3' -> '6.1': the linux-kbuild-<series> package the headers' scripts link to."""
+    m = re.match(r"^(?:\d+:)?(\d+)\.(\d+)", version)
+    if m is None:
+        raise FetchError(f"cannot derive the kernel series from version {version!r}")
+    return f"{m.group(1)}.{m.group(2)}"
+
+
+def header_packages(kpkg):
+    """(flavour headers, common headers) package names of kernel package kpkg."""
+    m = UNSIGNED_RX.match(kpkg)
+    if m is None:
+        raise FetchError(f"{kpkg} is not a linux-image-<abi>-cloud-arm64-unsigned package")
+    abi = m.group("abi")
+    return f"linux-headers-{abi}-cloud-arm64", f"linux-headers-{abi}-common"
 
 
 def sha256(path):
@@ -209,6 +237,73 @@ def load_manifest(path):
         return None
 
 
+PACKAGES = ("kernel", "busybox", "headers", "headers_common")
+
+
+def find_deb(debs, pkg, version):
+    """The downloaded .deb of pkg=version (arm64 or all), or None."""
+    for arch in ("arm64", "all"):
+        path = deb_path(debs, pkg, version, arch)
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def download(apt, debs, pkg, version):
+    path = find_deb(debs, pkg, version)
+    if path is not None:
+        log(f"have {os.path.basename(path)}")
+        return path
+    log(f"apt-get download {pkg}={version}")
+    apt.download(pkg, version, debs)
+    path = find_deb(debs, pkg, version)
+    if path is None:
+        raise FetchError(f"apt-get download left no {pkg}_{version}_*.deb")
+    return path
+
+
+def extract_headers(out, manifest):
+    """Extract both header packages under OUT/headers and make the tree usable from there."""
+    root = os.path.join(out, "headers")
+    stamp = os.path.join(root, ".extracted")
+    want = manifest["headers"]["sha256"] + " " + manifest["headers_common"]["sha256"] + "\n"
+    flavour = manifest["headers"]["package"][len("linux-headers-"):]
+    common = manifest["headers_common"]["package"][len("linux-headers-"):]
+    kdir = os.path.join(root, "usr", "src", f"linux-headers-{flavour}")
+    manifest["kernel"]["headers_dir"] = os.path.relpath(kdir, out)
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            if f.read() == want:
+                return
+    if os.path.exists(root):
+        shutil.rmtree(root)
+    os.makedirs(root)
+    for key in ("headers_common", "headers"):
+        deb = os.path.join(out, "debs", manifest[key]["deb"])
+        r = subprocess.run(["dpkg-deb", "-x", deb, root], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise FetchError(f"dpkg-deb -x {deb} failed: {r.stderr.strip()}")
+    # scripts/ and tools/ link to ../../lib/linux-kbuild-<series>: the host's build programs.
+    series = kbuild_series(manifest["kernel"]["version"])
+    host_kbuild = f"/usr/lib/linux-kbuild-{series}"
+    if not os.path.isdir(os.path.join(host_kbuild, "scripts")):
+        raise FetchError(f"{host_kbuild}/scripts is missing: install linux-kbuild-{series} "
+                         "(tools/install-deps.sh ivi)")
+    os.makedirs(os.path.join(root, "usr", "lib"), exist_ok=True)
+    os.symlink(host_kbuild, os.path.join(root, "usr", "lib", f"linux-kbuild-{series}"))
+    mk = os.path.join(kdir, "Makefile")
+    with open(mk) as f:
+        text = f.read()
+    absolute = f"/usr/src/linux-headers-{common}/"
+    if absolute not in text:
+        raise FetchError(f"{mk}: expected an include of {absolute}Makefile")
+    with open(mk, "w") as f:
+        f.write(text.replace(absolute, os.path.join(root, "usr", "src", f"linux-headers-{common}") + "/"))
+    with open(stamp, "w") as f:
+        f.write(want)
+    log(f"{os.path.relpath(kdir)}: headers of Linux {flavour} (kbuild from {host_kbuild})")
+
+
 def fetch(out, policy, refresh):
     out = os.path.abspath(out)
     debs = os.path.join(out, "debs")
@@ -216,40 +311,55 @@ def fetch(out, policy, refresh):
     manifest_path = os.path.join(out, "manifest.json")
     manifest = load_manifest(manifest_path)
     cached = (manifest is not None and manifest.get("policy") == policy and not refresh
-              and all(os.path.exists(os.path.join(debs, manifest[k]["deb"])) for k in ("kernel", "busybox")))
+              and all(k in manifest and os.path.exists(os.path.join(debs, manifest[k]["deb"])) for k in PACKAGES))
     if cached:
         log(f"cached: {manifest['kernel']['package']} {manifest['kernel']['version']}, "
             f"{BUSYBOX_PKG} {manifest['busybox']['version']} (--refresh to resolve again)")
     else:
         apt = Apt(os.path.join(out, "apt"))
-        apt.update()
-        kpkg, kver = resolve_kernel(apt, policy)
-        bver = apt.candidate(BUSYBOX_PKG)
-        if bver is None:
-            raise FetchError(f"the archive has no {BUSYBOX_PKG} for arm64")
-        log(f"resolved {kpkg} {kver}, {BUSYBOX_PKG} {bver}")
+        have_kernel = (manifest is not None and manifest.get("policy") == policy and not refresh
+                       and all(k in manifest and os.path.exists(os.path.join(debs, manifest[k]["deb"]))
+                               for k in ("kernel", "busybox")))
+        if have_kernel:
+            # A cache from before the headers were fetched: add the headers of the same kernel.
+            kpkg, kver = manifest["kernel"]["package"], manifest["kernel"]["version"]
+            bver = manifest["busybox"]["version"]
+            if not apt.have_lists():
+                apt.update()
+        else:
+            apt.update()
+            kpkg, kver = resolve_kernel(apt, policy)
+            bver = apt.candidate(BUSYBOX_PKG)
+            if bver is None:
+                raise FetchError(f"the archive has no {BUSYBOX_PKG} for arm64")
+        hpkg, cpkg = header_packages(kpkg)
+        for pkg in (hpkg, cpkg):
+            if apt.candidate(pkg) != kver and not find_deb(debs, pkg, kver):
+                raise FetchError(f"the archive has no {pkg}={kver} (the Image's version): "
+                                 "run `make ivi-refresh` to resolve a newer kernel")
+        log(f"resolved {kpkg} {kver} (+ headers), {BUSYBOX_PKG} {bver}")
+        old = manifest or {}
         manifest = {"policy": policy}
-        for key, pkg, ver in (("kernel", kpkg, kver), ("busybox", BUSYBOX_PKG, bver)):
-            path = deb_path(debs, pkg, ver)
-            if os.path.exists(path):
-                log(f"have {os.path.basename(path)}")
-            else:
-                log(f"apt-get download {pkg}={ver}")
-                apt.download(pkg, ver, debs)
-                if not os.path.exists(path):
-                    raise FetchError(f"apt-get download left no {os.path.basename(path)}")
+        for key, pkg, ver in (("kernel", kpkg, kver), ("busybox", BUSYBOX_PKG, bver), ("headers", hpkg, kver),
+                              ("headers_common", cpkg, kver)):
+            path = download(apt, debs, pkg, ver)
             manifest[key] = {"package": pkg, "version": ver, "deb": os.path.basename(path),
                              "sha256": sha256(path)}
+        for k in ("release", "image_sha256"):
+            if k in old.get("kernel", {}) and old["kernel"].get("deb") == manifest["kernel"]["deb"]:
+                manifest["kernel"][k] = old["kernel"][k]
         # Older downloads are superseded: keep only what the manifest names.
-        keep = {manifest["kernel"]["deb"], manifest["busybox"]["deb"]}
+        keep = {manifest[k]["deb"] for k in PACKAGES}
         for n in os.listdir(debs):
             if n not in keep:
                 os.remove(os.path.join(debs, n))
 
     image_path = os.path.join(out, "Image")
     busybox_path = os.path.join(out, "busybox")
+    extract_headers(out, manifest)
     if (cached and os.path.exists(busybox_path) and os.path.exists(image_path)
             and sha256(image_path) == manifest["kernel"].get("image_sha256")):
+        write_if_changed(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
         return
     kdeb = os.path.join(debs, manifest["kernel"]["deb"])
     name, data = deb_member(kdeb, lambda n: re.fullmatch(r"(\./)?boot/vmlinuz-.*", n) is not None)

@@ -10,7 +10,9 @@ kernel opens for init before devtmpfs is mounted) without root privileges.
 
 Layout: /init, /bin/busybox (+ /bin/sh), /usr/bin/ivi_app, /etc/profile,
 /dev/console, and empty /proc /sys /tmp /root /sbin /usr/sbin mount points and
-directories (init installs the busybox applet links at boot).
+directories (init installs the busybox applet links at boot); each --add
+PATH=FILE puts FILE at PATH (e.g. lib/modules/septum_channel.ko), executable
+under bin/ directories, with its parent directories.
 """
 import argparse
 import gzip
@@ -49,7 +51,7 @@ def cpio_newc(entries):
     return b"".join(out)
 
 
-def layout(init, busybox, app):
+def layout(init, busybox, app, extra=()):
     def read(p):
         with open(p, "rb") as f:
             return f.read()
@@ -66,7 +68,21 @@ def layout(init, busybox, app):
     entries["bin/sh"] = (stat.S_IFLNK | 0o777, b"busybox", (0, 0))
     entries["usr/bin/ivi_app"] = (x, read(app), (0, 0))
     entries["etc/profile"] = (stat.S_IFREG | 0o644, PROFILE, (0, 0))
+    for path, src in extra:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            entries.setdefault("/".join(parts[:i]), (d, b"", (0, 0)))
+        executable = "bin" in parts[-2:-1] or "sbin" in parts[-2:-1]
+        entries[path] = ((x if executable else stat.S_IFREG | 0o644), read(src), (0, 0))
     return entries
+
+
+def add_arg(text):
+    path, sep, src = text.partition("=")
+    path = path.strip("/")
+    if not sep or not path or not src or ".." in path.split("/"):
+        raise argparse.ArgumentTypeError(f"--add wants PATH=FILE, got {text!r}")
+    return path, src
 
 
 def main(argv=None):
@@ -74,10 +90,12 @@ def main(argv=None):
     ap.add_argument("--init", required=True)
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--app", required=True)
+    ap.add_argument("--add", type=add_arg, action="append", default=[], metavar="PATH=FILE",
+                    help="also put FILE at PATH in the archive")
     ap.add_argument("-o", "--out", required=True, help="the .cpio.gz to write")
     args = ap.parse_args(argv)
     try:
-        archive = cpio_newc(layout(args.init, args.busybox, args.app))
+        archive = cpio_newc(layout(args.init, args.busybox, args.app, args.add))
     except OSError as e:
         print(f"mkinitramfs.py: error: {e}", file=sys.stderr)
         return 1

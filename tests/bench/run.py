@@ -15,6 +15,8 @@ with a hard timeout:
   boot-bare    the same bench.elf alone on QEMU, -smp 1, same probes
   doorbell     tests/bench/systems/chan.yaml (bench + echo partition on channel "bench"), -smp 3,
                once the kernel has channels (kernel/core/chan.c)
+  linux-doorbell tests/bench/systems/linux_chan.yaml: Linux's septum_chan_bench through the
+               septum_channel driver against the echo partition, -smp 2 (skipped with --no-ivi)
   ivi          system.yaml (cluster + IVI Linux on 3 vCPUs), -smp 4 vs the same kernel and
                initramfs directly on QEMU with 3 CPUs (tests/bench/ivi_direct.py)
   size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
@@ -155,6 +157,14 @@ def run_doorbell(timeout):
         return {"na": "no channels in this kernel"}
     bdir = build_system("tests/bench/systems/chan.yaml", "build/bench/chan")
     return parse(run_lines(machine(True, 3) + ["-kernel", os.path.join(bdir, "septum.bin")], r"bench done",
+                           timeout))
+
+
+def run_linux_doorbell(timeout):
+    """tests/bench/systems/linux_chan.yaml: Linux through /dev/septum/bench (CPU 1) and the echo (CPU 0), -smp 2."""
+    make("ivi-image")
+    bdir = build_system("tests/bench/systems/linux_chan.yaml", "build/bench/linux_chan")
+    return parse(run_lines(machine(True, 2) + ["-kernel", os.path.join(bdir, "septum.bin")], r"bench linux done",
                            timeout))
 
 
@@ -345,6 +355,18 @@ def assemble(raw):
                         "(CPU 2) on channel 'bench'; no bare baseline (compare the bare SGI round trip)")
         row("channel-roundtrip", "channel doorbell round trip (NOTIFY, echo NOTIFY back)", "ns", median_ns(rt),
             None, note=why or f"median of 200 ({spread(rt, NS_PER_TICK)})")
+    lx = raw.get("linux-doorbell")
+    if lx is not None:
+        for key, label, note in (
+                ("linux-to-baremetal", "channel doorbell Linux NOTIFY (ioctl) -> bare-metal handler",
+                 "Linux (septum_channel driver, CPU 1) and the echo partition (CPU 0); beside the bare-metal "
+                 "NOTIFY -> handler above"),
+                ("baremetal-to-linux", "channel doorbell bare-metal NOTIFY -> Linux poll()+read() return",
+                 "the driver's IRQ handler reads PENDING and wakes the reader"),
+                ("linux-roundtrip", "channel doorbell round trip from Linux (NOTIFY, echo NOTIFY back)", "")):
+            fig = lx.get(key, {})
+            row(key, label, "ns", median_ns(fig), None,
+                note=fig.get("na", "") or f"median of 200 ({spread(fig, NS_PER_TICK)}); {note}".rstrip("; "))
     ivi = raw.get("ivi")
     if ivi:
         row("ivi-userspace", "IVI: reset -> 'IVI: userspace up' (3 vCPUs)", "ms",
@@ -482,6 +504,7 @@ def main(argv=None):
     if not args.no_ivi:
         steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))
         steps.append(("ivi_restart", lambda: run_ivi_restart(3 * args.timeout)))
+        steps.append(("linux-doorbell", lambda: run_linux_doorbell(5 * args.timeout)))
     failed = []
     for name, fn in steps:
         t0 = time.monotonic()

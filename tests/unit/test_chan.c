@@ -10,6 +10,7 @@
 #include "chan.h"
 #include "config.h"
 #include "fake_arch.h"
+#include "health.h"
 #include "vcpu.h"
 #include "vgic.h"
 
@@ -166,6 +167,53 @@ static void test_restart_forgets_pending_signals_of_that_partition(void **state)
     assert_int_equal(rd(alpha_peer, CHAN_PENDING), 1u);
 }
 
+/* @req SRS-CHAN-015 */
+static void test_peer_state_register_shows_which_peers_are_running(void **state)
+{
+    (void)state;
+    part_get(PART_ALPHA)->state = PART_STATE_RUNNING;
+    part_get(PART_BETA)->state = PART_STATE_RUNNING;
+    assert_int_equal(rd(alpha_peer, CHAN_PEER_STATE), 3u);
+    part_get(PART_BETA)->state = PART_STATE_RESTARTING;
+    assert_int_equal(rd(alpha_peer, CHAN_PEER_STATE), 1u << 0);
+    part_get(PART_ALPHA)->state = PART_STATE_HALTED;
+    assert_int_equal(rd(beta_peer, CHAN_PEER_STATE), 0u);
+    part_get(PART_BETA)->state = PART_STATE_RUNNING;
+    assert_int_equal(rd(beta_peer, CHAN_PEER_STATE), 1u << 1);
+}
+
+/* @req SRS-CHAN-015 */
+static void test_state_change_rings_the_other_peers_with_the_state_bit(void **state)
+{
+    (void)state;
+    doorbell(alpha_peer)->pending = false;
+    doorbell(beta_peer)->pending = false;
+    chan_peer_state_changed(PART_BETA);
+    assert_true(doorbell(alpha_peer)->pending);
+    assert_false(doorbell(beta_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), CHAN_PENDING_STATE);
+    assert_int_equal(rd(beta_peer, CHAN_PENDING), 0u);
+    /* The state bit adds to who signaled; reading clears both. */
+    wr(beta_peer, CHAN_NOTIFY, 1u << 0);
+    chan_peer_state_changed(PART_BETA);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), CHAN_PENDING_STATE | (1u << 1));
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
+    chan_peer_state_changed(PART_ALPHA);
+    assert_true(doorbell(beta_peer)->pending);
+    assert_int_equal(rd(beta_peer, CHAN_PENDING), CHAN_PENDING_STATE);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), 0u);
+}
+
+/* @req SRS-CHAN-015 */
+static void test_restart_of_a_peer_reaches_the_others_through_health_notify(void **state)
+{
+    (void)state;
+    doorbell(alpha_peer)->pending = false;
+    health_notify(PART_BETA);
+    assert_true(doorbell(alpha_peer)->pending);
+    assert_int_equal(rd(alpha_peer, CHAN_PENDING), CHAN_PENDING_STATE);
+}
+
 /* @req SRS-VDEV-001 */
 static void test_malformed_control_page_accesses_are_rejected(void **state)
 {
@@ -187,6 +235,9 @@ int main(void)
         cmocka_unit_test_setup(test_a_doorbell_already_rung_and_unread_is_not_rung_again, setup),
         cmocka_unit_test_setup(test_doorbells_of_a_read_only_peer_are_rate_bounded, setup),
         cmocka_unit_test_setup(test_restart_forgets_pending_signals_of_that_partition, setup),
+        cmocka_unit_test_setup(test_peer_state_register_shows_which_peers_are_running, setup),
+        cmocka_unit_test_setup(test_state_change_rings_the_other_peers_with_the_state_bit, setup),
+        cmocka_unit_test_setup(test_restart_of_a_peer_reaches_the_others_through_health_notify, setup),
         cmocka_unit_test_setup(test_malformed_control_page_accesses_are_rejected, setup),
     };
 

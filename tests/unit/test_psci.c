@@ -324,6 +324,7 @@ static void test_system_reset_with_on_reset_halt_halts_the_partition(void **stat
     (void)state;
     alpha->regs.x[0] = PSCI_SYSTEM_RESET;
     fake_cpu = 0u;
+    fake_num_sgis = 0u;
     hypercall_handle(alpha, CFG_CONDUIT_HVC);
     assert_non_null(strstr(fake_console, "partition 'alpha' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 halted "
                                          "(on_reset: halt)"));

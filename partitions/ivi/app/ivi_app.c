@@ -3,12 +3,14 @@
  * The IVI application: a stand-in navigation service of the infotainment
  * partition. It walks a fixed route and prints one guidance line every few
  * seconds ("IVI: nav <street> <distance> m") and publishes the same line on
- * the `nav` shared-memory channel for the cluster, ringing the other peers'
- * doorbells. The channel is found in the partition's device tree
- * (/proc/device-tree/septum-channel@*, "septum,name" = "nav") and reached
- * through /dev/mem: it is not RAM to Linux, so a strict /dev/mem allows it.
- * Message layout (shared with partitions/cluster): a 32-bit sequence number,
- * odd while the text is being written, then 60 bytes of NUL-terminated text.
+ * the `nav` shared-memory channel for the cluster, through the septum_channel
+ * driver and library (partitions/ivi/lib): no device-tree parsing, no
+ * /dev/mem. The message layout (nav_msg.h) and its torn-read-safe convention
+ * (septum_seq.h) are shared with partitions/cluster. Between two lines it
+ * sleeps on the channel's doorbell: the cluster acknowledges each new message
+ * with a NOTIFY, and a peer-state change (the cluster restarted) makes it
+ * publish the current line again at once, so the cluster shows the route again
+ * without waiting for the next line.
  *
  *   ivi_app [-i SECONDS] [-n COUNT]   guidance every SECONDS (default 3), COUNT lines (0 = forever)
  *   ivi_app --clock                   print the generic counter as time since it started
@@ -20,125 +22,133 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-/* Control page registers of a channel (kernel/include/chan.h). */
-#define CHAN_NOTIFY 0x00u
-#define CHAN_SELF 0x08u
-#define CHAN_PEERS 0x0cu
-#define CHAN_READY 0x20u
+#include "nav_msg.h"
+#include "septum_channel.h"
+#include "septum_seq.h"
 
-/** The nav message in the shared region. */
-struct nav_msg {
-    volatile uint32_t seq;
-    char text[60];
-};
-
-/** The mapped nav channel, or NULL pointers when the partition has none. */
-struct channel {
+/** The nav channel, or ch.fd < 0 when this partition has none. */
+struct nav_channel {
+    struct septum_channel ch;
     struct nav_msg *msg;
-    volatile uint32_t *ctl;
+    uint32_t running;      /**< peer-state mask last seen */
+    unsigned long acks;    /**< acknowledgements from the cluster */
+    int say_ack;           /**< print the next acknowledgement (the first, and the first after a republish) */
+    int cluster;           /**< peer index of the cluster, or -1 */
 };
 
-/* Read a whole small file into buf; returns its length or -1. */
-static long read_file(const char *path, void *buf, size_t size)
+static void nav_open(struct nav_channel *n)
 {
-    FILE *f = fopen(path, "rb");
-    size_t n;
+    int r = septum_channel_open(&n->ch, "nav");
 
-    if (f == NULL) {
-        return -1;
-    }
-    n = fread(buf, 1, size, f);
-    fclose(f);
-    return (long)n;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) {
-        v = (v << 8) | p[i];
-    }
-    return v;
-}
-
-/* Map the shared region and control page of the channel called name. */
-static int channel_open(const char *name, struct channel *ch)
-{
-    DIR *d = opendir("/proc/device-tree");
-    struct dirent *e;
-    int found = -1;
-
-    ch->msg = NULL;
-    ch->ctl = NULL;
-    if (d == NULL) {
-        return -1;
-    }
-    while (found != 0 && (e = readdir(d)) != NULL) {
-        char path[512];
-        char cname[64] = {0};
-        uint8_t reg[32];
-
-        if (strncmp(e->d_name, "septum-channel@", 15) != 0) {
-            continue;
-        }
-        snprintf(path, sizeof(path), "/proc/device-tree/%s/septum,name", e->d_name);
-        if (read_file(path, cname, sizeof(cname) - 1) <= 0 || strcmp(cname, name) != 0) {
-            continue;
-        }
-        snprintf(path, sizeof(path), "/proc/device-tree/%s/reg", e->d_name);
-        if (read_file(path, reg, sizeof(reg)) != (long)sizeof(reg)) {
-            continue;
-        }
-        int fd = open("/dev/mem", O_RDWR | O_SYNC);
-        if (fd < 0) {
-            fprintf(stderr, "ivi_app: /dev/mem: %s\n", strerror(errno));
-            break;
-        }
-        void *shm = mmap(NULL, (size_t)be64(reg + 8), PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)be64(reg));
-        void *ctl = mmap(NULL, (size_t)be64(reg + 24), PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)be64(reg + 16));
-        close(fd);
-        if (shm == MAP_FAILED || ctl == MAP_FAILED) {
-            fprintf(stderr, "ivi_app: mmap of channel '%s': %s\n", name, strerror(errno));
-            break;
-        }
-        ch->msg = shm;
-        ch->ctl = ctl;
-        found = 0;
-    }
-    closedir(d);
-    return found;
-}
-
-/* Publish text on the channel and ring every other peer's doorbell. */
-static void channel_publish(struct channel *ch, const char *text)
-{
-    uint32_t self;
-    uint32_t peers;
-
-    if (ch->msg == NULL) {
+    n->msg = NULL;
+    n->cluster = -1;
+    n->acks = 0;
+    n->say_ack = 1;
+    if (r != 0) {
+        printf("IVI: no channel 'nav' (%s): not publishing\n", strerror(-r));
         return;
     }
-    ch->msg->seq++;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    snprintf(ch->msg->text, sizeof(ch->msg->text), "%s", text);
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    ch->msg->seq++;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    self = ch->ctl[CHAN_SELF / 4u];
-    peers = ch->ctl[CHAN_PEERS / 4u];
-    ch->ctl[CHAN_NOTIFY / 4u] = ((peers >= 32u) ? 0xffffffffu : ((1u << peers) - 1u)) & ~(1u << self);
+    n->msg = septum_channel_map(&n->ch);
+    if (n->msg == NULL) {
+        printf("IVI: cannot map channel 'nav' (%s): not publishing\n", strerror(errno));
+        septum_channel_close(&n->ch);
+        return;
+    }
+    n->cluster = septum_channel_peer_index(&n->ch, "cluster");
+    /* The IVI is ready when its application runs: tell Septum (starting -> running). */
+    if (septum_channel_ready(&n->ch) != 0) {
+        printf("IVI: cannot say ready on 'nav' (%s)\n", strerror(errno));
+    }
+    if (septum_channel_peer_state(&n->ch, &n->running) != 0) {
+        n->running = 0;
+    }
+    printf("IVI: channel 'nav': /dev/septum/nav, %" PRIu64 " bytes, peer %u of %u, peers running 0x%x\n",
+           n->ch.size, n->ch.self, n->ch.num_peers, n->running);
+    printf("IVI: publishing on channel 'nav'\n");
+}
+
+/* Publish text (septum_seq.h) and ring every other peer's doorbell. */
+static void nav_publish(struct nav_channel *n, const char *text)
+{
+    char line[NAV_TEXT_MAX];
+
+    if (n->msg == NULL) {
+        return;
+    }
+    memset(line, 0, sizeof(line));
+    snprintf(line, sizeof(line), "%s", text);
+    septum_seq_write_begin(&n->msg->seq);
+    septum_seq_copy(n->msg->text, line, sizeof(line));
+    septum_seq_write_end(&n->msg->seq);
+    if (septum_channel_notify_others(&n->ch) != 0) {
+        printf("IVI: notify on 'nav' failed: %s\n", strerror(errno));
+    }
+}
+
+/*
+ * Sleep on the doorbell for up to ms. Returns 1 if text must be published
+ * again now (a peer came back), else 0 at the end of the time.
+ */
+static int nav_wait(struct nav_channel *n, long ms, const char *text)
+{
+    struct timespec ts;
+    uint32_t pending = 0;
+    uint32_t state;
+    uint32_t i;
+    int r;
+
+    if (n->msg == NULL) {
+        ts.tv_sec = ms / 1000;
+        ts.tv_nsec = (ms % 1000) * 1000000L;
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+        return 0;
+    }
+    r = septum_channel_wait(&n->ch, (int)ms, &pending);
+    if (r <= 0) {
+        if (r < 0) {
+            printf("IVI: waiting on 'nav' failed: %s\n", strerror(-r));
+            sleep(1);
+        }
+        return 0;
+    }
+    if (n->cluster >= 0 && (pending & (1u << n->cluster)) != 0) {
+        n->acks++;
+        if (n->say_ack) {
+            n->say_ack = 0;
+            printf("IVI: cluster acknowledged '%s' (%lu acknowledgements)\n", text, n->acks);
+        }
+    }
+    if ((pending & SEPTUM_CHAN_PENDING_STATE) == 0 || septum_channel_peer_state(&n->ch, &state) != 0) {
+        return 0;
+    }
+    r = 0;
+    for (i = 0; i < n->ch.num_peers; i++) {
+        uint32_t bit = 1u << i;
+
+        if (i == n->ch.self) {
+            continue;
+        }
+        if ((state & bit) == 0) {
+            printf("IVI: peer '%s' stopped\n", n->ch.peers[i]);
+        } else {
+            /* Running now: it started, or restarted between two looks. Either way it lost the route. */
+            printf("IVI: peer '%s' is running: republishing '%s'\n", n->ch.peers[i], text);
+            n->say_ack = 1;
+            r = 1;
+        }
+    }
+    n->running = state;
+    return r;
 }
 
 struct leg {
@@ -196,40 +206,48 @@ static int parse_uint(const char *s, unsigned long *out)
     return 0;
 }
 
-static void sleep_s(unsigned long s)
+static int64_t now_ms(void)
 {
-    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = 0};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int navigate(unsigned long interval, unsigned long count)
 {
     size_t leg = 0;
     unsigned left = route[0].length_m;
-    struct channel nav;
+    struct nav_channel nav;
 
     /* Line buffered or not, each guidance line goes out in one write(). */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (channel_open("nav", &nav) == 0) {
-        /* The IVI is ready when its application runs: tell Septum (STARTING -> RUNNING). */
-        nav.ctl[CHAN_READY / 4u] = 1u;
-        printf("IVI: publishing on channel 'nav'\n");
-    }
+    nav_open(&nav);
     for (unsigned long n = 0; count == 0u || n < count; n++) {
-        char text[60];
+        char text[NAV_TEXT_MAX];
+        int64_t deadline;
 
         snprintf(text, sizeof(text), "%s %u m", route[leg].street, left);
         printf("IVI: nav %s\n", text);
-        channel_publish(&nav, text);
+        nav_publish(&nav, text);
         if (left > STEP_M) {
             left -= STEP_M;
         } else {
             leg = (leg + 1u) % NUM_LEGS;
             left = route[leg].length_m;
         }
-        if (count == 0u || n + 1u < count) {
-            sleep_s(interval);
+        if (count != 0u && n + 1u >= count) {
+            break;
+        }
+        /* Until the next line: acknowledgements, and peers coming back (publish again, full interval again). */
+        deadline = now_ms() + (int64_t)interval * 1000;
+        for (int64_t t = now_ms(); t < deadline; t = now_ms()) {
+            int r = nav_wait(&nav, (long)(deadline - t), text);
+
+            if (r > 0) {
+                nav_publish(&nav, text);
+                deadline = now_ms() + (int64_t)interval * 1000;
+            }
         }
     }
     return 0;

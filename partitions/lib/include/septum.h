@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "septum/chan_abi.h"
 #include "septum/hvc_abi.h"
 
 /** Results of an SMCCC call: x0..x3. */
@@ -112,6 +113,20 @@ void sp_vtimer_at(uint64_t deadline);
 void sp_vtimer_stop(void);
 /** PSCI SYSTEM_OFF: the partition halts. */
 void sp_system_off(void);
+
+/* ---- channels (partitions/lib/chan.c) ----
+ * ctl is the channel's control page, SP_CHAN_<NAME>_CTL in the generated
+ * partition.h; peers are numbered as SP_CHAN_<NAME>_PEER_<PARTITION>.
+ */
+/** Who signaled since the last call (bit i = peer i) | SEPTUM_CHAN_PENDING_STATE if a peer's state changed; clears. */
+uint32_t sp_chan_pending(uint64_t ctl);
+/** Raise the doorbells of the peers in mask. */
+void sp_chan_notify(uint64_t ctl, uint32_t mask);
+/** Bit i set: peer i's partition is running. */
+uint32_t sp_chan_peer_state(uint64_t ctl);
+/** This partition's peer index, and the number of peers. */
+uint32_t sp_chan_self(uint64_t ctl);
+uint32_t sp_chan_peers(uint64_t ctl);
 
 /** The partition's main program. */
 int main(void);
