@@ -12,10 +12,10 @@
 #include "lib.h"
 #include "vgic_priv.h"
 
-/* Mask of the n implemented list registers. */
+/* Mask of the n (at most VGIC_MAX_LRS) implemented list registers. */
 static uint32_t vgic_lr_mask(uint32_t n)
 {
-    return (n >= 32u) ? ~0u : ((1u << n) - 1u);
+    return (1u << n) - 1u;
 }
 
 /* Implemented list registers, at most VGIC_MAX_LRS (ICH_VTR_EL2, read once by the arch). */

@@ -111,18 +111,17 @@ static void hypercall_septum(struct vcpu *v)
 /* Is fid one of Septum's own calls (vendor-specific hypervisor service, HVC only)? */
 static bool hypercall_is_septum(uint32_t fid)
 {
-    switch (fid) {
-    case SEPTUM_HVC_VERSION:
-    case SEPTUM_HVC_CONSOLE_WRITE:
-    case SEPTUM_HVC_HEARTBEAT:
-    case SEPTUM_HVC_PARTITION_STATE:
-    case SEPTUM_HVC_CALL_COUNT:
-    case SEPTUM_HVC_CALL_UID:
-    case SEPTUM_HVC_REVISION:
-        return true;
-    default:
-        return false;
+    static const uint32_t ids[] = { SEPTUM_HVC_VERSION,    SEPTUM_HVC_CONSOLE_WRITE, SEPTUM_HVC_HEARTBEAT,
+                                    SEPTUM_HVC_PARTITION_STATE, SEPTUM_HVC_CALL_COUNT, SEPTUM_HVC_CALL_UID,
+                                    SEPTUM_HVC_REVISION };
+    uint32_t i;
+
+    for (i = 0u; i < ARRAY_SIZE(ids); i++) {
+        if (ids[i] == fid) {
+            return true;
+        }
     }
+    return false;
 }
 
 /*
