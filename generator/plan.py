@@ -232,6 +232,8 @@ def build_plan(system: System, board: Board) -> Dict:
     devices = []
     ctl_of = {(p["name"], x["ctl_ipa"]): x for p in parts for x in p["channels"]}
     for p in parts:
+        # Each partition's windows are consecutive in cfg_vdevs: the kernel looks only at its own.
+        p["first_vdev"] = len(vdevs)
         for w in p["emulated"]:
             if w["kind"] in vdev_kinds:
                 intid = p["vuart"]["virq"] if w["kind"] == "vuart" and p["vuart"]["virq"] else 0
@@ -242,6 +244,7 @@ def build_plan(system: System, board: Board) -> Dict:
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind="CFG_VDEV_CHANCTL",
                                   ipa=w["ipa"], size=w["size"], intid=c["virq"] or 0,
                                   arg=peer_index[(c["name"], p["name"])], what=w["what"]))
+        p["num_vdevs"] = len(vdevs) - p["first_vdev"]
         if p["linux"]:
             blobs.append(dict(partition=p["index"], partition_name=p["name"], what="dtb",
                               sym=f"cfg_image_{p['name']}_dtb", load_ipa=p["linux"]["dtb_ipa"]))

@@ -12,6 +12,7 @@
 #include "vgic_priv.h"
 
 struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
+uint32_t vgic_changed[CFG_NUM_VCPUS];
 struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];
 /* Table sizes as objects: loops over an empty table then compile without warnings. */
 static const uint32_t vgic_num_routes = CFG_NUM_IRQS;
@@ -27,6 +28,11 @@ struct vgic_part *vgic_get(uint32_t p)
 uint32_t vgic_num_vcpus(uint32_t p)
 {
     return cfg_partitions[p].num_vcpus;
+}
+
+uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu)
+{
+    return cfg_partitions[p].first_vcpu + vcpu;
 }
 
 uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu)
@@ -89,43 +95,17 @@ bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
     return (g->ctlr & bit) != 0u;
 }
 
-/* ---------------------------------------------------------------- ready bitmaps */
-
-void vgic_ready_clear(uint32_t p, uint32_t target, uint32_t vintid)
-{
-    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[target];
-    uint32_t w = vintid / 32u;
-
-    vc->ready[w] &= ~(1u << (vintid % 32u));
-    if (vc->ready[w] == 0u) {
-        vc->ready_words &= ~(1u << w);
-    }
-}
-
-void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq)
-{
-    uint32_t target = vgic_irq_target(vcpu, vintid, irq);
-    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[target];
-
-    if (irq->pending && irq->enabled && (irq->lr < 0)) {
-        vc->ready[vintid / 32u] |= 1u << (vintid % 32u);
-        vc->ready_words |= 1u << (vintid / 32u);
-    } else {
-        vgic_ready_clear(p, target, vintid);
-    }
-}
-
 /* ---------------------------------------------------------------- change flag and kicks */
 
 void vgic_signal(uint32_t p, uint32_t vcpu)
 {
-    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
-    uint32_t pcpu = vgic_pcpu(p, vcpu);
+    uint32_t id = vgic_vcpu_id(p, vcpu);
+    uint32_t pcpu = cfg_vcpus[id].pcpu;
 
     /* Sequentially consistent exchange: the state written before it (under the lock) is
      * visible to the vCPU's CPU once it sees the flag; only a 0 -> 1 change needs a kick,
      * because a flag already set has an exit on its way (or this CPU's own exit). */
-    if ((__atomic_exchange_n(&vc->changed, 1u, __ATOMIC_SEQ_CST) == 0u) && (pcpu != arch_cpu_index())) {
+    if ((__atomic_exchange_n(&vgic_changed[id], 1u, __ATOMIC_SEQ_CST) == 0u) && (pcpu != arch_cpu_index())) {
         arch_gic_send_sgi(pcpu, ARCH_SGI_KICK);
     }
 }
@@ -175,6 +155,9 @@ void vgic_init(uint32_t p)
     g->num_irqs = cfg_partitions[p].num_virqs;
     if ((g->num_irqs < 64u) || (g->num_irqs > CFG_MAX_VIRQS)) {
         g->num_irqs = 64u;
+    }
+    for (v = 0u; v < cfg_partitions[p].num_vcpus; v++) {
+        vgic_changed[vgic_vcpu_id(p, v)] = 0u;
     }
     for (v = 0u; v < CFG_MAX_VCPUS_PER_PARTITION; v++) {
         struct vgic_vcpu *vc = &g->vcpu[v];
@@ -255,12 +238,6 @@ static void vgic_make_pending(uint32_t p, uint32_t vcpu, uint32_t vintid, struct
     }
 }
 
-/* Can irq go straight into a list register: enabled, its group on, and in none yet? */
-static bool vgic_direct_ok(const struct vgic_part *g, const struct vgic_irq *irq)
-{
-    return irq->enabled && !irq->pending && (irq->lr < 0) && vgic_group_enabled(g, irq);
-}
-
 /* Inject vintid (for vCPU vcpu if private); local: on that vCPU's CPU during its exit. Lock held. */
 static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid, bool local)
 {
@@ -269,7 +246,7 @@ static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid, bool 
     if (irq == NULL) {
         return;
     }
-    if (local && vgic_direct_ok(&vgic_parts[p], irq) && vgic_lr_place_free(p, vcpu, vintid, irq)) {
+    if (local && vgic_lr_inject_direct(p, vcpu, vintid, irq)) {
         /* Direct injection: in a list register on the exit that took it. */
         return;
     }
@@ -344,8 +321,6 @@ uint32_t vgic_spi_target(uint32_t p, uint32_t vintid)
 
 void vgic_maintenance(uint32_t p, uint32_t vcpu)
 {
-    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
-
     /* Own CPU: no kick, the flush at the end of this exit collects. */
-    __atomic_store_n(&vc->changed, 1u, __ATOMIC_RELEASE);
+    __atomic_store_n(&vgic_changed[vgic_vcpu_id(p, vcpu)], 1u, __ATOMIC_RELEASE);
 }

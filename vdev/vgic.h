@@ -76,7 +76,6 @@ struct vgic_vcpu {
     uint32_t lr_eoi;                   /**< bit i: list register i asks for an EOI maintenance interrupt */
     uint32_t ready[VGIC_WORDS];        /**< pending, enabled, not in a list register, delivered to this vCPU */
     uint32_t ready_words;              /**< bit w: ready[w] != 0 */
-    uint32_t changed;                  /**< something may need delivering or collecting: atomic, see above */
     bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
 };
 
@@ -89,6 +88,19 @@ struct vgic_part {
     struct vgic_irq spi[VGIC_MAX_SPIS];
     struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
 };
+
+/**
+ * Per vCPU (index into cfg_vcpus): something changed for it since its last
+ * flush ("changed" flag, see above). Set with a sequentially consistent
+ * exchange by whoever gives the vCPU work, cleared by the vCPU's own flush.
+ */
+extern uint32_t vgic_changed[CFG_NUM_VCPUS];
+
+/** The exit fast path: has anything changed for vCPU vcpu_id (index into cfg_vcpus)? One load-acquire. */
+static inline bool vgic_has_news(uint32_t vcpu_id)
+{
+    return __atomic_load_n(&vgic_changed[vcpu_id], __ATOMIC_ACQUIRE) != 0u;
+}
 
 /** Marks a free list register. */
 #define VGIC_NO_IRQ 0xffffffffu

@@ -12,10 +12,10 @@
 #include "lib.h"
 #include "vgic_priv.h"
 
-/* Mask of the n implemented list registers. */
+/* Mask of the n (at most VGIC_MAX_LRS) implemented list registers. */
 static uint32_t vgic_lr_mask(uint32_t n)
 {
-    return (n >= 32u) ? ~0u : ((1u << n) - 1u);
+    return (1u << n) - 1u;
 }
 
 /* Implemented list registers, at most VGIC_MAX_LRS (ICH_VTR_EL2, read once by the arch). */
@@ -49,6 +49,7 @@ static void vgic_lr_put(uint32_t p, uint32_t vcpu, uint32_t slot, uint32_t vinti
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
     uint64_t lr = vgic_lr_value(vintid, irq);
+    bool was_ready = irq->pending && irq->enabled;
 
     arch_lr_write(slot, lr);
     vc->lr_intid[slot] = vintid;
@@ -56,7 +57,9 @@ static void vgic_lr_put(uint32_t p, uint32_t vcpu, uint32_t slot, uint32_t vinti
     vc->lr_eoi = ((lr & ICH_LR_EOI) != 0u) ? (vc->lr_eoi | (1u << slot)) : (vc->lr_eoi & ~(1u << slot));
     irq->lr = (int8_t)slot;
     irq->pending = false;
-    vgic_ready_update(p, vcpu, vintid, irq);
+    if (was_ready) {
+        vgic_ready_clear(p, vgic_irq_target(vcpu, vintid, irq), vintid);
+    }
 }
 
 /* List register i no longer holds its interrupt (done, or withdrawn). Lock held. */
@@ -76,8 +79,10 @@ static void vgic_lr_release(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_i
     irq->active = false;
     irq->retract = false;
     if (!irq->edge && !irq->hw && irq->line) {
-        /* Level-sensitive and still asserted: pending again (GICv3 4.1.2). */
+        /* Level-sensitive and still asserted: pending again (GICv3 4.1.2); a release
+         * outside a flush (direct injection) leaves it to this exit's flush. */
         irq->pending = true;
+        vgic_signal(p, vcpu);
     }
     vgic_ready_update(p, vcpu, vintid, irq);
 }
@@ -252,17 +257,17 @@ static uint32_t vgic_notify_mode(bool overflow, uint32_t pending, uint32_t n)
 
 void vgic_flush(uint32_t p, uint32_t vcpu)
 {
-    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    uint32_t id = vgic_vcpu_id(p, vcpu);
     uint32_t n;
     uint32_t pending;
     bool overflow;
 
     /* The fast path: nothing changed for this vCPU since its last flush. */
-    if (__atomic_load_n(&vc->changed, __ATOMIC_ACQUIRE) == 0u) {
+    if (!vgic_has_news(id)) {
         return;
     }
     /* Clear before looking, so that a change made from now on is seen at the next exit. */
-    (void)__atomic_exchange_n(&vc->changed, 0u, __ATOMIC_SEQ_CST);
+    (void)__atomic_exchange_n(&vgic_changed[id], 0u, __ATOMIC_SEQ_CST);
     n = vgic_lr_num();
     arch_lock_acquire(&vgic_locks[p]);
     pending = vgic_lr_collect(p, vcpu, n);
@@ -271,21 +276,24 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     arch_lr_notify(vgic_notify_mode(overflow, pending, n));
 }
 
-bool vgic_lr_place_free(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
+bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
     uint32_t mask = vgic_lr_mask(vgic_lr_num());
     uint32_t done = vc->lr_used & arch_lr_free_mask() & mask;
     uint32_t free;
 
-    /* Release the list registers the guest has completed since the last collection. */
+    /* Release the list registers the guest has completed since the last collection
+     * (the previous timer interrupt's, typically): the fast path never collected them. */
     for (; done != 0u; done &= done - 1u) {
         uint32_t i = vgic_ctz(done);
 
         vgic_lr_release(p, vcpu, i, vgic_irq(p, vcpu, vc->lr_intid[i]));
     }
     free = ~vc->lr_used & mask;
-    if (free == 0u) {
+    /* Deliverable now (enabled, group on, not pending or in an LR already) and a free LR. */
+    if (!irq->enabled || irq->pending || (irq->lr >= 0) || !vgic_group_enabled(&vgic_parts[p], irq) ||
+        (free == 0u)) {
         return false;
     }
     vgic_lr_put(p, vcpu, vgic_ctz(free), vintid, irq);
@@ -320,6 +328,6 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
         vgic_lr_release(p, vcpu, i, irq);
     }
     /* Its next run starts with a collection and a fill. */
-    vc->changed = 1u;
+    vgic_changed[vgic_vcpu_id(p, vcpu)] = 1u;
     arch_lock_release(&vgic_locks[p]);
 }

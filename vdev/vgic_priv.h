@@ -37,10 +37,34 @@ struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid);
 uint32_t vgic_owned_word(uint32_t p, uint32_t first);
 /** vCPU an interrupt is delivered to (SGI/PPI: the given vCPU). */
 uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
-/** Recompute vintid's ready bit at its target after pending, enabled, lr or target changed. */
-void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
 /** Clear vintid's ready bit at vCPU target (before its target changes). */
-void vgic_ready_clear(uint32_t p, uint32_t target, uint32_t vintid);
+static inline void vgic_ready_clear(uint32_t p, uint32_t target, uint32_t vintid)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[target];
+    uint32_t w = vintid / 32u;
+
+    if ((vc->ready[w] & (1u << (vintid % 32u))) != 0u) {
+        vc->ready[w] &= ~(1u << (vintid % 32u));
+        if (vc->ready[w] == 0u) {
+            vc->ready_words &= ~(1u << w);
+        }
+    }
+}
+
+/** Recompute vintid's ready bit at its target after pending, enabled, lr or target changed. */
+static inline void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq)
+{
+    uint32_t target = (vintid < GIC_NUM_PRIVATE) ? vcpu : irq->target;
+
+    if (irq->pending && irq->enabled && (irq->lr < 0)) {
+        struct vgic_vcpu *vc = &vgic_parts[p].vcpu[target];
+
+        vc->ready[vintid / 32u] |= 1u << (vintid % 32u);
+        vc->ready_words |= 1u << (vintid / 32u);
+    } else {
+        vgic_ready_clear(p, target, vintid);
+    }
+}
 /** Tell vCPU vcpu of p that something changed for it; kick its CPU on the flag's 0 -> 1. Lock held. */
 void vgic_signal(uint32_t p, uint32_t vcpu);
 /** Is the group of irq enabled in p's GICD_CTLR? */
@@ -75,8 +99,14 @@ bool vgic_bank_of(uint64_t off, enum vgic_bit *what, enum vgic_bank_kind *kind);
 /** Access sizes the GIC architecture allows (12.1.3). */
 bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok);
 
-/** Place irq (vintid) into a free list register of vCPU vcpu, which runs on this CPU; false if none. Lock held. */
-bool vgic_lr_place_free(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
+/**
+ * Direct injection on vCPU vcpu's own CPU: release the list registers the guest
+ * has completed, then put irq (vintid) into a free one if it can be delivered
+ * now; false if it cannot or none is free. Lock held.
+ */
+bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
+/** Global index (into cfg_vcpus) of vCPU vcpu of p. */
+uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu);
 
 /** Index of the lowest set bit of a non-zero word. */
 static inline uint32_t vgic_ctz(uint32_t w)

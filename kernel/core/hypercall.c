@@ -158,6 +158,7 @@ static bool hypercall_is_septum(uint32_t fid)
     default:
         return false;
     }
+    return false;
 }
 
 /*

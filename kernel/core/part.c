@@ -226,7 +226,7 @@ bool part_load(uint32_t p)
     v->regs.pc = cp->entry_ipa;
     v->regs.x[0] = cp->boot_x0;
     /* EL1h with D, A, I and F masked: the state the Linux boot protocol asks for. */
-    v->regs.pstate = 0x3c5u;
+    v->regs.pstate = PSCI_ENTRY_PSTATE;
     arch_lock_acquire(&part_locks[p]);
     v->state = VCPU_RUNNING;
     v->idle = false;
@@ -413,7 +413,7 @@ int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
         memset(&t->regs, 0, sizeof(t->regs));
         t->regs.pc = entry;
         t->regs.x[0] = context;
-        t->regs.pstate = 0x3c5u;
+        t->regs.pstate = PSCI_ENTRY_PSTATE;
         t->state = VCPU_ON_PENDING;
         break;
     case VCPU_ON_PENDING:

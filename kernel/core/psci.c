@@ -13,8 +13,6 @@
 #include "smccc.h"
 #include "vcpu.h"
 
-/* SPSR for a vCPU entering at EL1h with D, A, I, F masked. */
-#define PSCI_ENTRY_PSTATE 0x3c5u
 
 bool psci_is_psci(uint32_t fid)
 {

@@ -273,7 +273,9 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
         vgic_vcpu_stop(v->partition, vcpu_index(v));
         return TRAP_STOP;
     }
-    vgic_flush(v->partition, vcpu_index(v));
+    if (vgic_has_news(v->id)) {
+        vgic_flush(v->partition, vcpu_index(v));
+    }
     return TRAP_RESUME;
 }
 

@@ -14,9 +14,6 @@
 #include "vgic.h"
 #include "vuart.h"
 
-/* CFG_NUM_VDEVS as an object: an empty table then compiles without warnings. */
-static const uint32_t vdev_count = CFG_NUM_VDEVS;
-
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
 /* One lock per vUART across access, level sampling and the line update (vuart.h). */
 static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
@@ -26,10 +23,11 @@ static bool vdev_vuart_levels[CFG_NUM_PARTITIONS];
 /* The window of kind in partition p, or NULL. */
 static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
 {
+    const struct cfg_partition *cp = &cfg_partitions[p];
     uint32_t i;
 
-    for (i = 0u; i < vdev_count; i++) {
-        if ((cfg_vdevs[i].partition == p) && (cfg_vdevs[i].kind == kind)) {
+    for (i = cp->first_vdev; i < (cp->first_vdev + cp->num_vdevs); i++) {
+        if (cfg_vdevs[i].kind == kind) {
             return &cfg_vdevs[i];
         }
     }
@@ -62,13 +60,15 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
 
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
+    const struct cfg_partition *cp = &cfg_partitions[v->partition];
     uint32_t i;
 
-    for (i = 0u; i < vdev_count; i++) {
+    /* Only this partition's windows (generated consecutive): no scan of the others'. */
+    for (i = cp->first_vdev; i < (cp->first_vdev + cp->num_vdevs); i++) {
         const struct cfg_vdev *d = &cfg_vdevs[i];
         bool ok;
 
-        if ((d->partition != v->partition) || (ipa < d->ipa) || ((ipa - d->ipa) >= d->size)) {
+        if ((ipa < d->ipa) || ((ipa - d->ipa) >= d->size)) {
             continue;
         }
         a->offset = ipa - d->ipa;

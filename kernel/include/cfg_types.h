@@ -78,6 +78,8 @@ struct cfg_partition {
     uint32_t num_vcpus;       /**< vCPUs are consecutive in cfg_vcpus */
     uint32_t first_region;    /**< index of the first region in cfg_regions */
     uint32_t num_regions;     /**< regions are consecutive in cfg_regions */
+    uint32_t first_vdev;      /**< index of its first emulated-device window in cfg_vdevs */
+    uint32_t num_vdevs;       /**< its windows are consecutive in cfg_vdevs */
     uint32_t vmid;            /**< stage-2 VMID, unique, non-zero */
     uint32_t on_fault;        /**< CFG_FAULT_* */
     const uint64_t *s2_root;  /**< level-1 stage-2 table (VTCR T0SZ=25, SL0=1) */

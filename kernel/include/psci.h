@@ -43,6 +43,9 @@ struct vcpu;
 #define PSCI_POWER_STATE_RESERVED 0xfcfe0000u
 #define PSCI_POWER_STATE_POWERDOWN (1u << 16)
 
+/** SPSR of a vCPU entering at EL1h with D, A, I, F masked (DEN0022 6.4: CPU_ON entry state). */
+#define PSCI_ENTRY_PSTATE 0x3c5u
+
 /** The version reported: 1.1. */
 #define PSCI_VERSION_1_1 0x00010001u
 

@@ -29,9 +29,18 @@ void *memcpy(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
-    size_t i;
+    string_word_t w = 0x0101010101010101ull * (uint8_t)c;
+    size_t i = 0u;
 
-    for (i = 0u; i < n; i++) {
+    /* Bytes up to an 8-byte boundary, then whole words (boot clears whole vGIC and
+     * partition state: byte by byte that was most of the boot path), then the tail. */
+    for (; (i < n) && ((((uintptr_t)d + i) & 7u) != 0u); i++) {
+        d[i] = (uint8_t)c;
+    }
+    for (; (i + 8u) <= n; i += 8u) {
+        *(string_word_t *)&d[i] = w;
+    }
+    for (; i < n; i++) {
         d[i] = (uint8_t)c;
     }
     return dst;

@@ -21,14 +21,20 @@
 
 static sp_irq_fn sp_irq_handler;
 
+/* Plain LDR/STR without writeback, as Linux's readl/writel: a trapped access with writeback
+ * (which the compiler may choose in a loop) has no instruction syndrome (ESR_EL2.ISV = 0) and
+ * cannot be emulated. */
 uint32_t sp_mmio_read32(uint64_t addr)
 {
-    return *(volatile uint32_t *)(uintptr_t)addr;
+    uint32_t v;
+
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+    return v;
 }
 
 void sp_mmio_write32(uint64_t addr, uint32_t v)
 {
-    *(volatile uint32_t *)(uintptr_t)addr = v;
+    __asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 uint64_t sp_gicd_base(void)

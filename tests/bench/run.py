@@ -19,6 +19,9 @@ with a hard timeout:
                septum_channel driver against the echo partition, -smp 2 (skipped with --no-ivi)
   ivi          system.yaml (cluster + IVI Linux on 3 vCPUs), -smp 4 vs the same kernel and
                initramfs directly on QEMU with 3 CPUs (tests/bench/ivi_direct.py)
+  scaling      the bench partition with 64 / 256 / 1,024 implemented INTIDs (bench.yaml, intids256.yaml,
+               intids1024.yaml, -smp 2) and alone / beside 3 cluster partitions (boot.yaml, parts4.yaml,
+               -smp 4): each figure within 5 % of its reference configuration is the target
   size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
 
 Writes tests/bench/results.json, results.md (the table) and results.svg (chart),
@@ -144,6 +147,28 @@ def run_micro(timeout):
     bare = parse(run_lines(machine(False, 2) + ["-kernel", os.path.join(bdir, "partitions/bench.elf")],
                            r"bench done", timeout))
     return sep, bare
+
+
+# Rows of the scaling runs (issue 11): each configuration against its reference configuration.
+SCALING = [("intids-64", "tests/bench/systems/bench.yaml", 2, None, "64 implemented INTIDs"),
+           ("intids-256", "tests/bench/systems/intids256.yaml", 2, "intids-64", "256 implemented INTIDs"),
+           ("intids-1024", "tests/bench/systems/intids1024.yaml", 2, "intids-64", "1,024 implemented INTIDs"),
+           ("parts-1", "tests/bench/systems/boot.yaml", 4, None, "1 partition (1 vCPU), -smp 4"),
+           ("parts-4", "tests/bench/systems/parts4.yaml", 4, "parts-1", "4 partitions (bench + 3 clusters)")]
+SCALING_FIGURES = [("vtimer-latency", "virtual-timer latency", "ns"), ("sgi-roundtrip", "SGI round trip", "ns"),
+                   ("hvc-null", "null hypercall", "instructions"),
+                   ("gicd-isenabler-write", "trapped GICD_ISENABLER write", "instructions")]
+
+
+def run_scaling(timeout):
+    """The bench partition in systems of 64 / 256 / 1,024 INTIDs and of 1 / 4 partitions (only its lines)."""
+    out = {}
+    for key, system, smp, _, _ in SCALING:
+        bdir = build_system(system, "build/bench/" + key)
+        lines = run_lines(machine(True, smp) + ["-kernel", os.path.join(bdir, "septum.bin")],
+                          r"^\[bench\] bench done", timeout)
+        out[key] = parse([ln for ln in lines if ln.startswith("[bench] ")])
+    return out
 
 
 def kernel_has_channels():
@@ -296,6 +321,9 @@ def assemble(raw):
         elif isinstance(target_kind, (int, float)):
             r["target"] = target_kind
             r["target_text"] = f"<= {target_kind:,}"
+        elif target_kind == "within-5" and bao is not None:
+            r["target"] = bao * 1.05
+            r["target_text"] = "within 5 % of the reference configuration"
         elif target_kind == "half-size" and bao is not None:
             r["target"] = bao / 2
             r["target_text"] = "<= 1/2 of Bao's binary"
@@ -367,6 +395,27 @@ def assemble(raw):
             fig = lx.get(key, {})
             row(key, label, "ns", median_ns(fig), None,
                 note=fig.get("na", "") or f"median of 200 ({spread(fig, NS_PER_TICK)}); {note}".rstrip("; "))
+    scal = raw.get("scaling")
+    if scal:
+        for fkey, flabel, unit in SCALING_FIGURES:
+            for key, _, _, ref, label in SCALING:
+                fig = scal.get(key, {}).get(fkey)
+                val = median_ns(fig) if unit == "ns" else (fig or {}).get("median")
+                if val is None:
+                    continue
+                refval = None
+                if ref is not None:
+                    rf = scal.get(ref, {}).get(fkey)
+                    refval = median_ns(rf) if unit == "ns" else (rf or {}).get("median")
+                r = {"key": f"{fkey}@{key}", "label": f"{flabel}, {label}", "unit": unit, "septum": val,
+                     "bare": None, "bao": None, "bao_bare": None,
+                     "note": f"reference: {ref}" if ref else "reference configuration"}
+                if refval is not None:
+                    r["target"] = refval * 1.05
+                    r["target_text"] = f"within 5 % of {ref}"
+                    r["target_measured"] = val
+                    r["pass"] = val <= r["target"]
+                rows.append(r)
     ivi = raw.get("ivi")
     if ivi:
         row("ivi-userspace", "IVI: reset -> 'IVI: userspace up' (3 vCPUs)", "ms",
@@ -500,6 +549,7 @@ def main(argv=None):
              ("micro", lambda: dict(zip(("septum", "bare"), run_micro(args.timeout)))),
              ("boot", lambda: run_boot(args.timeout)),
              ("doorbell", lambda: run_doorbell(args.timeout)),
+             ("scaling", lambda: run_scaling(args.timeout)),
              ("size", run_size)]
     if not args.no_ivi:
         steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))

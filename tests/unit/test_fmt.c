@@ -90,6 +90,31 @@ static void test_string_helpers(void **state)
     assert_int_equal(memcmp(a, z, sizeof(a)), 1);
 }
 
+/* memset by words: every offset and length around the 8-byte boundaries, guards untouched. */
+static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
+{
+    static uint64_t buf[8];
+    uint8_t *b = (uint8_t *)buf;
+    uint32_t off;
+    uint32_t len;
+    uint32_t i;
+
+    (void)state;
+    for (off = 0u; off < 8u; off++) {
+        for (len = 0u; len <= 40u; len++) {
+            for (i = 0u; i < sizeof(buf); i++) {
+                b[i] = 0x5au;
+            }
+            assert_ptr_equal(memset(&b[off + 1u], 0xc3, len), &b[off + 1u]);
+            for (i = 0u; i < sizeof(buf); i++) {
+                bool in = (i >= (off + 1u)) && (i < (off + 1u + len));
+
+                assert_int_equal(b[i], in ? 0xc3u : 0x5au);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_unknown_conversion_and_trailing_percent),
         cmocka_unit_test(test_truncation_keeps_nul_and_counts_stored),
         cmocka_unit_test(test_string_helpers),
+        cmocka_unit_test(test_memset_fills_exactly_the_range_at_any_alignment),
     };
 
     return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

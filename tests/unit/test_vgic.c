@@ -1350,7 +1350,13 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
     assert_false(priv(PART_ALPHA, 0u, 27u)->pending);
     /* Nothing left for the exit's flush to do. */
-    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].changed, 0u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
+    /* The guest completes it without an exit; the next tick finds the LR free again (ICH_ELRSR). */
+    fake_lrs[0] = 0u;
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_lrs[0], LR(27u, 0u) | T_LR_HW | (27ull << 32));
+    assert_int_equal(fake_lrs[1], 0u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
     /* Disabled: software pending, no list register. */
     rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u << 30);
     vgic_inject_local(PART_ALPHA, 0u, 30u);
@@ -1370,7 +1376,19 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_int_equal(fake_lrs[0], LR(5u, 0u));
     vgic_inject_local(PART_ALPHA, 0u, 6u);
     assert_true(priv(PART_ALPHA, 0u, 6u)->pending);
-    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].changed, 1u);
+    /* Already pending, or already in a list register, or its group off: the software path. */
+    vgic_inject_local(PART_ALPHA, 0u, 6u);
+    assert_true(priv(PART_ALPHA, 0u, 6u)->pending);
+    fake_lrs[3] = 0u;
+    vgic_inject_local(PART_ALPHA, 0u, 5u);
+    assert_true(priv(PART_ALPHA, 0u, 5u)->pending);
+    priv(PART_ALPHA, 0u, 5u)->pending = false;
+    dwrite(PART_ALPHA, CTLR, 4u, 0u);
+    vgic_inject_local(PART_ALPHA, 0u, 7u);
+    assert_true(priv(PART_ALPHA, 0u, 7u)->pending);
+    assert_int_equal(fake_lrs[3], 0u);
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 1u);
     fake_lrs[2] = 0u;
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[2], LR(6u, 0u));
@@ -1462,7 +1480,8 @@ static void test_overflow_with_every_lr_active_asks_for_underflow_not_npie(void 
     assert_false(fake_uie);
     /* A single list register held by an active interrupt cannot be waited on. */
     fake_num_lrs = 1u;
-    vgic_inject(PART_ALPHA, 0u, 1u);
+    sgis_ready(PART_ALPHA, 0u, 1u << 5, 0x40u);
+    vgic_inject(PART_ALPHA, 0u, 5u);
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
     exit_flush(PART_ALPHA, 0u);
     assert_false(fake_npie);
@@ -1475,17 +1494,28 @@ static void test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_ac
     (void)state;
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
-    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, (1u << 3) | (1u << 4) | (1u << 6));
     vgic_inject(PART_ALPHA, 0u, 40u);
     vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 4u);
+    vgic_inject(PART_ALPHA, 0u, 6u);
     vgic_flush(PART_ALPHA, 0u);
+    /* Equal priorities: lowest INTID first. */
     assert_int_equal(LR_VINTID(fake_lrs[0]), 3u);
-    assert_int_equal(LR_VINTID(fake_lrs[1]), 40u);
-    /* The guest was handling 40 when its vCPU went off; 3 was never acknowledged. */
+    assert_int_equal(LR_VINTID(fake_lrs[1]), 4u);
+    assert_int_equal(LR_VINTID(fake_lrs[2]), 6u);
+    assert_int_equal(LR_VINTID(fake_lrs[3]), 40u);
+    /* The guest was handling 4 and 40 when its vCPU went off; 3 was never acknowledged;
+     * 6 was completed. */
     fake_lrs[1] = (fake_lrs[1] & ~(3ull << 62)) | LR_ACTIVE;
+    fake_lrs[3] = (fake_lrs[3] & ~(3ull << 62)) | LR_ACTIVE;
+    fake_lrs[2] = 0u;
     vgic_vcpu_stop(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     assert_int_equal(fake_lrs[1], 0u);
+    assert_int_equal(fake_lrs[3], 0u);
+    assert_false(priv(PART_ALPHA, 0u, 4u)->pending);
+    assert_false(priv(PART_ALPHA, 0u, 6u)->pending);
     assert_int_equal(fake_num_dirs, 1u);
     assert_int_equal(fake_dir[0], 48u);
     assert_false(spi(PART_ALPHA, 40u)->active);
