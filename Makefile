@@ -16,6 +16,7 @@ else
 GEN ?= $(BUILD)/gen
 endif
 BOARD ?= qemu-virt
+IMAGE ?= $(BUILD)/septum.bin
 PYTHON ?= /usr/bin/python3
 CROSS ?= aarch64-linux-gnu-
 CC := $(CROSS)gcc
@@ -187,8 +188,38 @@ $(BUILD)/septum.bin: $(BUILD)/septum.elf
 all: $(BUILD)/septum.bin
 
 # ---------------------------------------------------------------- run
-QEMU_CMD = $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(BUILD)/septum.bin
-run: all | deps-run
+# BOOT=kernel (default): QEMU loads the image itself (-kernel), as a bootloader would.
+# BOOT=uboot: QEMU runs Debian's U-Boot (-bios), which finds boot.scr (made from
+# $(GEN)/boot.cmd) and septum.bin on a FAT partition of a virtio-blk disk image.
+BOOT ?= kernel
+UBOOT_BIOS ?= /usr/lib/u-boot/qemu_arm64/u-boot.bin
+UBOOT_DISK := $(BUILD)/uboot-disk.img
+ifeq ($(BOOT),uboot)
+QEMU_BOOT = -bios $(UBOOT_BIOS) -drive if=none,file=$(UBOOT_DISK),format=raw,id=d0 -device virtio-blk-device,drive=d0
+RUN_DEPS := $(UBOOT_DISK)
+else
+QEMU_BOOT = -kernel $(IMAGE)
+RUN_DEPS := all
+endif
+
+$(BUILD)/boot.scr: $(GEN)/boot.cmd | deps-run
+	@echo "  MKIMAGE $@"
+	$(Q)mkimage -A arm64 -T script -C none -n "Septum boot script" -d $< $@ >/dev/null
+
+# An MBR disk with one bootable FAT partition at 1 MiB holding septum.bin and
+# boot.scr, made without loop mounts or root (sfdisk, mkfs.vfat --offset, mcopy).
+$(UBOOT_DISK): $(BUILD)/septum.bin $(BUILD)/boot.scr | deps-run
+	@echo "  DISK    $@"
+	$(Q)rm -f $@.tmp && mib=$$(( $$(stat -c %s $(BUILD)/septum.bin) / 1048576 + 9 )) && \
+	  truncate -s $${mib}M $@.tmp && \
+	  echo 'start=2048, type=c, bootable' | sfdisk -q $@.tmp && \
+	  mkfs.vfat -n SEPTUM --offset 2048 $@.tmp $$(( ($$mib - 1) * 1024 )) >/dev/null && \
+	  mcopy -i $@.tmp@@1M $(BUILD)/septum.bin $(BUILD)/boot.scr ::/ && mv $@.tmp $@
+uboot-disk: $(UBOOT_DISK)
+.PHONY: uboot-disk
+
+QEMU_CMD = $(QEMU) $(QEMU_MACHINE) -nographic $(QEMU_BOOT)
+run: $(RUN_DEPS) | deps-run
 ifeq ($(QEMU_TIMEOUT),)
 	$(QEMU_CMD)
 else
@@ -221,8 +252,7 @@ test-integration: all | deps-test
 clean:
 	rm -rf $(BUILD)
 
-# The QEMU command line for IMAGE (used by tests/integration).
-IMAGE ?= $(BUILD)/septum.bin
+# The QEMU command line for IMAGE (used by tests/integration); BOOT=uboot: the U-Boot disk's.
 print-qemu-cmd:
-	@echo $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(IMAGE)
+	@echo $(QEMU_CMD)
 .PHONY: print-qemu-cmd
