@@ -15,7 +15,8 @@ GEN ?= gen
 else
 GEN ?= $(BUILD)/gen
 endif
-BOARD ?= qemu-virt
+# The board is the description's `board:` (boards/$(BOARD)/board.mk: compiler flags, QEMU).
+BOARD ?= $(or $(shell sed -n 's/^board:[[:space:]]*\([A-Za-z0-9_.-]*\).*/\1/p' $(SYSTEM) 2>/dev/null | head -n 1),qemu-virt)
 IMAGE ?= $(BUILD)/septum.bin
 PYTHON ?= /usr/bin/python3
 CROSS ?= aarch64-linux-gnu-

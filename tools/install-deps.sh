@@ -1,13 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages a Septum target needs, when they are missing.
-# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi bench)
-# Prints what it installs; does nothing when everything is present.
+# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi bench debug)
+# Prints what it installs; does nothing when everything is present. Concurrent
+# runs (make -j) take turns on a lock, and each looks again for what is still
+# missing once it holds it, so apt-get never runs twice at once.
 set -eu
 
 pkgs_build="make gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler python3 python3-yaml python3-jinja2 python3-jsonschema python3-libfdt"
-pkgs_run="qemu-system-arm"
-pkgs_test="gcc libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm"
+# BOOT=uboot (make run, tests): Debian's U-Boot, mkimage, and the tools that make its disk image.
+pkgs_uboot="u-boot-qemu u-boot-tools mtools dosfstools fdisk"
+pkgs_run="qemu-system-arm $pkgs_uboot"
+# gcc without recommends has no C library headers: libc6-dev. The fuzz test needs clang and its runtimes.
+pkgs_test="gcc libc6-dev libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm clang-19 libclang-rt-19-dev $pkgs_uboot"
+pkgs_debug="gdb-multiarch"
 pkgs_ivi="apt dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 qemu-system-arm"
 pkgs_bench="cloc qemu-system-arm"
 pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
@@ -21,17 +27,32 @@ for group in "$@"; do
         evidence) want="$want $pkgs_build $pkgs_test $pkgs_evidence" ;;
         ivi) want="$want $pkgs_ivi" ;;
         bench) want="$want $pkgs_build $pkgs_bench" ;;
+        debug) want="$want $pkgs_build $pkgs_run $pkgs_debug" ;;
         *) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
 
-missing=""
-for p in $want; do
-    case " $missing " in *" $p "*) continue ;; esac
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing="$missing $p"
-    fi
-done
+missing_now() {
+    missing=""
+    for p in $want; do
+        case " $missing " in *" $p "*) continue ;; esac
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+            missing="$missing $p"
+        fi
+    done
+}
+
+missing_now
+[ -z "$missing" ] && exit 0
+
+# One installer at a time (flock: util-linux, essential in Debian).
+lock="${TMPDIR:-/tmp}/septum-install-deps.lock"
+exec 9>>"$lock"
+if ! flock -n 9; then
+    echo "install-deps: waiting for another install-deps to finish"
+    flock 9
+fi
+missing_now
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing Debian packages:$missing"
@@ -41,6 +62,9 @@ else
     SUDO=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null || $SUDO apt-get update
+echo "install-deps: apt-get update"
+$SUDO apt-get update -q
+echo "install-deps: apt-get install (this takes a few minutes on a fresh machine)"
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
+echo "install-deps: done"
