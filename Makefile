@@ -79,7 +79,7 @@ gen-check: $(call linux_images,system.yaml) | deps-build
 	$(Q)rm -rf $(BUILD)/gen-check && $(PYTHON) -m generator build system.yaml -o $(BUILD)/gen-check
 	$(Q)diff -r gen $(BUILD)/gen-check || { echo "gen/ is stale: run 'make' and commit gen/" >&2; exit 1; }
 
-ifneq ($(filter-out help clean deps-% check-config gen-check test-generator print-qemu-cmd ivi-%,$(MAKECMDGOALS)),)
+ifneq ($(filter-out help clean distclean deps-% check-config gen-check test-generator test-boards test-fuzz print-qemu-cmd ivi-%,$(MAKECMDGOALS)),)
 -include $(GEN)/partitions.mk
 else ifeq ($(MAKECMDGOALS),)
 -include $(GEN)/partitions.mk
@@ -235,6 +235,7 @@ test: | deps-test
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-fuzz
+	$(Q)$(MAKE) --no-print-directory test-boards
 	$(Q)$(MAKE) --no-print-directory test-integration
 
 test-generator: | deps-test
@@ -245,6 +246,15 @@ include tests/unit/unit.mk
 include verification/verification.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+
+# Build-only boards (no QEMU model): every example description generates and links.
+BOARD_EXAMPLES := $(wildcard tests/generator/boards/*.yaml)
+test-boards: | deps-test
+	$(Q)for s in $(BOARD_EXAMPLES); do \
+	  n=$$(basename $$s .yaml); echo "  BOARD   $$s -> $(BUILD)/boards/$$n/septum.elf"; \
+	  $(MAKE) --no-print-directory -s SYSTEM=$$s BUILD=$(BUILD)/boards/$$n $(BUILD)/boards/$$n/septum.elf >/dev/null || exit 1; \
+	done
+.PHONY: test-boards
 
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration"
