@@ -35,7 +35,6 @@ include boards/$(BOARD)/board.mk
 .DEFAULT_GOAL := all
 .PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help evidence coverage misra bench
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 help:
 	@echo "Build and run ($(SYSTEM) on board $(BOARD), into $(BUILD)/):"
@@ -291,6 +290,10 @@ include tests/unit/unit.mk
 include verification/verification.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+# Files made only through a pattern chain, kept (a bare .SECONDARY: would make every
+# target intermediate, and a missing intermediate prerequisite, e.g. the IVI kernel
+# after make clean, would then not regenerate gen/ until the next make).
+.SECONDARY: $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.o,$(UNIT_TESTS))
 
 # Build-only boards (no QEMU model): every example description generates and links.
 BOARD_EXAMPLES := $(wildcard tests/generator/boards/*.yaml)
