@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages a Septum target needs, when they are missing.
-# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi bench debug)
+# Usage: tools/install-deps.sh GROUP...   (groups: build run test evidence ivi bench debug fresh)
 # Prints what it installs; does nothing when everything is present. Concurrent
 # runs (make -j) take turns on a lock, and each looks again for what is still
 # missing once it holds it, so apt-get never runs twice at once.
@@ -14,6 +14,8 @@ pkgs_run="qemu-system-arm $pkgs_uboot"
 # gcc without recommends has no C library headers: libc6-dev. The fuzz test needs clang and its runtimes.
 pkgs_test="gcc libc6-dev libcmocka-dev python3-pytest python3-hypothesis qemu-system-arm clang-19 libclang-rt-19-dev $pkgs_uboot"
 pkgs_debug="gdb-multiarch"
+# Checking that a fresh Debian 12 passes (a minbase root with only git and make added).
+pkgs_fresh="debootstrap"
 pkgs_ivi="apt dpkg gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 qemu-system-arm"
 pkgs_bench="cloc qemu-system-arm"
 pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
@@ -28,6 +30,7 @@ for group in "$@"; do
         ivi) want="$want $pkgs_ivi" ;;
         bench) want="$want $pkgs_build $pkgs_bench" ;;
         debug) want="$want $pkgs_build $pkgs_run $pkgs_debug" ;;
+        fresh) want="$want $pkgs_fresh" ;;
         *) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
     esac
 done
