@@ -290,10 +290,10 @@ include tests/unit/unit.mk
 include verification/verification.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
-# Files made only through a pattern chain, kept (a bare .SECONDARY: would make every
+# Files made only as prerequisites of a pattern rule (the unit tests), kept (a bare .SECONDARY: would make every
 # target intermediate, and a missing intermediate prerequisite, e.g. the IVI kernel
 # after make clean, would then not regenerate gen/ until the next make).
-.SECONDARY: $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.o,$(UNIT_TESTS))
+.SECONDARY: $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.o,$(UNIT_TESTS)) $(UNIT_OBJ)
 
 # Build-only boards (no QEMU model): every example description generates and links.
 BOARD_EXAMPLES := $(wildcard tests/generator/boards/*.yaml)
