@@ -15,7 +15,9 @@ GEN ?= gen
 else
 GEN ?= $(BUILD)/gen
 endif
-BOARD ?= qemu-virt
+# The board is the description's `board:` (boards/$(BOARD)/board.mk: compiler flags, QEMU).
+BOARD ?= $(or $(shell sed -n 's/^board:[[:space:]]*\([A-Za-z0-9_.-]*\).*/\1/p' $(SYSTEM) 2>/dev/null | head -n 1),qemu-virt)
+IMAGE ?= $(BUILD)/septum.bin
 PYTHON ?= /usr/bin/python3
 CROSS ?= aarch64-linux-gnu-
 CC := $(CROSS)gcc
@@ -33,14 +35,37 @@ include boards/$(BOARD)/board.mk
 .DEFAULT_GOAL := all
 .PHONY: all run test test-generator test-unit test-integration check-config gen-check deps-build deps-test deps-run clean help evidence coverage misra bench
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 help:
-	@echo "make [all]          build $(BUILD)/septum.bin from $(SYSTEM)"
-	@echo "make run            boot it in QEMU (QEMU_TIMEOUT=N for a headless N-second run)"
-	@echo "make test           generator, unit and integration tests"
-	@echo "make check-config   validate $(SYSTEM) only"
-	@echo "make gen-check      fail if the committed gen/ is stale"
+	@echo "Build and run ($(SYSTEM) on board $(BOARD), into $(BUILD)/):"
+	@echo "  make [all]              build $(BUILD)/septum.bin"
+	@echo "  make run                boot it in QEMU (QEMU_TIMEOUT=N: headless for N s; BOOT=uboot: through U-Boot)"
+	@echo "  make debug              boot it in QEMU stopped at reset, waiting for gdb (see $(BUILD)/septum.gdb)"
+	@echo "  make uboot-disk         $(BUILD)/uboot-disk.img: boot.scr + septum.bin on FAT, for U-Boot"
+	@echo "  make check-config       validate $(SYSTEM) only"
+	@echo "  make print-qemu-cmd     the QEMU command line make run uses"
+	@echo "  make ivi-image          fetch and assemble the IVI's Linux kernel and initramfs"
+	@echo "  make ivi-refresh        resolve the Debian kernel and busybox against the archive again"
+	@echo "Tests:"
+	@echo "  make test               everything below except evidence and bench"
+	@echo "  make test-generator     generator tests (pytest)"
+	@echo "  make gen-check          fail if the committed gen/ is stale"
+	@echo "  make test-unit          host unit tests (cmocka, fake arch)"
+	@echo "  make test-fuzz          fuzz the firmware-DTB reader (libFuzzer, FUZZ_RUNS=$(FUZZ_RUNS))"
+	@echo "  make test-boards        generate and link every build-only board example"
+	@echo "  make test-integration   boot tests in QEMU (pytest -v: one line per test)"
+	@echo "  make test-evidence-quick  every requirement id is known and tested"
+	@echo "Evidence and performance:"
+	@echo "  make evidence           the certification evidence bundle (slow)"
+	@echo "  make coverage | coverage-host | coverage-target | coverage-ratchet"
+	@echo "  make misra | misra-cppcheck | tidy | stack | proofs | trace | evidence-bundle"
+	@echo "  make bench | bench-floor"
+	@echo "Set-up and cleaning:"
+	@echo "  make deps-build | deps-run | deps-test | deps-debug | deps-evidence | deps-bench | deps-ivi"
+	@echo "                          install the Debian packages of that group (tools/install-deps.sh)"
+	@echo "  make clean              remove $(BUILD)/ but keep the downloaded Debian packages"
+	@echo "  make distclean          remove $(BUILD)/ and the download cache too"
+	@echo "Variables: SYSTEM=file.yaml BUILD=dir (the board comes from the description), V=1 (show commands)"
 
 # ---------------------------------------------------------------- set-up
 DEPS_STAMP := $(BUILD)/.deps
@@ -50,6 +75,8 @@ deps-run:
 	$(Q)tools/install-deps.sh run
 deps-test:
 	$(Q)tools/install-deps.sh test
+deps-debug:
+	$(Q)tools/install-deps.sh debug
 
 # ---------------------------------------------------------------- generator
 GENERATOR_SRC := $(shell find generator -name '*.py' -o -name '*.j2' -o -name '*.json' 2>/dev/null)
@@ -77,10 +104,10 @@ gen-check: $(call linux_images,system.yaml) | deps-build
 	$(Q)rm -rf $(BUILD)/gen-check && $(PYTHON) -m generator build system.yaml -o $(BUILD)/gen-check
 	$(Q)diff -r gen $(BUILD)/gen-check || { echo "gen/ is stale: run 'make' and commit gen/" >&2; exit 1; }
 
-ifneq ($(filter-out help clean deps-% check-config gen-check test-generator print-qemu-cmd ivi-%,$(MAKECMDGOALS)),)
--include $(GEN)/partitions.mk
+ifneq ($(filter-out help clean distclean deps-% check-config gen-check test-generator test-boards test-fuzz print-qemu-cmd ivi-%,$(MAKECMDGOALS)),)
+include $(GEN)/partitions.mk
 else ifeq ($(MAKECMDGOALS),)
--include $(GEN)/partitions.mk
+include $(GEN)/partitions.mk
 endif
 
 # ---------------------------------------------------------------- common flags
@@ -192,14 +219,63 @@ $(BUILD)/septum.bin: $(BUILD)/septum.elf
 all: $(BUILD)/septum.bin
 
 # ---------------------------------------------------------------- run
-QEMU_CMD = $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(BUILD)/septum.bin
-run: all | deps-run
+# BOOT=kernel (default): QEMU loads the image itself (-kernel), as a bootloader would.
+# BOOT=uboot: QEMU runs Debian's U-Boot (-bios), which finds boot.scr (made from
+# $(GEN)/boot.cmd) and septum.bin on a FAT partition of a virtio-blk disk image.
+BOOT ?= kernel
+UBOOT_BIOS ?= /usr/lib/u-boot/qemu_arm64/u-boot.bin
+UBOOT_DISK := $(BUILD)/uboot-disk.img
+ifeq ($(BOOT),uboot)
+QEMU_BOOT = -bios $(UBOOT_BIOS) -drive if=none,file=$(UBOOT_DISK),format=raw,id=d0 -device virtio-blk-device,drive=d0
+RUN_DEPS := $(UBOOT_DISK)
+else
+QEMU_BOOT = -kernel $(IMAGE)
+RUN_DEPS := all
+endif
+
+$(BUILD)/boot.scr: $(GEN)/boot.cmd | deps-run
+	@echo "  MKIMAGE $@"
+	$(Q)mkimage -A arm64 -T script -C none -n "Septum boot script" -d $< $@ >/dev/null
+
+# An MBR disk with one bootable FAT partition at 1 MiB holding septum.bin and
+# boot.scr, made without loop mounts or root (sfdisk, mkfs.vfat --offset, mcopy).
+$(UBOOT_DISK): $(BUILD)/septum.bin $(BUILD)/boot.scr | deps-run
+	@echo "  DISK    $@"
+	$(Q)rm -f $@.tmp && mib=$$(( $$(stat -c %s $(BUILD)/septum.bin) / 1048576 + 9 )) && \
+	  truncate -s $${mib}M $@.tmp && \
+	  echo 'start=2048, type=c, bootable' | sfdisk -q $@.tmp && \
+	  mkfs.vfat -n SEPTUM --offset 2048 $@.tmp $$(( ($$mib - 1) * 1024 )) >/dev/null && \
+	  mcopy -i $@.tmp@@1M $(BUILD)/septum.bin $(BUILD)/boot.scr ::/ && mv $@.tmp $@
+uboot-disk: $(UBOOT_DISK)
+.PHONY: uboot-disk
+
+QEMU_CMD = $(QEMU) $(QEMU_MACHINE) -nographic $(QEMU_BOOT)
+run: $(RUN_DEPS) | deps-run
 ifeq ($(QEMU_TIMEOUT),)
 	$(QEMU_CMD)
 else
 	@echo "  QEMU    $(BUILD)/septum.bin for $(QEMU_TIMEOUT) s"
 	$(Q)timeout --foreground $(QEMU_TIMEOUT) $(QEMU_CMD); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 124 ]
 endif
+
+# ---------------------------------------------------------------- debug
+# make debug: QEMU stops at reset and waits for gdb on GDB_PORT; $(BUILD)/septum.gdb
+# loads the hypervisor's symbols and every bare-metal partition's ELF (linked at
+# its own addresses) and connects. Linux partitions: their Image has no symbols.
+GDB_PORT ?= 1234
+$(BUILD)/septum.gdb: $(BUILD)/septum.bin FORCE
+	$(Q){ echo "# Generated by make debug for $(SYSTEM). Use: gdb-multiarch -x $@"; \
+	  echo "set pagination off"; echo "set confirm off"; echo "set architecture aarch64"; \
+	  echo "file $(abspath $(BUILD)/septum.elf)"; \
+	  $(foreach p,$(SEPTUM_PARTITIONS),$(if $(filter linux,$(SEPTUM_PART_$(p)_KIND)),, \
+	    echo "add-symbol-file $(abspath $(BUILD)/partitions/$(p).elf)";)) \
+	  echo "target remote localhost:$(GDB_PORT)"; } > $@
+debug: all $(BUILD)/septum.gdb | deps-debug
+	@echo "  DEBUG   QEMU waits for gdb on port $(GDB_PORT); in another terminal:"
+	@echo "          gdb-multiarch -x $(BUILD)/septum.gdb"
+	$(QEMU_CMD) -gdb tcp::$(GDB_PORT) -S
+.PHONY: debug FORCE
+FORCE:
 
 # ---------------------------------------------------------------- tests
 test: | deps-test
@@ -208,6 +284,7 @@ test: | deps-test
 	$(Q)$(MAKE) --no-print-directory gen-check
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-fuzz
+	$(Q)$(MAKE) --no-print-directory test-boards
 	$(Q)$(MAKE) --no-print-directory test-integration
 
 test-generator: | deps-test
@@ -218,16 +295,38 @@ include tests/unit/unit.mk
 include verification/verification.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+# Files made only as prerequisites of a pattern rule (the unit tests), kept (a bare .SECONDARY: would make every
+# target intermediate, and a missing intermediate prerequisite, e.g. the IVI kernel
+# after make clean, would then not regenerate gen/ until the next make).
+.SECONDARY: $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.o,$(UNIT_TESTS)) $(UNIT_OBJ)
 
+# Build-only boards (no QEMU model): every example description generates and links.
+BOARD_EXAMPLES := $(wildcard tests/generator/boards/*.yaml)
+test-boards: | deps-test
+	$(Q)for s in $(BOARD_EXAMPLES); do \
+	  n=$$(basename $$s .yaml); echo "  BOARD   $$s -> $(BUILD)/boards/$$n/septum.elf"; \
+	  $(MAKE) --no-print-directory -s SYSTEM=$$s BUILD=$(BUILD)/boards/$$n $(BUILD)/boards/$$n/septum.elf >/dev/null || exit 1; \
+	done
+.PHONY: test-boards
+
+# -v: one line per test as it finishes (a boot test takes a minute or more).
 test-integration: all | deps-test
-	@echo "  PYTEST  tests/integration"
-	$(Q)$(PYTHON) -m pytest -q tests/integration
+	@echo "  PYTEST  tests/integration (one line per test; each boots QEMU)"
+	$(Q)$(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
 
+# clean keeps the downloaded Debian packages ($(IVI_DIR)/debs, apt): the next
+# make extracts the IVI kernel from them again without the network.
 clean:
-	rm -rf $(BUILD)
+	@echo "  CLEAN   $(BUILD)/ (keeping the download cache in $(IVI_DIR)/debs; make distclean removes it)"
+	$(Q)if [ -d $(BUILD) ]; then find $(BUILD) -mindepth 1 -maxdepth 1 ! -name ivi -exec rm -rf {} +; fi
+	$(Q)case "$(IVI_DIR)/" in $(BUILD)/*) if [ -d $(IVI_DIR) ]; then \
+	  find $(IVI_DIR) -mindepth 1 -maxdepth 1 ! -name debs ! -name apt -exec rm -rf {} +; fi ;; esac
+distclean:
+	@echo "  CLEAN   $(BUILD)/ and $(IVI_DIR)/"
+	$(Q)rm -rf $(BUILD) $(IVI_DIR)
+.PHONY: distclean
 
-# The QEMU command line for IMAGE (used by tests/integration).
-IMAGE ?= $(BUILD)/septum.bin
+# The QEMU command line for IMAGE (used by tests/integration); BOOT=uboot: the U-Boot disk's.
 print-qemu-cmd:
-	@echo $(QEMU) $(QEMU_MACHINE) -nographic -kernel $(IMAGE)
+	@echo $(QEMU_CMD)
 .PHONY: print-qemu-cmd

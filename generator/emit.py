@@ -239,6 +239,7 @@ def render(plan: dict) -> Dict[str, bytes]:
     files["pagetables.c"] = env.get_template("pagetables.c.j2").render(ctx, tables=tables)
     files["image.ld"] = env.get_template("image.ld.j2").render(ctx)
     files["partitions.mk"] = env.get_template("partitions.mk.j2").render(ctx)
+    files["boot.cmd"] = env.get_template("boot.cmd.j2").render(ctx) + "\n"
     for p in plan["partitions"]:
         files[f"partitions/{p['name']}/memory.ld"] = env.get_template("memory.ld.j2").render(ctx, p=p)
         files[f"partitions/{p['name']}/partition.h"] = env.get_template("partition.h.j2").render(

@@ -3,8 +3,8 @@
  * Firmware DTB check (fwcheck.h). The facts come from kernel/lib/fdt.c; the
  * board's values from gen/config.c. Every configured memory range must lie in
  * one firmware /memory range and outside /reserved-memory and /memreserve/;
- * the GIC must be GICv3 at the board's GICD and GICR; every configured CPU
- * must exist with the MPIDR the tables use; the console UART must be present;
+ * the GIC must be GICv3 at the board's GICD and GICR; every CPU that hosts a
+ * vCPU must exist with the MPIDR the tables use; the console UART must be present;
  * the firmware's /psci method must be the board's conduit.
  */
 #include "config.h"
@@ -108,7 +108,8 @@ bool fwcheck_board(const struct fdt_facts *f)
         }
     }
     for (p = 0u; p < CFG_NUM_CPUS; p++) {
-        bool found = false;
+        /* A board CPU that hosts no vCPU is not configured: the firmware may leave it out. */
+        bool found = (cfg_cpus[p].vcpu == CFG_NO_VCPU);
 
         for (i = 0u; i < ncpu; i++) {
             found = found || (f->cpu_mpidr[i] == cfg_cpus[p].mpidr);

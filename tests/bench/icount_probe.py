@@ -68,6 +68,7 @@ class _Gdb:
 
 class _Qmp:
     def __init__(self, sock):
+        sock.settimeout(60)  # a loaded machine may take seconds to greet (xlnx-versal-virt, big images)
         self.f = sock.makefile("rw")
         json.loads(self.f.readline())  # greeting
         self.call("qmp_capabilities")

@@ -123,6 +123,33 @@ class Console:
         self.proc.wait(timeout=10)
 
 
+class RawConsole(Console):
+    """A Console over a complete QEMU command line (no -kernel: U-Boot, generic loader)."""
+
+    def __init__(self, cmd):
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.lines = []
+        self._cond = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+
+@pytest.fixture
+def raw_boot():
+    """raw_boot(cmd) -> Console over a full command line; killed after the test."""
+    consoles = []
+
+    def start(cmd):
+        c = RawConsole(cmd)
+        consoles.append(c)
+        return c
+
+    yield start
+    for c in consoles:
+        c.close()
+
+
 @pytest.fixture
 def boot():
     """boot(image) -> Console; QEMU is killed after the test, its tail printed on failure."""

@@ -10,11 +10,10 @@ there, as U-Boot or other firmware would leave it.
 import os
 import struct
 import subprocess
-import threading
 
 import pytest
 
-from conftest import ROOT, Console, build, qemu_command
+from conftest import ROOT, build, qemu_command
 
 IMAGE_BASE = 0x40200000   # hypervisor region 0x40000000 + text_offset
 TRAMPOLINE = 0x40180000   # unused hypervisor memory below the image, clear of QEMU's DTB at 0x40000000
@@ -43,32 +42,6 @@ def board_dtb(tmp_path, *extra):
     out = tmp_path / "fw.dtb"
     subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dtb", "-o", str(out), str(raw)], check=True)
     return out.read_bytes()
-
-
-class RawConsole(Console):
-    """A Console over a complete QEMU command line (no -kernel)."""
-
-    def __init__(self, cmd):
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        self.lines = []
-        self._cond = threading.Condition()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-
-@pytest.fixture
-def raw_boot():
-    consoles = []
-
-    def start(cmd):
-        c = RawConsole(cmd)
-        consoles.append(c)
-        return c
-
-    yield start
-    for c in consoles:
-        c.close()
 
 
 def boot_with_dtb(raw_boot, tmp_path, image, x0, blob=None, blob_addr=None):

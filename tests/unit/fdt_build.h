@@ -141,6 +141,7 @@ static inline uint32_t fdtb_finish(struct fdtb *b, uint8_t *out, uint32_t cap)
 #define FDTB_NO_PSCI 0x200u      /* no /psci node */
 #define FDTB_NO_MEMORY 0x400u    /* no /memory node */
 #define FDTB_UART_DISABLED 0x800u /* the UART node has status = "disabled" */
+#define FDTB_NO_IDLE_CPUS 0x1000u /* CPUs that host no vCPU are missing */
 
 /* A DTB of the board the unit-test system was built for, altered by flags. */
 static inline uint32_t fdtb_board(uint8_t *out, uint32_t cap, uint32_t flags)
@@ -191,6 +192,9 @@ static inline uint32_t fdtb_board(uint8_t *out, uint32_t cap, uint32_t flags)
     fdtb_u32(&b, "#size-cells", 0u);
     for (i = 0u; i < CFG_NUM_CPUS; i++) {
         if (((flags & FDTB_NO_CPU_LAST) != 0u) && (i == CFG_NUM_CPUS - 1u)) {
+            continue;
+        }
+        if (((flags & FDTB_NO_IDLE_CPUS) != 0u) && (cfg_cpus[i].vcpu == CFG_NO_VCPU)) {
             continue;
         }
         snprintf(name, sizeof(name), "cpu@%u", (unsigned)i);

@@ -339,6 +339,22 @@ static void test_matching_firmware_passes(void **state)
 }
 
 /* @req SRS-BOOT-004 */
+static void test_cpus_without_a_vcpu_may_be_missing(void **state)
+{
+    uint32_t idle = 0u;
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < CFG_NUM_CPUS; i++) {
+        idle += (cfg_cpus[i].vcpu == CFG_NO_VCPU) ? 1u : 0u;
+    }
+    assert_true(idle > 0u);      /* the unit-test system leaves a CPU idle */
+    assert_int_equal(cfg_cpus[CFG_NUM_CPUS - 1u].vcpu != CFG_NO_VCPU, 1);  /* ... and uses the last one */
+    assert_true(check(FDTB_NO_IDLE_CPUS));
+    assert_null(strstr(fake_console, "differs"));
+}
+
+/* @req SRS-BOOT-004 */
 static void test_each_difference_is_named_with_both_values(void **state)
 {
     char want[160];
@@ -507,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup(test_facts_of_the_board, setup),
         cmocka_unit_test_setup(test_facts_count_beyond_their_tables_and_decode_cells, setup),
         cmocka_unit_test_setup(test_matching_firmware_passes, setup),
+        cmocka_unit_test_setup(test_cpus_without_a_vcpu_may_be_missing, setup),
         cmocka_unit_test_setup(test_each_difference_is_named_with_both_values, setup),
         cmocka_unit_test_setup(test_range_checks_at_their_edges, setup),
         cmocka_unit_test_setup(test_unreadable_or_absent_dtb_is_reported_and_trusted, setup),

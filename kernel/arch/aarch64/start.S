@@ -2,7 +2,11 @@
 /*
  * Entry of the hypervisor image. The image starts with an arm64 Image header
  * (Linux Documentation/arch/arm64/booting.rst) so QEMU -kernel and U-Boot
- * booti load it and enter at EL2 with x0 = firmware DTB. The boot CPU and every
+ * booti load it and enter at EL2 with x0 = firmware DTB. Flags bit 3 ("the
+ * 2 MiB-aligned base may be anywhere in physical memory") makes booti leave
+ * the image where gen/boot.cmd loads it, at its link address, instead of
+ * moving it to the start of RAM; the adr/ldr check below stops an image that
+ * was put anywhere else. The boot CPU and every
  * CPU started later through PSCI CPU_ON turn the EL2 MMU on with the generated
  * tables before touching any writable memory.
  */
@@ -23,7 +27,7 @@ _start:
     .long   0                       /* code1 */
     .quad   __text_offset           /* text_offset */
     .quad   __image_size            /* image_size, including bss and stacks */
-    .quad   0x2                     /* flags: little-endian, 4 KiB pages, base near RAM start */
+    .quad   0xa                     /* flags: little-endian, 4 KiB pages, 2 MiB-aligned base anywhere */
     .quad   0
     .quad   0
     .quad   0

@@ -4,8 +4,17 @@
  * from a partition save all general registers into the vCPU of this CPU
  * (TPIDR_EL2 -> struct arch_cpu -> regs), call the C handler on this CPU's
  * stack and restore them. Exceptions taken at EL2 itself are hypervisor bugs.
+ *
+ * The exit handlers carry call-frame information (DWARF CFI, in .debug_frame)
+ * describing the exit as a signal frame whose caller is the guest: CFA = the
+ * vCPU's register save area (kept in x19, callee-saved, across the C call),
+ * return address = the saved guest PC, x29 = the guest's frame pointer. So a
+ * gdb backtrace from trap_sync goes through exit_sync to the guest's PC
+ * (and names the guest function when its symbols are loaded: make debug).
  */
 #include "asm_defs.h"
+
+    .cfi_sections .debug_frame
 
 .macro el2_bug kind
     .balign 0x80
@@ -82,26 +91,29 @@ el2_vectors:
     str     x2, [x0, #VCPU_REGS_PC]
     mrs     x2, spsr_el2
     str     x2, [x0, #VCPU_REGS_PSTATE]
+    mov     x19, x0                 /* guest x19 is saved: keep the save area for the unwinder */
     mrs     x0, tpidr_el2
 .endm
 
-exit_sync:
+/* A guest exit: save, call the C handler, resume or stop. CFI: see the top of this file. */
+.macro exit_handler name, c_handler
+\name:
+    .cfi_startproc
+    .cfi_signal_frame
+    .cfi_undefined x30
     save_guest
-    bl      arch_trap_sync
+    .cfi_def_cfa x19, 0
+    .cfi_offset x29, VCPU_REGS_X + 29 * 8
+    .cfi_offset x30, VCPU_REGS_PC
+    bl      \c_handler
     cbnz    x0, exit_stop
     b       exit_resume
+    .cfi_endproc
+.endm
 
-exit_irq:
-    save_guest
-    bl      arch_trap_irq
-    cbnz    x0, exit_stop
-    b       exit_resume
-
-exit_serror:
-    save_guest
-    bl      arch_trap_serror
-    cbnz    x0, exit_stop
-    b       exit_resume
+    exit_handler exit_sync, arch_trap_sync
+    exit_handler exit_irq, arch_trap_irq
+    exit_handler exit_serror, arch_trap_serror
 
 exit_stop:
     /* The vCPU is off or halted: reset the stack and wait for it to be started again. */
