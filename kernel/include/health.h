@@ -17,7 +17,6 @@ struct vcpu;
 /** Why the health monitor acts. */
 enum health_event {
     HEALTH_FAULT = 0,   /**< a fault of the partition (abort, unexpected trap, SError) */
-    HEALTH_RESET,       /**< the partition asked for it (PSCI SYSTEM_RESET) */
     HEALTH_WATCHDOG,    /**< no heartbeat within watchdog_ms */
 };
 

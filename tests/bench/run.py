@@ -270,22 +270,6 @@ def run_ivi(timeout):
     return {"septum": sep, "direct": direct}
 
 
-def run_ivi_restart(timeout):
-    """IVI alone on CPU 0: icount from part_restart() to the first instruction of the restarted kernel."""
-    make("ivi-image")
-    bdir = build_system("tests/bench/systems/ivi_restart.yaml", "build/bench/ivi_restart")
-    with open(os.path.join(bdir, "gen", "plan.json")) as f:
-        plan = json.load(f)
-    entry = int(next(p for p in plan["partitions"] if p["name"] == "ivi")["entry_ipa"], 16)
-    p = icount_probe.IcountProbe(machine(True, 1) + ["-kernel", os.path.join(bdir, "septum.bin")], timeout)
-    try:
-        stop = p.run_to(icount_probe.symbol(os.path.join(bdir, "septum.elf"), "part_restart"))
-        start = p.run_to(entry)
-    finally:
-        p.close()
-    return {"instructions": start - stop}
-
-
 def run_size():
     """Sections of the default system's hypervisor image, partition images (.images) left out."""
     bdir = build_system("./system.yaml", "build/bench/ivi")
@@ -472,12 +456,6 @@ def assemble(raw):
         row("ivi-userspace", "IVI: reset -> 'IVI: userspace up' (3 vCPUs)", "ms",
             round(ivi["septum"]["counter_s"] * 1e3, 1), round(ivi["direct"]["counter_s"] * 1e3, 1),
             note="IVI's counter; Septum also runs the cluster on CPU 0 (-smp 4); icount serialises CPUs")
-    rst = raw.get("ivi_restart")
-    if rst:
-        row("ivi-restart", "IVI restart: fault -> first instruction of its restarted kernel", "instructions",
-            rst["instructions"], None,
-            note="part_restart() to the kernel's entry, 1 CPU: stop, release interrupts, scrub and clean 512 MiB, "
-                 "reload and verify the 27 MB of images, reset devices; icount shift 0 = 1 ns each")
     size = raw.get("size")
     if size:
         row("size-binary", "hypervisor binary: .text+.rodata+.data", "bytes", size["binary"], None,
@@ -606,7 +584,6 @@ def main(argv=None):
              ("size", run_size)]
     if not args.no_ivi:
         steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))
-        steps.append(("ivi_restart", lambda: run_ivi_restart(3 * args.timeout)))
         steps.append(("linux-doorbell", lambda: run_linux_doorbell(5 * args.timeout)))
     failed = []
     for name, fn in steps:

@@ -135,15 +135,6 @@ static void test_halt_policy_halts(void **state)
     assert_int_equal(restarts, 0u);
 }
 
-/* @req SRS-HEALTH-001 */
-static void test_reset_request_restarts_even_under_halt_policy(void **state)
-{
-    (void)state;
-    assert_true(health_event(PART_ALPHA, HEALTH_RESET, "PSCI SYSTEM_RESET"));
-    assert_non_null(strstr(fake_console, "partition 'alpha' reset: PSCI SYSTEM_RESET \xe2\x80\x94 restarting (restart 1)"));
-    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_RESTARTING);
-}
-
 /* @req SRS-HEALTH-004 */
 static void test_watchdog_expires_without_heartbeat_and_rearms_with_one(void **state)
 {
@@ -230,7 +221,6 @@ int main(void)
         cmocka_unit_test_setup(test_corrupted_image_copy_halts_instead_of_restarting, setup),
         cmocka_unit_test_setup(test_budget_used_up_halts_and_window_refills_it, setup),
         cmocka_unit_test_setup(test_halt_policy_halts, setup),
-        cmocka_unit_test_setup(test_reset_request_restarts_even_under_halt_policy, setup),
         cmocka_unit_test_setup(test_watchdog_expires_without_heartbeat_and_rearms_with_one, setup),
         cmocka_unit_test_setup(test_state_changes_notify_subscribers_only, setup),
         cmocka_unit_test_setup(test_partition_state_hypercall_only_for_subscribed_or_own, setup),

@@ -277,6 +277,30 @@ static void test_controller_queries_stops_starts_and_restarts_its_partition(void
 }
 
 /* @req SRS-HEALTH-008 */
+static void test_controller_stops_a_running_partition_whose_watchdog_then_stays_quiet(void **state)
+{
+    (void)state;
+    health_ready(PART_BETA);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RUNNING);
+    /* A running partition is watched too. */
+    assert_false(health_watchdog_check(PART_BETA, fake_counter + (99u * MS)));
+    assert_int_equal(control(alpha, PART_BETA, SEPTUM_CTL_STOP), SMCCC_SUCCESS);
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_HALTED);
+    /* A halted partition is not: no watchdog restart. */
+    assert_false(health_watchdog_check(PART_BETA, fake_counter + (1000u * MS)));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_HALTED);
+}
+
+/* @req SRS-HEALTH-004 */
+static void test_watchdog_watches_a_running_partition(void **state)
+{
+    (void)state;
+    health_ready(PART_BETA);
+    assert_true(health_watchdog_check(PART_BETA, fake_counter + (101u * MS)));
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RESTARTING);
+}
+
+/* @req SRS-HEALTH-008 */
 static void test_control_is_refused_to_others_and_for_bad_arguments(void **state)
 {
     (void)state;
@@ -286,6 +310,7 @@ static void test_control_is_refused_to_others_and_for_bad_arguments(void **state
     assert_int_equal(control(alpha, CFG_NUM_PARTITIONS, SEPTUM_CTL_STOP), SMCCC_INVALID_PARAMETER);
     assert_int_equal(control(alpha, PART_BETA, SEPTUM_CTL_RESTART + 1u), SMCCC_INVALID_PARAMETER);
     assert_int_equal(ctl_apply(PART_BETA, SEPTUM_CTL_QUERY, "x"), SMCCC_INVALID_PARAMETER);
+    assert_int_equal(ctl_apply(PART_BETA, SEPTUM_CTL_RESTART + 1u, "x"), SMCCC_INVALID_PARAMETER);
     assert_int_equal(ctl_apply(CFG_NUM_PARTITIONS, SEPTUM_CTL_STOP, "x"), SMCCC_INVALID_PARAMETER);
     assert_false(ctl_allowed(CFG_NUM_PARTITIONS, PART_BETA));
     assert_false(ctl_allowed(PART_ALPHA, CFG_NUM_PARTITIONS));
@@ -325,6 +350,10 @@ static void test_console_lists_and_restarts_starts_and_stops_partitions(void **s
     assert_non_null(strstr(fake_console, "[septum] ctl: console restarts partition 'beta' (restart 1, not a fault)"));
     type("\x14rz");
     assert_non_null(strstr(fake_console, "[septum] ctl: Ctrl-T r needs a partition number (Ctrl-T l lists them)"));
+    type("\x14r ");
+    assert_non_null(strstr(fake_console, "[septum] ctl: Ctrl-T r needs a partition number"));
+    type("\x14z");
+    assert_non_null(strstr(fake_console, "[septum] console: unknown command after Ctrl-T"));
     type("\x14s9");
     assert_non_null(strstr(fake_console, "[septum] ctl: Ctrl-T s needs a partition number"));
     /* The byte after a command is not input for anyone. */
@@ -416,6 +445,8 @@ int main(void)
         cmocka_unit_test_setup(test_ready_register_of_a_channel_control_page_makes_its_partition_running, setup),
         cmocka_unit_test_setup(test_watchdog_watches_a_partition_that_never_becomes_ready, setup),
         cmocka_unit_test_setup(test_controller_queries_stops_starts_and_restarts_its_partition, setup),
+        cmocka_unit_test_setup(test_controller_stops_a_running_partition_whose_watchdog_then_stays_quiet, setup),
+        cmocka_unit_test_setup(test_watchdog_watches_a_running_partition, setup),
         cmocka_unit_test_setup(test_control_is_refused_to_others_and_for_bad_arguments, setup),
         cmocka_unit_test_setup(test_console_lists_and_restarts_starts_and_stops_partitions, setup),
         cmocka_unit_test_setup(test_injected_data_abort_from_el0_enters_the_lower_el_vector, setup),
