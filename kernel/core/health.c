@@ -10,6 +10,7 @@
 #include "health.h"
 #include "vcpu.h"
 #include "vgic.h"
+#include "virtio_net.h"
 
 /** Run-time health state of one partition. */
 struct health_part {
@@ -102,6 +103,8 @@ bool health_event(uint32_t p, enum health_event event, const char *what)
 void health_notify(uint32_t p)
 {
     uint32_t s;
+
+    virtio_net_peer_changed(p);  /* the other end of each of p's links: link up or down */
 
     for (s = 0u; s < CFG_NUM_PARTITIONS; s++) {
         uint32_t virq = cfg_health[s].notify_vintid;
