@@ -204,9 +204,6 @@ def virqs(system: System, board: Board, p: Partition) -> List[Tuple[int, str, ob
                     out.append((irq.intid, f"device {dev.label or dev.path}", loc))
     for x in p.interrupts:
         out.append((x.virq, f"interrupt {x.irq}", x.loc))
-    for ln in link_ends(system, p):
-        if ln.irq is not None:
-            out.append((ln.irq, f"link '{ln.name}'", ln.irq_loc))
     return out
 
 
@@ -219,8 +216,9 @@ def allocate_virqs(system: System, board: Board, p: Partition) -> Dict[str, int]
         wants.append("health")
     wants += [f"link:{ln.name}" for ln in link_ends(system, p) if ln.irq is None]
     for ln in link_ends(system, p):
-        if ln.irq is not None:
+        if ln.irq is not None:  # given: checked by E0807
             out[f"link:{ln.name}"] = ln.irq
+            taken.add(ln.irq)
     cand = FIRST_SPI
     for w in wants:
         while cand in taken:

@@ -92,7 +92,8 @@ def check_link_window_free(ctx: Context) -> None:
 
 @rule("E0807")
 def check_link_irq_free(ctx: Context) -> None:
-    """A link's given interrupt is an SPI that no other device of either peer uses."""
+    """A link's given interrupt is an SPI that no other device or link of either peer uses."""
+    given = {}
     for ln in ctx.sys.links:
         if ln.irq is None:
             continue
@@ -104,10 +105,13 @@ def check_link_irq_free(ctx: Context) -> None:
             p = ctx.sys.partition(n)
             if p is None:
                 continue
-            for v, what, _ in virqs(ctx.sys, ctx.board, p):
-                if v == ln.irq and what != f"link '{ln.name}'":
+            used = [(v, what) for v, what, _ in virqs(ctx.sys, ctx.board, p)]
+            used += [(ln.irq, f"link '{other}'") for other in given.get((n, ln.irq), [])]
+            for v, what in used:
+                if v == ln.irq:
                     ctx.error("E0807", ln.irq_loc, f"link '{ln.name}': irq {ln.irq} is already used in "
                               f"partition '{n}' by {what}")
+            given.setdefault((n, ln.irq), []).append(ln.name)
 
 
 @rule("E0808", needs_board=False)

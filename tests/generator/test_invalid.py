@@ -35,6 +35,8 @@ REQ_OF_CODE = {
     "E0504": "SRS-GEN-028", "E0505": "SRS-GEN-028", "E0506": "SRS-GEN-028", "E0602": "SRS-GEN-010",
     "E0603": "SRS-GEN-024", "E0604": "SRS-GEN-024", "E0605": "SRS-GEN-029", "E0702": "SRS-GEN-030",
     "E0703": "SRS-GEN-030",
+    "E0801": "SRS-NET-006", "E0802": "SRS-NET-006", "E0803": "SRS-NET-006", "E0804": "SRS-NET-006",
+    "E0805": "SRS-NET-006", "E0806": "SRS-NET-006", "E0807": "SRS-NET-006", "E0808": "SRS-NET-006",
 }
 
 _EXPECT = re.compile(r"^# expect: ([EW]\d{4}) (\d+):(\d+) (.*)$")
