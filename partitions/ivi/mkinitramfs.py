@@ -8,7 +8,8 @@ owner root, inode numbers are assigned in order, and the gzip header carries no
 name and no time. It can also hold a device node (/dev/console, which the
 kernel opens for init before devtmpfs is mounted) without root privileges.
 
-Layout: /init, /bin/busybox (+ /bin/sh), /usr/bin/ivi_app, /etc/profile,
+Layout: /init, /bin/busybox (+ /bin/sh), /usr/bin/ivi_app, /etc/profile, further
+executables (--file), kernel modules from the kernel .deb in /lib/modules (--module),
 /dev/console, and empty /proc /sys /tmp /root /sbin /usr/sbin mount points and
 directories (init installs the busybox applet links at boot).
 """
@@ -49,7 +50,30 @@ def cpio_newc(entries):
     return b"".join(out)
 
 
-def layout(init, busybox, app):
+def kernel_modules(manifest, names):
+    """{name: bytes} of the kernel modules names, from the kernel .deb that manifest.json names."""
+    import json
+    import subprocess
+    import tarfile
+    with open(manifest) as f:
+        deb = os.path.join(os.path.dirname(manifest), "debs", json.load(f)["kernel"]["deb"])
+    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+    out = {}
+    with tarfile.open(fileobj=p.stdout, mode="r|") as t:
+        for m in t:
+            base = os.path.basename(m.name)
+            if m.isfile() and base.endswith(".ko") and base[:-3] in names:
+                out[base[:-3]] = t.extractfile(m).read()
+    p.stdout.read()
+    if p.wait() != 0:
+        raise OSError(f"{deb}: dpkg-deb failed")
+    missing = [n for n in names if n not in out]
+    if missing:
+        raise OSError(f"{deb}: no module {', '.join(missing)}")
+    return out
+
+
+def layout(init, busybox, app, extra=(), modules=None):
     def read(p):
         with open(p, "rb") as f:
             return f.read()
@@ -66,6 +90,14 @@ def layout(init, busybox, app):
     entries["bin/sh"] = (stat.S_IFLNK | 0o777, b"busybox", (0, 0))
     entries["usr/bin/ivi_app"] = (x, read(app), (0, 0))
     entries["etc/profile"] = (stat.S_IFREG | 0o644, PROFILE, (0, 0))
+    for spec in extra:  # DEST=SRC: a further executable
+        dest, src = spec.split("=", 1)
+        entries[dest.strip("/")] = (x, read(src), (0, 0))
+    if modules:
+        for p in ("lib", "lib/modules"):
+            entries[p] = (d, b"", (0, 0))
+        for name, data in modules.items():
+            entries[f"lib/modules/{name}.ko"] = (stat.S_IFREG | 0o644, data, (0, 0))
     return entries
 
 
@@ -74,10 +106,14 @@ def main(argv=None):
     ap.add_argument("--init", required=True)
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--app", required=True)
+    ap.add_argument("--file", action="append", default=[], metavar="DEST=SRC", help="a further executable")
+    ap.add_argument("--manifest", help="fetch.py's manifest.json: where the kernel .deb for --module is")
+    ap.add_argument("--module", action="append", default=[], help="a kernel module to put in /lib/modules")
     ap.add_argument("-o", "--out", required=True, help="the .cpio.gz to write")
     args = ap.parse_args(argv)
     try:
-        archive = cpio_newc(layout(args.init, args.busybox, args.app))
+        mods = kernel_modules(args.manifest, args.module) if args.module else None
+        archive = cpio_newc(layout(args.init, args.busybox, args.app, args.file, mods))
     except OSError as e:
         print(f"mkinitramfs.py: error: {e}", file=sys.stderr)
         return 1
