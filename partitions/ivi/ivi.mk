@@ -38,7 +38,7 @@ $(IVI_DIR)/ivi_app: partitions/ivi/app/ivi_app.c | deps-ivi
 
 # Link 'media': the "now playing" sender, and Debian's virtio-net drivers (modules in the cloud
 # kernel, loaded by /init in this order).
-IVI_NET_MODULES := virtio virtio_ring virtio_mmio failover net_failover virtio_net
+IVI_NET_MODULES := virtio_ring virtio virtio_mmio failover net_failover virtio_net
 
 $(IVI_DIR)/ivi_media: partitions/ivi/media/ivi_media.c | deps-ivi
 	@mkdir -p $(@D)
