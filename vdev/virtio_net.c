@@ -181,7 +181,8 @@ static enum virtio_net_fault vnet_chain(uint32_t p, const struct virtio_net_queu
     uint64_t sum = 0u;
     uint32_t i;
 
-    for (i = 0u; (i < *budget) && (i < VIRTIO_NET_MAX_QUEUE); i++) {
+    /* *budget <= the queue's validated size <= VIRTIO_NET_MAX_QUEUE = the size of segs. */
+    for (i = 0u; i < *budget; i++) {
         uint64_t d = q->desc_pa + ((uint64_t)idx * VIRTQ_DESC_SIZE);
         uint64_t addr = vnet_rd64(d);
         uint32_t len = vnet_rd32(d + 8u);
@@ -248,7 +249,12 @@ static void vnet_kick(uint32_t dev, const struct virtio_net_queue *q)
 
 /* ---- the copy ---- */
 
-/* Write len bytes of buf at cursor c (the caller made sure they fit). */
+/*
+ * Write len bytes of buf at cursor c (the caller made sure they fit). The
+ * c->i < c->n guards of this and the next function are defensive: a cursor
+ * never runs past its snapshot, whose stale entries may belong to the other
+ * direction of the link.
+ */
 static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
 {
     uint32_t done = 0u;
@@ -362,10 +368,11 @@ static void vnet_tx(uint32_t s)
     struct virtio_net *e = &vnet_ends[s];
     struct virtio_net_queue *q = &e->q[VIRTIO_NET_TXQ];
     struct vnet_scratch *sc = &vnet_scratch[cfg_netdevs[s].link_index];
-    uint32_t peer_q = vnet_ends[cfg_netdevs[s].peer].q[VIRTIO_NET_RXQ].num;
+    const struct virtio_net_queue *pq = &vnet_ends[cfg_netdevs[s].peer].q[VIRTIO_NET_RXQ];
     uint64_t max = VIRTIO_NET_HDR_SIZE + VIRTIO_NET_ETH_HDR + (uint64_t)cfg_netdevs[s].mtu;
     uint32_t tx_budget = q->num;
-    uint32_t rx_budget = peer_q;
+    /* Budgets bound the walk by validated sizes (<= VIRTIO_NET_MAX_QUEUE); a queue not ready walks nothing. */
+    uint32_t rx_budget = (pq->ready != 0u) ? pq->num : 0u;
     uint16_t pending;
     uint32_t done = 0u;
     uint32_t i;

@@ -7,6 +7,7 @@ busybox nc whose checksums match, and a receiver that stops taking frames makes 
 frames drop, never stall it.
 """
 import re
+import signal
 import time
 
 import pytest
@@ -15,6 +16,15 @@ from conftest import build
 
 CTRL_T = b"\x14"
 SYSTEM = "tests/integration/systems/linux_link.yaml"
+#: Two Linux boots, a 16 MiB transfer and a drop phase under TCG: longer than conftest's default.
+LINK_TIMEOUT_S = 1500
+
+
+@pytest.fixture(autouse=True)
+def longer_hard_timeout(hard_timeout):
+    """Re-arm conftest's hard timeout (SIGALRM) with this module's longer limit."""
+    signal.alarm(LINK_TIMEOUT_S)
+    yield
 
 
 def focus(c, index, name, start):

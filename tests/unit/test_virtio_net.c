@@ -640,11 +640,26 @@ static void test_bad_rings_need_reset_when_made_ready(void **state)
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_NUM, 2u);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_READY, 1u);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_DESC_LOW, 0u);
+    wr(dev_alpha, VIRTIO_MMIO_QUEUE_DRIVER_LOW, 0u);
+    wr(dev_alpha, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0u);
     assert_int_equal(rd(dev_alpha, VIRTIO_MMIO_QUEUE_READY), 0u);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_NOTIFY, 5u);
     send_one(dev_alpha, 0u, 60u, 1u);
     assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 1u);
     assert_int_equal(virtio_net_get(dev_alpha)->faults, 0u);
+    /* A TX queue taken out of service sends nothing. */
+    wr(dev_alpha, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_TXQ);
+    wr(dev_alpha, VIRTIO_MMIO_QUEUE_READY, 0u);
+    send_one(dev_alpha, 1u, 60u, 1u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 1u);
+    assert_int_equal(used_idx(dev_alpha, VIRTIO_NET_TXQ), 1u);
+    /* A second violation while broken is counted but reported once. */
+    queue_setup(dev_alpha, VIRTIO_NET_TXQ, 0x10000u, QN);
+    fake_console_len = 0u;
+    fake_console[0] = '\0';
+    queue_setup(dev_alpha, VIRTIO_NET_TXQ, 0x10000u, QN);
+    assert_int_equal(virtio_net_get(dev_alpha)->faults, 2u);
+    assert_string_equal(fake_console, "");
 }
 
 /* @req SRS-NET-005 */
