@@ -62,8 +62,8 @@
 #define VIRTIO_NET_F_STATUS 16u
 #define VIRTIO_F_VERSION_1 32u
 /** The device's features: exactly these, nothing else (no indirect descriptors, no event index). */
-#define VIRTIO_NET_FEATURES ((1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_MAC) | \
-                             (1ull << VIRTIO_NET_F_STATUS) | (1ull << VIRTIO_F_VERSION_1))
+#define VIRTIO_NET_FEATURES ((1ULL << VIRTIO_NET_F_MTU) | (1ULL << VIRTIO_NET_F_MAC) | \
+                             (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_F_VERSION_1))
 
 /** virtio_net_config (5.1.4): mac[6], status, max_virtqueue_pairs, mtu. */
 #define VIRTIO_NET_CFG_MAC 0x0u
@@ -102,14 +102,19 @@ enum virtio_net_fault {
     VNET_BAD_BUFFER,      /**< a buffer outside its partition's RAM, crossing a region end, or read-only */
     VNET_BAD_LENGTH,      /**< a zero-length buffer or a frame longer than one MTU */
     VNET_BAD_DIRECTION,   /**< a device-writable buffer in TX, or a readable one in RX */
+    VNET_NUM_FAULTS,      /**< count of the above */
 };
 
 /** One virtqueue as the driver configured it. */
 struct virtio_net_queue {
     uint32_t num;          /**< QueueNum */
     uint32_t ready;        /**< QueueReady */
-    uint64_t desc, avail, used;        /**< guest-physical, as written */
-    uint64_t desc_pa, avail_pa, used_pa; /**< translated when QueueReady was set */
+    uint64_t desc;         /**< guest-physical, as written */
+    uint64_t avail;
+    uint64_t used;
+    uint64_t desc_pa;      /**< translated when QueueReady was set */
+    uint64_t avail_pa;
+    uint64_t used_pa;
     uint16_t last_avail;   /**< next avail ring entry to consume */
     uint16_t used_idx;     /**< next used ring entry to fill */
 };

@@ -262,7 +262,7 @@ static void on_arp(struct sp_net *n, const uint8_t *f, size_t len)
     uint8_t *o;
 
     /* htype 1, ptype IPv4, hlen 6, plen 4, request, for our address (RFC 826). */
-    if ((len < ETH_HDR + 28u) || (be16(&a[0]) != 1u) || (be16(&a[2]) != ETH_IP) || (a[4] != 6u) ||
+    if ((len < (ETH_HDR + 28u)) || (be16(&a[0]) != 1u) || (be16(&a[2]) != ETH_IP) || (a[4] != 6u) ||
         (a[5] != 4u) || (be16(&a[6]) != 1u) || !same(&a[24], n->ip, 4u)) {
         n->stats.rx_ignored++;
         return;
@@ -272,12 +272,11 @@ static void on_arp(struct sp_net *n, const uint8_t *f, size_t len)
         return;
     }
     eth_reply(n, &o[SP_NET_HDR], f, ETH_ARP);
-    o += SP_NET_HDR + ETH_HDR;
-    copy(o, a, 6u);
-    put16(&o[6], 2u);
-    copy(&o[8], n->mac, 6u);
-    copy(&o[14], n->ip, 4u);
-    copy(&o[18], &a[8], 10u); /* their hardware and protocol address */
+    copy(&o[SP_NET_HDR + ETH_HDR], a, 6u);
+    put16(&o[SP_NET_HDR + ETH_HDR + 6u], 2u);
+    copy(&o[SP_NET_HDR + ETH_HDR + 8u], n->mac, 6u);
+    copy(&o[SP_NET_HDR + ETH_HDR + 14u], n->ip, 4u);
+    copy(&o[SP_NET_HDR + ETH_HDR + 18u], &a[8], 10u); /* their hardware and protocol address */
     tx_send(n, ETH_HDR + 28u);
     n->stats.arp_replies++;
 }
@@ -347,7 +346,7 @@ static void on_ip(struct sp_net *n, const uint8_t *f, size_t len)
     size_t ihl;
     size_t total;
 
-    if (len < ETH_HDR + 20u) {
+    if (len < (ETH_HDR + 20u)) {
         n->stats.rx_ignored++;
         return;
     }

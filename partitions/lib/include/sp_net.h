@@ -23,22 +23,22 @@ typedef void (*sp_net_udp_fn)(const uint8_t *payload, size_t len, const uint8_t 
 
 /** One split virtqueue in the partition's memory (2.7: alignments 16, 2 and 4). */
 struct sp_net_vq {
-    struct {
+    struct sp_net_desc {
         uint64_t addr;
         uint32_t len;
         uint16_t flags;
         uint16_t next;
     } desc[SP_NET_QN] __attribute__((aligned(16)));
-    struct {
+    struct sp_net_avail {
         uint16_t flags;
         uint16_t idx;
         uint16_t ring[SP_NET_QN];
         uint16_t used_event;
     } avail __attribute__((aligned(16)));
-    struct {
+    struct sp_net_used {
         uint16_t flags;
         uint16_t idx;
-        struct {
+        struct sp_net_used_elem {
             uint32_t id;
             uint32_t len;
         } ring[SP_NET_QN];
