@@ -118,7 +118,8 @@ TARGET_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-comm
 
 # ---------------------------------------------------------------- partitions
 PLIB_SRC := partitions/lib/start.S partitions/lib/vectors.S partitions/lib/hvc.c partitions/lib/console.c \
-	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c partitions/lib/chan.c kernel/lib/fmt.c kernel/lib/string.c
+	partitions/lib/time.c partitions/lib/gic.c partitions/lib/smp.c partitions/lib/chan.c partitions/lib/net.c \
+	kernel/lib/fmt.c kernel/lib/string.c
 PART_INC := -Ipartitions/lib/include -Ipartitions/include -Ikernel/include
 
 # $(1) = partition name: a bare-metal program built from source

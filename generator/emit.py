@@ -36,6 +36,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters["hex"] = lambda v: f"{v:#x}"
+    env.filters["hex2"] = lambda v: f"0x{v:02x}u"
     env.filters["human"] = human
     env.filters["cperm"] = cperm
     return env
@@ -208,6 +209,11 @@ def _partition_h_lines(plan: dict, p: dict) -> List[str]:
         chan = next(x for x in plan["channels"] if x["name"] == c["name"])
         for k, peer in enumerate(chan["peers"]):
             lines.append(f"#define {n}_PEER_{str(peer['partition']).upper()} {k}u")
+    for x in p.get("links", []):
+        n = "SP_LINK_" + str(x["link"]).upper()
+        lines += [f"/** Link '{x['link']}' to '{x['peer_name']}': virtio-mmio net device, its interrupt, MTU. */",
+                  f"#define {n}_BASE {int(x['ipa']):#x}u", f"#define {n}_INTID {int(x['vintid'])}u",
+                  f"#define {n}_MTU {int(x['mtu'])}u", f"#define {n}_QUEUE_SIZE {int(x['queue_size'])}u"]
     for d in p["devices"]:
         name = "SP_DEV_" + "".join(c if c.isalnum() else "_" for c in str(d["label"] or d["ref"])).upper().strip("_")
         w = d["windows"][0]

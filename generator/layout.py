@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .board import Board, Device
 from .diag import Diagnostics
-from .model import Channel, Partition, System
+from .model import Channel, Link, Partition, System
 
 PAGE = 0x1000
 BLOCK_2M = 0x200000
@@ -36,7 +36,7 @@ def page_round(base: int, size: int) -> Tuple[int, int]:
 class Window:
     ipa: int
     size: int
-    kind: str  # "vgicd", "vgicr", "vuart", "chanctl" (emulated) or "device" (pass-through)
+    kind: str  # "vgicd", "vgicr", "vuart", "chanctl", "virtio" (emulated) or "device" (pass-through)
     what: str
     pa: Optional[int] = None  # device windows only
 
@@ -106,6 +106,9 @@ def _windows(system: System, board: Board, p: Partition) -> List[Window]:
     for c in system.channels:
         if p.name in c.peers and c.base is not None:
             out.append(Window(channel_ctl_ipa(c), PAGE, "chanctl", f"channel '{c.name}' control page"))
+    for ln in system.links:
+        if p.name in [n for n, _ in ln.peers] and ln.base is not None:
+            out.append(Window(ln.base, PAGE, "virtio", f"link '{ln.name}' virtio-net"))
     for ref, _, dev in resolve_devices(system, board)[p.name]:
         if dev is None:
             continue
@@ -218,7 +221,45 @@ def place(system: System, board: Board, diags: Diagnostics) -> None:
         used.add(base, c.size + PAGE)
         for q in peers:
             q.add(base, c.size + PAGE)
+    for ln in system.links:
+        if ln.base is not None:
+            continue
+        avoid = []
+        for n, _ in ln.peers:
+            q = system.partition(n)
+            if q is not None:
+                avoid += [(r.ipa, r.size) for r in q.regions if r.ipa is not None]
+                avoid += [(w.ipa, w.size) for w in windows(system, board, q)]
+        # Guest-physical only (the window is emulated, never backed): the same IPA in both peers.
+        base = _free_in([LINK_IPA_RANGE], [Intervals(avoid)], PAGE, PAGE)
+        if base is None:
+            diags.error("E0806", ln.loc, f"link '{ln.name}': no free guest-physical page for its device window "
+                        f"in {hexr(*LINK_IPA_RANGE)} of its peers; give it a base")
+            continue
+        ln.base = base
     system.windows_cache = {}  # every base is fixed from here on
+
+
+#: Where link windows are placed automatically (guest-physical, below the usual RAM at 1 GiB).
+LINK_IPA_RANGE = (0x0a000000, 0x36000000)
+
+
+def hexr(base: int, size: int) -> str:
+    return f"[{base:#x}..{base + size:#x})"
+
+
+def link_ends(system: System, p: Partition) -> List[Link]:
+    """The links p is a peer of, by name."""
+    return [ln for ln in system.links if p.name in [n for n, _ in ln.peers]]
+
+
+def link_mac(ln: Link, partition: str) -> str:
+    """The MAC of partition's end of link: given, or derived from the names (locally administered, unicast)."""
+    if partition in ln.macs:
+        return ln.macs[partition][0].lower()
+    import hashlib
+    h = hashlib.sha256(f"septum-link:{ln.name}:{partition}".encode()).digest()
+    return ":".join(f"{b:02x}" for b in (0x02, 0x53) + tuple(h[:4]))
 
 
 def virqs(system: System, board: Board, p: Partition) -> List[Tuple[int, str, object]]:
@@ -245,6 +286,11 @@ def allocate_virqs(system: System, board: Board, p: Partition) -> Dict[str, int]
     wants = [f"channel:{c.name}" for c in system.channels if p.name in c.peers and c.notify]
     if any(p.name in [s for s, _ in q.health.subscribers] for q in system.partitions):
         wants.append("health")
+    wants += [f"link:{ln.name}" for ln in link_ends(system, p) if ln.irq is None]
+    for ln in link_ends(system, p):
+        if ln.irq is not None:  # given: checked by E0807
+            out[f"link:{ln.name}"] = ln.irq
+            taken.add(ln.irq)
     cand = FIRST_SPI
     for w in wants:
         while cand in taken:

@@ -145,6 +145,23 @@ class Channel:
 
 
 @dataclasses.dataclass
+class Link:
+    """A virtio-net cable between two partitions (checks/links.py, E08xx)."""
+    name: str
+    loc: Loc
+    peers: List[Tuple[str, Loc]]
+    mtu: int
+    mtu_loc: Loc
+    queue_size: int
+    queue_size_loc: Loc
+    base: Optional[int]  # guest-physical window base in both peers; None until placed
+    base_loc: Loc
+    irq: Optional[int]  # virtual SPI in both peers; None: allocated
+    irq_loc: Loc
+    macs: Dict[str, Tuple[str, Loc]]
+
+
+@dataclasses.dataclass
 class System:
     path: str  # as given on the command line (printed in diagnostics)
     file: pathlib.Path  # resolved
@@ -162,6 +179,7 @@ class System:
     excluded: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
     #: layout.windows() per partition, once layout.place() has fixed every base.
     windows_cache: Optional[dict] = None
+    links: List[Link] = dataclasses.field(default_factory=list)  # sorted by name
 
     @property
     def dir(self) -> pathlib.Path:
@@ -237,9 +255,24 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
             peers=dict(sorted(c["peers"].items())),
             peer_locs={k: doc.key_loc(cp + ("peers", k)) for k in c["peers"]},
             notify=c.get("notify", True), notify_rate=int(c.get("notify_rate", 1000))))
+    links = []
+    for name in sorted(d.get("links") or {}):
+        ln = d["links"][name]
+        lp = ("links", name)
+
+        def at(key, lp=lp, ln=ln):
+            return doc.loc(lp + (key,)) if key in ln else doc.key_loc(lp)
+        links.append(Link(
+            name=name, loc=doc.key_loc(lp),
+            peers=[(n, doc.loc(lp + ("peers", i))) for i, n in enumerate(ln["peers"])],
+            mtu=ln.get("mtu", 1500), mtu_loc=at("mtu"),
+            queue_size=ln.get("queue_size", 256), queue_size_loc=at("queue_size"),
+            base=parse_addr(ln["base"]) if "base" in ln else None, base_loc=at("base"),
+            irq=ln.get("irq"), irq_loc=at("irq"),
+            macs={k: (v, doc.loc(lp + ("mac", k))) for k, v in sorted((ln.get("mac") or {}).items())}))
     return System(
         path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
         board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,
         schedule_loc=doc.key_loc(("schedule",)) if "schedule" in d else None,
         allowed_warnings=list((d.get("warnings") or {}).get("allow", [])), doc=doc,
-        excluded={k: sorted(v) for k, v in (excluded or {}).items()})
+        excluded={k: sorted(v) for k, v in (excluded or {}).items()}, links=links)

@@ -16,7 +16,8 @@ from typing import Dict, List
 from . import REPO_ROOT
 from .board import Board
 from .model import System
-from .layout import GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, linux_layout, resolve_devices, windows
+from .layout import (GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, link_mac, linux_layout, resolve_devices,
+                     windows)
 from .pagetables import MAIR_EL2, Tables
 
 TEXT_OFFSET = 0x200000
@@ -220,6 +221,18 @@ def build_plan(system: System, board: Board) -> Dict:
             channel_peers.append(dict(channel=ci, channel_name=c.name, partition=index_of[n], partition_name=n,
                                       perm=view["perm"], vintid=view["virq"] or 0, ipa=view["ipa"],
                                       ctl_ipa=view["ctl_ipa"]))
+    # Link ends (virtio-net devices): links by name, the two ends by partition name; peer = the other end.
+    netdevs = []
+    for li, ln in enumerate(system.links):
+        names = sorted(n for n, _ in ln.peers)
+        first = len(netdevs)
+        for k, n in enumerate(names):
+            netdevs.append(dict(link=ln.name, link_index=li, partition=index_of[n], partition_name=n,
+                                peer=first + 1 - k, peer_name=names[1 - k], mtu=ln.mtu, queue_size=ln.queue_size,
+                                ipa=ln.base, size=0x200, vintid=chan_virqs[n][f"link:{ln.name}"],
+                                mac=link_mac(ln, n)))
+    for p in parts:
+        p["links"] = [x for x in netdevs if x["partition"] == p["index"]]
     for p in parts:
         mask = 0
         for s_name in p["health"]["subscribers"]:
@@ -239,6 +252,10 @@ def build_plan(system: System, board: Board) -> Dict:
                 intid = p["vuart"]["virq"] if w["kind"] == "vuart" and p["vuart"]["virq"] else 0
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind=vdev_kinds[w["kind"]],
                                   ipa=w["ipa"], size=w["size"], intid=intid, arg=0, what=w["what"]))
+            elif w["kind"] == "virtio":
+                nd = next(i for i, x in enumerate(netdevs) if x["partition"] == p["index"] and x["ipa"] == w["ipa"])
+                vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind="CFG_VDEV_VIRTIO_NET",
+                                  ipa=w["ipa"], size=w["size"], intid=netdevs[nd]["vintid"], arg=nd, what=w["what"]))
             elif w["kind"] == "chanctl":
                 c = ctl_of[(p["name"], w["ipa"])]
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind="CFG_VDEV_CHANCTL",
@@ -307,7 +324,8 @@ def build_plan(system: System, board: Board) -> Dict:
                         psci_smc=1 if board.psci_method == "smc" else 0,
                         mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
-        irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, blobs=blobs, devices=devices,
+        irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, netdevs=netdevs,
+        num_links=len(system.links), blobs=blobs, devices=devices,
         max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),
         console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),

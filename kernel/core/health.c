@@ -11,6 +11,7 @@
 #include "health.h"
 #include "vcpu.h"
 #include "vgic.h"
+#include "virtio_net.h"
 
 /** Run-time health state of one partition. */
 struct health_part {
@@ -105,6 +106,8 @@ void health_notify(uint32_t p)
 
     /* The peers of p's channels hear of it too, through their doorbells (chan.h). */
     chan_peer_state_changed(p);
+    virtio_net_peer_changed(p);  /* the other end of each of p's links: link up or down */
+
     for (s = 0u; s < CFG_NUM_PARTITIONS; s++) {
         uint32_t virq = cfg_health[s].notify_vintid;
 

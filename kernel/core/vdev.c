@@ -12,6 +12,7 @@
 #include "vcpu.h"
 #include "vdev.h"
 #include "vgic.h"
+#include "virtio_net.h"
 #include "vuart.h"
 
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
@@ -85,6 +86,9 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
         case CFG_VDEV_CHANCTL:
             ok = chan_mmio(d->arg, a);
             break;
+        case CFG_VDEV_VIRTIO_NET:
+            ok = virtio_net_mmio(d->arg, a);
+            break;
         default:
             ok = false;
             break;
@@ -111,6 +115,7 @@ void vdev_reset(uint32_t p)
 {
     vgic_init(p);
     chan_reset(p);
+    virtio_net_reset_partition(p);
     arch_lock_acquire(&vdev_vuart_locks[p]);
     vuart_init(&vdev_vuarts[p], p);
     vdev_vuart_levels[p] = false;

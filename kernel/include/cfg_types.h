@@ -16,13 +16,17 @@
  * Layout 3: channels (cfg_channels[], cfg_channel_peers[], CFG_VDEV_CHANCTL
  * windows with the peer in cfg_vdev.arg), health policies (cfg_health[], one
  * per partition), and the kind and interrupt of the hypervisor's console.
+ *
+ * Layout 4: links (cfg_netdevs[], one per end of a virtio-net link, with
+ * CFG_VDEV_VIRTIO_NET windows whose cfg_vdev.arg indexes it; CFG_NUM_NETDEVS,
+ * CFG_NUM_LINKS).
  */
 #pragma once
 
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 4u
+#define CFG_LAYOUT_VERSION 5u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -54,6 +58,7 @@
 #define CFG_VDEV_VGICR 1u  /**< GICv3 redistributors: 128 KiB (RD_base + SGI_base) per vCPU */
 #define CFG_VDEV_VUART 2u  /**< PL011, 4 KiB */
 #define CFG_VDEV_CHANCTL 3u  /**< a channel's control page in one peer: NOTIFY / PENDING, 4 KiB */
+#define CFG_VDEV_VIRTIO_NET 4u  /**< one end of a link: virtio-mmio network device, arg = cfg_netdevs index */
 
 /** Kind of the physical console UART. */
 #define CFG_UART_PL011 0u
@@ -183,6 +188,21 @@ struct cfg_channel_peer {
     uint32_t vintid;        /**< doorbell INTID in this peer, CFG_NO_VINTID if notify is off */
     uint64_t ipa;           /**< shared region in this peer */
     uint64_t ctl_ipa;       /**< its control page: a CFG_VDEV_CHANCTL window */
+};
+
+/** One end of a link: the virtio-net device (vdev/virtio_net.c) of one partition. */
+struct cfg_netdev {
+    const char *link;       /**< link name from system.yaml */
+    uint32_t partition;     /**< index into cfg_partitions */
+    uint32_t peer;          /**< index into cfg_netdevs of the other end */
+    uint32_t link_index;    /**< index of the link (its lock); ends of a link are consecutive */
+    uint32_t mtu;           /**< VIRTIO_NET_F_MTU value, 68..9000 */
+    uint32_t queue_size;    /**< QueueNumMax of both queues: a power of two, 2..256 */
+    uint32_t vintid;        /**< the device's (level) interrupt in this partition */
+    uint64_t ipa;           /**< its virtio-mmio window */
+    uint8_t mac[6];         /**< VIRTIO_NET_F_MAC value */
+    uint16_t pad0;
+    uint32_t pad1;
 };
 
 /** Health-monitor policy of a partition; cfg_health[i] belongs to cfg_partitions[i]. */

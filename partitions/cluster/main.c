@@ -8,6 +8,7 @@
 #include "partition.h"
 #include "septum.h"
 #include "septum_seq.h"
+#include "sp_net.h"
 
 /* The IVI partition, if this system lets the cluster watch it (health subscribers). */
 #ifdef SP_WATCH_IVI
@@ -190,6 +191,51 @@ static void cluster_test_hook(void)
 }
 #endif
 
+/* The link to the IVI, if this system has one: 10.42.0.2, "now playing" text on UDP port 5005. */
+#ifdef SP_LINK_MEDIA_BASE
+#define CLUSTER_LINK_BASE SP_LINK_MEDIA_BASE
+#else
+#define CLUSTER_LINK_BASE 0u
+#endif
+#define CLUSTER_MEDIA_PORT 5005u
+
+static struct sp_net media_net;
+static int media_ok = -1;
+/* The last media text received, printable ASCII only. */
+static char media_text[48];
+
+static void on_media(const uint8_t *payload, size_t len, const uint8_t src_ip[4])
+{
+    size_t i;
+    size_t k = 0u;
+
+    (void)src_ip;
+    for (i = 0u; (i < len) && (k < (sizeof(media_text) - 1u)); i++) {
+        if ((payload[i] >= 0x20u) && (payload[i] < 0x7fu)) {
+            media_text[k++] = (char)payload[i];
+        }
+    }
+    media_text[k] = '\0';
+}
+
+/* Poll the media link and describe it for the frame line. */
+static void media_status(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (media_ok != 0) {
+        return;
+    }
+    sp_net_poll(&media_net);
+    if (!sp_net_link_up(&media_net)) {
+        media_text[0] = '\0';
+        (void)sp_snprintf(buf, size, " | MEDIA link down");
+    } else if (media_text[0] != '\0') {
+        (void)sp_snprintf(buf, size, " | MEDIA %s", media_text);
+    } else {
+        /* nothing yet */
+    }
+}
+
 int main(void)
 {
     uint64_t hz = sp_counter_hz();
@@ -200,6 +246,7 @@ int main(void)
     struct sp_hvc_result v = sp_hvc(SEPTUM_HVC_VERSION, 0u, 0u, 0u);
 
     char ivi[112];
+    char media[64];
 
     sp_printf("cluster up: Septum ABI %ld.%ld, %lu Hz counter, %u frames/s\n", (long)(v.x0 >> 16),
               (long)(v.x0 & 0xffff), (unsigned long)hz, CLUSTER_FPS);
@@ -212,6 +259,14 @@ int main(void)
             sp_irq_enable(CLUSTER_NAV_INTID);
         }
         sp_irq_unmask();
+    }
+    if (CLUSTER_LINK_BASE != 0u) {
+        static const uint8_t ip[4] = { 10u, 42u, 0u, 2u };
+
+        media_ok = sp_net_init(&media_net, CLUSTER_LINK_BASE, ip, CLUSTER_MEDIA_PORT, on_media);
+        sp_printf("link media: %s, 10.42.0.2, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u\n",
+                  (media_ok == 0) ? "up" : "no device", media_net.mac[0], media_net.mac[1], media_net.mac[2],
+                  media_net.mac[3], media_net.mac[4], media_net.mac[5], media_net.mtu);
     }
     for (frame = 0u;; frame++) {
         uint64_t deadline = start + ((uint64_t)frame * period);
@@ -226,8 +281,9 @@ int main(void)
         (void)sp_hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
         s = simulate(frame);
         ivi_status(ivi, sizeof(ivi));
-        sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u%s\n", frame, frame / CLUSTER_FPS,
-                  frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late, ivi);
+        media_status(media, sizeof(media));
+        sp_printf("frame %u t=%u.%us speed %u km/h rpm %u gear %u late %u%s%s\n", frame, frame / CLUSTER_FPS,
+                  frame % CLUSTER_FPS, s.speed_kmh, s.rpm, s.gear, late, media, ivi);
         cluster_test_hook();
     }
     return 0;

@@ -78,11 +78,21 @@ $(IVI_MODULE): $(IVI_MODULE_SRC) $(IVI_HEADERS) partitions/ivi/check_module.py |
 
 ivi-module: $(IVI_MODULE)
 
+# Link 'media': the "now playing" sender, and Debian's virtio-net drivers (modules in the cloud
+# kernel, loaded by /init in this order).
+IVI_NET_MODULES := virtio_ring virtio virtio_mmio failover net_failover virtio_net
+
+$(IVI_DIR)/ivi_media: partitions/ivi/media/ivi_media.c | deps-ivi
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CROSS)gcc $(IVI_APP_CFLAGS) $< -o $@
+
 $(IVI_INITRAMFS): partitions/ivi/mkinitramfs.py partitions/ivi/init $(IVI_DIR)/busybox $(IVI_DIR)/ivi_app \
-		$(IVI_DIR)/septum_chan_test $(IVI_DIR)/septum_chan_bench $(IVI_MODULE)
+		$(IVI_DIR)/septum_chan_test $(IVI_DIR)/septum_chan_bench $(IVI_MODULE) $(IVI_DIR)/ivi_media $(IVI_IMAGE)
 	$(Q)$(PYTHON) partitions/ivi/mkinitramfs.py --init partitions/ivi/init --busybox $(IVI_DIR)/busybox \
 		--app $(IVI_DIR)/ivi_app --add usr/bin/septum_chan_test=$(IVI_DIR)/septum_chan_test \
 		--add usr/bin/septum_chan_bench=$(IVI_DIR)/septum_chan_bench \
-		--add lib/modules/septum_channel.ko=$(IVI_MODULE) -o $@
+		--add lib/modules/septum_channel.ko=$(IVI_MODULE) --add usr/bin/ivi_media=$(IVI_DIR)/ivi_media \
+		--manifest $(IVI_DIR)/manifest.json $(addprefix --module ,$(IVI_NET_MODULES)) -o $@
 
 ivi-image: $(IVI_IMAGE) $(IVI_INITRAMFS)

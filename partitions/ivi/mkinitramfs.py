@@ -8,7 +8,8 @@ owner root, inode numbers are assigned in order, and the gzip header carries no
 name and no time. It can also hold a device node (/dev/console, which the
 kernel opens for init before devtmpfs is mounted) without root privileges.
 
-Layout: /init, /bin/busybox (+ /bin/sh), /usr/bin/ivi_app, /etc/profile,
+Layout: /init, /bin/busybox (+ /bin/sh), /usr/bin/ivi_app, /etc/profile, further
+executables (--file), kernel modules from the kernel .deb in /lib/modules (--module),
 /dev/console, and empty /proc /sys /tmp /root /sbin /usr/sbin mount points and
 directories (init installs the busybox applet links at boot); each --add
 PATH=FILE puts FILE at PATH (e.g. lib/modules/septum_channel.ko), executable
@@ -51,7 +52,30 @@ def cpio_newc(entries):
     return b"".join(out)
 
 
-def layout(init, busybox, app, extra=()):
+def kernel_modules(manifest, names):
+    """{name: bytes} of the kernel modules names, from the kernel .deb that manifest.json names."""
+    import json
+    import subprocess
+    import tarfile
+    with open(manifest) as f:
+        deb = os.path.join(os.path.dirname(manifest), "debs", json.load(f)["kernel"]["deb"])
+    p = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
+    out = {}
+    with tarfile.open(fileobj=p.stdout, mode="r|") as t:
+        for m in t:
+            base = os.path.basename(m.name)
+            if m.isfile() and base.endswith(".ko") and base[:-3] in names:
+                out[base[:-3]] = t.extractfile(m).read()
+    p.stdout.read()
+    if p.wait() != 0:
+        raise OSError(f"{deb}: dpkg-deb failed")
+    missing = [n for n in names if n not in out]
+    if missing:
+        raise OSError(f"{deb}: no module {', '.join(missing)}")
+    return out
+
+
+def layout(init, busybox, app, extra=(), modules=None):
     def read(p):
         with open(p, "rb") as f:
             return f.read()
@@ -74,6 +98,11 @@ def layout(init, busybox, app, extra=()):
             entries.setdefault("/".join(parts[:i]), (d, b"", (0, 0)))
         executable = "bin" in parts[-2:-1] or "sbin" in parts[-2:-1]
         entries[path] = ((x if executable else stat.S_IFREG | 0o644), read(src), (0, 0))
+    if modules:
+        for p in ("lib", "lib/modules"):
+            entries.setdefault(p, (d, b"", (0, 0)))
+        for name, data in modules.items():
+            entries[f"lib/modules/{name}.ko"] = (stat.S_IFREG | 0o644, data, (0, 0))
     return entries
 
 
@@ -92,10 +121,13 @@ def main(argv=None):
     ap.add_argument("--app", required=True)
     ap.add_argument("--add", type=add_arg, action="append", default=[], metavar="PATH=FILE",
                     help="also put FILE at PATH in the archive")
+    ap.add_argument("--manifest", help="fetch.py's manifest.json: where the kernel .deb for --module is")
+    ap.add_argument("--module", action="append", default=[], help="a kernel module to put in /lib/modules")
     ap.add_argument("-o", "--out", required=True, help="the .cpio.gz to write")
     args = ap.parse_args(argv)
     try:
-        archive = cpio_newc(layout(args.init, args.busybox, args.app, args.add))
+        mods = kernel_modules(args.manifest, args.module) if args.module else None
+        archive = cpio_newc(layout(args.init, args.busybox, args.app, args.add, mods))
     except OSError as e:
         print(f"mkinitramfs.py: error: {e}", file=sys.stderr)
         return 1

@@ -153,3 +153,32 @@ def test_generated_c_compiles_and_links(tmp_path, system):
         r = subprocess.run(["aarch64-linux-gnu-ld", "-T", str(out / "image.ld"), "-o", str(tmp_path / "k.elf"),
                             str(tmp_path / "s.o"), *objs], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.req("SRS-NET-006")
+def test_default_link_media_joins_ivi_and_cluster():
+    """Link 'media': one virtio-net end in each peer, same window, own SPI, a virtio,mmio node for the IVI."""
+    plan = json.loads((REPO / "gen" / "plan.json").read_text())
+    ends = plan["netdevs"]
+    assert [e["partition_name"] for e in ends] == ["cluster", "ivi"]
+    assert [e["peer"] for e in ends] == [1, 0]
+    assert {e["mtu"] for e in ends} == {1500} and {e["queue_size"] for e in ends} == {256}
+    macs = [e["mac"] for e in ends]
+    assert len(set(macs)) == 2 and all(int(m.split(":")[0], 16) & 3 == 2 for m in macs)
+    for e in ends:
+        p = plan["partitions"][e["partition"]]
+        win = [w for w in p["emulated"] if w["kind"] == "virtio"]
+        assert [w["ipa"] for w in win] == [e["ipa"]]
+        assert any(v["kind"] == "CFG_VDEV_VIRTIO_NET" and v["arg"] == ends.index(e) and v["intid"] == e["vintid"]
+                   for v in plan["vdevs"])
+        # the window traps: never mapped at stage 2
+        ipa = int(e["ipa"], 16) if isinstance(e["ipa"], str) else e["ipa"]
+        assert not any(int(m["va"], 16) <= ipa < int(m["va"], 16) + int(m["size"], 16) for m in p["stage2"])
+    dts = (REPO / "gen" / "ivi.dts").read_text()
+    ivi = ends[1]
+    ivi_ipa = int(ivi["ipa"], 16) if isinstance(ivi["ipa"], str) else ivi["ipa"]
+    assert f"virtio_mmio@{ivi_ipa:x} {{" in dts
+    assert 'compatible = "virtio,mmio";' in dts
+    assert f"interrupts = <0x0 {ivi['vintid'] - 32:#x} 0x4>;" in dts
+    assert "link 'media' virtio-net" in (REPO / "gen" / "memory-map.txt").read_text()
+    assert "#define SP_LINK_MEDIA_BASE" in (REPO / "gen" / "partitions" / "cluster" / "partition.h").read_text()

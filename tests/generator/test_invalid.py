@@ -40,6 +40,8 @@ REQ_OF_CODE = {
     "E0112": "SRS-GEN-141", "E0113": "SRS-GEN-141", "E0114": "SRS-GEN-141", "E0115": "SRS-GEN-006",
     "E0116": "SRS-GEN-142", "E0507": "SRS-GEN-143", "E0411": "SRS-GEN-144", "E0606": "SRS-GEN-142",
     "E0607": "SRS-GEN-145",
+    "E0801": "SRS-NET-006", "E0802": "SRS-NET-006", "E0803": "SRS-NET-006", "E0804": "SRS-NET-006",
+    "E0805": "SRS-NET-006", "E0806": "SRS-NET-006", "E0807": "SRS-NET-006", "E0808": "SRS-NET-006",
 }
 
 _EXPECT = re.compile(r"^# expect: ([EW]\d{4}) (?:([^\s:]+):)?(\d+):(\d+) (.*)$")

@@ -44,6 +44,7 @@ def test_ivi_publishes_navigation_on_the_nav_channel_and_the_cluster_shows_it(bo
 @pytest.mark.req("SRS-CON-004")
 @pytest.mark.req("SRS-VUART-003")
 @pytest.mark.req("SRS-VUART-005")
+@pytest.mark.req("SRS-NET-002")
 def test_console_focus_switch_reaches_the_ivi_shell(boot):
     image, _ = build()
     c = boot(image)
@@ -60,6 +61,13 @@ def test_console_focus_switch_reaches_the_ivi_shell(boot):
     # A pasted command of a few hundred bytes arrives whole (the vUART's FIFO holds 32).
     c.send(b"echo " + b"0123456789" * 30 + b" | wc -c\r")
     c.expect(r"^\[ivi\] 301$", timeout=60, start=i)
+    # Link 'media' (virtio-net, Debian's own drivers): the IVI pings the cluster's endpoint, and the
+    # cluster shows the "now playing" text the IVI sends it over UDP.
+    c.expect(r"^\[ivi\] .*IVI: link media up, 10.42.0.1$", timeout=60)  # may follow the prompt
+    j, _ = c.expect(r"^\[cluster\] frame \d+ .* \| MEDIA now playing: [A-Z][^|]+ - [^|]+ \| ", timeout=60)
+    c.send(b"ping -c 3 10.42.0.2\r")
+    c.expect(r"^\[ivi\] 3 packets transmitted, 3 packets received, 0% packet loss$", timeout=120, start=i)
+    assert not c.matching(r"^\[septum\] partition .*link 'media'"), c.tail()
 
 
 @pytest.mark.req("SRS-HEALTH-001")

@@ -85,6 +85,33 @@ static uint32_t virt_bits(uint32_t p, uint32_t w)
     return m;
 }
 
+/* Bits of ISENABLER-style word w for the (level) interrupts of p's virtio-net link ends. */
+static uint32_t link_bits(uint32_t p, uint32_t w)
+{
+    uint32_t m = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < CFG_NUM_NETDEVS; i++) {
+        if (cfg_netdevs[i].partition == p) {
+            m |= bit_of(cfg_netdevs[i].vintid, w);
+        }
+    }
+    return m;
+}
+
+/* ICFGR word w with the Int_config bit set for p's link interrupts (writable: emulated, not hardware). */
+static uint32_t link_cfg(uint32_t p, uint32_t w)
+{
+    uint32_t bits = link_bits(p, w / 2u) >> (16u * (w % 2u));
+    uint32_t m = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < 16u; i++) {
+        m |= (((bits >> i) & 1u) != 0u) ? (2u << (2u * i)) : 0u;
+    }
+    return m;
+}
+
 /* The same as ICFGR word w (16 INTIDs each): the virtual SPIs are edge-triggered. */
 static uint32_t virt_edges(uint32_t p, uint32_t w)
 {
@@ -292,7 +319,8 @@ static void test_gicd_unowned_spis_are_raz_wi(void **state)
     (void)state;
     /* alpha owns 33, 40 and its virtual SPIs of 32..63; nothing from 64 (it implements 64 INTIDs). */
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0xffffffffu);
-    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u));
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u),
+                     (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u) | link_bits(PART_ALPHA, 1u));
     assert_false(spi(PART_ALPHA, 60u)->enabled);
     dwrite(PART_ALPHA, ISENABLER + 8u, 4u, 0xffffffffu);
     assert_int_equal(dread(PART_ALPHA, ISENABLER + 8u, 4u), 0u);
@@ -301,7 +329,8 @@ static void test_gicd_unowned_spis_are_raz_wi(void **state)
     fake_cpu = 2u;
     dwrite(PART_BETA, ISENABLER + 4u, 4u, 0xffffffffu);
     dwrite(PART_BETA, ISENABLER + 8u, 4u, 0xffffffffu);
-    assert_int_equal(dread(PART_BETA, ISENABLER + 4u, 4u), (1u << 1) | (1u << 2) | virt_bits(PART_BETA, 1u));
+    assert_int_equal(dread(PART_BETA, ISENABLER + 4u, 4u),
+                     (1u << 1) | (1u << 2) | virt_bits(PART_BETA, 1u) | link_bits(PART_BETA, 1u));
     assert_int_equal(dread(PART_BETA, ISENABLER + 8u, 4u), (1u << 6) | virt_bits(PART_BETA, 2u));
     assert_int_equal(dread(PART_BETA, ISENABLER + 12u, 4u), 0u);
     /* Beyond every implemented INTID, and the physical SPI 48 behind alpha's 40: nothing. */
@@ -405,7 +434,8 @@ static void test_group_register_is_plain_read_write_of_owned_bits(void **state)
 {
     (void)state;
     dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 0xffffffffu);
-    assert_int_equal(dread(PART_ALPHA, IGROUPR + 4u, 4u), (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u));
+    assert_int_equal(dread(PART_ALPHA, IGROUPR + 4u, 4u),
+                     (1u << 1) | (1u << 8) | virt_bits(PART_ALPHA, 1u) | link_bits(PART_ALPHA, 1u));
     dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 0x100u);
     assert_int_equal(dread(PART_ALPHA, IGROUPR + 4u, 4u), 0x100u);
     assert_true(spi(PART_ALPHA, 40u)->group1);
@@ -447,7 +477,8 @@ static void test_icfgr_sets_spi_trigger_and_mirrors_hw_spis(void **state)
     /* ICFGR2: INTIDs 32..47, field n at bits [2n+1:2n]; 34 is field 2. */
     assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u), virt_edges(PART_BETA, 2u));
     dwrite(PART_BETA, ICFGR + 8u, 4u, 0xffffffffu);
-    assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u), (2u << 2) | (2u << 4) | virt_edges(PART_BETA, 2u));
+    assert_int_equal(dread(PART_BETA, ICFGR + 8u, 4u),
+                     (2u << 2) | (2u << 4) | virt_edges(PART_BETA, 2u) | link_cfg(PART_BETA, 2u));
     assert_true(spi(PART_BETA, 34u)->edge);
     assert_true(fake_irq_edge[34]);
     /* 33 is virtual: no physical configuration. */
