@@ -204,9 +204,20 @@ test: | deps-test
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-integration
 
+# Each suite leaves its results in $(TEST_RESULTS) (JUnit XML with the requirement ids,
+# cmocka output) with a stamp of the tree it ran on; `make trace` reuses them.
+TEST_RESULTS := $(BUILD)/test-results
+PYTEST_RESULTS = PYTHONPATH=verification $(PYTHON) -m pytest -q -p pytest_req -o junit_logging=all \
+	--junitxml=$(TEST_RESULTS)/$(1).xml
+STAMP_BEGIN = mkdir -p $(TEST_RESULTS) && rm -f $(TEST_RESULTS)/$(1).stamp && \
+	$(PYTHON) verification/tree_state.py > $(TEST_RESULTS)/$(1).stamp.new
+STAMP_END = mv $(TEST_RESULTS)/$(1).stamp.new $(TEST_RESULTS)/$(1).stamp
+
 test-generator: | deps-test
-	@echo "  PYTEST  tests/generator"
-	$(Q)$(PYTHON) -m pytest -q tests/generator
+	@echo "  PYTEST  tests/generator tests/evidence"
+	$(Q)$(call STAMP_BEGIN,generator)
+	$(Q)$(call PYTEST_RESULTS,generator) tests/generator tests/evidence; \
+	  rc=$$?; $(call STAMP_END,generator); exit $$rc
 
 include tests/unit/unit.mk
 include verification/verification.mk
@@ -214,7 +225,9 @@ include tests/bench/bench.mk
 
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration"
-	$(Q)$(PYTHON) -m pytest -q tests/integration
+	$(Q)$(call STAMP_BEGIN,integration)
+	$(Q)$(call PYTEST_RESULTS,integration) tests/integration; \
+	  rc=$$?; $(call STAMP_END,integration); exit $$rc
 
 clean:
 	rm -rf $(BUILD)

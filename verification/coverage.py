@@ -9,7 +9,9 @@ target: merge the raw profiles the instrumented hypervisor wrote under QEMU
 
 Reports (in --out): report.txt (llvm-cov report with MC/DC and branch summaries),
 html/ (llvm-cov show with MC/DC), lcov.info and lcov/ (genhtml: lines, functions,
-branches), summary.json (llvm-cov export -summary-only, read by coverage_gate.py).
+branches), summary.json (llvm-cov export -summary-only, read by coverage_gate.py),
+export.json (the full export, read by coverage_gaps.py). The objects are built with
+-fcoverage-prefix-map=<repository>=. so that no page names the build machine's paths.
 Files outside the measured sources (tests, generated tables, fakes) are left out of
 the reports; the gate restricts itself further to kernel/core, kernel/lib, vdev.
 """
@@ -49,6 +51,9 @@ def reports(binaries, profdata, out, title):
          f"-project-title=Septum {title}"])
     with open(out / "summary.json", "w") as f:
         run([COV, "export", *objs, *common, "-summary-only"], stdout=f)
+    # the full export (MC/DC records, branches, functions): verification/coverage_gaps.py
+    with open(out / "export.json", "w") as f:
+        run([COV, "export", *objs, *common], stdout=f)
     with open(out / "lcov.info", "w") as f:
         run([COV, "export", *objs, *common, "-format=lcov"], stdout=f)
     shutil.rmtree(out / "lcov", ignore_errors=True)

@@ -47,7 +47,7 @@ static uint32_t trap_ec(uint64_t esr)
 uint64_t trap_fault_ipa(const struct trap_info *t)
 {
     /* HPFAR_EL2.FIPA, bits [43:4], holds IPA[51:12]. */
-    return ((t->hpfar & 0x00000ffffffffff0ull) << 8) | (t->far & 0xfffull);
+    return ((t->hpfar & 0x00000ffffffffff0ULL) << 8) | (t->far & 0xfffULL);
 }
 
 /* Name of a fault status code group (DFSC/IFSC bits [5:2]). */
@@ -142,7 +142,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
     a.write = (t->esr & ESR_ISS_WNR) != 0u;
     a.value = a.write ? trap_reg(v, srt) : 0u;
     if (a.size < 8u) {
-        a.value &= (1ull << (8u * a.size)) - 1u;
+        a.value &= (1ULL << (8u * a.size)) - 1u;
     }
     if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
         return trap_partition_fault(v, t);
@@ -154,7 +154,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
             a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
         }
         if ((t->esr & ESR_ISS_SF) == 0u) {
-            a.value &= 0xffffffffull;
+            a.value &= 0xffffffffULL;
         }
         v->regs.x[srt] = a.value;
     }

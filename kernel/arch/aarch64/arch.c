@@ -15,17 +15,17 @@
 #include "vcpu.h"
 
 /* HCR_EL2: RW | TSC | BSU=IS | FB | AMO | IMO | FMO | SWIO | VM. */
-#define HCR_EL2_GUEST 0x8008063bull
+#define HCR_EL2_GUEST 0x8008063bULL
 /* VTCR_EL2: RES1 | SH0 inner | ORGN0/IRGN0 WB-WA | SL0 = level 1 | T0SZ 25; PS added. */
-#define VTCR_EL2_GUEST 0x80003559ull
+#define VTCR_EL2_GUEST 0x80003559ULL
 /* SCTLR_EL1 reset state for a guest: RES1 bits only, MMU and caches off. */
-#define SCTLR_EL1_RESET 0x30d00800ull
+#define SCTLR_EL1_RESET 0x30d00800ULL
 /* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the only vCPU here). */
-#define CPTR_EL2_GUEST 0x33ffull
+#define CPTR_EL2_GUEST 0x33ffULL
 /* ICC_SRE_EL2: Enable | DIB | DFB | SRE. */
-#define ICC_SRE_EL2_VALUE 0xfull
+#define ICC_SRE_EL2_VALUE 0xfULL
 /* PSCI 0.2+ function IDs (Arm DEN0022). */
-#define PSCI_CPU_ON_64 0xc4000003ull
+#define PSCI_CPU_ON_64 0xc4000003ULL
 
 /* PL011 registers (Arm DDI0183). */
 #define PL011_DR 0x00u
@@ -187,7 +187,7 @@ void *arch_phys_to_virt(uint64_t pa)
 void arch_zero(uint64_t pa, uint64_t len)
 {
     uint64_t dczid = SYSREG_READ(dczid_el0);
-    uint64_t block = 4ull << (dczid & 0xfu);
+    uint64_t block = 4ULL << (dczid & 0xfu);
     uint64_t a = pa;
     uint64_t end = pa + len;
 
@@ -227,7 +227,7 @@ uint64_t arch_counter_hz(void)
 void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
-    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
+    uint64_t line = 4ULL << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
     uint64_t a;
 
     /* Clean to the point of coherency: the guest starts with its caches off. */
@@ -251,7 +251,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(vttbr_el2, (uint64_t)(uintptr_t)cp->s2_root | ((uint64_t)cp->vmid << 48));
     SYSREG_WRITE(hcr_el2, HCR_EL2_GUEST);
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
-    SYSREG_WRITE(vmpidr_el2, (1ull << 31) | cfg_vcpus[v->id].vmpidr);
+    SYSREG_WRITE(vmpidr_el2, (1ULL << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(sctlr_el1, SCTLR_EL1_RESET);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
     SYSREG_WRITE(mdcr_el2, (SYSREG_READ(pmcr_el0) >> 11) & 0x1fu);

@@ -42,8 +42,8 @@
 #define GIC_PPI_MAINTENANCE 25u
 
 /* ICH_HCR_EL2: En, NPIE. */
-#define ICH_HCR_EN 1ull
-#define ICH_HCR_NPIE (1ull << 3)
+#define ICH_HCR_EN 1ULL
+#define ICH_HCR_NPIE (1ULL << 3)
 
 /* Bound of every wait for a GIC register write to complete. */
 #define GIC_POLL_LIMIT 1000000u
@@ -83,7 +83,7 @@ static void gic_wait_clear(uint64_t reg, uint32_t bit)
 /* MPIDR affinity in the IROUTER / GICR_TYPER[63:32] layouts. */
 static uint64_t gic_router_aff(uint64_t mpidr)
 {
-    return mpidr & 0xff00ffffffull;
+    return mpidr & 0xff00ffffffULL;
 }
 
 static uint32_t gic_typer_aff(uint64_t mpidr)
@@ -184,7 +184,7 @@ void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
 {
     uint64_t m = cfg_cpus[cpu].mpidr;
     uint64_t v = (((m >> 32) & 0xffu) << 48) | (((m >> 16) & 0xffu) << 32) | (((m >> 8) & 0xffu) << 16) |
-                 ((uint64_t)(sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ull << (m & 0xfu));
+                 ((uint64_t)(sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ULL << (m & 0xfu));
 
     __asm__ volatile("dsb ish" : : : "memory");
     SYSREG_WRITE(icc_sgi1r_el1, v);
@@ -288,7 +288,7 @@ void arch_gic_vcpu_reset(void)
 
         /* A hardware interrupt still held here was acknowledged at EL2: release it, or it
          * would stay physically active (and silent) for the vCPU's next life. */
-        if (((lr >> 62) != 0u) && ((lr & (1ull << 61)) != 0u)) {
+        if (((lr >> 62) != 0u) && ((lr & (1ULL << 61)) != 0u)) {
             arch_gic_deactivate((uint32_t)((lr >> 32) & 0x1fffu));
         }
         arch_lr_write(i, 0u);
