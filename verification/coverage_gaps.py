@@ -279,7 +279,8 @@ def write(out, items, justs, figs, errors, have_target, just_path):
          "<h1>Coverage of kernel/core, kernel/lib, vdev: covered or justified</h1>",
          f"<p>Host: tests/unit. Target: {'the instrumented hypervisor under QEMU' if have_target else 'not measured in this run'}. "
          "An item is covered when the host or the target covers it. Every other item needs a justification in "
-         f"<a href='../src/{e(just_path)}.html'>{e(just_path)}</a>.</p>",
+         + (f"<a href='../src/{e(just_path)}.html'>{e(just_path)}</a>.</p>" if (ROOT / just_path).is_file()
+            else f"<code>{e(just_path)}</code>.</p>"),
          "<table><tr><th></th><th>items</th><th>host</th><th>target</th><th>host ∪ target</th><th>justified</th>"
          "<th>uncovered, unjustified</th></tr>"]
     names = {"mcdc": "MC/DC condition pairs", "branch": "branch outcomes", "line": "lines"}

@@ -314,14 +314,14 @@ STYLE = ("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:co
          "code{font-size:90%}.p{color:#070}.f{color:#a00}pre{background:#f4f4f4;padding:4px;white-space:pre-wrap}</style>")
 
 
-def src_link(where, label=None):
-    """A link to the bundle's source page of 'file:line'."""
+def src_link(where, label=None, up="../"):
+    """A link to the bundle's source page of 'file:line' (from a page `up` below the bundle's root)."""
     if not where:
         return "—"
     f, _, n = where.rpartition(":")
     if not f:
         f, n = where, "1"
-    return f"<a href='../src/{html.escape(f)}.html#L{html.escape(n)}'>{html.escape(label or where)}</a>"
+    return f"<a href='{up}src/{html.escape(f)}.html#L{html.escape(n)}'>{html.escape(label or where)}</a>"
 
 
 def write_reports(out, reqs, goals, impl, rows, status, all_tests, untraced, errors, results):
@@ -371,7 +371,7 @@ def write_reports(out, reqs, goals, impl, rows, status, all_tests, untraced, err
             cls = "p" if t["outcome"] == "pass" else "f"
             h.append(f"<h3 id='{anchor(t['name'] if suite != 'unit' else t['page'].split('#')[1])}'>"
                      f"<code>{e(t['name'])}</code> <span class='{cls}'>{e(t['outcome'])}</span></h3>"
-                     f"<p>source: {src_link(t['source'])}; requirements: "
+                     f"<p>source: {src_link(t['source'], up='../../')}; requirements: "
                      + (", ".join(f"<a href='../matrix.html#{e(i)}'>{e(i)}</a>" for i in t["ids"]) or "none")
                      + f"</p><pre>{e(t['output'] or '(no output recorded)')}</pre>")
         h.append("</body></html>")

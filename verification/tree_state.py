@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""The state of the source tree, as one hash: the commit, the uncommitted changes of
-tracked files and the content of untracked, not ignored files.
+"""The state of the source tree, as one hash of the names and contents of every
+tracked and untracked, not ignored file.
 
 Without arguments: print it (`make test` writes it beside each suite's results as
 <suite>.stamp). With --check STAMP: exit 0 when STAMP holds the current state (the
@@ -23,17 +23,17 @@ def git(*args):
 
 
 def state():
+    """Content of every tracked and untracked, not ignored file (not the commit: results
+    stay fresh across a commit of the tree they ran on)."""
     h = hashlib.sha256()
-    h.update(git("rev-parse", "HEAD"))
-    h.update(git("diff", "HEAD", "--binary"))
-    for name in sorted(git("ls-files", "--others", "--exclude-standard", "-z").split(b"\0")):
+    for name in sorted(git("ls-files", "--cached", "--others", "--exclude-standard", "-z").split(b"\0")):
         if not name:
             continue
         h.update(name + b"\0")
         try:
             h.update(hashlib.sha256((ROOT / name.decode()).read_bytes()).digest())
         except OSError:
-            pass
+            h.update(b"(missing)")
     return h.hexdigest()
 
 
