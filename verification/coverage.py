@@ -43,8 +43,11 @@ def reports(binaries, profdata, out, title):
         run([COV, "report", *objs, *common, "--show-mcdc-summary", "--show-branch-summary",
              "--show-region-summary"], stdout=f)
     with open(out / "report-functions.txt", "w") as f:
+        # the coverage data names sources relative to the repository (-fcoverage-prefix-map);
+        # the equivalence lets llvm-cov find the directories given here
         run([COV, "report", *objs, *common, "--show-functions", "--show-mcdc-summary",
-             "--show-branch-summary", *[d for d in ("kernel", "vdev") if os.path.isdir(d)]], stdout=f)
+             "--show-branch-summary", f"--path-equivalence=.,{os.getcwd()}",
+             *[d for d in ("kernel", "vdev") if os.path.isdir(d)]], stdout=f)
     shutil.rmtree(out / "html", ignore_errors=True)
     run([COV, "show", *objs, *common, "--show-mcdc", "--show-mcdc-summary", "--show-branches=count",
          "--show-line-counts-or-regions", "-format=html", f"-output-dir={out / 'html'}",
@@ -57,7 +60,9 @@ def reports(binaries, profdata, out, title):
     with open(out / "lcov.info", "w") as f:
         run([COV, "export", *objs, *common, "-format=lcov"], stdout=f)
     shutil.rmtree(out / "lcov", ignore_errors=True)
+    # --prefix: genhtml makes the relative paths absolute; strip the repository again
     run(["genhtml", "--quiet", "--branch-coverage", "--title", f"Septum {title}", "--legend",
+         "--prefix", os.getcwd(),
          "--output-directory", str(out / "lcov"), str(out / "lcov.info")],
         stdout=subprocess.DEVNULL)
     # the MC/DC detail as text, for grepping and for the "what remains uncovered" notes

@@ -114,6 +114,11 @@ def c_tags():
     return tests, errors
 
 
+def scrub(text):
+    """The repository's absolute path out of recorded output (the bundle has none)."""
+    return text.replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+
+
 def c_results(results):
     """{(program, test): (outcome, output lines)}"""
     out = {}
@@ -126,7 +131,7 @@ def c_results(results):
                 continue
             log.append(line)
             if m:
-                out[(f.stem, m.group(2))] = ("pass" if m.group(1) == "OK" else m.group(1).lower(), "\n".join(log))
+                out[(f.stem, m.group(2))] = ("pass" if m.group(1) == "OK" else m.group(1).lower(), scrub("\n".join(log)))
                 log = []
     return out
 
@@ -139,7 +144,7 @@ def junit_results(results):
         for tc in root.iter("testcase"):
             cls = tc.get("classname", "")
             parts = cls.split(".")
-            name = "/".join(parts) + ".py::" + tc.get("name", "") if parts else tc.get("name", "")
+            name = scrub("/".join(parts) + ".py::" + tc.get("name", "") if parts else tc.get("name", ""))
             ids, source = [], None
             for p in tc.iter("property"):
                 if p.get("name") == "req":
@@ -158,7 +163,7 @@ def junit_results(results):
                     body = ((el.get("message") or "") + "\n" + (el.text or "")).strip()
                     if body:
                         text.append(f"--- {tag} ---\n{body}")
-            out.append((name, ids, outcome, f.stem, source, "\n".join(text)))
+            out.append((name, ids, outcome, f.stem, source, scrub("\n".join(text))))
     return out
 
 
@@ -327,6 +332,7 @@ def src_link(where, label=None, up="../"):
 def write_reports(out, reqs, goals, impl, rows, status, all_tests, untraced, errors, results):
     out.mkdir(parents=True, exist_ok=True)
     e = html.escape
+    errors = [scrub(x) for x in errors]
     (out / "trace.json").write_text(json.dumps({
         "requirements": {rid: dict(reqs[rid], status=status[rid],
                                    implementation=[f"{f}:{n}" for _, f, n in impl[rid]],
@@ -334,7 +340,7 @@ def write_reports(out, reqs, goals, impl, rows, status, all_tests, untraced, err
                                            "source": t["source"]} for i, t in rows if i == rid])
                          for rid in reqs},
         "goals": goals,
-        "untraced_tests": [t["name"] for t in untraced], "errors": errors}, indent=1, sort_keys=True))
+        "untraced_tests": [t["name"] for t in untraced], "errors": [scrub(x) for x in errors]}, indent=1, sort_keys=True))
     npass = sum(1 for s in status.values() if s == "PASS")
     summary = (f"{npass} of {len(reqs)} requirements have passing tests and no failing one. "
                f"{len(all_tests)} tests ran; {len(untraced)} name no requirement.")
@@ -364,7 +370,7 @@ def write_reports(out, reqs, goals, impl, rows, status, all_tests, untraced, err
             links = []
             for f in raw:
                 dst = rdir / "raw" / (f"unit-{f.name}" if suite == "unit" else f.name)
-                dst.write_bytes(f.read_bytes())
+                dst.write_text(scrub(f.read_text(errors="replace")))
                 links.append(f"<a href='raw/{e(dst.name)}'>{e(dst.name)}</a>")
             h.append("<p>Raw results: " + " · ".join(links) + "</p>")
         for t in tests:
