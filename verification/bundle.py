@@ -113,7 +113,7 @@ def figures(out):
         devs = {x["deviation"] for x in m["findings"] if x["deviation"]}
         f["misra"] = (f"{n} findings of {len({x['rule'] for x in m['findings']})} rules: {n - open_} under "
                       f"{len(devs)} deviations, {open_} without one; "
-                      f"{len(fixed)} rules fixed instead of deviated ({', '.join(r['rule'] for r in fixed)})")
+                      f"{sum(int(r.get('findings', 0)) for r in fixed)} findings of rules {', '.join(r['rule'] for r in fixed)} fixed instead of deviated")
     except (OSError, ValueError, KeyError):
         pass
     try:
