@@ -218,7 +218,7 @@ def code_index():
         lines = path.read_text(errors="replace").splitlines()
         for n, line in enumerate(lines, 1):
             for m in C_TAG.finditer(line):
-                pending += [t for t in re.split(r"[\s,]+", m.group(1).strip()) if ID_RE.match(t)]
+                pending += re.findall(r"SRS-[A-Z]+-\d{3}", m.group(1))
             if path.suffix == ".py":
                 m = PY_DEF.match(line)
                 for c in ECODE.findall(line):

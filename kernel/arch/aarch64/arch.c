@@ -240,6 +240,7 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
     isb();
 }
 
+/* @req SRS-ISO-001: the partition's own stage-2 tables and VMID are installed before it runs. */
 void arch_vcpu_enter(struct vcpu *v)
 {
     const struct cfg_partition *cp = &cfg_partitions[v->partition];
