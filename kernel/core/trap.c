@@ -81,6 +81,7 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
 }
 
 /* Report the fault and apply the policy of v's partition (health monitor). */
+/* @req SRS-ISO-004 */
 static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_info *t)
 {
     char kind[80];
@@ -128,6 +129,7 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
 }
 
 /* Data abort: an access to an emulated device window, or a fault of the partition. */
+/* @req SRS-VDEV-001 */
 static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 {
     struct mmio_access a;
@@ -162,6 +164,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
     return TRAP_RESUME;
 }
 
+/* @req SRS-HVC-001 SRS-ISO-004 */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 {
     switch (trap_ec(t->esr)) {
@@ -192,6 +195,7 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
     return TRAP_RESUME;
 }
 
+/* @req SRS-ISO-004 */
 enum trap_action trap_serror(struct vcpu *v, uint64_t esr)
 {
     struct trap_info t = { esr, 0u, 0u };

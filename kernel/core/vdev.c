@@ -53,6 +53,7 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
     return ok;
 }
 
+/* @req SRS-VDEV-001 */
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
     uint32_t i;
@@ -87,6 +88,7 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
     return VDEV_NONE;
 }
 
+/* @req SRS-CON-002 */
 bool vdev_console_input(uint32_t p, int c)
 {
     const struct cfg_vdev *d = vdev_find(p, CFG_VDEV_VUART);
