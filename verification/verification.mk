@@ -21,7 +21,8 @@
 #                              every requirement is named by some test
 
 EVB := $(BUILD)/evidence
-VER_OUT := verification/out
+# Where the bundle goes (VER_OUT=... keeps the bundles of several descriptions apart).
+VER_OUT ?= verification/out
 CLANG := clang-19
 LLD := ld.lld-19
 LLVM_OBJCOPY := llvm-objcopy-19
