@@ -188,7 +188,7 @@ tidy: $(GEN_STAMP) $(BUILD)/kernel/asm_defs.h | deps-evidence
 	$(Q)mkdir -p $(VER_OUT)/misra
 	$(Q)clang-tidy-19 --quiet --config-file=verification/clang-tidy.yaml $(TIDY_SRC) -- \
 	  -std=c11 --target=aarch64-none-elf -ffreestanding -mgeneral-regs-only $(MISRA_INC) \
-	  > $(VER_OUT)/misra/clang-tidy.txt 2>&1 || true
+	  2>&1 | sed 's|$(CURDIR)/||g' > $(VER_OUT)/misra/clang-tidy.txt || true
 	$(Q)$(PYTHON) verification/misra/tidy_gate.py --log $(VER_OUT)/misra/clang-tidy.txt \
 	  --deviations verification/misra/deviations.md --out $(VER_OUT)/misra
 

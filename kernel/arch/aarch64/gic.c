@@ -206,7 +206,7 @@ void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
 
 void arch_gic_set_edge(uint32_t intid, bool edge)
 {
-    uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (4u * (intid / 16u));
+    uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (((uint64_t)intid / 16u) * 4u);
     uint32_t bit = 2u << (2u * (intid % 16u));
     uint32_t v = mmio_read32(reg);
 
