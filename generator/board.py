@@ -174,14 +174,25 @@ class Board:
         return sorted((b, s, d.path) for d in self.devices.values() for b, s in d.regs if s)
 
 
+def board_dirs() -> List[pathlib.Path]:
+    """The repository's boards/, then each directory of $SEPTUM_BOARD_PATH (colon-separated)."""
+    import os
+    extra = [pathlib.Path(p) for p in os.environ.get("SEPTUM_BOARD_PATH", "").split(":") if p]
+    return [REPO_ROOT / "boards"] + extra
+
+
 def known_boards() -> List[str]:
-    d = REPO_ROOT / "boards"
-    if not d.is_dir():
-        return []
-    return sorted(p.name for p in d.iterdir() if (p / "board.dts").is_file())
+    names = set()
+    for d in board_dirs():
+        if d.is_dir():
+            names.update(p.name for p in d.iterdir() if (p / "board.dts").is_file())
+    return sorted(names)
 
 
 def board_dts_path(name: str) -> pathlib.Path:
+    for d in board_dirs():
+        if (d / name / "board.dts").is_file():
+            return d / name / "board.dts"
     return REPO_ROOT / "boards" / name / "board.dts"
 
 
@@ -367,6 +378,10 @@ def interpret(name: str, path: pathlib.Path, root: FdtNode, dtb: bytes) -> Board
     stride = _num(stride_cells) if stride_cells else 0x20000
     maint = gic_node.u32s("interrupts")
     maint_intid = _intid(maint[0], maint[1]) if len(maint) >= 3 else 25
+    for gb, gs in gregs[:2]:
+        if gb + max(gs, 0x10000) > 1 << 39:
+            raise BoardError(f"{gic_node.path}: the GIC at {gb:#x} is above 512 GiB, beyond the 39-bit "
+                             f"EL2 map and stage-2 translation")
     gic = Gic(gic_node.path, 3, gregs[0], gregs[1], stride, maint_intid,
               gic_node.u32("septum,num-spis", 988))
     gic_phandle = gic_node.u32("phandle")

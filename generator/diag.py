@@ -15,6 +15,9 @@ class Loc:
     file: str
     line: int = 0
     col: int = 0
+    #: Set when the value came through a YAML alias: where the alias is used, and its name.
+    via: Optional["Loc"] = dataclasses.field(default=None, compare=False, repr=False)
+    via_name: str = dataclasses.field(default="", compare=False, repr=False)
 
     def prefix(self) -> str:
         if self.line:
@@ -60,6 +63,18 @@ class Diagnostic:
         }
 
 
+def _via_notes(loc: Loc) -> List[Note]:
+    """Notes naming the alias uses a located value came through (innermost first)."""
+    out: List[Note] = []
+    seen = 0
+    while loc.via is not None and seen < 64:
+        out.append(Note(Loc(loc.via.file, loc.via.line, loc.via.col),
+                        f"used here through the alias '*{loc.via_name}'"))
+        loc = loc.via
+        seen += 1
+    return out
+
+
 class Diagnostics:
     """Collects the findings of a run; warnings count as errors unless allowed."""
 
@@ -69,14 +84,14 @@ class Diagnostics:
 
     def error(self, code: str, loc: Loc, message: str,
               notes: Optional[List[Note]] = None) -> Diagnostic:
-        d = Diagnostic("error", code, loc, message, list(notes or []))
+        d = Diagnostic("error", code, loc, message, list(notes or []) + _via_notes(loc))
         self.items.append(d)
         return d
 
     def warning(self, code: str, loc: Loc, message: str,
                 notes: Optional[List[Note]] = None) -> Diagnostic:
         """A warning is an error unless the description allows its code."""
-        d = Diagnostic("warning", code, loc, message, list(notes or []))
+        d = Diagnostic("warning", code, loc, message, list(notes or []) + _via_notes(loc))
         self.items.append(d)
         return d
 

@@ -45,6 +45,28 @@ def prop_value(raw: bytes) -> str:
     return "[" + " ".join(f"{b:02x}" for b in raw) + "]"
 
 
+def dts_string(text: str) -> str:
+    """text as a DTS string literal: quotes, backslashes and every non-printable byte escaped.
+
+    dtc reads backslash-backslash, backslash-quote and backslash-xNN escapes (dtc's util.c), so the
+    property holds exactly the UTF-8 bytes of text and nothing can end the string early.
+    """
+    out = []
+    for b in text.encode("utf-8"):
+        if b in (0x22, 0x5C):
+            out.append("\\" + chr(b))
+        elif 0x20 <= b < 0x7F:
+            out.append(chr(b))
+        else:
+            out.append(f"\\x{b:02x}")
+    return '"' + "".join(out) + '"'
+
+
+def comment_text(text: str) -> str:
+    """text made safe inside a /* */ comment on one line."""
+    return "".join(c if c.isprintable() else "?" for c in text).replace("*/", "* /")
+
+
 def _prop(name: str, value: str, ind: str) -> str:
     return f"{ind}{name};" if value == "" else f"{ind}{name} = {value};"
 
@@ -72,13 +94,14 @@ def _irq_spec(virq: int, flags: int) -> str:
 
 def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
     """The partition's DTS text."""
-    lines = [f"/* {plan['header']} */", "/*", f" * Device tree of partition '{p['name']}': its CPUs, memory,",
+    lines = [f"/* {comment_text(plan['header'])} */", "/*",
+             f" * Device tree of partition '{p['name']}': its CPUs, memory,",
              " * virtual GIC, timer, console, pass-through devices and channels.", " */", "/dts-v1/;", "",
-             "/ {", '\tcompatible = "septum,partition";', f'\tmodel = "Septum partition {p["name"]}";',
+             "/ {", '\tcompatible = "septum,partition";', f'\tmodel = {dts_string("Septum partition " + p["name"])};',
              "\t#address-cells = <2>;", "\t#size-cells = <2>;", "\tinterrupt-parent = <&gic>;", ""]
     lin = p["linux"]
     lines.append("\tchosen {")
-    lines.append(f'\t\tbootargs = "{p["image"]["bootargs"]}";')
+    lines.append(f'\t\tbootargs = {dts_string(p["image"]["bootargs"])};')
     if p["vuart"]:
         lines.append(f'\t\tstdout-path = "/pl011@{p["vuart"]["ipa"]:x}";')
     if lin and lin["initrd_ipa"]:
@@ -123,7 +146,7 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
     for c in p["channels"]:
         lines += [f"\tchannel_{c['name']}: septum-channel@{c['ipa']:x} {{", '\t\tcompatible = "septum,channel";',
                   f"\t\treg = {_reg2(c['ipa'], c['size'])}, {_reg2(c['ctl_ipa'], 0x1000)};",
-                  '\t\treg-names = "shm", "ctl";', f'\t\tseptum,name = "{c["name"]}";',
+                  '\t\treg-names = "shm", "ctl";', f'\t\tseptum,name = {dts_string(c["name"])};',
                   f"\t\tseptum,peer-index = <{c['peer_index']}>;"]
         if c["virq"] is not None:
             lines.append(f"\t\tinterrupts = {_irq_spec(c['virq'], 1)};")
@@ -137,7 +160,7 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
         lines.pop()
     lines.append("};")
     if fragment:
-        lines += ["", f"/* merged from {p['image']['dtb_fragment']} */", fragment.rstrip()]
+        lines += ["", f"/* merged from {comment_text(p['image']['dtb_fragment'])} */", fragment.rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -153,3 +176,110 @@ def compile_check(text: str) -> str:
         return ""
     msg = r.stderr.decode("utf-8", "replace").strip().splitlines()
     return msg[0] if msg else f"dtc exit {r.returncode}"
+
+
+def compile_dtb(text: str) -> bytes:
+    """The DTB of DTS text (dtc), or b'' if it does not compile."""
+    r = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", "-", "-"], input=text.encode(),
+                       capture_output=True, timeout=60, check=False)
+    return r.stdout if r.returncode == 0 else b""
+
+
+#: Properties dtc adds to a node a fragment refers to by <&label>: not a change of the node.
+_IGNORED_PROPS = {"phandle", "linux,phandle"}
+#: Properties of /chosen the generator owns (the rest of /chosen a fragment may set).
+_OWNED_CHOSEN = ("linux,initrd-start", "linux,initrd-end")
+
+
+def _tree(dtb: bytes):
+    import libfdt
+    from .board import _read_tree
+    return _read_tree(libfdt.Fdt(dtb))
+
+
+def _flat(node, out=None) -> dict:
+    """path -> (props without phandles, sorted child names) for node and its subtree."""
+    out = {} if out is None else out
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out[n.path] = ({k: v for k, v in n.props.items() if k not in _IGNORED_PROPS},
+                       sorted(c.name for c in n.children))
+        stack.extend(n.children)
+    return out
+
+
+def fragment_changes(base_dtb: bytes, merged_dtb: bytes) -> List[tuple]:
+    """(node path, what) for each way the merged tree changes a node the generator owns.
+
+    Owned: every node of the generated tree except the root and /chosen (memory,
+    cpus, GIC, timer, vUART and its clock, PSCI, channels, health, pass-through
+    devices) with all its properties and children; the root's own properties;
+    /chosen's linux,initrd-*. A fragment may add nodes (but no memory node) and
+    properties elsewhere.
+    """
+    base, merged = _tree(base_dtb), _tree(merged_dtb)
+    b, m = _flat(base), _flat(merged)
+    out = []
+    for path, (props, kids) in sorted(b.items()):
+        if path not in m:
+            out.append((path, "the node is deleted"))
+            continue
+        mprops, mkids = m[path]
+        if path == "/chosen":
+            for k in _OWNED_CHOSEN:
+                if props.get(k) != mprops.get(k):
+                    out.append((path, f"its property '{k}' is changed"))
+            continue
+        for k in sorted(set(props) | set(mprops)):
+            if k not in mprops:
+                out.append((path, f"its property '{k}' is deleted"))
+            elif k not in props:
+                if path != "/":
+                    out.append((path, f"the property '{k}' is added"))
+            elif props[k] != mprops[k]:
+                out.append((path, f"its property '{k}' is changed"))
+        if path != "/" and kids != mkids:
+            out.append((path, "its child nodes are changed"))
+    for path, (props, _) in sorted(m.items()):
+        if path in b:
+            continue
+        name = path.rsplit("/", 1)[-1]
+        if name.split("@")[0] == "memory" or props.get("device_type", b"").rstrip(b"\0") == b"memory":
+            parent = path.rsplit("/", 1)[0] or "/"
+            if parent == "/" or parent not in b:
+                out.append((path, "memory"))
+    # one finding per node and kind of change, children first collapse into the owning node
+    seen, res = set(), []
+    for path, what in out:
+        if (path, what) not in seen:
+            seen.add((path, what))
+            res.append((path, what))
+    return res
+
+
+def locate_in_fragment(fragment: str, path: str, labels: dict) -> tuple:
+    """(line, column) in the fragment text that most likely makes the change to node path; (1, 1) if unknown."""
+    name = path.rsplit("/", 1)[-1] or "/"
+    keys = []
+    label = labels.get(path)
+    if label:
+        keys.append("&" + label)
+    if name != "/":
+        keys += [name + " {", name + "{", name]
+    keys.append(path)
+    lines = fragment.splitlines()
+    for k in keys:
+        for i, line in enumerate(lines):
+            col = line.find(k)
+            if col >= 0:
+                return i + 1, col + 1
+    return 1, 1
+
+
+def labels_of(dts_text: str) -> dict:
+    """path -> label of the top-level labelled nodes of a generated DTS (label: name {)."""
+    out = {}
+    for m in re.finditer(r"^\t([A-Za-z_][A-Za-z0-9_]*): ([^\s{]+) \{$", dts_text, flags=re.M):
+        out["/" + m.group(2)] = m.group(1)
+    return out

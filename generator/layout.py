@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from typing import Dict, List, Optional, Tuple
 
@@ -55,7 +56,45 @@ def channel_ctl_ipa(c: Channel) -> int:
 
 
 def windows(system: System, board: Board, p: Partition) -> List[Window]:
-    """Emulated and pass-through windows of partition p, sorted by IPA."""
+    """Emulated and pass-through windows of partition p, sorted by IPA (do not modify the list).
+
+    Cached per partition once place() has fixed every base (system.windows_cache).
+    """
+    cache = getattr(system, "windows_cache", None)
+    if cache is not None and p.name in cache:
+        return cache[p.name]
+    out = _windows(system, board, p)
+    if cache is not None:
+        cache[p.name] = out
+    return out
+
+
+def overlapping(items: List[Tuple[int, int, object]], base: int, size: int) -> List[Tuple[int, int, object]]:
+    """The (start, size, what) of items (sorted by start; see sorted_items()) that overlap [base, base+size)."""
+    starts, maxend, its = items  # type: ignore[misc]
+    out = []
+    j = bisect.bisect_left(starts, base + size) - 1
+    while j >= 0 and maxend[j] > base:
+        s, sz, what = its[j]
+        if s + sz > base:
+            out.append(its[j])
+        j -= 1
+    out.reverse()
+    return out
+
+
+def sorted_items(items) -> tuple:
+    """Prepare (start, size, what) items for overlapping(): starts, running max of ends, items."""
+    its = sorted(items, key=lambda t: (t[0], t[1]))
+    starts, maxend, m = [], [], None
+    for s, sz, _ in its:
+        starts.append(s)
+        m = s + sz if m is None else max(m, s + sz)
+        maxend.append(m)
+    return starts, maxend, its
+
+
+def _windows(system: System, board: Board, p: Partition) -> List[Window]:
     out: List[Window] = []
     g = board.gic
     out.append(Window(g.gicd[0], GICD_SIZE, "vgicd", "virtual GIC distributor"))
@@ -85,68 +124,101 @@ def console_intid(system: System, board: Board) -> Optional[int]:
     return con.irqs[0].intid
 
 
-def _free_in(ranges: List[Tuple[int, int]], used: List[Tuple[int, int]], size: int, align: int,
-             avoid: List[Tuple[int, int]]) -> Optional[int]:
-    """Lowest base in ranges, aligned, with [base, base+size) clear of used and avoid."""
-    blockers = sorted(used + avoid)
+class Intervals:
+    """Disjoint, sorted, merged half-open ranges; add and first-overlap in O(log n) (plus the merge)."""
+
+    def __init__(self, items=()) -> None:
+        self.starts: List[int] = []
+        self.ends: List[int] = []
+        for b, s in sorted(items):
+            self.add(b, s)
+
+    def add(self, base: int, size: int) -> None:
+        if size <= 0:
+            return
+        end = base + size
+        i = bisect.bisect_left(self.ends, base)  # first range ending at or after base: touching merges
+        j = i
+        while j < len(self.starts) and self.starts[j] <= end:
+            base = min(base, self.starts[j])
+            end = max(end, self.ends[j])
+            j += 1
+        self.starts[i:j] = [base]
+        self.ends[i:j] = [end]
+
+    def hit(self, base: int, end: int) -> Optional[int]:
+        """End of a range overlapping [base, end), or None."""
+        i = bisect.bisect_right(self.ends, base)
+        if i < len(self.starts) and self.starts[i] < end:
+            return self.ends[i]
+        return None
+
+
+def _free_in(ranges: List[Tuple[int, int]], sets: List[Intervals], size: int, align: int) -> Optional[int]:
+    """Lowest base in ranges, aligned, with [base, base+size) clear of every interval set.
+
+    Each step jumps past a whole merged blocker, so the search is O(log n) per
+    blocker met, not a scan of every placed range per candidate.
+    """
     for rb, rs in ranges:
         cand = (rb + align - 1) // align * align
         while cand + size <= rb + rs:
-            hit = next(((b, s) for b, s in blockers if cand < b + s and b < cand + size), None)
-            if hit is None:
+            ends = [e for e in (st.hit(cand, cand + size) for st in sets) if e is not None]
+            if not ends:
                 return cand
-            cand = (hit[0] + hit[1] + align - 1) // align * align
+            cand = (max(ends) + align - 1) // align * align
     return None
 
 
 def place(system: System, board: Board, diags: Diagnostics) -> None:
     """Give every region and channel without a base the lowest free aligned RAM (E0210)."""
-    used: List[Tuple[int, int]] = []
+    used = Intervals()
     h = system.hypervisor
     if h.base is not None:
-        used.append((h.base, h.size))
+        used.add(h.base, h.size)
     for p in system.partitions:
-        used += [(r.base, r.size) for r in p.regions if r.base is not None]
+        for r in p.regions:
+            if r.base is not None:
+                used.add(r.base, r.size)
     for c in system.channels:
         if c.base is not None:
-            used.append((c.base, c.size + PAGE))
-    used += [(b, s) for b, s, _ in board.mmio_windows()]
+            used.add(c.base, c.size + PAGE)
+    for b, s, _ in board.mmio_windows():
+        used.add(b, s)
     ram = board.usable_ram()
+    ipa_used: Dict[str, Intervals] = {}
     for p in system.partitions:
-        ipa_used = [(r.ipa, r.size) for r in p.regions if r.ipa is not None]
-        ipa_used += [(w.ipa, w.size) for w in windows(system, board, p)]
+        ipa = Intervals([(r.ipa, r.size) for r in p.regions if r.ipa is not None] +
+                        [(w.ipa, w.size) for w in windows(system, board, p)])
+        ipa_used[p.name] = ipa
         for r in p.regions:
             if r.base is not None:
                 continue
             align = BLOCK_2M if (r.size >= BLOCK_2M or (r.index == 0 and p.image.kind == "linux")) else PAGE
-            avoid = ipa_used if r.ipa_given is None else []
-            base = _free_in(ram, used, r.size, align, avoid)
+            base = _free_in(ram, [used, ipa] if r.ipa_given is None else [used], r.size, align)
             if base is None:
                 diags.error("E0210", r.loc, f"partition '{p.name}': no free RAM for memory '{r.name}' "
                             f"of size {r.size:#x} (aligned {align:#x}); give it a base or shrink it")
                 continue
             r.base = base
-            used.append((base, r.size))
+            used.add(base, r.size)
             if r.ipa_given is None:
-                ipa_used.append((base, r.size))
+                ipa.add(base, r.size)
     for c in system.channels:
         if c.base is not None:
             continue
-        peers = [system.partition(n) for n in c.peers]
-        avoid: List[Tuple[int, int]] = []
-        for q in peers:
-            if q is None:
-                continue
-            avoid += [(r.ipa, r.size) for r in q.regions if r.ipa is not None]
-            avoid += [(w.ipa, w.size) for w in windows(system, board, q)]
+        peers = [ipa_used[n] for n in c.peers if n in ipa_used]
         # the shared region plus the control page that follows it in each peer
-        base = _free_in(ram, used, c.size + PAGE, PAGE, avoid)
+        base = _free_in(ram, [used] + peers, c.size + PAGE, PAGE)
         if base is None:
             diags.error("E0210", c.loc, f"channel '{c.name}': no free RAM for {c.size:#x} bytes "
                         f"(plus its control page); give it a base or shrink it")
             continue
         c.base = base
-        used.append((base, c.size + PAGE))
+        used.add(base, c.size + PAGE)
+        for q in peers:
+            q.add(base, c.size + PAGE)
+    system.windows_cache = {}  # every base is fixed from here on
 
 
 def virqs(system: System, board: Board, p: Partition) -> List[Tuple[int, str, object]]:

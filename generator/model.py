@@ -15,18 +15,34 @@ from typing import Dict, List, Optional, Tuple
 from .diag import Loc
 from .yamlload import Located
 
-_SIZE_RE = re.compile(r"^\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*([KMG])?(?:iB)?\s*$")
+_SIZE_RE = re.compile(r"\s*(0[xX][0-9a-fA-F_]+|[0-9][0-9_]*)\s*([KMG])?(?:iB)?\s*")
 _SHIFT = {None: 0, "K": 10, "M": 20, "G": 30}
 
 #: Default size of the hypervisor's region when the description gives none.
 DEFAULT_HYP_SIZE = 32 << 20
 
 
+def file_kind_problem(path: pathlib.Path) -> str:
+    """'' for an existing regular file, else what it is ('does not exist', 'is a directory', ...)."""
+    import stat
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as e:
+        return f"cannot be examined ({e.strerror or e})"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a directory"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    return ""
+
+
 def parse_size(v) -> int:
     """An int, a hex string or a string with K/M/G suffix, as bytes."""
     if isinstance(v, int):
         return v
-    m = _SIZE_RE.match(v)
+    m = _SIZE_RE.fullmatch(v)
     if not m:
         raise ValueError(f"not a size: {v!r}")
     return int(m.group(1).replace("_", ""), 0) << _SHIFT[m.group(2)]
@@ -136,6 +152,10 @@ class System:
     schedule_loc: Optional[Loc]
     allowed_warnings: List[str]
     doc: Located
+    #: Partitions and channels left out of the checks because of schema errors (by part).
+    excluded: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
+    #: layout.windows() per partition, once layout.place() has fixed every base.
+    windows_cache: Optional[dict] = None
 
     @property
     def dir(self) -> pathlib.Path:
@@ -148,9 +168,14 @@ class System:
         return None
 
 
-def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
-    """Turn a schema-valid document into the typed description."""
-    d = doc.data
+def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
+          excluded: Optional[Dict[str, set]] = None) -> System:
+    """Turn a schema-valid document (doc.data, or data: its schema-valid part) into the typed description.
+
+    excluded: names of partitions and channels left out because of schema errors.
+    """
+    d = doc.data if data is None else data
+    gone = (excluded or {}).get("partitions", set())
     hv = d["hypervisor"]
     hmem = hv.get("memory") or {}
     hyp = Hypervisor(
@@ -180,7 +205,7 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
                         max_restarts=h.get("max_restarts", 0),
                         restart_window_ms=h.get("restart_window_ms", 0),
                         subscribers=[(s, doc.loc(pp + ("health", "subscribers", i)))
-                                     for i, s in enumerate(h.get("subscribers", []))])
+                                     for i, s in enumerate(h.get("subscribers", [])) if s not in gone])
         parts.append(Partition(
             name=name, loc=doc.key_loc(pp), cpus=list(p["cpus"]),
             cpu_locs=[doc.loc(pp + ("cpus", i)) for i in range(len(p["cpus"]))],
@@ -205,4 +230,5 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes) -> System:
         path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
         board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,
         schedule_loc=doc.key_loc(("schedule",)) if "schedule" in d else None,
-        allowed_warnings=list((d.get("warnings") or {}).get("allow", [])), doc=doc)
+        allowed_warnings=list((d.get("warnings") or {}).get("allow", [])), doc=doc,
+        excluded={k: sorted(v) for k, v in (excluded or {}).items()})

@@ -20,11 +20,52 @@ SCHEMA_PATH = pathlib.Path(__file__).resolve().parent / "schema" / "system.schem
 SUPPORTED_VERSIONS = (1,)
 
 
+#: Largest size and (exclusive) address the language accepts: 48-bit physical addresses.
+SIZE_MAX = 1 << 48
+
+
+def _is_integer(_checker, inst) -> bool:
+    """JSON Schema's integer, but never a float (YAML 67108864.0 is not an integer) nor a bool."""
+    return isinstance(inst, int) and not isinstance(inst, bool)
+
+
+def _x_size(_validator, enabled, inst, _schema):
+    """`x-size: true`: a size string that parses to 1 .. SIZE_MAX bytes."""
+    from .model import parse_size
+    if not enabled or not isinstance(inst, str):
+        return
+    try:
+        v = parse_size(inst)
+    except ValueError:
+        yield jsonschema.ValidationError(f"{inst!r} is not a size")
+        return
+    if not 1 <= v <= SIZE_MAX:
+        yield jsonschema.ValidationError(f"{inst!r} is {v} bytes, outside 1..{SIZE_MAX:#x}")
+
+
+def _x_address(_validator, enabled, inst, _schema):
+    """`x-address: true`: a hex string below SIZE_MAX."""
+    from .model import parse_addr
+    if not enabled or not isinstance(inst, str):
+        return
+    try:
+        v = parse_addr(inst)
+    except ValueError:
+        yield jsonschema.ValidationError(f"{inst!r} is not an address")
+        return
+    if not 0 <= v < SIZE_MAX:
+        yield jsonschema.ValidationError(f"{inst!r} is outside 0..{SIZE_MAX - 1:#x}")
+
+
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
     with open(SCHEMA_PATH, encoding="utf-8") as f:
         schema = json.load(f)
-    return jsonschema.Draft202012Validator(schema)
+    base = jsonschema.Draft202012Validator
+    cls = jsonschema.validators.extend(
+        base, validators={"x-size": _x_size, "x-address": _x_address},
+        type_checker=base.TYPE_CHECKER.redefine("integer", _is_integer))
+    return cls(schema)
 
 
 def where(path: Iterable[Any]) -> str:
@@ -72,6 +113,11 @@ def check_version(doc: Located, diags: Diagnostics) -> bool:
 
 def validate(doc: Located, diags: Diagnostics) -> bool:
     """Validate doc against the schema; add E0102/E0103/E0104 and return True if clean."""
+    return not validate_paths(doc, diags)
+
+
+def validate_paths(doc: Located, diags: Diagnostics) -> list:
+    """Validate doc; add E0102/E0103/E0104; return the paths of the errors (empty: clean)."""
     errors = list(_validator().iter_errors(doc.data))
     seen = set()
     for err in errors:
@@ -79,7 +125,56 @@ def validate(doc: Located, diags: Diagnostics) -> bool:
             if (code, loc, msg) not in seen:
                 seen.add((code, loc, msg))
                 diags.error(code, loc, msg)
-    return not errors
+    paths = []
+    for err in errors:
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            props = set(err.schema.get("properties", {}))
+            paths += [path + (k,) for k in err.instance if k not in props]  # the unknown keys themselves
+        else:
+            paths.append(path)
+    return paths
+
+
+#: Parts of a description that can be left out of the semantic checks when they have a schema error.
+_PARTS = ("partitions", "channels")
+
+
+def prune(data: dict, paths: list):
+    """The description without the partitions and channels that have schema errors.
+
+    Returns (data, excluded) where excluded maps part -> set of names left out,
+    or (None, None) when an error is outside such a part (nothing sensible can
+    be checked). A channel that names a left-out partition as a peer is left
+    out too; health subscribers naming one are dropped (model.build does it).
+    """
+    excluded = {k: set() for k in _PARTS}
+    top = set(_validator().schema.get("properties", {}))
+    unknown = set()
+    for p in paths:
+        if len(p) == 1 and p[0] not in top:
+            unknown.add(p[0])  # an unknown top-level key: leave it out
+        elif len(p) >= 2 and p[0] in _PARTS:
+            excluded[p[0]].add(p[1])
+        elif len(p) >= 1 and p[0] == "warnings":
+            excluded.setdefault("warnings", set()).add("allow")
+        else:
+            return None, None
+    out = {k: v for k, v in data.items() if k not in unknown}
+    for part in _PARTS:
+        if isinstance(out.get(part), dict):
+            out[part] = {k: v for k, v in out[part].items() if k not in excluded[part]}
+    if "warnings" in excluded:
+        out.pop("warnings", None)
+    gone = excluded["partitions"]
+    if gone and isinstance(out.get("channels"), dict):
+        for name, c in list(out["channels"].items()):
+            if isinstance(c, dict) and isinstance(c.get("peers"), dict) and set(c["peers"]) & gone:
+                excluded["channels"].add(name)
+                del out["channels"][name]
+    if list(_validator().iter_errors(out)):
+        return None, None
+    return out, excluded
 
 
 def _translate(err, doc: Located):
@@ -124,8 +219,14 @@ def _translate(err, doc: Located):
     if v == "minProperties":
         yield ("E0103", doc.loc(path), f"{where(path)}: needs at least {err.validator_value} entry(ies)")
         return
-    if v == "minimum":
-        yield ("E0103", doc.loc(path), f"{where(path)}: {_show(inst)} is less than the minimum {err.validator_value}")
+    if v in ("minimum", "maximum"):
+        lo, hi = err.schema.get("minimum"), err.schema.get("maximum")
+        rng = f"{lo}..{hi}" if lo is not None and hi is not None else (
+            f"at least {lo}" if lo is not None else f"at most {hi}")
+        yield ("E0103", doc.loc(path), f"{where(path)}: {_show(inst)} is out of range (allowed: {rng})")
+        return
+    if v in ("x-size", "x-address"):
+        yield ("E0103", doc.loc(path), f"{where(path)}: {err.message}")
         return
     if v == "pattern":
         yield ("E0103", doc.loc(path), f"{where(path)}: {_show(inst)} is not valid here")

@@ -61,6 +61,18 @@ def hexr(base: int, size: int) -> str:
     return f"[{base:#x}..{base + size:#x})"
 
 
+def earlier_overlaps(ranges):
+    """For each i, (i, [j < i whose range overlaps range i]) of ranges [(start, size)].
+
+    Sorted starts and a running maximum of ends: O(n log n) plus the overlaps
+    found, instead of comparing every pair.
+    """
+    from ..layout import overlapping, sorted_items
+    items = sorted_items([(b, s, j) for j, (b, s) in enumerate(ranges)])
+    for i, (b, s) in enumerate(ranges):
+        yield i, sorted(j for _, _, j in overlapping(items, b, s) if j < i)
+
+
 def run_all(ctx: Context) -> None:
     for r in RULES:
         if r.needs_board and ctx.board is None:

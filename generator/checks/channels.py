@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..layout import PAGE, channel_ctl_ipa, windows
+from ..layout import PAGE, channel_ctl_ipa, overlapping, sorted_items, windows
 from . import Context, hexr, rule
 
 
@@ -57,34 +57,60 @@ def check_channel_memory_exclusive(ctx: Context) -> None:
                    for r in p.regions if r.base is not None]
     others += [(b, s, f"device {path}", None) for b, s, path in ctx.board.mmio_windows()]
     chans = [c for c in ctx.sys.channels if c.base is not None]
+    other_items = sorted_items([(b, s, (what, loc)) for b, s, what, loc in others])
+    chan_items = sorted_items([(d.base, d.size + PAGE, k) for k, d in enumerate(chans)])
     for i, c in enumerate(chans):
         span = c.size + PAGE
         if not ctx.board.in_ram(c.base, c.size) or ctx.board.reserved_overlap(c.base, c.size):
             ctx.error("E0505", c.loc, f"channel '{c.name}' {hexr(c.base, c.size)} is not in usable RAM of "
                       f"board '{ctx.sys.board_name}'")
-        for b, s, what, loc in others + [(d.base, d.size + PAGE, f"channel '{d.name}'", d.loc) for d in chans[:i]]:
-            if c.base < b + s and b < c.base + span:
-                ctx.error("E0505", c.loc, f"channel '{c.name}' {hexr(c.base, span)} (with its control page) "
-                          f"overlaps {what} {hexr(b, s)}", [ctx.note(loc, f"{what} defined here")] if loc else None)
+        hits = [(b, s, what, loc) for b, s, (what, loc) in overlapping(other_items, c.base, span)]
+        hits += [(b, s, f"channel '{chans[k].name}'", chans[k].loc)
+                 for b, s, k in overlapping(chan_items, c.base, span) if k < i]
+        for b, s, what, loc in hits:
+            ctx.error("E0505", c.loc, f"channel '{c.name}' {hexr(c.base, span)} (with its control page) "
+                      f"overlaps {what} {hexr(b, s)}", [ctx.note(loc, f"{what} defined here")] if loc else None)
 
 
 @rule("E0506")
 def check_channel_windows_free_in_peers(ctx: Context) -> None:
     """A channel's shared region and control page do not collide with anything in a peer's guest-physical space."""
+    theirs_of = {}
+    for p in ctx.sys.partitions:
+        its = [(r.ipa, r.size, f"memory '{r.name}'") for r in p.regions if r.ipa is not None]
+        its += [(w.ipa, w.size, w.what) for w in windows(ctx.sys, ctx.board, p)]
+        theirs_of[p.name] = sorted_items(its)
     for c in ctx.sys.channels:
         if c.base is None:
             continue
+        own = f"channel '{c.name}' control page"
         for peer in c.peers:
-            p = ctx.sys.partition(peer)
-            if p is None:
+            if peer not in theirs_of:
                 continue
             mine = [(c.base, c.size, "shared region"), (channel_ctl_ipa(c), PAGE, "control page")]
-            theirs = [(r.ipa, r.size, f"memory '{r.name}'") for r in p.regions if r.ipa is not None]
-            theirs += [(w.ipa, w.size, w.what) for w in windows(ctx.sys, ctx.board, p)
-                       if w.kind != "chanctl" or not w.what.startswith(f"channel '{c.name}'")]
             for b, s, what in mine:
-                for tb, ts, twhat in theirs:
-                    if b < tb + ts and tb < b + s:
-                        ctx.error("E0506", c.peer_locs[peer],
-                                  f"channel '{c.name}': its {what} {hexr(b, s)} collides in partition "
-                                  f"'{peer}' with its {twhat} {hexr(tb, ts)}")
+                for tb, ts, twhat in overlapping(theirs_of[peer], b, s):
+                    if twhat == own:
+                        continue
+                    ctx.error("E0506", c.peer_locs[peer],
+                              f"channel '{c.name}': its {what} {hexr(b, s)} collides in partition "
+                              f"'{peer}' with its {twhat} {hexr(tb, ts)}")
+
+
+@rule("E0507")
+def check_doorbell_intids_fit(ctx: Context) -> None:
+    """Every doorbell and health-notification virtual INTID a partition is given is an SPI (at most 1019)."""
+    from ..layout import MAX_INTID, allocate_virqs
+    for p in ctx.sys.partitions:
+        for what, v in allocate_virqs(ctx.sys, ctx.board, p).items():
+            if v <= MAX_INTID:
+                continue
+            if what.startswith("channel:"):
+                c = next(c for c in ctx.sys.channels if c.name == what[len("channel:"):])
+                ctx.error("E0507", c.peer_locs[p.name], f"partition '{p.name}': no virtual INTID left for the "
+                          f"doorbell of channel '{c.name}' (it would be {v}; SPIs end at {MAX_INTID}); "
+                          f"give some channels `notify: false` or split the partition's channels")
+            else:
+                ctx.error("E0507", p.loc, f"partition '{p.name}': no virtual INTID left for its health "
+                          f"notifications (it would be {v}; SPIs end at {MAX_INTID})")
+            break

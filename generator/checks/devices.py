@@ -209,3 +209,28 @@ def check_devices_enabled(ctx: Context) -> None:
             if dev is not None and not dev.enabled:
                 ctx.warning("W0401", loc, f"partition '{p.name}': device '{ref}' is disabled in the board "
                             f"description (status = \"{dev.node.string('status')}\")")
+
+
+#: Stage 2 and the EL2 map translate a 39-bit address space (T0SZ = 25): 512 GiB.
+_ADDR_LIMIT = 1 << 39
+
+
+@rule("E0411")
+def check_device_windows_addressable(ctx: Context) -> None:
+    """Pass-through device windows and the console end below 512 GiB (39-bit translation)."""
+    h = ctx.sys.hypervisor
+    con = ctx.board.device(h.console)
+    if con is not None:
+        for b, s in con.regs[:1]:
+            if b + s > _ADDR_LIMIT:
+                ctx.error("E0411", h.console_loc, f"hypervisor console {con.path} {hexr(b, s)} ends above "
+                          f"512 GiB ({_ADDR_LIMIT:#x}), the limit of the EL2 39-bit map")
+    for p in ctx.sys.partitions:
+        for ref, loc, dev in _devices(ctx)[p.name]:
+            if dev is None:
+                continue
+            for b, s in dev.regs:
+                if s and b + s > _ADDR_LIMIT:
+                    ctx.error("E0411", loc, f"partition '{p.name}': device '{ref}' window {hexr(b, s)} ends "
+                              f"above 512 GiB ({_ADDR_LIMIT:#x}), the limit of the 39-bit stage-2 translation")
+                    break

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..layout import linux_layout, read_arm64_header
+from ..model import file_kind_problem
 from . import Context, rule
 
 
@@ -16,8 +19,9 @@ def check_program_exists(ctx: Context) -> None:
             continue
         d = ctx.sys.dir / im.program
         if not d.is_dir():
+            what = "is not a directory" if d.exists() else "does not exist"
             ctx.error("E0601", ctx.sys.doc.loc(p.path + ("image", "program")),
-                      f"partition '{p.name}': program directory '{im.program}' does not exist "
+                      f"partition '{p.name}': program directory '{im.program}' {what} "
                       f"(paths are relative to the directory of {ctx.sys.path})")
 
 
@@ -31,10 +35,10 @@ def check_image_files_exist(ctx: Context) -> None:
     """A Linux partition's kernel, initrd and DT fragment files exist (relative to the description)."""
     for p in ctx.sys.partitions:
         for key, f in _files(p):
-            path = ctx.sys.dir / f
-            if not path.is_file():
+            what = file_kind_problem(ctx.sys.dir / f)
+            if what:
                 ctx.error("E0602", ctx.sys.doc.loc(p.path + ("image", key)),
-                          f"partition '{p.name}': {key} file '{f}' does not exist (paths are relative "
+                          f"partition '{p.name}': {key} file '{f}' {what} (paths are relative "
                           f"to the directory of {ctx.sys.path})")
 
 
@@ -81,3 +85,20 @@ def check_linux_image_fits(ctx: Context) -> None:
                   f"(text_offset {lay['text_offset']:#x} + image_size {lay['kernel_image_size']:#x}), the "
                   f"{lay['initrd_max'] if p.image.initrd else 0:#x}-byte initrd slot and the 2 MiB device-tree "
                   f"slot: it needs at least {lay['need']:#x}")
+
+
+_MAKE_SAFE = re.compile(r"[A-Za-z0-9._+/@,=-]+")
+
+
+@rule("E0606", needs_board=False)
+def check_image_paths_are_plain(ctx: Context) -> None:
+    """Image paths use only letters, digits and . _ + / @ , = - (they are written into make and assembler files)."""
+    for p in ctx.sys.partitions:
+        im = p.image
+        for key in ("program", "kernel", "initrd", "dtb_fragment"):
+            f = getattr(im, key)
+            if f and not _MAKE_SAFE.fullmatch(f):
+                bad = sorted({c for c in f if not _MAKE_SAFE.fullmatch(c)})
+                ctx.error("E0606", ctx.sys.doc.loc(p.path + ("image", key)),
+                          f"partition '{p.name}': {key} path {f!r} has characters the build cannot carry "
+                          f"({', '.join(repr(c) for c in bad)}); use letters, digits and . _ + / @ , = -")

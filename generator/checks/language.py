@@ -7,7 +7,7 @@ import re
 
 from . import Context, rule
 
-_IDENT = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_IDENT = re.compile(r"[a-z][a-z0-9_]{0,30}")  # whole name: fullmatch (a '$' would let "a\n" pass)
 
 #: C keywords and names that would collide with generated symbols.
 _RESERVED = {
@@ -18,8 +18,13 @@ _RESERVED = {
 }
 
 
+def _show(name: str) -> str:
+    """A name for a message: escaped if it holds newlines or other unprintable characters."""
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
 def _bad_name(name: str) -> bool:
-    return not _IDENT.match(name) or name in _RESERVED
+    return not isinstance(name, str) or not _IDENT.fullmatch(name) or name in _RESERVED
 
 
 @rule("E0108", needs_board=False)
@@ -28,14 +33,14 @@ def check_names_are_identifiers(ctx: Context) -> None:
     why = "must be a lowercase C identifier ([a-z][a-z0-9_]*, at most 31 characters, not a C keyword)"
     for p in ctx.sys.partitions:
         if _bad_name(p.name):
-            ctx.error("E0108", p.loc, f"partition name '{p.name}' {why}")
+            ctx.error("E0108", p.loc, f"partition name '{_show(p.name)}' {why}")
         for r in p.regions:
             if _bad_name(r.name):
                 ctx.error("E0108", ctx.sys.doc.loc(r.path + ("name",)),
-                          f"partition '{p.name}': region name '{r.name}' {why}")
+                          f"partition '{_show(p.name)}': region name '{_show(r.name)}' {why}")
     for c in ctx.sys.channels:
         if _bad_name(c.name):
-            ctx.error("E0108", c.loc, f"channel name '{c.name}' {why}")
+            ctx.error("E0108", c.loc, f"channel name '{_show(c.name)}' {why}")
 
 
 @rule("E0110", needs_board=False)
@@ -56,3 +61,17 @@ def check_allowed_warnings_exist(ctx: Context) -> None:
         if code not in known:
             ctx.error("E0111", ctx.sys.doc.loc(("warnings", "allow", i)),
                       f"'{code}' is not a warning this generator gives; warnings: {', '.join(known)}")
+
+
+@rule("E0116", needs_board=False)
+def check_generated_symbols_unique(ctx: Context) -> None:
+    """No two description names generate the same C, assembler, make or device-tree symbol."""
+    from ..symbols import collisions
+    for space, sym, first, second in collisions(ctx.sys, ctx.board):
+        if first[1].line == 0:  # a symbol of the kernel or the partition library
+            ctx.error("E0116", second[1], f"the name of {second[0]} generates the symbol '{sym}' ({space}), "
+                      f"which {first[0]} already uses; rename it")
+        else:
+            ctx.error("E0116", second[1], f"the name of {second[0]} collides with the symbol generated for "
+                      f"{first[0]}: both give '{sym}' ({space}); rename one",
+                      [ctx.note(first[1], f"{first[0]} is named here")])

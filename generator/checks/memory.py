@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import Context, hexr, rule
+from . import Context, earlier_overlaps, hexr, rule
 
 PAGE = 0x1000
 BLOCK_2M = 0x200000
@@ -58,8 +58,9 @@ def check_regions_aligned(ctx: Context) -> None:
 def check_partitions_memory_disjoint(ctx: Context) -> None:
     """No two partitions share a byte of physical memory (channels aside)."""
     placed = list(_placed(ctx))
-    for i, (p, r) in enumerate(placed):
-        for q, s in placed[:i]:
+    for i, earlier in earlier_overlaps([(r.base, r.size) for _, r in placed]):
+        p, r = placed[i]
+        for q, s in (placed[j] for j in earlier):
             if q.name == p.name:
                 continue
             if r.base < s.end and s.base < r.end:
@@ -117,8 +118,9 @@ def check_partition_regions_disjoint(ctx: Context) -> None:
     """The regions of one partition do not overlap each other physically."""
     for p in ctx.sys.partitions:
         rs = [r for r in p.regions if r.base is not None]
-        for i, r in enumerate(rs):
-            for s in rs[:i]:
+        for i, earlier in earlier_overlaps([(r.base, r.size) for r in rs]):
+            r = rs[i]
+            for s in (rs[j] for j in earlier):
                 if r.base < s.end and s.base < r.end:
                     ctx.error("E0207", r.loc,
                               f"partition '{p.name}': memory '{r.name}' {hexr(r.base, r.size)} "
@@ -145,8 +147,9 @@ def check_partition_ipas_disjoint(ctx: Context) -> None:
     """The guest-physical ranges of one partition's regions do not overlap."""
     for p in ctx.sys.partitions:
         rs = [r for r in p.regions if r.ipa is not None]
-        for i, r in enumerate(rs):
-            for s in rs[:i]:
+        for i, earlier in earlier_overlaps([(r.ipa, r.size) for r in rs]):
+            r = rs[i]
+            for s in (rs[j] for j in earlier):
                 if r.ipa < s.ipa + s.size and s.ipa < r.ipa + r.size:
                     ctx.error("E0209", r.loc,
                               f"partition '{p.name}': memory '{r.name}' guest-physical range "

@@ -4,6 +4,9 @@
 #   make bench          build the benchmark systems, run each configuration under
 #                       QEMU -icount shift=0,sleep=off, write tests/bench/results.{json,md,svg}
 #   make bench-floor    build the bare HVC->ERET floor stub only
+#   make bench-gen      the generator alone: check time of the default system, 1,000 channels,
+#                       1,000 regions, Python start-up share (tests/bench/gen_bench.py; host only);
+#                       writes tests/bench/gen-results.json and the "Generator" section of results.md
 #
 # BENCH_ARGS passes options to tests/bench/run.py (e.g. BENCH_ARGS=--no-ivi).
 
@@ -11,7 +14,7 @@ BENCH_FLOOR := build/bench/floor/floor.elf
 BENCH_FLOOR_SRC := tests/bench/floor/start.S tests/bench/floor/main.c kernel/lib/fmt.c kernel/lib/string.c
 BENCH_ARGS ?=
 
-.PHONY: bench bench-floor deps-bench
+.PHONY: bench bench-floor bench-gen deps-bench
 
 deps-bench:
 	$(Q)tools/install-deps.sh bench
@@ -26,3 +29,7 @@ $(BENCH_FLOOR): $(BENCH_FLOOR_SRC) tests/bench/floor/floor.ld | deps-build
 
 bench: | deps-bench
 	$(Q)$(PYTHON) tests/bench/run.py $(BENCH_ARGS)
+	$(Q)$(MAKE) --no-print-directory bench-gen
+
+bench-gen: | deps-build
+	$(Q)$(PYTHON) tests/bench/gen_bench.py --json tests/bench/gen-results.json --md tests/bench/results.md
