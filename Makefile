@@ -288,9 +288,20 @@ test: | deps-test
 	$(Q)$(MAKE) --no-print-directory test-boards
 	$(Q)$(MAKE) --no-print-directory test-integration
 
+# Each suite leaves its results in $(TEST_RESULTS) (JUnit XML with the requirement ids,
+# cmocka output) with a stamp of the tree it ran on; `make trace` reuses them.
+TEST_RESULTS := $(BUILD)/test-results
+PYTEST_RESULTS = PYTHONPATH=verification $(PYTHON) -m pytest -q -p pytest_req -o junit_logging=all \
+	--junitxml=$(TEST_RESULTS)/$(1).xml
+STAMP_BEGIN = mkdir -p $(TEST_RESULTS) && rm -f $(TEST_RESULTS)/$(1).stamp && \
+	$(PYTHON) verification/tree_state.py > $(TEST_RESULTS)/$(1).stamp.new
+STAMP_END = mv $(TEST_RESULTS)/$(1).stamp.new $(TEST_RESULTS)/$(1).stamp
+
 test-generator: | deps-test
-	@echo "  PYTEST  tests/generator"
-	$(Q)$(PYTHON) -m pytest -q tests/generator
+	@echo "  PYTEST  tests/generator tests/evidence"
+	$(Q)$(call STAMP_BEGIN,generator)
+	$(Q)$(call PYTEST_RESULTS,generator) tests/generator tests/evidence; \
+	  rc=$$?; $(call STAMP_END,generator); exit $$rc
 
 include tests/unit/unit.mk
 include verification/verification.mk
@@ -313,7 +324,9 @@ test-boards: | deps-test
 # -v: one line per test as it finishes (a boot test takes a minute or more).
 test-integration: all | deps-test
 	@echo "  PYTEST  tests/integration (one line per test; each boots QEMU)"
-	$(Q)$(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
+	$(Q)$(call STAMP_BEGIN,integration)
+	$(Q)$(call PYTEST_RESULTS,integration) -vv -p no:cacheprovider tests/integration; \
+	  rc=$$?; $(call STAMP_END,integration); exit $$rc
 
 # clean keeps the downloaded Debian packages ($(IVI_DIR)/debs, apt): the next
 # make extracts the IVI kernel from them again without the network.

@@ -66,6 +66,7 @@ static const uint8_t vuart_id[8] = {0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x
 /* Receive trigger level in bytes for each RXIFLSEL: 1/8, 1/4, 1/2, 3/4, 7/8 of 32; reserved values as 1/2. */
 static const uint32_t vuart_rx_levels[8] = {4u, 8u, 16u, 24u, 28u, 16u, 16u, 16u};
 
+/* @req SRS-VUART-002 */
 void vuart_init(struct vuart *u, uint32_t partition)
 {
     (void)memset(u, 0, sizeof(*u));
@@ -82,6 +83,7 @@ static uint32_t vuart_rx_trigger(const struct vuart *u)
     return vuart_rx_levels[(u->ifls >> IFLS_RX_SHIFT) & IFLS_RX_MASK];
 }
 
+/* @req SRS-VUART-006 */
 uint32_t vuart_ris(const struct vuart *u)
 {
     uint32_t ris = u->ris_latched;
@@ -99,11 +101,13 @@ uint32_t vuart_ris(const struct vuart *u)
     return ris;
 }
 
+/* @req SRS-VUART-006 */
 bool vuart_irq_level(const struct vuart *u)
 {
     return (vuart_ris(u) & u->imsc) != 0u;
 }
 
+/* @req SRS-VUART-005 */
 bool vuart_rx_push(struct vuart *u, uint8_t c)
 {
     /* Order is kept: once bytes wait in the input ring, new ones queue behind them. */
@@ -136,6 +140,7 @@ static void vuart_rx_refill(struct vuart *u)
 }
 
 /* DR read: the oldest received byte, or 0 when the FIFO is empty. */
+/* @req SRS-VUART-005 */
 static uint32_t vuart_rx_pop(struct vuart *u)
 {
     uint32_t c;
@@ -150,6 +155,7 @@ static uint32_t vuart_rx_pop(struct vuart *u)
     return c;
 }
 
+/* @req SRS-VUART-003 SRS-VUART-004 */
 static void vuart_tx(struct vuart *u, uint8_t c)
 {
     const char ch = (char)c;
@@ -176,6 +182,7 @@ static uint32_t vuart_fr(const struct vuart *u)
 }
 
 /* The storage and writable bits of a plain read/write register, or NULL. */
+/* @req SRS-VUART-007 */
 static uint32_t *vuart_rw_reg(struct vuart *u, uint32_t reg, uint32_t *mask)
 {
     switch (reg) {
@@ -209,6 +216,7 @@ static uint32_t *vuart_rw_reg(struct vuart *u, uint32_t reg, uint32_t *mask)
 }
 
 /* A read of a register other than a plain read/write one (reg at byte lane 0). */
+/* @req SRS-VUART-001 */
 static uint32_t vuart_read_special(struct vuart *u, uint32_t reg)
 {
     if (reg >= VUART_PERIPHID0) {
@@ -253,6 +261,7 @@ static void vuart_write_special(struct vuart *u, uint32_t reg, uint32_t v)
     }
 }
 
+/* @req SRS-VUART-008 */
 static bool vuart_access_valid(const struct mmio_access *a)
 {
     bool size_ok = (a->size == 1u) || (a->size == 2u) || (a->size == 4u);
@@ -263,6 +272,7 @@ static bool vuart_access_valid(const struct mmio_access *a)
     return (a->offset < VUART_WINDOW_SIZE) && ((a->offset % a->size) == 0u);
 }
 
+/* @req SRS-VUART-008 */
 bool vuart_mmio(struct vuart *u, struct mmio_access *a)
 {
     uint32_t reg;

@@ -9,7 +9,9 @@ target: merge the raw profiles the instrumented hypervisor wrote under QEMU
 
 Reports (in --out): report.txt (llvm-cov report with MC/DC and branch summaries),
 html/ (llvm-cov show with MC/DC), lcov.info and lcov/ (genhtml: lines, functions,
-branches), summary.json (llvm-cov export -summary-only, read by coverage_gate.py).
+branches), summary.json (llvm-cov export -summary-only, read by coverage_gate.py),
+export.json (the full export, read by coverage_gaps.py). The objects are built with
+-fcoverage-prefix-map=<repository>=. so that no page names the build machine's paths.
 Files outside the measured sources (tests, generated tables, fakes) are left out of
 the reports; the gate restricts itself further to kernel/core, kernel/lib, vdev.
 """
@@ -41,18 +43,26 @@ def reports(binaries, profdata, out, title):
         run([COV, "report", *objs, *common, "--show-mcdc-summary", "--show-branch-summary",
              "--show-region-summary"], stdout=f)
     with open(out / "report-functions.txt", "w") as f:
+        # the coverage data names sources relative to the repository (-fcoverage-prefix-map);
+        # the equivalence lets llvm-cov find the directories given here
         run([COV, "report", *objs, *common, "--show-functions", "--show-mcdc-summary",
-             "--show-branch-summary", *[d for d in ("kernel", "vdev") if os.path.isdir(d)]], stdout=f)
+             "--show-branch-summary", f"--path-equivalence=.,{os.getcwd()}",
+             *[d for d in ("kernel", "vdev") if os.path.isdir(d)]], stdout=f)
     shutil.rmtree(out / "html", ignore_errors=True)
     run([COV, "show", *objs, *common, "--show-mcdc", "--show-mcdc-summary", "--show-branches=count",
          "--show-line-counts-or-regions", "-format=html", f"-output-dir={out / 'html'}",
          f"-project-title=Septum {title}"])
     with open(out / "summary.json", "w") as f:
         run([COV, "export", *objs, *common, "-summary-only"], stdout=f)
+    # the full export (MC/DC records, branches, functions): verification/coverage_gaps.py
+    with open(out / "export.json", "w") as f:
+        run([COV, "export", *objs, *common], stdout=f)
     with open(out / "lcov.info", "w") as f:
         run([COV, "export", *objs, *common, "-format=lcov"], stdout=f)
     shutil.rmtree(out / "lcov", ignore_errors=True)
+    # --prefix: genhtml makes the relative paths absolute; strip the repository again
     run(["genhtml", "--quiet", "--branch-coverage", "--title", f"Septum {title}", "--legend",
+         "--prefix", os.getcwd(),
          "--output-directory", str(out / "lcov"), str(out / "lcov.info")],
         stdout=subprocess.DEVNULL)
     # the MC/DC detail as text, for grepping and for the "what remains uncovered" notes

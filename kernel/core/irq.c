@@ -20,6 +20,7 @@ static uint32_t irq_unowned;
 static const uint32_t irq_num_routes = CFG_NUM_IRQS;
 
 /* Index of the route of SPI pintid in cfg_irqs (sorted), or CFG_NUM_IRQS. */
+/* @req SRS-IRQ-002 */
 static uint32_t irq_route(uint32_t pintid)
 {
     uint32_t lo = 0u;
@@ -68,6 +69,7 @@ uint32_t irq_unowned_count(void)
     return irq_unowned;
 }
 
+/* @req SRS-IRQ-002 SRS-IRQ-004 */
 void trap_irq(struct vcpu *v, uint32_t intid)
 {
     uint32_t r;

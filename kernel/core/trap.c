@@ -54,7 +54,7 @@ static uint32_t trap_ec(uint64_t esr)
 uint64_t trap_fault_ipa(const struct trap_info *t)
 {
     /* HPFAR_EL2.FIPA, bits [43:4], holds IPA[51:12]. */
-    return ((t->hpfar & 0x00000ffffffffff0ull) << 8) | (t->far & 0xfffull);
+    return ((t->hpfar & 0x00000ffffffffff0ULL) << 8) | (t->far & 0xfffULL);
 }
 
 /* Name of a fault status code group (DFSC/IFSC bits [5:2]). */
@@ -88,6 +88,7 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
 }
 
 /* Report the fault and apply the policy of v's partition (health monitor). */
+/* @req SRS-ISO-004 */
 static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_info *t)
 {
     char kind[80];
@@ -209,6 +210,7 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
 }
 
 /* Data abort: an access to an emulated device window, or a fault of the partition. */
+/* @req SRS-VDEV-001 */
 static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 {
     struct mmio_access a;
@@ -223,7 +225,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
     a.write = (t->esr & ESR_ISS_WNR) != 0u;
     a.value = a.write ? trap_reg(v, srt) : 0u;
     if (a.size < 8u) {
-        a.value &= (1ull << (8u * a.size)) - 1u;
+        a.value &= (1ULL << (8u * a.size)) - 1u;
     }
     if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
         return trap_partition_fault(v, t);
@@ -235,7 +237,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
             a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
         }
         if ((t->esr & ESR_ISS_SF) == 0u) {
-            a.value &= 0xffffffffull;
+            a.value &= 0xffffffffULL;
         }
         v->regs.x[srt] = a.value;
     }
@@ -243,6 +245,7 @@ static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *
     return TRAP_RESUME;
 }
 
+/* @req SRS-HVC-001 SRS-ISO-004 */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 {
     switch (trap_ec(t->esr)) {
@@ -279,6 +282,7 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
     return TRAP_RESUME;
 }
 
+/* @req SRS-ISO-004 */
 enum trap_action trap_serror(struct vcpu *v, uint64_t esr)
 {
     struct trap_info t = { esr, 0u, 0u };

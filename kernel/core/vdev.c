@@ -59,6 +59,7 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
     return ok;
 }
 
+/* @req SRS-VDEV-001 */
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
     const struct cfg_partition *cp = &cfg_partitions[v->partition];
@@ -98,6 +99,7 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
     return VDEV_NONE;
 }
 
+/* @req SRS-CON-002 */
 bool vdev_console_input(uint32_t p, int c)
 {
     const struct cfg_vdev *d = vdev_find(p, CFG_VDEV_VUART);

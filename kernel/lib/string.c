@@ -29,7 +29,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
-    string_word_t w = 0x0101010101010101ull * (uint8_t)c;
+    string_word_t w = 0x0101010101010101ULL * (uint8_t)c;
     size_t i = 0u;
 
     /* Bytes up to an 8-byte boundary, then whole words (boot clears whole vGIC and
@@ -79,11 +79,11 @@ uint64_t lib_checksum(uint64_t seed, const void *p, size_t len)
     /* Whole words where aligned (images are page aligned), then the tail byte by byte. */
     if (((uintptr_t)b & 7u) == 0u) {
         for (; (i + 8u) <= len; i += 8u) {
-            h = ((h ^ *(const string_word_t *)&b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
+            h = ((h ^ *(const string_word_t *)&b[i]) * 0x100000001b3ULL) + 0x9e3779b97f4a7c15ULL;
         }
     }
     for (; i < len; i++) {
-        h = ((h ^ b[i]) * 0x100000001b3ull) + 0x9e3779b97f4a7c15ull;
+        h = ((h ^ b[i]) * 0x100000001b3ULL) + 0x9e3779b97f4a7c15ULL;
     }
     return h ^ (uint64_t)len;
 }

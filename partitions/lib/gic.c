@@ -76,8 +76,8 @@ void sp_gic_init_cpu(sp_irq_fn handler)
     sp_mmio_write32(rd + GICR_SGI + GICR_IGROUPR0, 0xffffffffu);
     __asm__ volatile("mrs %0, S3_0_C12_C12_5" : "=r"(v)); /* ICC_SRE_EL1 */
     __asm__ volatile("msr S3_0_C12_C12_5, %0; isb" : : "r"(v | 1u));
-    __asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffull)); /* ICC_PMR_EL1 */
-    __asm__ volatile("msr S3_0_C12_C12_7, %0; isb" : : "r"(1ull)); /* ICC_IGRPEN1_EL1 */
+    __asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffULL)); /* ICC_PMR_EL1 */
+    __asm__ volatile("msr S3_0_C12_C12_7, %0; isb" : : "r"(1ULL)); /* ICC_IGRPEN1_EL1 */
     __asm__ volatile("msr vbar_el1, %0; isb" : : "r"((uint64_t)(uintptr_t)sp_vectors));
 }
 
@@ -108,14 +108,14 @@ void sp_irq_mask(void)
 void sp_sgi_send(uint32_t cpu, uint32_t intid)
 {
     /* ICC_SGI1R_EL1: Aff3.Aff2.Aff1 = 0, RS = cpu / 16, target list bit cpu % 16. */
-    uint64_t v = ((uint64_t)(cpu / 16u) << 44) | ((uint64_t)(intid & 0xfu) << 24) | (1ull << (cpu % 16u));
+    uint64_t v = (((uint64_t)cpu / 16u) << 44) | (((uint64_t)intid & 0xfu) << 24) | (1ULL << (cpu % 16u));
 
     __asm__ volatile("dsb sy; msr S3_0_C12_C11_5, %0; isb" : : "r"(v) : "memory");
 }
 
 void sp_sgi_broadcast(uint32_t intid)
 {
-    uint64_t v = (1ull << 40) | ((uint64_t)(intid & 0xfu) << 24);
+    uint64_t v = (1ULL << 40) | (((uint64_t)intid & 0xfu) << 24);
 
     __asm__ volatile("dsb sy; msr S3_0_C12_C11_5, %0; isb" : : "r"(v) : "memory");
 }

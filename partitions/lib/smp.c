@@ -42,12 +42,12 @@ void sp_secondary_main(uint64_t cpu)
 
 void sp_vtimer_at(uint64_t deadline)
 {
-    __asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" : : "r"(deadline), "r"(1ull));
+    __asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" : : "r"(deadline), "r"(1ULL));
 }
 
 void sp_vtimer_stop(void)
 {
-    __asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(2ull));
+    __asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(2ULL));
 }
 
 void sp_system_off(void)

@@ -115,6 +115,38 @@ static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
     }
 }
 
+/* The image checksum (kernel/lib/string.c; part.c compares a partition's images
+ * with the sum taken at boot, over the same addresses) sums whole words where the
+ * buffer is aligned and bytes otherwise. On either path the value is repeatable and
+ * depends on every byte, the length and the seed. */
+static void test_checksum_aligned_and_misaligned_sees_every_byte(void **state)
+{
+    uint64_t wa[5];
+    uint64_t wb[6];
+    uint8_t *bufs[2] = { (uint8_t *)wa, (uint8_t *)wb + 3 };
+    size_t i;
+    size_t k;
+
+    (void)state;
+    for (k = 0u; k < 2u; k++) {
+        uint8_t *b = bufs[k];
+        uint64_t h;
+
+        for (i = 0u; i < 20u; i++) {
+            b[i] = (uint8_t)((i * 37u) + 1u);
+        }
+        h = lib_checksum(7u, b, 20u);
+        assert_true(h == lib_checksum(7u, b, 20u));
+        assert_true(h != lib_checksum(7u, b, 19u));
+        assert_true(h != lib_checksum(8u, b, 20u));
+        for (i = 0u; i < 20u; i++) {
+            b[i] ^= 1u;
+            assert_true(h != lib_checksum(7u, b, 20u));
+            b[i] ^= 1u;
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_truncation_keeps_nul_and_counts_stored),
         cmocka_unit_test(test_string_helpers),
         cmocka_unit_test(test_memset_fills_exactly_the_range_at_any_alignment),
+        cmocka_unit_test(test_checksum_aligned_and_misaligned_sees_every_byte),
     };
 
     return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

@@ -48,5 +48,9 @@ unit-build: $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_TESTS))
 
 test-unit: unit-build | deps-test
 	@echo "  UNIT    $(UNIT_TESTS)"
-	$(Q)fail=0; for t in $(UNIT_TESTS); do $(UNIT_BUILD)/$$t || fail=1; done; exit $$fail
+	$(Q)$(call STAMP_BEGIN,unit) && rm -rf $(TEST_RESULTS)/unit && mkdir -p $(TEST_RESULTS)/unit
+	$(Q)fail=0; for t in $(UNIT_TESTS); do r=$(TEST_RESULTS)/unit/$$t.txt; \
+	  { $(UNIT_BUILD)/$$t; echo "exit status $$?"; } > $$r 2>&1; sed '$$d' $$r; \
+	  tail -n 1 $$r | grep -qx "exit status 0" || fail=1; done; \
+	$(call STAMP_END,unit); exit $$fail
 .PHONY: unit-build test-unit

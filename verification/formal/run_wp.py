@@ -56,8 +56,9 @@ def main():
         start = r.stdout.find("[report] Computing properties status")
         if start >= 0:
             report.append(r.stdout[start:])
-    (out / "wp.log").write_text("\n".join(log))
-    (out / "report.txt").write_text("\n".join(report) + "\n")
+    # the bundle names no absolute path of the build machine
+    (out / "wp.log").write_text("\n".join(log).replace(str(ROOT) + "/", ""))
+    (out / "report.txt").write_text(("\n".join(report) + "\n").replace(str(ROOT) + "/", ""))
     if failed:
         for line in log[-1].splitlines():
             if "Failed" in line or "Unknown" in line or "Timeout" in line or "rror" in line:

@@ -46,9 +46,16 @@ def load_deviations(path):
         m = SCOPE.match(line)
         if m and cur is not None:
             cur["scope"] += re.findall(r"`([^`]+)`", m.group(1))
+        if cur is not None and line.startswith("Risk:") and line[5:].strip():
+            cur["risk"] = line[5:].strip()
+        if cur is not None and line.startswith("Justification:"):
+            cur["justified"] = True
     for d in devs:
         if not d["scope"]:
             sys.exit(f"{path}:{d['line']}: deviation of rule {d['rule']} has no Scope: line with `globs`")
+        if not d.get("risk") or not d.get("justified"):
+            sys.exit(f"{path}:{d['line']}: deviation of rule {d['rule']} needs a `Risk:` (what could go wrong) "
+                     f"and a `Justification:` (why it cannot here)")
     return devs
 
 

@@ -21,23 +21,23 @@
  * partition's own memory: a guest cannot flush the shared caches). TACR: ACTLR_EL1 traps
  * (read as zero, writes ignored: no implementation-defined behaviour changes from a guest).
  */
-#define HCR_EL2_GUEST 0x8068063bull
+#define HCR_EL2_GUEST 0x8068063bULL
 /*
  * ACTLR_EL2 = 0: EL1 may not access the implementation-defined CPU, L2 and extended
  * control registers (Cortex-A57/A72 TRM 4.3.2 ACTLR_EL2: CPUACTLR, CPUECTLR, L2CTLR,
  * L2ECTLR, L2ACTLR access bits all 0); such an access is UNDEFINED at EL1.
  */
-#define ACTLR_EL2_GUEST 0x0ull
+#define ACTLR_EL2_GUEST 0x0ULL
 /* VTCR_EL2: RES1 | SH0 inner | ORGN0/IRGN0 WB-WA | SL0 = level 1 | T0SZ 25; PS added. */
-#define VTCR_EL2_GUEST 0x80003559ull
+#define VTCR_EL2_GUEST 0x80003559ULL
 /* SCTLR_EL1 reset state for a guest: RES1 bits only, MMU and caches off. */
-#define SCTLR_EL1_RESET 0x30d00800ull
+#define SCTLR_EL1_RESET 0x30d00800ULL
 /* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the only vCPU here). */
-#define CPTR_EL2_GUEST 0x33ffull
+#define CPTR_EL2_GUEST 0x33ffULL
 /* ICC_SRE_EL2: Enable | DIB | DFB | SRE. */
-#define ICC_SRE_EL2_VALUE 0xfull
+#define ICC_SRE_EL2_VALUE 0xfULL
 /* PSCI 0.2+ function IDs (Arm DEN0022). */
-#define PSCI_CPU_ON_64 0xc4000003ull
+#define PSCI_CPU_ON_64 0xc4000003ULL
 
 /* PL011 registers (Arm DDI0183). */
 #define PL011_DR 0x00u
@@ -358,7 +358,7 @@ void *arch_phys_to_virt(uint64_t pa)
 void arch_zero(uint64_t pa, uint64_t len)
 {
     uint64_t dczid = SYSREG_READ(dczid_el0);
-    uint64_t block = 4ull << (dczid & 0xfu);
+    uint64_t block = 4ULL << (dczid & 0xfu);
     uint64_t a = pa;
     uint64_t end = pa + len;
 
@@ -398,7 +398,7 @@ uint64_t arch_counter_hz(void)
 void arch_dcache_clean_inval(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
-    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
+    uint64_t line = 4ULL << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
     uint64_t a;
 
     for (a = pa & ~(line - 1u); a < (pa + len); a += line) {
@@ -410,7 +410,7 @@ void arch_dcache_clean_inval(uint64_t pa, uint64_t len)
 void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
-    uint64_t line = 4ull << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
+    uint64_t line = 4ULL << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
     uint64_t a;
 
     /* Clean to the point of coherency: the guest starts with its caches off. */
@@ -431,7 +431,7 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
 #define PMCR_EL0_RESET_PC 0x6u
 #define PMCR_EL0_N(r) (((r) >> 11) & 0x1fu)
 /* All 31 event counters and the cycle counter (bit 31) of PM*CLR registers. */
-#define PM_ALL_COUNTERS 0xffffffffull
+#define PM_ALL_COUNTERS 0xffffffffULL
 
 /* Every breakpoint and watchpoint disabled and cleared (DBGBCR<n>.E = 0, DBGWCR<n>.E = 0). */
 static void arch_el1_reset_debug(uint64_t dfr0)
@@ -563,7 +563,7 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(hcr_el2, HCR_EL2_GUEST);
     SYSREG_WRITE(actlr_el2, ACTLR_EL2_GUEST);
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
-    SYSREG_WRITE(vmpidr_el2, (1ull << 31) | cfg_vcpus[v->id].vmpidr);
+    SYSREG_WRITE(vmpidr_el2, (1ULL << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
     /* MDCR_EL2.HPMN = all counters to EL1; nothing trapped: the guest owns PMU and debug, reset below. */
     SYSREG_WRITE(mdcr_el2, PMCR_EL0_N(SYSREG_READ(pmcr_el0)));

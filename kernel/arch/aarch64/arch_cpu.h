@@ -12,7 +12,7 @@ struct vcpu_regs;
  * EVNTEN with EVNTI = 14: an event every 2^15 ticks (0.5 ms at 62.5 MHz) so
  * that WFE waits at EL2 wake up to poll.
  */
-#define ARCH_CNTHCTL_EL2 (0x3ull | (1ull << 2) | (14ull << 4))
+#define ARCH_CNTHCTL_EL2 (0x3ULL | (1ULL << 2) | (14ULL << 4))
 
 /** Bytes of EL2 stack per physical CPU. */
 #define ARCH_STACK_SIZE_VALUE 16384u

@@ -86,10 +86,10 @@ void arch_gic_init(void)
     mmio_write32(d + GICD_CTLR, 0u);
     gic_wait_clear(d + GICD_CTLR, GICD_CTLR_RWP);
     for (i = 1u; i < lines; i++) {
-        mmio_write32(d + GICD_IGROUPR + (4u * i), 0xffffffffu);
-        mmio_write32(d + GICD_ICENABLER + (4u * i), 0xffffffffu);
-        mmio_write32(d + GICD_ICPENDR + (4u * i), 0xffffffffu);
-        mmio_write32(d + GICD_ICACTIVER + (4u * i), 0xffffffffu);
+        mmio_write32(d + GICD_IGROUPR + ((uint64_t)i * 4u), 0xffffffffu);
+        mmio_write32(d + GICD_ICENABLER + ((uint64_t)i * 4u), 0xffffffffu);
+        mmio_write32(d + GICD_ICPENDR + ((uint64_t)i * 4u), 0xffffffffu);
+        mmio_write32(d + GICD_ICACTIVER + ((uint64_t)i * 4u), 0xffffffffu);
     }
     for (i = 32u; i < (32u * lines); i += 4u) {
         mmio_write32(d + GICD_IPRIORITYR + i, GIC_PRIO * 0x01010101u);
@@ -184,7 +184,7 @@ void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
 {
     uint64_t m = cfg_cpus[cpu].mpidr;
     uint64_t v = (((m >> 32) & 0xffu) << 48) | (((m >> 16) & 0xffu) << 32) | (((m >> 8) & 0xffu) << 16) |
-                 ((uint64_t)(sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ull << (m & 0xfu));
+                 (((uint64_t)sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ULL << (m & 0xfu));
 
     __asm__ volatile("dsb ish" : : : "memory");
     SYSREG_WRITE(icc_sgi1r_el1, v);
@@ -201,12 +201,12 @@ void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
     } else {
         base = cfg_hyp.gicd_pa;
     }
-    mmio_write32(base + reg + (4u * (intid / 32u)), 1u << (intid % 32u));
+    mmio_write32(base + reg + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
 }
 
 void arch_gic_set_edge(uint32_t intid, bool edge)
 {
-    uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (4u * (intid / 16u));
+    uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (((uint64_t)intid / 16u) * 4u);
     uint32_t bit = 2u << (2u * (intid % 16u));
     uint32_t v;
 
