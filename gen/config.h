@@ -32,6 +32,9 @@
 /** Channels (cfg_channels) and their peers' views (cfg_channel_peers). */
 #define CFG_NUM_CHANNELS 1u
 #define CFG_NUM_CHANNEL_PEERS 2u
+/** Time partitioning: scheduled CPUs (cfg_scheds) and their windows (cfg_windows). */
+#define CFG_NUM_SCHEDS 0u
+#define CFG_NUM_WINDOWS 0u
 /** Largest num_virqs of a partition: INTIDs a virtual GIC implements. */
 #define CFG_MAX_VIRQS 64u
 
@@ -57,6 +60,8 @@ extern const struct cfg_blob cfg_blobs[];
 extern const struct cfg_channel cfg_channels[];
 extern const struct cfg_channel_peer cfg_channel_peers[];
 extern const struct cfg_health cfg_health[];
+extern const struct cfg_sched cfg_scheds[];
+extern const struct cfg_window cfg_windows[];
 extern const char cfg_fingerprint[];
 
 /* Boot images (images.S) and translation-table roots (pagetables.c). */

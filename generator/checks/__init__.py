@@ -2,7 +2,8 @@
 """Semantic rules: one function per rule, one stable code each, grouped by area.
 
 Areas (modules): language (E01xx), memory (E02xx), cpus (E03xx),
-devices (E04xx), channels (E05xx), images (E06xx), health (E07xx).
+devices (E04xx), channels (E05xx), images (E06xx), health (E07xx),
+schedule (E08xx).
 Every check runs; all findings are reported together.
 """
 
@@ -86,4 +87,4 @@ def all_codes() -> List[Rule]:
 
 
 # Register the rules (import order = run order).
-from . import language, memory, cpus, devices, channels, images, health  # noqa: E402,F401
+from . import language, memory, cpus, devices, channels, images, health, schedule  # noqa: E402,F401

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "health.h"
+#include "sched.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vgic.h"
@@ -89,8 +90,12 @@ void trap_irq(struct vcpu *v, uint32_t intid)
     }
     arch_gic_eoi(intid);
     if (intid == ARCH_PPI_HYP_TIMER) {
-        /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it). */
+        /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it), or the end of a window. */
         arch_gic_deactivate(intid);
+        if (sched_of_cpu(arch_cpu_index()) != CFG_NO_SCHED) {
+            sched_tick(v);
+            return;
+        }
         (void)health_watchdog_tick(v->partition);
         return;
     }

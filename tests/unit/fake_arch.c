@@ -423,3 +423,20 @@ void arch_vcpu_enter(struct vcpu *v)
     fake_entered = v;
     longjmp(fake_noreturn, 2);
 }
+
+uint32_t fake_vcpu_saves;
+
+void arch_vcpu_save(struct arch_vcpu_ctx *ctx)
+{
+    fake_call("save");
+    fake_vcpu_saves++;
+    ctx->w[0] = fake_vcpu_saves;
+}
+
+void arch_vcpu_resume(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
+{
+    (void)ctx;
+    fake_call("resume");
+    fake_entered = v;
+    longjmp(fake_noreturn, 3);
+}
