@@ -34,8 +34,8 @@ uint64_t arch_trap_irq(struct arch_cpu *c);
 void arch_cpu_idle_current(void) NORETURN;
 /** Clear this CPU's list registers and virtual CPU interface state for a fresh vCPU. */
 void arch_gic_vcpu_reset(void);
-/** Words of arch_gic_vcpu_save(): 16 list registers, 8 active-priority registers, VMCR, HCR. */
-#define ARCH_GIC_CTX_WORDS 26u
+/** Words of arch_gic_vcpu_save(): 16 list registers, 8 active-priority registers, VMCR, HCR, timer PPI enables. */
+#define ARCH_GIC_CTX_WORDS 27u
 /** Save this CPU's virtual CPU interface into w and clear it (nothing deactivated). */
 void arch_gic_vcpu_save(uint64_t *w);
 /** Put back a virtual CPU interface saved by arch_gic_vcpu_save(). */

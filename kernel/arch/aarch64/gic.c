@@ -354,6 +354,9 @@ void arch_gic_vcpu_reset(void)
  * a hardware interrupt it holds stays its own, to be deactivated by its EOI in
  * its next window.
  */
+/* The EL1 virtual and physical timer PPIs (27, 30) in GICR_ISENABLER0. */
+#define GIC_TIMER_PPIS ((1u << ARCH_PPI_VTIMER) | (1u << ARCH_PPI_PTIMER))
+
 void arch_gic_vcpu_save(uint64_t *w)
 {
     uint32_t cpu = arch_cpu_index();
@@ -387,6 +390,9 @@ void arch_gic_vcpu_save(uint64_t *w)
     }
     w[24] = SYSREG_READ(ich_vmcr_el2);
     w[25] = ich_hcr[cpu];
+    /* Its EL1 timer PPIs: their physical enable follows its vGIC's (vgic_dist.c), so it is its state too. */
+    w[26] = mmio_read32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ISENABLER) & GIC_TIMER_PPIS;
+    mmio_write32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ICENABLER, GIC_TIMER_PPIS);
     SYSREG_WRITE(ich_vmcr_el2, 0u);
     ich_hcr[cpu] = ICH_HCR_EN;
     SYSREG_WRITE(ich_hcr_el2, ich_hcr[cpu]);
@@ -417,6 +423,7 @@ void arch_gic_vcpu_restore(const uint64_t *w)
         SYSREG_WRITE(ich_ap1r3_el2, w[23]);
     }
     SYSREG_WRITE(ich_vmcr_el2, w[24]);
+    mmio_write32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ISENABLER, (uint32_t)w[26] & GIC_TIMER_PPIS);
     ich_hcr[cpu] = w[25];
     SYSREG_WRITE(ich_hcr_el2, ich_hcr[cpu]);
     isb();
