@@ -35,8 +35,10 @@ def check_on_schedule(rows, epoch, start_off, end_off, major, c):
     assert rows, c.tail()
     for _, s, o in rows:
         assert phase(s, epoch, start_off, major) <= BOUND, (s, phase(s, epoch, start_off, major), c.tail())
-        # The last read before the switch lies just before the scheduled end, never after it.
-        assert phase(o, epoch, end_off, major) >= major - BOUND, (o, phase(o, epoch, end_off, major), c.tail())
+        # The last read before the switch lies at the scheduled end, give or take the EL2 timer's
+        # delivery (at most BOUND after it): a window is never extended, not even with interrupts masked.
+        p = phase(o, epoch, end_off, major)
+        assert p >= major - BOUND or p <= BOUND, (o, p, c.tail())
 
 
 @pytest.mark.req("SRS-SCHED-003")
