@@ -127,6 +127,7 @@ void fake_reset(void)
     fake_counter = 1000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
+    fake_vcpu_saves = 0u;
     fake_num_calls = 0u;
     fake_num_cleared_active = 0u;
     fake_cleaned = 0u;

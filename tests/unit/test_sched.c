@@ -13,7 +13,10 @@
 
 #include "config.h"
 #include "fake_arch.h"
+#include "console.h"
+#include "health.h"
 #include "sched.h"
+#include "vcpu.h"
 
 /* The fake counter's 62.5 MHz: 62.5 ticks per microsecond. */
 #define HZ 62500000u
@@ -108,12 +111,135 @@ static void test_sched_next_event_is_the_earlier_deadline(void **state)
 static void test_sched_unscheduled_partitions_keep_wall_time(void **state)
 {
     (void)state;
-    /* The unit system has no schedule: every CPU is pinned, every watchdog counts wall time. */
-    assert_int_equal(sched_of_cpu(0u), CFG_NO_SCHED);
+    /* beta's CPUs 2 and 3 are pinned: its watchdog counts wall time. */
+    assert_int_equal(sched_of_cpu(2u), CFG_NO_SCHED);
     assert_int_equal(sched_of_partition(PART_BETA), CFG_NO_SCHED);
     sched_set_epoch(123u);
     assert_int_equal(sched_epoch(), 123u);
     assert_int_equal(sched_watchdog_deadline(PART_BETA, 1000u, 500u), 1500u);
+}
+
+/*
+ * The unit system's CPU 0: alpha [0, 600 us), gamma [600, 800 us), idle to 1 ms
+ * (37500, 12500 and 12500 ticks of the fake 62.5 MHz counter).
+ */
+#define T_ALPHA_END 37500u
+#define T_GAMMA_END 50000u
+#define T_FRAME 62500u
+
+static struct vcpu *alpha;
+static struct vcpu *gamma_v;
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    fake_cpu = 0u;
+    console_init();
+    part_init_all();
+    health_init();
+    sched_set_epoch(EPOCH);
+    assert_true(part_load(PART_ALPHA));
+    assert_true(part_load(PART_GAMMA));
+    alpha = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
+    gamma_v = vcpu_get(cfg_partitions[PART_GAMMA].first_vcpu);
+    return 0;
+}
+
+/* Run sched_step() at counter value now; returns 0 if it returned, 2 (entered) or 3 (resumed). */
+static int step_at(uint64_t now)
+{
+    int rc;
+
+    fake_counter = now;
+    fake_entered = NULL;
+    rc = setjmp(fake_noreturn);
+    if (rc == 0) {
+        sched_step(0u);
+    }
+    return rc;
+}
+
+/* @req SRS-SCHED-001 */
+static void test_sched_generated_schedule_is_found(void **state)
+{
+    (void)state;
+    assert_int_equal(sched_of_cpu(0u), 0u);
+    assert_int_equal(sched_of_partition(PART_ALPHA), 0u);
+    assert_int_equal(sched_of_partition(PART_GAMMA), 0u);
+}
+
+/* @req SRS-SCHED-001 */
+static void test_sched_step_enters_the_window_vcpu_and_arms_its_end(void **state)
+{
+    (void)state;
+    assert_int_equal(step_at(EPOCH + 10u), 2);
+    assert_ptr_equal(fake_entered, alpha);
+    assert_int_equal(fake_hyp_timer, EPOCH + T_ALPHA_END);
+    assert_int_equal(sched_current(0u), alpha->id);
+    assert_int_equal(step_at(EPOCH + T_ALPHA_END), 2);
+    assert_ptr_equal(fake_entered, gamma_v);
+    assert_int_equal(fake_hyp_timer, EPOCH + T_GAMMA_END);
+    /* Idle time: nothing entered, the timer wakes the CPU at the frame end. */
+    assert_int_equal(step_at(EPOCH + T_GAMMA_END + 5u), 0);
+    assert_null(fake_entered);
+    assert_int_equal(fake_hyp_timer, EPOCH + T_FRAME);
+}
+
+/* @req SRS-SCHED-001 */
+static void test_sched_tick_switches_only_at_the_window_end(void **state)
+{
+    (void)state;
+    assert_int_equal(step_at(EPOCH), 2);
+    /* Inside alpha's window: nothing is saved, the timer is re-armed. */
+    fake_counter = EPOCH + 100u;
+    sched_tick(alpha);
+    assert_int_equal(fake_vcpu_saves, 0u);
+    /* At its end: alpha is saved and idle, gamma runs. */
+    fake_counter = EPOCH + T_ALPHA_END;
+    fake_entered = NULL;
+    if (setjmp(fake_noreturn) == 0) {
+        sched_tick(alpha);
+    }
+    assert_int_equal(fake_vcpu_saves, 1u);
+    assert_true(alpha->ctx_saved);
+    assert_true(alpha->idle);
+    assert_ptr_equal(fake_entered, gamma_v);
+    /* Alpha's next window resumes it where it was, not from its entry. */
+    assert_int_equal(step_at(EPOCH + T_FRAME + 3u), 3);
+    assert_ptr_equal(fake_entered, alpha);
+    assert_false(alpha->ctx_saved);
+    assert_false(alpha->idle);
+}
+
+/* @req SRS-SCHED-003 */
+static void test_sched_stopped_partition_leaves_its_window_idle(void **state)
+{
+    (void)state;
+    part_halt(PART_GAMMA);
+    assert_int_equal(step_at(EPOCH + T_ALPHA_END + 1u), 0);
+    assert_null(fake_entered);
+    /* Its window still ends where the schedule says. */
+    assert_int_equal(fake_hyp_timer, EPOCH + T_GAMMA_END);
+    /* A tick for a vCPU that stopped saves nothing: its exit path takes the CPU to its idle loop. */
+    part_halt(PART_ALPHA);
+    fake_counter = EPOCH + T_ALPHA_END;
+    sched_tick(alpha);
+    assert_int_equal(fake_vcpu_saves, 0u);
+}
+
+/* @req SRS-SCHED-002 */
+static void test_sched_watchdog_counts_partition_time_and_bounds_the_timer(void **state)
+{
+    (void)state;
+    /* gamma: 10 ms of its own 200 us windows = 50 frames: the end of its window in frame 49. */
+    assert_int_equal(sched_watchdog_deadline(PART_GAMMA, EPOCH, 10u * 62500u),
+                     EPOCH + (49u * T_FRAME) + T_GAMMA_END);
+    /* An expired watchdog of gamma is seen on the shared CPU, whoever runs. */
+    health_heartbeat(PART_GAMMA);
+    assert_int_equal(step_at(EPOCH + (60u * T_FRAME) + 1u), 2);
+    assert_ptr_equal(fake_entered, alpha);
+    assert_int_not_equal(part_state_get(PART_GAMMA), PART_STATE_STARTING);
 }
 
 int main(void)
@@ -125,6 +251,11 @@ int main(void)
         cmocka_unit_test(test_sched_partition_time_deadline_skips_other_windows),
         cmocka_unit_test(test_sched_next_event_is_the_earlier_deadline),
         cmocka_unit_test(test_sched_unscheduled_partitions_keep_wall_time),
+        cmocka_unit_test_setup(test_sched_generated_schedule_is_found, setup),
+        cmocka_unit_test_setup(test_sched_step_enters_the_window_vcpu_and_arms_its_end, setup),
+        cmocka_unit_test_setup(test_sched_tick_switches_only_at_the_window_end, setup),
+        cmocka_unit_test_setup(test_sched_stopped_partition_leaves_its_window_idle, setup),
+        cmocka_unit_test_setup(test_sched_watchdog_counts_partition_time_and_bounds_the_timer, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
