@@ -20,9 +20,6 @@
 static uint64_t sched_epoch_value;
 /* Per physical CPU: the vCPU whose window it last chose (CFG_NO_VCPU + 1 written as 0 means "none yet"). */
 static uint32_t sched_cur[CFG_NUM_CPUS];
-/* The table counts as objects: an empty table then compiles without warnings. */
-static const uint32_t sched_num_scheds = CFG_NUM_SCHEDS;
-static const uint32_t sched_num_windows = CFG_NUM_WINDOWS;
 
 uint64_t sched_us_to_ticks(uint64_t us, uint64_t hz)
 {
@@ -143,6 +140,8 @@ uint64_t sched_next_event(uint64_t a, uint64_t b)
 
 uint32_t sched_of_cpu(uint32_t cpu)
 {
+    /* The count as an object: an empty table then compiles without warnings. */
+    static const uint32_t sched_num_scheds = CFG_NUM_SCHEDS;
     uint32_t i;
 
     for (i = 0u; i < sched_num_scheds; i++) {
@@ -155,6 +154,7 @@ uint32_t sched_of_cpu(uint32_t cpu)
 
 uint32_t sched_of_partition(uint32_t p)
 {
+    static const uint32_t sched_num_windows = CFG_NUM_WINDOWS;
     uint32_t i;
 
     for (i = 0u; i < sched_num_windows; i++) {

@@ -426,10 +426,10 @@ _Static_assert((CTX_FP + CTX_FP_WORDS) <= ARCH_VCPU_CTX_WORDS, "struct arch_vcpu
 
 /* One EL1/EL0 register a vCPU owns: saved at the end of its window, restored at its start. */
 #define EL1_REGS(X) \
-    X(0, sctlr_el1) X(1, ttbr0_el1) X(2, ttbr1_el1) X(3, tcr_el1) X(4, mair_el1) X(5, amair_el1) \
-    X(6, vbar_el1) X(7, contextidr_el1) X(8, tpidr_el0) X(9, tpidrro_el0) X(10, tpidr_el1) X(11, sp_el0) \
-    X(12, sp_el1) X(13, elr_el1) X(14, spsr_el1) X(15, esr_el1) X(16, far_el1) X(17, par_el1) \
-    X(18, afsr0_el1) X(19, afsr1_el1) X(20, csselr_el1) X(21, cntkctl_el1) X(22, cpacr_el1) X(23, mdscr_el1)
+    X(0u, sctlr_el1) X(1u, ttbr0_el1) X(2u, ttbr1_el1) X(3u, tcr_el1) X(4u, mair_el1) X(5u, amair_el1) \
+    X(6u, vbar_el1) X(7u, contextidr_el1) X(8u, tpidr_el0) X(9u, tpidrro_el0) X(10u, tpidr_el1) X(11u, sp_el0) \
+    X(12u, sp_el1) X(13u, elr_el1) X(14u, spsr_el1) X(15u, esr_el1) X(16u, far_el1) X(17u, par_el1) \
+    X(18u, afsr0_el1) X(19u, afsr1_el1) X(20u, csselr_el1) X(21u, cntkctl_el1) X(22u, cpacr_el1) X(23u, mdscr_el1)
 #define EL1_SAVE(i, r) ctx->w[CTX_EL1 + (i)] = SYSREG_READ(r);
 #define EL1_RESTORE(i, r) SYSREG_WRITE(r, ctx->w[CTX_EL1 + (i)]);
 
