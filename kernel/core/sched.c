@@ -13,6 +13,7 @@
 #include "arch.h"
 #include "boot.h"
 #include "health.h"
+#include "vgic.h"
 
 /* Microseconds per second. */
 #define SCHED_US_PER_S 1000000u
@@ -257,7 +258,10 @@ void sched_step(uint32_t cpu)
     vcpu_clear_idle(v);
     if (v->ctx_saved) {
         v->ctx_saved = false;
-        arch_vcpu_resume(v, &v->ctx);
+        arch_vcpu_restore(v, &v->ctx);
+        /* Interrupts that arrived while it was out were recorded in its vGIC: into its list registers now. */
+        vgic_flush(v->partition, vcpu_index(v));
+        arch_vcpu_resume(v);
     }
     /* Running and never entered on this CPU: its first window after the boot load. */
     arch_vcpu_enter(v);

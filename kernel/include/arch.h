@@ -175,12 +175,15 @@ struct arch_vcpu_ctx {
 void arch_vcpu_save(struct arch_vcpu_ctx *ctx);
 
 /**
- * The window of v begins: restore what arch_vcpu_save() kept, program its
+ * The window of v begins: restore what arch_vcpu_save() kept and program its
  * stage-2 translation (VTTBR_EL2 with its partition's VMID: TLB entries are
- * tagged by VMID, so nothing is invalidated) and EL2 controls, and ERET into
- * it. Never returns.
+ * tagged by VMID, so nothing is invalidated) and EL2 controls. The caller may
+ * then add to its list registers what arrived while it was out.
  */
-void arch_vcpu_resume(struct vcpu *v, const struct arch_vcpu_ctx *ctx) NORETURN;
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx);
+
+/** ERET into v, restored by arch_vcpu_restore() on the calling CPU. Never returns. */
+void arch_vcpu_resume(struct vcpu *v) NORETURN;
 
 /**
  * Enter v for a fresh start (boot, restart, PSCI CPU_ON) on the calling CPU:

@@ -434,9 +434,15 @@ void arch_vcpu_save(struct arch_vcpu_ctx *ctx)
     ctx->w[0] = fake_vcpu_saves;
 }
 
-void arch_vcpu_resume(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
 {
+    (void)v;
     (void)ctx;
+    fake_call("restore");
+}
+
+void arch_vcpu_resume(struct vcpu *v)
+{
     fake_call("resume");
     fake_entered = v;
     longjmp(fake_noreturn, 3);

@@ -452,10 +452,8 @@ void arch_vcpu_save(struct arch_vcpu_ctx *ctx)
     arch_fp_save(&ctx->w[CTX_FP]);
 }
 
-void arch_vcpu_resume(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
 {
-    struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
-
     arch_vcpu_el2_setup(v);
     EL1_REGS(EL1_RESTORE)
     arch_fp_restore(&ctx->w[CTX_FP]);
@@ -465,6 +463,12 @@ void arch_vcpu_resume(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
     SYSREG_WRITE(cntv_ctl_el0, ctx->w[CTX_TIMER + 0u] & 3u); /* ENABLE, IMASK; ISTATUS is read-only */
     SYSREG_WRITE(cntp_ctl_el0, ctx->w[CTX_TIMER + 2u] & 3u);
     isb();
+}
+
+void arch_vcpu_resume(struct vcpu *v)
+{
+    struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
+
     c->vcpu = v;
     c->regs = &v->regs;
     arch_guest_eret(&v->regs, c->stack_top);
