@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "config.h"
@@ -17,6 +18,7 @@
 #include "health.h"
 #include "sched.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* The fake counter's 62.5 MHz: 62.5 ticks per microsecond. */
 #define HZ 62500000u
@@ -242,6 +244,45 @@ static void test_sched_watchdog_counts_partition_time_and_bounds_the_timer(void 
     assert_int_not_equal(part_state_get(PART_GAMMA), PART_STATE_STARTING);
 }
 
+/* A write to partition p's virtual distributor (redist = false) or redistributor. */
+static void vgic_write(bool redist, uint32_t p, uint64_t off, uint64_t value)
+{
+    struct mmio_access a = {off, 4u, true, value};
+
+    assert_true(redist ? vgic_redist_mmio(p, &a) : vgic_dist_mmio(p, &a));
+}
+
+/* @req SRS-SCHED-005 */
+static void test_sched_interrupt_for_an_out_vcpu_waits_for_its_window(void **state)
+{
+    uint32_t i;
+    bool found = false;
+
+    (void)state;
+    /* alpha: group 1 on (GICD_CTLR), SGI 3 in group 1 and enabled (its SGI_base: GICR_IGROUPR0, ISENABLER0). */
+    vgic_write(false, PART_ALPHA, 0x0u, 2u);
+    vgic_write(true, PART_ALPHA, 0x10080u, 1u << 3);
+    vgic_write(true, PART_ALPHA, 0x10100u, 1u << 3);
+    assert_int_equal(step_at(EPOCH), 2);
+    fake_counter = EPOCH + T_ALPHA_END;
+    if (setjmp(fake_noreturn) == 0) {
+        sched_tick(alpha);
+    }
+    assert_ptr_equal(fake_entered, gamma_v);
+    /* gamma's window: the CPU's list registers are gamma's (alpha's were saved and cleared). */
+    memset(fake_lrs, 0, sizeof(fake_lrs));
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    for (i = 0u; i < 16u; i++) {
+        assert_int_equal(fake_lrs[i], 0u);
+    }
+    /* alpha's next window: in a list register before it runs. */
+    assert_int_equal(step_at(EPOCH + T_FRAME), 3);
+    for (i = 0u; i < fake_num_lrs; i++) {
+        found = found || ((fake_lrs[i] & 0xffffffffu) == 3u);
+    }
+    assert_true(found);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +297,7 @@ int main(void)
         cmocka_unit_test_setup(test_sched_tick_switches_only_at_the_window_end, setup),
         cmocka_unit_test_setup(test_sched_stopped_partition_leaves_its_window_idle, setup),
         cmocka_unit_test_setup(test_sched_watchdog_counts_partition_time_and_bounds_the_timer, setup),
+        cmocka_unit_test_setup(test_sched_interrupt_for_an_out_vcpu_waits_for_its_window, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
