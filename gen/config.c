@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-_Static_assert(CFG_LAYOUT_VERSION == 5u, "gen/config.c was generated for cfg_types.h layout 5");
+_Static_assert(CFG_LAYOUT_VERSION == 6u, "gen/config.c was generated for cfg_types.h layout 6");
 
 const char cfg_fingerprint[] = CFG_FINGERPRINT;
 
@@ -133,11 +133,24 @@ _Static_assert(CFG_NUM_NETDEVS == 2u * CFG_NUM_LINKS, "two ends per link");
 
 /* One per partition, indexed like cfg_partitions. */
 const struct cfg_health cfg_health[] = {
-    [PART_CLUSTER] = { .watchdog_ms = 500u, .max_restarts = 3u, .restart_window_ms = 10000u, .subscribers = 0x0u, .notify_vintid = 34u, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u },
-    [PART_IVI] = { .watchdog_ms = 0u, .max_restarts = 3u, .restart_window_ms = 60000u, .subscribers = 0x1u, .notify_vintid = CFG_NO_VINTID, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u }, /* tells: cluster */
+    [PART_CLUSTER] = { .watchdog_ms = 500u, .max_restarts = 3u, .restart_window_ms = 10000u, .subscribers = 0x0u, .notify_vintid = 34u, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u, .watchdog_clock = CFG_WDCLOCK_PARTITION },
+    [PART_IVI] = { .watchdog_ms = 0u, .max_restarts = 3u, .restart_window_ms = 60000u, .subscribers = 0x1u, .notify_vintid = CFG_NO_VINTID, .on_reset = CFG_RESET_RESTART, .controllers = 0x0u, .max_injected_faults = 0u, .watchdog_clock = CFG_WDCLOCK_PARTITION }, /* tells: cluster */
 };
 _Static_assert(sizeof(cfg_health) / sizeof(cfg_health[0]) == CFG_NUM_PARTITIONS, "cfg_health count");
 _Static_assert(CFG_NUM_PARTITIONS <= 32u, "cfg_health.subscribers is a 32-bit partition mask");
+
+/* Time partitioning: one static cyclic schedule per scheduled CPU; other CPUs pin one vCPU. */
+const struct cfg_sched cfg_scheds[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_scheds) / sizeof(cfg_scheds[0]) == (CFG_NUM_SCHEDS > 0u ? CFG_NUM_SCHEDS : 1u),
+               "cfg_scheds count");
+
+const struct cfg_window cfg_windows[] = {
+    [0] = { 0 }, /* none */
+};
+_Static_assert(sizeof(cfg_windows) / sizeof(cfg_windows[0]) == (CFG_NUM_WINDOWS > 0u ? CFG_NUM_WINDOWS : 1u),
+               "cfg_windows count");
 
 const struct cfg_hyp cfg_hyp = {
     .base = CFG_HYP_BASE,

@@ -35,6 +35,9 @@
 /** Ends of virtio-net links (cfg_netdevs, two per link) and links. */
 #define CFG_NUM_NETDEVS 2u
 #define CFG_NUM_LINKS 1u
+/** Time partitioning: scheduled CPUs (cfg_scheds) and their windows (cfg_windows). */
+#define CFG_NUM_SCHEDS 0u
+#define CFG_NUM_WINDOWS 0u
 /** Largest num_virqs of a partition: INTIDs a virtual GIC implements. */
 #define CFG_MAX_VIRQS 64u
 
@@ -61,6 +64,8 @@ extern const struct cfg_channel cfg_channels[];
 extern const struct cfg_channel_peer cfg_channel_peers[];
 extern const struct cfg_health cfg_health[];
 extern const struct cfg_netdev cfg_netdevs[];
+extern const struct cfg_sched cfg_scheds[];
+extern const struct cfg_window cfg_windows[];
 extern const char cfg_fingerprint[];
 
 /* Boot images (images.S) and translation-table roots (pagetables.c). */

@@ -175,7 +175,19 @@ def memory_map(plan: dict) -> str:
     for c in plan["cpus"]:
         v = c["vcpu"]
         who = "unused" if v is None else f"{plan['vcpus'][v]['partition_name']} vCPU {plan['vcpus'][v]['index']}"
+        shared = [s for s in plan.get("schedules", []) if s["cpu"] == c["index"]]
+        if shared:
+            who = "scheduled: " + ", ".join(sorted({w["partition"] for w in shared[0]["windows"]}))
         lines.append(f"  CPU {c['index']} (MPIDR {c['mpidr']:#x}, {c['path']}): {who}")
+    for s in plan.get("schedules", []):
+        lines.append("")
+        lines.append(f"Schedule of CPU {s['cpu']} (major frame {s['major_frame_us']} us, windows from the frame start):")
+        for w in s["windows"]:
+            lines.append(f"  [{w['offset_us']:>8}..{w['offset_us'] + w['us']:>8}) us  {w['partition']} "
+                         f"(vCPU {plan['vcpus'][w['vcpu']]['index']})")
+        if s["idle_us"]:
+            end = s["major_frame_us"]
+            lines.append(f"  [{end - s['idle_us']:>8}..{end:>8}) us  idle")
     return "\n".join(lines) + "\n"
 
 

@@ -94,6 +94,7 @@ class Health:
     restart_window_ms: int = 0
     on_reset: str = "restart"
     max_injected_faults: int = 0
+    watchdog_clock: str = "partition"
     subscribers: List[Tuple[str, Loc]] = dataclasses.field(default_factory=list)
 
 
@@ -162,6 +163,23 @@ class Link:
 
 
 @dataclasses.dataclass
+class Window:
+    partition: str
+    us: int
+    loc: Loc  # the window's mapping
+
+
+@dataclasses.dataclass
+class CpuSchedule:
+    cpu: int
+    major_frame_us: int
+    idle_us: int
+    windows: List[Window]
+    loc: Loc  # its cpu<N> key
+    path: Tuple
+
+
+@dataclasses.dataclass
 class System:
     path: str  # as given on the command line (printed in diagnostics)
     file: pathlib.Path  # resolved
@@ -173,6 +191,7 @@ class System:
     partitions: List[Partition]  # sorted by name
     channels: List[Channel]  # sorted by name
     schedule_loc: Optional[Loc]
+    schedules: List[CpuSchedule]  # sorted by CPU
     allowed_warnings: List[str]
     doc: Located
     #: Partitions and channels left out of the checks because of schema errors (by part).
@@ -230,6 +249,7 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
                         restart_window_ms=h.get("restart_window_ms", 0),
                         on_reset=h.get("on_reset", "restart"),
                         max_injected_faults=h.get("max_injected_faults", 0),
+                        watchdog_clock=h.get("watchdog_clock", "partition"),
                         subscribers=[(s, doc.loc(pp + ("health", "subscribers", i)))
                                      for i, s in enumerate(h.get("subscribers", [])) if s not in gone])
         parts.append(Partition(
@@ -270,9 +290,18 @@ def build(doc: Located, path: str, file: pathlib.Path, text: bytes, data=None,
             base=parse_addr(ln["base"]) if "base" in ln else None, base_loc=at("base"),
             irq=ln.get("irq"), irq_loc=at("irq"),
             macs={k: (v, doc.loc(lp + ("mac", k))) for k, v in sorted((ln.get("mac") or {}).items())}))
+    scheds = []
+    for key in sorted(d.get("schedule") or {}, key=lambda k: int(k[3:])):
+        c = d["schedule"][key]
+        sp = ("schedule", key)
+        scheds.append(CpuSchedule(
+            cpu=int(key[3:]), major_frame_us=c["major_frame_us"], idle_us=c.get("idle_us", 0),
+            windows=[Window(w["partition"], w["us"], doc.loc(sp + ("windows", i)))
+                     for i, w in enumerate(c["windows"])],
+            loc=doc.key_loc(sp), path=sp))
     return System(
         path=path, file=file, text=text, version=d["septum"], board_name=d["board"],
         board_loc=doc.loc(("board",)), hypervisor=hyp, partitions=parts, channels=chans,
-        schedule_loc=doc.key_loc(("schedule",)) if "schedule" in d else None,
+        schedule_loc=doc.key_loc(("schedule",)) if "schedule" in d else None, schedules=scheds,
         allowed_warnings=list((d.get("warnings") or {}).get("allow", [])), doc=doc,
         excluded={k: sorted(v) for k, v in (excluded or {}).items()}, links=links)

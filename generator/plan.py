@@ -98,13 +98,15 @@ def build_plan(system: System, board: Board) -> Dict:
     regions = []
     irq_routes = []
     cpu_owner: Dict[int, int] = {}
+    vcpu_at: Dict[tuple, int] = {}
     devmap = resolve_devices(system, board)
     con_intid = console_intid(system, board)
     chan_virqs = {p.name: allocate_virqs(system, board, p) for p in system.partitions}
     for index, p in enumerate(system.partitions):
         first_vcpu = len(vcpus)
         for i, c in enumerate(p.cpus):
-            cpu_owner[c] = len(vcpus)
+            cpu_owner.setdefault(c, len(vcpus))
+            vcpu_at[(p.name, c)] = len(vcpus)
             vcpus.append(dict(partition=index, partition_name=p.name, index=i, pcpu=c, vmpidr=i))
         first_region = len(regions)
         s2 = Tables(f"cfg_s2_{p.name}", "s2")
@@ -196,6 +198,7 @@ def build_plan(system: System, board: Board) -> Dict:
                         restart_window_ms=p.health.restart_window_ms,
                         on_reset=p.health.on_reset,
                         max_injected_faults=p.health.max_injected_faults,
+                        watchdog_clock=p.health.watchdog_clock,
                         controllers=[q.name for q in system.partitions
                                      if p.name in [c for c, _ in q.control]],
                         subscribers=[s for s, _ in p.health.subscribers],
@@ -296,6 +299,19 @@ def build_plan(system: System, board: Board) -> Dict:
     for base, size, mt, perm, what in sorted(el2_items):
         el2.map(base, base, size, mt, perm, what)
 
+    # Time partitioning: a scheduled CPU starts in the vCPU of its first window.
+    schedules, windows_flat = [], []
+    index_of_part = {p.name: i for i, p in enumerate(system.partitions)}
+    for s in system.schedules:
+        t, ws = 0, []
+        for w in s.windows:
+            ws.append(dict(partition=w.partition, partition_index=index_of_part[w.partition],
+                           vcpu=vcpu_at[(w.partition, s.cpu)], offset_us=t, us=w.us))
+            t += w.us
+        cpu_owner[s.cpu] = ws[0]["vcpu"]
+        schedules.append(dict(cpu=s.cpu, major_frame_us=s.major_frame_us, idle_us=s.idle_us,
+                              first_window=len(windows_flat), num_windows=len(ws), windows=ws))
+        windows_flat.extend(dict(w, cpu=s.cpu) for w in ws)
     cpus = [dict(index=c.index, mpidr=c.mpidr, path=c.path, vcpu=cpu_owner.get(c.index))
             for c in board.cpus]
 
@@ -324,6 +340,7 @@ def build_plan(system: System, board: Board) -> Dict:
                         psci_smc=1 if board.psci_method == "smc" else 0,
                         mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
+        schedules=schedules, sched_windows=windows_flat,
         irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, netdevs=netdevs,
         num_links=len(system.links), blobs=blobs, devices=devices,
         max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),

@@ -3,7 +3,7 @@
 
 Areas (modules): language (E01xx), memory (E02xx), cpus (E03xx),
 devices (E04xx), channels (E05xx), images (E06xx), health (E07xx),
-links (E08xx).
+links (E08xx), schedule (E09xx).
 Every check runs; all findings are reported together.
 """
 
@@ -87,4 +87,4 @@ def all_codes() -> List[Rule]:
 
 
 # Register the rules (import order = run order).
-from . import language, memory, cpus, devices, channels, images, health, links  # noqa: E402,F401
+from . import language, memory, cpus, devices, channels, images, health, links, schedule  # noqa: E402,F401

@@ -8,14 +8,16 @@ from . import Context, rule
 
 @rule("E0301", needs_board=False)
 def check_cpus_exclusive(ctx: Context) -> None:
-    """No physical CPU is given to two partitions."""
+    """No physical CPU is given to two partitions, unless the CPU has a schedule (time partitioning)."""
     owner = {}
+    scheduled = {s.cpu for s in ctx.sys.schedules}
     pairs = sorted(((loc, p, c) for p in ctx.sys.partitions for c, loc in zip(p.cpus, p.cpu_locs)),
                    key=lambda t: (t[0].line, t[0].col))
     for loc, p, c in pairs:
-        if c in owner and owner[c][0].name != p.name:
+        if c in owner and owner[c][0].name != p.name and c not in scheduled:
             q, qloc = owner[c]
-            ctx.error("E0301", loc, f"partition '{p.name}': CPU {c} is already given to partition '{q.name}'",
+            ctx.error("E0301", loc, f"partition '{p.name}': CPU {c} is already given to partition '{q.name}' "
+                      f"(partitions share a CPU only under a schedule: add schedule: cpu{c})",
                       [ctx.note(qloc, f"'{q.name}' takes CPU {c} here")])
         elif c not in owner:
             owner[c] = (p, loc)

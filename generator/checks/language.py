@@ -43,15 +43,6 @@ def check_names_are_identifiers(ctx: Context) -> None:
             ctx.error("E0108", c.loc, f"channel name '{_show(c.name)}' {why}")
 
 
-@rule("E0110", needs_board=False)
-def check_schedule_unsupported(ctx: Context) -> None:
-    """`schedule:` (time partitioning) is reserved and not supported yet."""
-    if ctx.sys.schedule_loc is not None:
-        ctx.error("E0110", ctx.sys.schedule_loc,
-                  "'schedule' (time partitioning) is not supported yet; each vCPU is pinned to its own "
-                  "physical CPU: remove the key")
-
-
 @rule("E0111", needs_board=False)
 def check_allowed_warnings_exist(ctx: Context) -> None:
     """`warnings: allow:` names only warning codes that exist."""

@@ -13,6 +13,7 @@
 #include "fwcheck.h"
 #include "health.h"
 #include "lib.h"
+#include "sched.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
@@ -56,6 +57,11 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
                        (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
     boot_check_fw_dtb(fw_dtb);
+    /* Frame 0 of every schedule starts now: one epoch, so windows of a partition align across CPUs. */
+    sched_set_epoch(arch_counter());
+    if (CFG_NUM_SCHEDS > 0u) {
+        console_hyp_printf("schedule epoch 0x%lx", (unsigned long)sched_epoch());
+    }
     arch_gic_init();
     irq_init_routes();
     console_set_input(vdev_console_input);
@@ -86,6 +92,53 @@ void boot_secondary(uint32_t cpu)
     boot_cpu_run(cpu);
 }
 
+/* A scheduled CPU loads every partition whose vCPU 0 it hosts; each then starts in its first window. */
+static void boot_sched_load(uint32_t cpu)
+{
+    const struct cfg_sched *s = &cfg_scheds[sched_of_cpu(cpu)];
+    uint32_t i;
+
+    for (i = 0u; i < s->num_windows; i++) {
+        const struct cfg_window *w = &cfg_windows[s->first_window + i];
+        const struct cfg_vcpu *cv = &cfg_vcpus[w->vcpu];
+
+        if ((cv->index != 0u) || (part_state_get(w->partition) != PART_STATE_BOOTING)) {
+            continue;
+        }
+        if (part_load(w->partition)) {
+            console_hyp_printf("CPU %u: partition '%s' vCPU 0 starts at 0x%lx in its window", (unsigned)cpu,
+                               cfg_partitions[w->partition].name, (unsigned long)vcpu_get(w->vcpu)->regs.pc);
+        } else {
+            part_halt(w->partition);
+            console_hyp_printf("partition '%s' not started", cfg_partitions[w->partition].name);
+        }
+    }
+}
+
+/* A scheduled CPU outside any guest: run each window's vCPU when it can run, else wait. */
+static void boot_sched_idle(uint32_t cpu)
+{
+    uint32_t cur = sched_current(cpu);
+
+    if (cur != CFG_NO_VCPU) {
+        vcpu_set_idle(vcpu_get(cur));
+    }
+    /* The one unbounded loop of a scheduled CPU: idle windows and windows of stopped vCPUs. */
+    for (;;) {
+        if (boot_stopping) {
+            arch_cpu_park();
+        }
+        sched_step(cpu);
+        if (console_irq_here()) {
+            /* Interrupts are masked here: keep the console answering by polling it. */
+            console_uart_irq();
+        } else {
+            console_poll();
+        }
+        arch_wait_event();
+    }
+}
+
 void boot_cpu_run(uint32_t cpu)
 {
     uint32_t id = cfg_cpus[cpu].vcpu;
@@ -99,6 +152,10 @@ void boot_cpu_run(uint32_t cpu)
     if (cpu == boot_console_cpu) {
         /* Console input interrupts the first CPU that runs a vCPU (on its exits). */
         arch_console_rx_enable();
+    }
+    if (sched_of_cpu(cpu) != CFG_NO_SCHED) {
+        boot_sched_load(cpu);
+        boot_cpu_idle(cpu);
     }
     cv = &cfg_vcpus[id];
     v = vcpu_get(id);
@@ -120,7 +177,12 @@ void boot_cpu_run(uint32_t cpu)
 
 void boot_cpu_idle(uint32_t cpu)
 {
-    struct vcpu *v = vcpu_get(cfg_cpus[cpu].vcpu);
+    struct vcpu *v;
+
+    if (sched_of_cpu(cpu) != CFG_NO_SCHED) {
+        boot_sched_idle(cpu);
+    }
+    v = vcpu_get(cfg_cpus[cpu].vcpu);
 
     /* The one unbounded loop: a CPU whose vCPU is off waits here for PSCI CPU_ON or a restart. */
     vcpu_set_idle(v);

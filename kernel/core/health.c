@@ -9,6 +9,7 @@
 #include "config.h"
 #include "console.h"
 #include "health.h"
+#include "sched.h"
 #include "vcpu.h"
 #include "vgic.h"
 #include "virtio_net.h"
@@ -199,8 +200,10 @@ uint64_t health_watchdog_deadline(uint32_t p)
         return 0u;
     }
     arch_lock_acquire(&health_lock);
-    d = health_parts[p].last_heartbeat + health_ms_to_ticks(cfg_health[p].watchdog_ms);
+    d = health_parts[p].last_heartbeat;
     arch_lock_release(&health_lock);
+    /* On a shared CPU the period counts the partition's own windows unless watchdog_clock says wall time. */
+    d = sched_watchdog_deadline(p, d, health_ms_to_ticks(cfg_health[p].watchdog_ms));
     return d;
 }
 
@@ -208,6 +211,11 @@ uint64_t health_watchdog_deadline(uint32_t p)
 static bool health_watched(enum part_state s)
 {
     return (s == PART_STATE_RUNNING) || (s == PART_STATE_STARTING);
+}
+
+uint64_t health_watchdog_armed(uint32_t p)
+{
+    return health_watched(part_get(p)->state) ? health_watchdog_deadline(p) : 0u;
 }
 
 bool health_watchdog_check(uint32_t p, uint64_t now)

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "health.h"
+#include "sched.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vgic.h"
@@ -84,8 +85,12 @@ void trap_irq(struct vcpu *v, uint32_t intid)
         arch_cpu_park();
     }
     if (intid == ARCH_PPI_HYP_TIMER) {
-        /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it). */
+        /* The watchdog of this CPU's partition (only vCPU 0's CPU arms it), or the end of a window. */
         arch_gic_deactivate(intid);
+        if (sched_of_cpu(arch_cpu_index()) != CFG_NO_SCHED) {
+            sched_tick(v);
+            return;
+        }
         (void)health_watchdog_tick(v->partition);
         return;
     }

@@ -320,6 +320,13 @@ void vcpu_set_idle(struct vcpu *v)
     arch_lock_release(&part_locks[v->partition]);
 }
 
+void vcpu_clear_idle(struct vcpu *v)
+{
+    arch_lock_acquire(&part_locks[v->partition]);
+    v->idle = false;
+    arch_lock_release(&part_locks[v->partition]);
+}
+
 /* True when p is restarting and every one of its vCPUs has left the guest. */
 static bool part_restart_ready(uint32_t p)
 {

@@ -178,6 +178,38 @@ uint64_t arch_el1_vbar(void);
  */
 void arch_el1_exception(uint64_t esr, uint64_t far, uint64_t elr, uint64_t spsr);
 
+/** 64-bit words of a vCPU's CPU state beyond its general registers (arch_vcpu_save()). */
+#define ARCH_VCPU_CTX_WORDS 128u
+
+/**
+ * Time partitioning: what a vCPU owns in the registers of the CPU it shares:
+ * EL1 system registers, FP/SIMD, EL1 virtual and physical timers, the virtual
+ * GIC CPU interface (list registers, APRs, ICH_VMCR_EL2, ICH_HCR_EL2).
+ */
+struct arch_vcpu_ctx {
+    uint64_t w[ARCH_VCPU_CTX_WORDS];
+};
+
+/**
+ * The window of the vCPU running on the calling CPU ends: save its state into
+ * ctx, stop its EL1 timers and release their PPIs (its saved CNTV/CNTP
+ * compare values keep it: an expired timer fires when it is restored) and
+ * clear the virtual CPU interface, so the next vCPU starts with none of it.
+ * Bounded work: a fixed list of registers.
+ */
+void arch_vcpu_save(struct arch_vcpu_ctx *ctx);
+
+/**
+ * The window of v begins: restore what arch_vcpu_save() kept and program its
+ * stage-2 translation (VTTBR_EL2 with its partition's VMID: TLB entries are
+ * tagged by VMID, so nothing is invalidated) and EL2 controls. The caller may
+ * then add to its list registers what arrived while it was out.
+ */
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx);
+
+/** ERET into v, restored by arch_vcpu_restore() on the calling CPU. Never returns. */
+void arch_vcpu_resume(struct vcpu *v) NORETURN;
+
 /**
  * Enter v for a fresh start (boot, restart, PSCI CPU_ON) on the calling CPU:
  * put every EL1 register the guest can observe at its reset value (or the one

@@ -17,16 +17,19 @@
  * windows with the peer in cfg_vdev.arg), health policies (cfg_health[], one
  * per partition), and the kind and interrupt of the hypervisor's console.
  *
- * Layout 4: links (cfg_netdevs[], one per end of a virtio-net link, with
+ * Layout 4 (kept in 5): links (cfg_netdevs[], one per end of a virtio-net link, with
  * CFG_VDEV_VIRTIO_NET windows whose cfg_vdev.arg indexes it; CFG_NUM_NETDEVS,
  * CFG_NUM_LINKS).
+ * Layout 5: time partitioning: cfg_scheds[] (one per scheduled CPU, counted
+ * by CFG_NUM_SCHEDS) and their windows cfg_windows[] (CFG_NUM_WINDOWS);
+ * cfg_health gains watchdog_clock.
  */
 #pragma once
 
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 5u
+#define CFG_LAYOUT_VERSION 6u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -215,4 +218,35 @@ struct cfg_health {
     uint32_t on_reset;           /**< CFG_RESET_*: the answer to the partition's own SYSTEM_RESET */
     uint32_t controllers;        /**< bit i: cfg_partitions[i] may query, start, stop and restart this one */
     uint32_t max_injected_faults; /**< on_fault inject: aborts given to the guest per restart window, then restart */
+    uint32_t watchdog_clock;     /**< CFG_WDCLOCK_*: what watchdog_ms counts on a scheduled CPU */
+};
+
+/** What a watchdog period counts when its partition shares a CPU under a schedule. */
+#define CFG_WDCLOCK_PARTITION 0u  /**< only the partition's own windows */
+#define CFG_WDCLOCK_WALL 1u       /**< wall time (the generic counter) */
+
+/** Sentinel for an index into cfg_scheds: this CPU has no schedule (1:1 pinning). */
+#define CFG_NO_SCHED 0xffffffffu
+
+/**
+ * The static cyclic schedule of one physical CPU (time partitioning): its
+ * windows cfg_windows[first_window .. first_window + num_windows) run in
+ * order from the start of each major frame; the rest of the frame is idle.
+ * Window offsets and lengths fill [0, major_frame_us - idle_us) exactly.
+ */
+struct cfg_sched {
+    uint32_t cpu;             /**< index into cfg_cpus */
+    uint32_t first_window;    /**< index into cfg_windows */
+    uint32_t num_windows;     /**< >= 1 */
+    uint32_t pad0;
+    uint64_t major_frame_us;  /**< length of the major frame */
+    uint64_t idle_us;         /**< idle time at the end of each frame */
+};
+
+/** One window of a CPU's schedule. */
+struct cfg_window {
+    uint32_t partition;       /**< index into cfg_partitions */
+    uint32_t vcpu;            /**< index into cfg_vcpus: the partition's vCPU on this CPU */
+    uint64_t offset_us;       /**< start, from the start of the major frame */
+    uint64_t us;              /**< length */
 };

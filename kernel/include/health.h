@@ -62,6 +62,9 @@ void health_heartbeat(uint32_t p);
 /** Counter value by which partition p must next send a heartbeat, or 0 for none. */
 uint64_t health_watchdog_deadline(uint32_t p);
 
+/** The deadline of p's watchdog if it is watched now (started or running), else 0. */
+uint64_t health_watchdog_armed(uint32_t p);
+
 /** Check p's watchdog at counter value now; starts the policy and returns true if it expired. */
 bool health_watchdog_check(uint32_t p, uint64_t now);
 

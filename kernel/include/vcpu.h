@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "arch.h"
 #include "config.h"
 #include "types.h"
 
@@ -30,6 +31,8 @@ struct vcpu {
     uint32_t partition;   /**< index into cfg_partitions */
     enum vcpu_state state;
     bool idle;            /**< its CPU waits in boot_cpu_idle(): it is not in the guest */
+    bool ctx_saved;       /**< time partitioning: ctx holds its state from the end of its last window */
+    struct arch_vcpu_ctx ctx;  /**< time partitioning: its CPU state while another vCPU's window runs */
 };
 
 /** Life cycle of a partition. */
@@ -99,6 +102,8 @@ bool part_restart_step(struct vcpu *v);
 
 /** Mark v as waiting in the idle loop (its CPU is not in the guest). */
 void vcpu_set_idle(struct vcpu *v);
+/** Mark v as back in the guest (its window began). */
+void vcpu_clear_idle(struct vcpu *v);
 
 /** Index of v inside its partition (0 = the boot vCPU). */
 uint32_t vcpu_index(const struct vcpu *v);

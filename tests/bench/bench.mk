@@ -8,7 +8,8 @@
 #                       1,000 regions, Python start-up share (tests/bench/gen_bench.py; host only);
 #                       writes tests/bench/gen-results.json and the "Generator" section of results.md
 #
-# BENCH_ARGS passes options to tests/bench/run.py (e.g. BENCH_ARGS=--no-ivi).
+# BENCH_ARGS passes options to tests/bench/run.py (e.g. BENCH_ARGS=--no-ivi, or BENCH_ARGS=--only=sched to
+# rerun the time-partitioning figures alone and merge them into results.json).
 
 BENCH_FLOOR := build/bench/floor/floor.elf
 BENCH_FLOOR_SRC := tests/bench/floor/start.S tests/bench/floor/main.c kernel/lib/fmt.c kernel/lib/string.c

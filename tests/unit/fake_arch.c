@@ -149,6 +149,7 @@ void fake_reset(void)
     fake_counter = 1000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
+    fake_vcpu_saves = 0u;
     fake_num_calls = 0u;
     fake_num_cleared_active = 0u;
     fake_cleaned = 0u;
@@ -501,4 +502,27 @@ void fake_console_drain(void)
         }
     }
     fake_cpu = saved;
+}
+
+uint32_t fake_vcpu_saves;
+
+void arch_vcpu_save(struct arch_vcpu_ctx *ctx)
+{
+    fake_call("save");
+    fake_vcpu_saves++;
+    ctx->w[0] = fake_vcpu_saves;
+}
+
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
+{
+    (void)v;
+    (void)ctx;
+    fake_call("restore");
+}
+
+void arch_vcpu_resume(struct vcpu *v)
+{
+    fake_call("resume");
+    fake_entered = v;
+    longjmp(fake_noreturn, 3);
 }

@@ -51,6 +51,8 @@ extern uint32_t fake_lock_acquires;
 extern uint64_t fake_sync_pa, fake_sync_len;
 /** vCPU passed to arch_vcpu_enter(), or NULL. */
 extern struct vcpu *fake_entered;
+/** arch_vcpu_save() calls (time partitioning). */
+extern uint32_t fake_vcpu_saves;
 /** Number of arch_cpu_park() calls. */
 extern uint32_t fake_parks;
 /** Where arch_cpu_park() and arch_vcpu_enter() jump back to. */

@@ -21,11 +21,12 @@ $(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) ke
 $(UNIT_GEN)/config.c $(UNIT_GEN)/pagetables.c $(UNIT_GEN)/images.S: $(UNIT_GEN)/fingerprint ;
 
 # Two small, recognisable boot images stand in for the partition programs.
-$(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin:
+$(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin $(UNIT_BUILD)/partitions/gamma.bin:
 	@mkdir -p $(@D)
 	$(Q)printf 'IMAGE-%s-0123456789abcdef' $(basename $(@F)) > $@
 
-$(UNIT_BUILD)/obj/images.o: $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin
+$(UNIT_BUILD)/obj/images.o: $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin \
+		$(UNIT_BUILD)/partitions/gamma.bin
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
 

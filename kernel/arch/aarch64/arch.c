@@ -551,10 +551,10 @@ static void arch_vcpu_quiesce(void)
     arch_gic_clear_active(ARCH_PPI_PTIMER, cpu);
 }
 
-void arch_vcpu_enter(struct vcpu *v)
+/* The EL2 controls of v's partition: stage-2 translation with its VMID, traps, virtual IDs. */
+static void arch_vcpu_el2_setup(const struct vcpu *v)
 {
     const struct cfg_partition *cp = &cfg_partitions[v->partition];
-    struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
     uint64_t parange = SYSREG_READ(id_aa64mmfr0_el1) & 0xfu;
     uint64_t ps = (parange < 2u) ? parange : 2u;
 
@@ -565,8 +565,74 @@ void arch_vcpu_enter(struct vcpu *v)
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
     SYSREG_WRITE(vmpidr_el2, (1ULL << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
-    /* MDCR_EL2.HPMN = all counters to EL1; nothing trapped: the guest owns PMU and debug, reset below. */
+    /* MDCR_EL2.HPMN = all counters to EL1; nothing trapped: the guest owns PMU and debug. */
     SYSREG_WRITE(mdcr_el2, PMCR_EL0_N(SYSREG_READ(pmcr_el0)));
+}
+
+/* Words of struct arch_vcpu_ctx: EL1 registers, timers, virtual CPU interface, FP/SIMD. */
+#define CTX_EL1 0u
+#define CTX_EL1_WORDS 24u
+#define CTX_TIMER (CTX_EL1 + CTX_EL1_WORDS)
+#define CTX_GIC (CTX_TIMER + 4u)
+#define CTX_FP (CTX_GIC + ARCH_GIC_CTX_WORDS)
+#define CTX_FP_WORDS 66u
+_Static_assert((CTX_FP + CTX_FP_WORDS) <= ARCH_VCPU_CTX_WORDS, "struct arch_vcpu_ctx too small");
+
+/* One EL1/EL0 register a vCPU owns: saved at the end of its window, restored at its start. */
+#define EL1_REGS(X) \
+    X(0u, sctlr_el1) X(1u, ttbr0_el1) X(2u, ttbr1_el1) X(3u, tcr_el1) X(4u, mair_el1) X(5u, amair_el1) \
+    X(6u, vbar_el1) X(7u, contextidr_el1) X(8u, tpidr_el0) X(9u, tpidrro_el0) X(10u, tpidr_el1) X(11u, sp_el0) \
+    X(12u, sp_el1) X(13u, elr_el1) X(14u, spsr_el1) X(15u, esr_el1) X(16u, far_el1) X(17u, par_el1) \
+    X(18u, afsr0_el1) X(19u, afsr1_el1) X(20u, csselr_el1) X(21u, cntkctl_el1) X(22u, cpacr_el1) X(23u, mdscr_el1)
+#define EL1_SAVE(i, r) ctx->w[CTX_EL1 + (i)] = SYSREG_READ(r);
+#define EL1_RESTORE(i, r) SYSREG_WRITE(r, ctx->w[CTX_EL1 + (i)]);
+
+void arch_vcpu_save(struct arch_vcpu_ctx *ctx)
+{
+    uint32_t cpu = arch_cpu_index();
+
+    EL1_REGS(EL1_SAVE)
+    /* Timers (Arm ARM D11.2.4): the compare values stay; stopped here, an expired one
+     * asserts its PPI again when restored, and the vGIC takes it then. */
+    ctx->w[CTX_TIMER + 0u] = SYSREG_READ(cntv_ctl_el0);
+    ctx->w[CTX_TIMER + 1u] = SYSREG_READ(cntv_cval_el0);
+    ctx->w[CTX_TIMER + 2u] = SYSREG_READ(cntp_ctl_el0);
+    ctx->w[CTX_TIMER + 3u] = SYSREG_READ(cntp_cval_el0);
+    arch_el1_timers_stop();
+    /* A timer PPI acknowledged at EL2 for this vCPU must not block the next vCPU's. */
+    arch_gic_clear_active(ARCH_PPI_VTIMER, cpu);
+    arch_gic_clear_active(ARCH_PPI_PTIMER, cpu);
+    arch_gic_vcpu_save(&ctx->w[CTX_GIC]);
+    arch_fp_save(&ctx->w[CTX_FP]);
+}
+
+void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
+{
+    arch_vcpu_el2_setup(v);
+    EL1_REGS(EL1_RESTORE)
+    arch_fp_restore(&ctx->w[CTX_FP]);
+    arch_gic_vcpu_restore(&ctx->w[CTX_GIC]);
+    SYSREG_WRITE(cntv_cval_el0, ctx->w[CTX_TIMER + 1u]);
+    SYSREG_WRITE(cntp_cval_el0, ctx->w[CTX_TIMER + 3u]);
+    SYSREG_WRITE(cntv_ctl_el0, ctx->w[CTX_TIMER + 0u] & 3u); /* ENABLE, IMASK; ISTATUS is read-only */
+    SYSREG_WRITE(cntp_ctl_el0, ctx->w[CTX_TIMER + 2u] & 3u);
+    isb();
+}
+
+void arch_vcpu_resume(struct vcpu *v)
+{
+    struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
+
+    c->vcpu = v;
+    c->regs = &v->regs;
+    arch_guest_eret(&v->regs, c->stack_top);
+}
+
+void arch_vcpu_enter(struct vcpu *v)
+{
+    struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
+
+    arch_vcpu_el2_setup(v);
     arch_el1_reset();
     SYSREG_WRITE(cnthctl_el2, ARCH_CNTHCTL_EL2);
     SYSREG_WRITE(cntvoff_el2, 0u);

@@ -34,6 +34,15 @@ uint64_t arch_trap_irq(struct arch_cpu *c);
 void arch_cpu_idle_current(void) NORETURN;
 /** Clear this CPU's list registers and virtual CPU interface state for a fresh vCPU. */
 void arch_gic_vcpu_reset(void);
+/** Words of arch_gic_vcpu_save(): 16 list registers, 8 active-priority registers, VMCR, HCR, timer PPI enables. */
+#define ARCH_GIC_CTX_WORDS 27u
+/** Save this CPU's virtual CPU interface into w and clear it (nothing deactivated). */
+void arch_gic_vcpu_save(uint64_t *w);
+/** Put back a virtual CPU interface saved by arch_gic_vcpu_save(). */
+void arch_gic_vcpu_restore(const uint64_t *w);
+/** Save Q0..Q31, FPCR, FPSR into w[66] (el1_reset.S); restore them. */
+void arch_fp_save(uint64_t *w);
+void arch_fp_restore(const uint64_t *w);
 /** Zero V0..V31, FPCR and FPSR of the calling CPU (el1_reset.S). */
 void arch_fp_reset(void);
 /** Zero the first brps breakpoint and wrps watchpoint register pairs (el1_reset.S; at most 16 each). */

@@ -360,3 +360,85 @@ void arch_gic_vcpu_reset(void)
     SYSREG_WRITE(ich_vmcr_el2, 0u);
     isb();
 }
+
+/*
+ * Time partitioning: the virtual CPU interface of the vCPU whose window ends
+ * (list registers, active priorities, ICH_VMCR_EL2, ICH_HCR_EL2; GICv3 spec
+ * 12.4) into w[ARCH_GIC_CTX_WORDS], and cleared without deactivating anything:
+ * a hardware interrupt it holds stays its own, to be deactivated by its EOI in
+ * its next window.
+ */
+/* The EL1 virtual and physical timer PPIs (27, 30) in GICR_ISENABLER0. */
+#define GIC_TIMER_PPIS ((1u << ARCH_PPI_VTIMER) | (1u << ARCH_PPI_PTIMER))
+
+void arch_gic_vcpu_save(uint64_t *w)
+{
+    uint32_t cpu = arch_cpu_index();
+    uint32_t n = arch_lr_count();
+    uint32_t i;
+
+    for (i = 0u; i < n; i++) {
+        w[i] = arch_lr_read(i);
+        arch_lr_write(i, 0u);
+    }
+    w[16] = SYSREG_READ(ich_ap0r0_el2);
+    w[17] = SYSREG_READ(ich_ap1r0_el2);
+    SYSREG_WRITE(ich_ap0r0_el2, 0u);
+    SYSREG_WRITE(ich_ap1r0_el2, 0u);
+    n = ICH_VTR_PREBITS(ich_vtr[cpu]);
+    if (n >= 6u) {
+        w[18] = SYSREG_READ(ich_ap0r1_el2);
+        w[19] = SYSREG_READ(ich_ap1r1_el2);
+        SYSREG_WRITE(ich_ap0r1_el2, 0u);
+        SYSREG_WRITE(ich_ap1r1_el2, 0u);
+    }
+    if (n >= 7u) {
+        w[20] = SYSREG_READ(ich_ap0r2_el2);
+        w[21] = SYSREG_READ(ich_ap1r2_el2);
+        w[22] = SYSREG_READ(ich_ap0r3_el2);
+        w[23] = SYSREG_READ(ich_ap1r3_el2);
+        SYSREG_WRITE(ich_ap0r2_el2, 0u);
+        SYSREG_WRITE(ich_ap1r2_el2, 0u);
+        SYSREG_WRITE(ich_ap0r3_el2, 0u);
+        SYSREG_WRITE(ich_ap1r3_el2, 0u);
+    }
+    w[24] = SYSREG_READ(ich_vmcr_el2);
+    w[25] = ich_hcr[cpu];
+    /* Its EL1 timer PPIs: their physical enable follows its vGIC's (vgic_dist.c), so it is its state too. */
+    w[26] = mmio_read32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ISENABLER) & GIC_TIMER_PPIS;
+    mmio_write32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ICENABLER, GIC_TIMER_PPIS);
+    SYSREG_WRITE(ich_vmcr_el2, 0u);
+    ich_hcr[cpu] = ICH_HCR_EN;
+    SYSREG_WRITE(ich_hcr_el2, ich_hcr[cpu]);
+    isb();
+}
+
+/* The virtual CPU interface saved by arch_gic_vcpu_save(), back in place for the vCPU whose window begins. */
+void arch_gic_vcpu_restore(const uint64_t *w)
+{
+    uint32_t cpu = arch_cpu_index();
+    uint32_t n = arch_lr_count();
+    uint32_t i;
+
+    for (i = 0u; i < n; i++) {
+        arch_lr_write(i, w[i]);
+    }
+    SYSREG_WRITE(ich_ap0r0_el2, w[16]);
+    SYSREG_WRITE(ich_ap1r0_el2, w[17]);
+    n = ICH_VTR_PREBITS(ich_vtr[cpu]);
+    if (n >= 6u) {
+        SYSREG_WRITE(ich_ap0r1_el2, w[18]);
+        SYSREG_WRITE(ich_ap1r1_el2, w[19]);
+    }
+    if (n >= 7u) {
+        SYSREG_WRITE(ich_ap0r2_el2, w[20]);
+        SYSREG_WRITE(ich_ap1r2_el2, w[21]);
+        SYSREG_WRITE(ich_ap0r3_el2, w[22]);
+        SYSREG_WRITE(ich_ap1r3_el2, w[23]);
+    }
+    SYSREG_WRITE(ich_vmcr_el2, w[24]);
+    mmio_write32(gicr_frame[cpu] + GICR_SGI_BASE + GICD_ISENABLER, (uint32_t)w[26] & GIC_TIMER_PPIS);
+    ich_hcr[cpu] = w[25];
+    SYSREG_WRITE(ich_hcr_el2, ich_hcr[cpu]);
+    isb();
+}
