@@ -159,11 +159,11 @@ def partition_dts(plan: dict, p: dict, board: Board, fragment: str) -> str:
             lines.append("\t\tread-only;")
         lines += ["\t};", ""]
     for x in p.get("links", []):
-        mac = " ".join(x["mac"].split(":"))
         lines += [f"\tlink_{x['link']}: virtio_mmio@{x['ipa']:x} {{", '\t\tcompatible = "virtio,mmio";',
                   f"\t\treg = {_reg2(x['ipa'], x['size'])};", f"\t\tinterrupts = {_irq_spec(x['vintid'], 4)};",
-                  "\t\tdma-coherent;", f"\t\tlocal-mac-address = [{mac}];",
-                  f"\t\t/* link '{x['link']}' to partition '{x['peer_name']}', MTU {x['mtu']} */", "\t};", ""]
+                  "\t\tdma-coherent;",
+                  f"\t\t/* link '{x['link']}' to partition '{x['peer_name']}', MTU {x['mtu']}, MAC {x['mac']} (virtio config space) */",
+                  "\t};", ""]
     if p["health"]["notify_virq"] is not None:
         lines += ["\tseptum-health {", '\t\tcompatible = "septum,health";',
                   f"\t\tinterrupts = {_irq_spec(p['health']['notify_virq'], 1)};", "\t};", ""]

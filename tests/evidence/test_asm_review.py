@@ -22,6 +22,9 @@ def test_every_entry_is_a_label_of_its_file_and_every_global_label_is_an_entry()
     for f in DOC["files"]:
         text = (ROOT / f["path"]).read_text()
         labels = set(re.findall(r"^([A-Za-z_]\w*):", text, re.M))
+        # Labels a macro defines from its first argument (`.macro exit_handler name, ...` with `\name:`).
+        for macro in re.findall(r"^\.macro\s+(\w+)\s+(\w+)[^\n]*\n(?:(?!\.endm).*\n)*?\\\2:", text, re.M):
+            labels |= set(re.findall(rf"^\s*{macro[0]}\s+(\w+)", text, re.M))
         names = {e["label"] for e in f["entries"]}
         assert names - labels == set(), f["path"]
         globl = set(re.findall(r"^\s*\.glob(?:a)?l\s+(\w+)", text, re.M)) & labels
