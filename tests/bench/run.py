@@ -22,6 +22,10 @@ with a hard timeout:
   scaling      the bench partition with 64 / 256 / 1,024 implemented INTIDs (bench.yaml, intids256.yaml,
                intids1024.yaml, -smp 2) and alone / beside 3 cluster partitions (boot.yaml, parts4.yaml,
                -smp 4): each figure within 5 % of its reference configuration is the target
+  restart      tests/bench/systems/restart.yaml: a bare-metal partition of the IVI's RAM and image size
+               faults 5 times; its counter before the fault to its counter first in main() after the restart
+  link         tests/bench/systems/linux_link.yaml: two Linux partitions on one virtio-net link, -smp 3:
+               ping round trip and 4 MiB over TCP, timed with the virtual counter (skipped with --no-ivi)
   size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
 
 Writes tests/bench/results.json, results.md (the table) and results.svg (chart),
