@@ -24,6 +24,8 @@ with a hard timeout:
                -smp 4): each figure within 5 % of its reference configuration is the target
   restart      tests/bench/systems/restart.yaml: a bare-metal partition of the IVI's RAM and image size
                faults 5 times; its counter before the fault to its counter first in main() after the restart
+  netframe     tests/bench/systems/netframe.yaml: a bare-metal sender times the hypervisor's work per frame
+               (60 and 1,514 bytes) to a bare-metal sink on one link, -smp 2
   link         tests/bench/systems/linux_link.yaml: two Linux partitions on one virtio-net link, -smp 3:
                ping round trip and 4 MiB over TCP, timed with the virtual counter (skipped with --no-ivi)
   size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
@@ -309,6 +311,17 @@ def run_link(timeout):
     return res
 
 
+def run_netframe(timeout):
+    """tests/bench/systems/netframe.yaml: a bare-metal sender times each frame's sp_net_tx_commit() (the trapped
+    QUEUE_NOTIFY and the hypervisor's copy into the sink's posted buffer), 60 and 1,514 bytes, -smp 2."""
+    bdir = build_system("tests/bench/systems/netframe.yaml", "build/bench/netframe")
+    lines = run_lines(machine(True, 2) + ["-kernel", os.path.join(bdir, "septum.bin")], r"^\[send\] bench done",
+                      timeout)
+    if not any(re.search(r"^\[sink\] netsink rx 400 ", ln) for ln in lines):
+        raise RuntimeError("the sink did not receive all 400 frames:\n" + "\n".join(lines[-20:]))
+    return parse([ln for ln in lines if ln.startswith("[send] ")])
+
+
 RX_RESTART = re.compile(r"^\[ivi\] restart-bench (start|fault) 0x([0-9a-f]+)")
 
 
@@ -580,6 +593,22 @@ def assemble(raw):
                  "back, from the receiver's eth0 statistics, incl. the pings before it and a few frames of "
                  "the IVI's media/nav senders); an "
                  "upper bound on EL2's work per frame")
+    nf = raw.get("netframe")
+    if nf and "link-frame-60" in nf and "link-frame-1514" in nf:
+        small, big = nf["link-frame-60"], nf["link-frame-1514"]
+        a, b = small["median"] * NS_PER_TICK, big["median"] * NS_PER_TICK
+        per_byte = (b - a) / (1514 - 60)
+        row("link-frame-60", "link frame send, 60 bytes: NOTIFY -> copied to the peer (EL2)", "instructions", a, None,
+            note=f"median of {small['n']} ({spread(small, NS_PER_TICK)}); tests/bench/systems/netframe.yaml, -smp 2: a "
+                 "bare-metal sender (tests/bench/netsend) times sp_net_tx_commit() of a frame already in its TX "
+                 "slot: the driver's header and descriptor writes (about 60 instructions), the trapped "
+                 "QUEUE_NOTIFY store and EL2's walk, copy into the sink's posted RX buffer, used rings and the "
+                 "sink's interrupt; the sink (tests/bench/netsink) polls and reposts, every frame arrived")
+        row("link-frame-1514", "link frame send, 1,514 bytes (full MTU)", "instructions", b, None,
+            note=f"median of {big['n']} ({spread(big, NS_PER_TICK)})")
+        row("link-el2-per-byte", "link: EL2 instructions per byte (slope 60 -> 1,514 bytes)", "instructions",
+            round(per_byte, 1), None, note="the copy's cost per byte; per frame without its bytes: "
+                                          f"{round(a - 60 * per_byte):,} instructions (intercept)")
     rst = raw.get("restart")
     if rst:
         row("restart-ivi", "IVI-sized restart: fault -> first instruction of main() after restart", "instructions",
@@ -725,6 +754,7 @@ def main(argv=None):
              ("uboot", lambda: run_uboot(3 * args.timeout)),
              ("sched", lambda: run_sched(2 * args.timeout)),
              ("restart", lambda: run_restart(4 * args.timeout)),
+             ("netframe", lambda: run_netframe(args.timeout)),
              ("size", run_size)]
     if not args.no_ivi:
         steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))
