@@ -260,7 +260,9 @@ uint8_t *sp_net_tx_begin(struct sp_net *n)
 /* Send the len-byte frame written into the area sp_net_tx_begin() returned. */
 void sp_net_tx_commit(struct sp_net *n, size_t len)
 {
-    tx_send(n, (len > (size_t)(SP_NET_BUF - SP_NET_HDR)) ? (size_t)(SP_NET_BUF - SP_NET_HDR) : len);
+    const size_t room = (size_t)SP_NET_BUF - (size_t)SP_NET_HDR;
+
+    tx_send(n, (len > room) ? room : len);
 }
 
 static void eth_reply(const struct sp_net *n, uint8_t *o, const uint8_t *f, uint32_t type)
