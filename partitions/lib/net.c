@@ -249,6 +249,22 @@ static void tx_send(struct sp_net *n, size_t len)
 }
 
 /* Ethernet header of a reply to frame f: to its sender, from us. */
+/* The frame area of the next TX slot (SP_NET_BUF - SP_NET_HDR bytes), or NULL with every slot in flight. */
+uint8_t *sp_net_tx_begin(struct sp_net *n)
+{
+    uint8_t *b = tx_slot(n);
+
+    return (b == NULL) ? NULL : &b[SP_NET_HDR];
+}
+
+/* Send the len-byte frame written into the area sp_net_tx_begin() returned. */
+void sp_net_tx_commit(struct sp_net *n, size_t len)
+{
+    const size_t room = (size_t)SP_NET_BUF - (size_t)SP_NET_HDR;
+
+    tx_send(n, (len > room) ? room : len);
+}
+
 static void eth_reply(const struct sp_net *n, uint8_t *o, const uint8_t *f, uint32_t type)
 {
     copy(&o[0], &f[6], 6u);

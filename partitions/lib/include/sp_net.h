@@ -81,5 +81,11 @@ int sp_net_init(struct sp_net *n, uint64_t base, const uint8_t ip[4], uint16_t u
 /** Handle every received frame and reclaim sent buffers; bounded by the queue size. */
 void sp_net_poll(struct sp_net *n);
 
+/** Raw send (make bench): the next TX slot's frame area (SP_NET_BUF - SP_NET_HDR bytes), NULL when all are in flight. */
+uint8_t *sp_net_tx_begin(struct sp_net *n);
+
+/** Send the whole Ethernet frame of len bytes written into sp_net_tx_begin()'s area. */
+void sp_net_tx_commit(struct sp_net *n, size_t len);
+
 /** True while the device reports the link up (the peer partition runs). */
 int sp_net_link_up(const struct sp_net *n);
