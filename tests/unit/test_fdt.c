@@ -191,7 +191,9 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     const uint32_t two_roots[] = {1u, 0u, 2u, 1u, 0u, 2u, 9u};
     const uint32_t open_at_end[] = {1u, 0u, 9u};
     const uint32_t empty[] = {9u};
-    uint32_t deep[2u * (FDT_MAX_DEPTH + 2u) + 1u];
+    /* Room for both blobs below: FDT_MAX_DEPTH + 1 nested begins and END
+     * (2 (D + 1) + 1 words), then D begins, D ends and END (3 D + 1). */
+    uint32_t deep[3u * FDT_MAX_DEPTH + 1u];
     uint32_t i;
 
     (void)state;
