@@ -424,6 +424,105 @@ static void test_hypervisor_lines_have_septum_prefix(void **state)
     assert_string_equal(fake_console, "[septum] CPU 3 up\r\n");
 }
 
+/* A sink where gamma takes no input and alpha's input buffer is full. */
+static bool sink_picky(uint32_t p, int c)
+{
+    if (p == PART_GAMMA) {
+        return false;
+    }
+    if ((c >= 0) && (p == PART_ALPHA)) {
+        return false;
+    }
+    if (c >= 0) {
+        sink_bytes[p]++;
+    }
+    return true;
+}
+
+static void type(char a, char b)
+{
+    console_input(a);
+    console_input(b);
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_n_and_tab_skip_partitions_without_input(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    type(CONSOLE_ESCAPE, 'n');
+    assert_int_equal(console_focus_get(), PART_BETA);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "[septum] console: input goes to 'beta'"));
+    /* gamma takes no input: the next after beta is alpha again. */
+    type(CONSOLE_ESCAPE, '\t');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_digit_of_a_partition_without_input_keeps_the_focus(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    type(CONSOLE_ESCAPE, '2');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    type(CONSOLE_ESCAPE, '9');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: partition 2 does not take input; focus stays on 'alpha'"));
+    assert_non_null(strstr(fake_console, "console: partition 9 does not take input; focus stays on 'alpha'"));
+}
+
+/* @req SRS-CON-004 */
+static void test_without_an_input_sink_focus_stays_and_input_is_dropped(void **state)
+{
+    (void)state;
+    type(CONSOLE_ESCAPE, '1');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    /* Ctrl-T n finds nobody that takes input: the focus stays. */
+    type(CONSOLE_ESCAPE, 'n');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    console_input('x');
+    type(CONSOLE_ESCAPE, '?');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: 1 input bytes dropped"));
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_question_mark_shows_focus_and_drop_counts(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    /* alpha's input is full: the byte is dropped and counted. */
+    console_input('a');
+    console_input('b');
+    assert_int_equal(sink_bytes[PART_ALPHA], 0u);
+    type(CONSOLE_ESCAPE, '1');
+    console_input('c');
+    assert_int_equal(sink_bytes[PART_BETA], 1u);
+    /* Ctrl-T Ctrl-T gives beta a literal Ctrl-T. */
+    type(CONSOLE_ESCAPE, CONSOLE_ESCAPE);
+    assert_int_equal(sink_bytes[PART_BETA], 2u);
+    type(CONSOLE_ESCAPE, '?');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "[septum] console: focus 'beta'; Ctrl-T n next"));
+    assert_non_null(strstr(fake_console, "[septum] console: 0 'alpha': 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 1 'beta' (focus): 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 2 'gamma': 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 2 input bytes dropped\r\n"));
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_unknown_command_says_so_and_delivers_nothing(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    type(CONSOLE_ESCAPE, 'z');
+    assert_int_equal(sink_bytes[PART_ALPHA], 0u);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T; Ctrl-T ? for help"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +546,11 @@ int main(void)
         cmocka_unit_test_setup(test_emergency_text_ends_the_line_on_the_uart, setup),
         cmocka_unit_test_setup(test_unknown_partition_is_ignored, setup),
         cmocka_unit_test_setup(test_hypervisor_lines_have_septum_prefix, setup),
+        cmocka_unit_test_setup(test_ctrl_t_n_and_tab_skip_partitions_without_input, setup),
+        cmocka_unit_test_setup(test_ctrl_t_digit_of_a_partition_without_input_keeps_the_focus, setup),
+        cmocka_unit_test_setup(test_without_an_input_sink_focus_stays_and_input_is_dropped, setup),
+        cmocka_unit_test_setup(test_ctrl_t_question_mark_shows_focus_and_drop_counts, setup),
+        cmocka_unit_test_setup(test_ctrl_t_unknown_command_says_so_and_delivers_nothing, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
