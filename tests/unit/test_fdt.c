@@ -570,6 +570,7 @@ static void test_cells_status_strings_and_gic_are_read_as_the_spec_says(void **s
     /* "method" outside /psci says nothing about PSCI. */
     fdtb_begin(&odd, "firmware");
     fdtb_str(&odd, "method", "smc");
+    fdtb_str(&odd, "status", "okay");
     fdtb_end(&odd);
     /* status "ok" is as good as "okay". */
     fdtb_begin(&odd, "pl011@9000000");
