@@ -523,6 +523,23 @@ static void test_ctrl_t_unknown_command_says_so_and_delivers_nothing(void **stat
     assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T; Ctrl-T ? for help"));
 }
 
+/* @req SRS-CON-001 */
+static void test_a_cpu_outside_the_configuration_prints_and_polls_nothing(void **state)
+{
+    (void)state;
+    put(PART_ALPHA, "x\n");
+    fake_cpu = CFG_NUM_CPUS;
+    console_hyp_printf("ghost");
+    console_poll();
+    fake_cpu = 0u;
+    assert_int_equal(fake_console_len, 0u);
+    fake_console_drain();
+    assert_string_equal(fake_console, "[alpha] x\r\n");
+    /* Drop counts exist for the writers only. */
+    assert_int_equal(console_dropped(PART_ALPHA), 0u);
+    assert_int_equal(console_dropped(0xffffffffu), 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +568,7 @@ int main(void)
         cmocka_unit_test_setup(test_without_an_input_sink_focus_stays_and_input_is_dropped, setup),
         cmocka_unit_test_setup(test_ctrl_t_question_mark_shows_focus_and_drop_counts, setup),
         cmocka_unit_test_setup(test_ctrl_t_unknown_command_says_so_and_delivers_nothing, setup),
+        cmocka_unit_test_setup(test_a_cpu_outside_the_configuration_prints_and_polls_nothing, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
