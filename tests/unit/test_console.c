@@ -540,6 +540,20 @@ static void test_a_cpu_outside_the_configuration_prints_and_polls_nothing(void *
     assert_int_equal(console_dropped(0xffffffffu), 0u);
 }
 
+/* @req SRS-CON-001 */
+static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **state)
+{
+    (void)state;
+    console_hyp_printf("a\x01" "b \xe2\x80\x94 c");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[septum] a\\x01b \xe2\x80\x94 c\r\n");
+    /* A command byte below '0' is no partition number. */
+    console_input(CONSOLE_ESCAPE);
+    console_input(' ');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup(test_ctrl_t_question_mark_shows_focus_and_drop_counts, setup),
         cmocka_unit_test_setup(test_ctrl_t_unknown_command_says_so_and_delivers_nothing, setup),
         cmocka_unit_test_setup(test_a_cpu_outside_the_configuration_prints_and_polls_nothing, setup),
+        cmocka_unit_test_setup(test_hypervisor_text_keeps_utf8_but_escapes_control_bytes, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
