@@ -554,6 +554,44 @@ static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **sta
     assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T"));
 }
 
+/* @req SRS-CON-004 */
+static void test_the_echo_waits_for_the_lines_before_it(void **state)
+{
+    char line[40];
+
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    /* A line longer than a burst, then the prompt being typed at. */
+    memset(line, 'q', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n~ # ");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    console_uart_irq();
+    assert_string_equal(fake_console, "[alpha] qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\r\n[alpha] ~ # ");
+}
+
+/* @req SRS-CON-004 */
+static void test_the_echo_waits_while_whole_lines_are_queued(void **state)
+{
+    char line[CONSOLE_TX_BURST - 10u];
+
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    /* The first line fills the burst exactly; the second waits, and the echo after it. */
+    memset(line, 'q', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\nb\n~ # ");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_null(strstr(fake_console, "~ #"));
+    fake_console_drain();
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] qqqqqqqqqqqqqqqqqqqqqq\r\n[alpha] b\r\n[alpha] ~ # ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +622,8 @@ int main(void)
         cmocka_unit_test_setup(test_ctrl_t_unknown_command_says_so_and_delivers_nothing, setup),
         cmocka_unit_test_setup(test_a_cpu_outside_the_configuration_prints_and_polls_nothing, setup),
         cmocka_unit_test_setup(test_hypervisor_text_keeps_utf8_but_escapes_control_bytes, setup),
+        cmocka_unit_test_setup(test_the_echo_waits_for_the_lines_before_it, setup),
+        cmocka_unit_test_setup(test_the_echo_waits_while_whole_lines_are_queued, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
