@@ -158,7 +158,6 @@ static bool hypercall_is_septum(uint32_t fid)
     default:
         return false;
     }
-    return false;
 }
 
 /*
@@ -166,7 +165,7 @@ static bool hypercall_is_septum(uint32_t fid)
  * partition can call on this conduit, NOT_SUPPORTED for anything else
  * (SMCCC_ARCH_WORKAROUND_1/_3: what the calling CPU's type allows, spectre.c).
  */
-static int64_t hypercall_arch_features(const struct vcpu *v, uint32_t conduit, uint32_t fid)
+static int64_t hypercall_arch_features(uint32_t conduit, uint32_t fid)
 {
     if ((fid == SMCCC_VERSION) || (fid == SMCCC_ARCH_FEATURES)) {
         return SMCCC_SUCCESS;
@@ -175,7 +174,8 @@ static int64_t hypercall_arch_features(const struct vcpu *v, uint32_t conduit, u
         return spectre_features(fid);
     }
     if (psci_is_psci(fid)) {
-        return (conduit == cfg_partitions[v->partition].psci_conduit) ? psci_features(fid) : SMCCC_NOT_SUPPORTED;
+        /* hypercall_handle() calls the Arm Architecture Calls only on the partition's PSCI conduit. */
+        return psci_features(fid);
     }
     return ((conduit == CFG_CONDUIT_HVC) && hypercall_is_septum(fid)) ? SMCCC_SUCCESS : SMCCC_NOT_SUPPORTED;
 }
@@ -188,7 +188,7 @@ static void hypercall_arch(struct vcpu *v, uint32_t conduit)
         hypercall_ret(v, (int64_t)SMCCC_VERSION_1_1);
         break;
     case SMCCC_ARCH_FEATURES:
-        hypercall_ret(v, hypercall_arch_features(v, conduit, (uint32_t)v->regs.x[1]));
+        hypercall_ret(v, hypercall_arch_features(conduit, (uint32_t)v->regs.x[1]));
         break;
     case SMCCC_ARCH_WORKAROUND_1:
     case SMCCC_ARCH_WORKAROUND_3:

@@ -424,6 +424,174 @@ static void test_hypervisor_lines_have_septum_prefix(void **state)
     assert_string_equal(fake_console, "[septum] CPU 3 up\r\n");
 }
 
+/* A sink where gamma takes no input and alpha's input buffer is full. */
+static bool sink_picky(uint32_t p, int c)
+{
+    if (p == PART_GAMMA) {
+        return false;
+    }
+    if ((c >= 0) && (p == PART_ALPHA)) {
+        return false;
+    }
+    if (c >= 0) {
+        sink_bytes[p]++;
+    }
+    return true;
+}
+
+static void type(char a, char b)
+{
+    console_input(a);
+    console_input(b);
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_n_and_tab_skip_partitions_without_input(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    type(CONSOLE_ESCAPE, 'n');
+    assert_int_equal(console_focus_get(), PART_BETA);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "[septum] console: input goes to 'beta'"));
+    /* gamma takes no input: the next after beta is alpha again. */
+    type(CONSOLE_ESCAPE, '\t');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_digit_of_a_partition_without_input_keeps_the_focus(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    type(CONSOLE_ESCAPE, '2');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    type(CONSOLE_ESCAPE, '9');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: partition 2 does not take input; focus stays on 'alpha'"));
+    assert_non_null(strstr(fake_console, "console: partition 9 does not take input; focus stays on 'alpha'"));
+}
+
+/* @req SRS-CON-004 */
+static void test_without_an_input_sink_focus_stays_and_input_is_dropped(void **state)
+{
+    (void)state;
+    type(CONSOLE_ESCAPE, '1');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    /* Ctrl-T n finds nobody that takes input: the focus stays. */
+    type(CONSOLE_ESCAPE, 'n');
+    assert_int_equal(console_focus_get(), PART_ALPHA);
+    console_input('x');
+    type(CONSOLE_ESCAPE, '?');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: 1 input bytes dropped"));
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_question_mark_shows_focus_and_drop_counts(void **state)
+{
+    (void)state;
+    console_set_input(sink_picky);
+    /* alpha's input is full: the byte is dropped and counted. */
+    console_input('a');
+    console_input('b');
+    assert_int_equal(sink_bytes[PART_ALPHA], 0u);
+    type(CONSOLE_ESCAPE, '1');
+    console_input('c');
+    assert_int_equal(sink_bytes[PART_BETA], 1u);
+    /* Ctrl-T Ctrl-T gives beta a literal Ctrl-T. */
+    type(CONSOLE_ESCAPE, CONSOLE_ESCAPE);
+    assert_int_equal(sink_bytes[PART_BETA], 2u);
+    type(CONSOLE_ESCAPE, '?');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "[septum] console: focus 'beta'; Ctrl-T n next"));
+    assert_non_null(strstr(fake_console, "[septum] console: 0 'alpha': 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 1 'beta' (focus): 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 2 'gamma': 0 lines dropped\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] console: 2 input bytes dropped\r\n"));
+}
+
+/* @req SRS-CON-004 */
+static void test_ctrl_t_unknown_command_says_so_and_delivers_nothing(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    type(CONSOLE_ESCAPE, 'z');
+    assert_int_equal(sink_bytes[PART_ALPHA], 0u);
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T; Ctrl-T ? for help"));
+}
+
+/* @req SRS-CON-001 */
+static void test_a_cpu_outside_the_configuration_prints_and_polls_nothing(void **state)
+{
+    (void)state;
+    put(PART_ALPHA, "x\n");
+    fake_cpu = CFG_NUM_CPUS;
+    console_hyp_printf("ghost");
+    console_poll();
+    fake_cpu = 0u;
+    assert_int_equal(fake_console_len, 0u);
+    fake_console_drain();
+    assert_string_equal(fake_console, "[alpha] x\r\n");
+    /* Drop counts exist for the writers only. */
+    assert_int_equal(console_dropped(PART_ALPHA), 0u);
+    assert_int_equal(console_dropped(0xffffffffu), 0u);
+}
+
+/* @req SRS-CON-001 */
+static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **state)
+{
+    (void)state;
+    console_hyp_printf("a\x01" "b \xe2\x80\x94 c");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[septum] a\\x01b \xe2\x80\x94 c\r\n");
+    /* A command byte below '0' is no partition number. */
+    console_input(CONSOLE_ESCAPE);
+    console_input(' ');
+    fake_console_drain();
+    assert_non_null(strstr(fake_console, "console: unknown command after Ctrl-T"));
+}
+
+/* @req SRS-CON-004 */
+static void test_the_echo_waits_for_the_lines_before_it(void **state)
+{
+    char line[40];
+
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    /* A line longer than a burst, then the prompt being typed at. */
+    memset(line, 'q', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n~ # ");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    console_uart_irq();
+    assert_string_equal(fake_console, "[alpha] qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\r\n[alpha] ~ # ");
+}
+
+/* @req SRS-CON-004 */
+static void test_the_echo_waits_while_whole_lines_are_queued(void **state)
+{
+    char line[CONSOLE_TX_BURST - 10u];
+
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    /* The first line fills the burst exactly; the second waits, and the echo after it. */
+    memset(line, 'q', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\nb\n~ # ");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_null(strstr(fake_console, "~ #"));
+    fake_console_drain();
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] qqqqqqqqqqqqqqqqqqqqqq\r\n[alpha] b\r\n[alpha] ~ # ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +615,15 @@ int main(void)
         cmocka_unit_test_setup(test_emergency_text_ends_the_line_on_the_uart, setup),
         cmocka_unit_test_setup(test_unknown_partition_is_ignored, setup),
         cmocka_unit_test_setup(test_hypervisor_lines_have_septum_prefix, setup),
+        cmocka_unit_test_setup(test_ctrl_t_n_and_tab_skip_partitions_without_input, setup),
+        cmocka_unit_test_setup(test_ctrl_t_digit_of_a_partition_without_input_keeps_the_focus, setup),
+        cmocka_unit_test_setup(test_without_an_input_sink_focus_stays_and_input_is_dropped, setup),
+        cmocka_unit_test_setup(test_ctrl_t_question_mark_shows_focus_and_drop_counts, setup),
+        cmocka_unit_test_setup(test_ctrl_t_unknown_command_says_so_and_delivers_nothing, setup),
+        cmocka_unit_test_setup(test_a_cpu_outside_the_configuration_prints_and_polls_nothing, setup),
+        cmocka_unit_test_setup(test_hypervisor_text_keeps_utf8_but_escapes_control_bytes, setup),
+        cmocka_unit_test_setup(test_the_echo_waits_for_the_lines_before_it, setup),
+        cmocka_unit_test_setup(test_the_echo_waits_while_whole_lines_are_queued, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);

@@ -191,7 +191,9 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     const uint32_t two_roots[] = {1u, 0u, 2u, 1u, 0u, 2u, 9u};
     const uint32_t open_at_end[] = {1u, 0u, 9u};
     const uint32_t empty[] = {9u};
-    uint32_t deep[2u * (FDT_MAX_DEPTH + 2u) + 1u];
+    /* Room for both blobs below: FDT_MAX_DEPTH + 1 nested begins and END
+     * (2 (D + 1) + 1 words), then D begins, D ends and END (3 D + 1). */
+    uint32_t deep[3u * FDT_MAX_DEPTH + 1u];
     uint32_t i;
 
     (void)state;
@@ -513,6 +515,193 @@ static void test_unreadable_or_absent_dtb_is_reported_and_trusted(void **state)
     assert_non_null(strstr(fake_console, "unreadable (corrupt structure block)"));
 }
 
+/* A property of n big-endian cells. */
+static void cells(struct fdtb *b, const char *name, const uint32_t *c, uint32_t n)
+{
+    uint8_t x[64];
+    uint32_t i;
+
+    for (i = 0u; i < n; i++) {
+        fdtb_put32(&x[4u * i], c[i]);
+    }
+    fdtb_prop(b, name, x, 4u * n);
+}
+
+static struct fdtb odd;
+
+/* @req SRS-BOOT-003 */
+static void test_cells_status_strings_and_gic_are_read_as_the_spec_says(void **state)
+{
+    static const uint32_t one[] = {1u};
+    static const uint32_t zero[] = {0u};
+    static const uint32_t three[] = {3u};
+    static const uint32_t two_cells[] = {1u, 2u};
+    static const uint32_t mem[] = {0x40000000u, 0x1000u};
+    static const uint32_t uart[] = {0x9000000u, 0x1000u};
+    static const uint32_t gic_short[] = {0x8000000u, 0x10000u};
+    static const uint32_t gic[] = {0x8000000u, 0x10000u, 0x80a0000u, 0xf60000u};
+    static const uint32_t gic_other[] = {0x1000u, 0x1000u, 0x2000u, 0x2000u};
+    static const uint32_t sub_mem[] = {0x50000000u};
+    static const uint32_t cpu1[] = {1u};
+    static const uint32_t cpu2[] = {2u};
+    static const uint32_t big[] = {1u, 2u, 3u, 4u};
+    struct fdt f;
+    struct fdt_facts facts;
+
+    (void)state;
+    memset(&odd, 0, sizeof(odd));
+    odd.rsv[0][0] = 0u; /* a /memreserve/ at address 0 is an entry, not the terminator */
+    odd.rsv[0][1] = 0x1000u;
+    odd.num_rsv = 1u;
+    fdtb_begin(&odd, "");
+    cells(&odd, "#address-cells", one, 1u);
+    cells(&odd, "#size-cells", one, 1u);
+    /* Cells properties of the wrong length are ignored (2.3.5: one u32). */
+    cells(&odd, "#address-cells", two_cells, 2u);
+    cells(&odd, "#size-cells", two_cells, 2u);
+    /* A name that only begins with a known one is another property. */
+    cells(&odd, "regx", uart, 2u);
+    fdtb_begin(&odd, "memory@40000000");
+    cells(&odd, "reg", mem, 2u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "psci");
+    fdtb_str(&odd, "method", "hvc");
+    fdtb_end(&odd);
+    /* "method" outside /psci says nothing about PSCI. */
+    fdtb_begin(&odd, "firmware");
+    fdtb_str(&odd, "method", "smc");
+    fdtb_str(&odd, "status", "okay");
+    fdtb_end(&odd);
+    /* status "ok" is as good as "okay". */
+    fdtb_begin(&odd, "pl011@9000000");
+    cells(&odd, "reg", uart, 2u);
+    fdtb_str(&odd, "status", "ok");
+    fdtb_end(&odd);
+    /* "okay" without its NUL is not "okay": disabled. */
+    fdtb_begin(&odd, "pl011@a000000");
+    fdtb_prop(&odd, "status", "okay", 4u);
+    cells(&odd, "reg", uart, 2u);
+    fdtb_end(&odd);
+    /* A GICv3 with one reg entry is no GIC; the first complete one counts, a later one not. */
+    fdtb_begin(&odd, "intc@0");
+    fdtb_str(&odd, "compatible", "arm,gic-v3");
+    cells(&odd, "reg", gic_short, 2u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "intc@8000000");
+    fdtb_str(&odd, "compatible", "arm,gic-v3");
+    cells(&odd, "reg", gic, 4u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "intc@1000");
+    fdtb_str(&odd, "compatible", "arm,gic-v3");
+    cells(&odd, "reg", gic_other, 4u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "cpus");
+    cells(&odd, "#address-cells", one, 1u);
+    cells(&odd, "#size-cells", zero, 1u);
+    /* A cpu node without device_type "cpu" is not a CPU. */
+    fdtb_begin(&odd, "cpu@0");
+    cells(&odd, "reg", zero, 1u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "cpu@1");
+    fdtb_str(&odd, "device_type", "cpu");
+    cells(&odd, "reg", cpu1, 1u);
+    fdtb_end(&odd);
+    /* "cpu" without its NUL, and a longer unterminated string: neither is "cpu". */
+    fdtb_begin(&odd, "cpu@2");
+    fdtb_prop(&odd, "device_type", "cpu", 3u);
+    cells(&odd, "reg", cpu2, 1u);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "cpu@3");
+    fdtb_prop(&odd, "device_type", "cpux", 4u);
+    cells(&odd, "reg", cpu2, 1u);
+    fdtb_end(&odd);
+    /* Memory under a parent without size cells: a bank of size 0. */
+    fdtb_begin(&odd, "bank");
+    fdtb_str(&odd, "device_type", "memory");
+    cells(&odd, "reg", sub_mem, 1u);
+    fdtb_end(&odd);
+    fdtb_end(&odd);
+    /* Parents with 0 address cells or more than 2 size cells: their children's reg is not read. */
+    fdtb_begin(&odd, "bus0");
+    cells(&odd, "#address-cells", zero, 1u);
+    fdtb_begin(&odd, "memory@1");
+    fdtb_str(&odd, "device_type", "memory");
+    cells(&odd, "reg", big, 4u);
+    fdtb_end(&odd);
+    fdtb_end(&odd);
+    fdtb_begin(&odd, "bus3");
+    cells(&odd, "#size-cells", three, 1u);
+    fdtb_begin(&odd, "memory@2");
+    fdtb_str(&odd, "device_type", "memory");
+    cells(&odd, "reg", big, 4u);
+    fdtb_end(&odd);
+    fdtb_end(&odd);
+    fdtb_end(&odd);
+    blob_len = fdtb_finish(&odd, blob, sizeof(blob));
+    assert_int_not_equal(blob_len, 0u);
+    assert_int_equal(fdt_open(&f, blob, blob_len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0x9000000u, &facts), FDT_OK);
+    assert_int_equal(facts.num_reserved, 1u);
+    assert_int_equal(facts.reserved[0].base, 0u);
+    assert_int_equal(facts.reserved[0].size, 0x1000u);
+    assert_int_equal(facts.num_memory, 2u);
+    assert_int_equal(facts.memory[0].base, 0x40000000u);
+    assert_int_equal(facts.memory[0].size, 0x1000u);
+    assert_int_equal(facts.memory[1].base, 0x50000000u);
+    assert_int_equal(facts.memory[1].size, 0u);
+    assert_int_equal(facts.psci, FDT_PSCI_HVC);
+    assert_int_equal(facts.uart_found, 1u);
+    assert_int_equal(facts.gicv3, 1u);
+    assert_int_equal(facts.gicd, 0x8000000u);
+    assert_int_equal(facts.gicr, 0x80a0000u);
+    assert_int_equal(facts.num_cpus, 1u);
+    assert_int_equal(facts.cpu_mpidr[0], 1u);
+    /* No node has its first reg address at 0xa000000. */
+    assert_int_equal(fdt_facts(&f, 0xa000000u, &facts), FDT_OK);
+    assert_int_equal(facts.uart_found, 0u);
+}
+
+/* @req SRS-BOOT-003 */
+static void test_blocks_cut_at_odd_sizes_are_refused(void **state)
+{
+    const uint32_t ok[] = {1u, 0u, 2u, 9u};
+    const uint32_t name_at_end[] = {1u, 0x61000000u};
+    const uint32_t value_at_end[] = {1u, 0u, 3u, 1u, 0u, 0x61000000u};
+    const uint32_t prop[] = {1u, 0u, 3u, 0u, 0u, 2u, 9u};
+    struct fdt f;
+    struct fdt_facts facts;
+    uint32_t len;
+
+    (void)state;
+    /* The reservation block starting at or after totalsize. */
+    len = raw_struct(ok, 4u);
+    fdtb_put32(&blob[16], (len + 7u) & ~7u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_ERR_LAYOUT);
+    /* A reservation block with less than one entry left before the buffer's end: no entries. */
+    len = raw_struct(ok, 4u);
+    fdtb_put32(&blob[16], (len - 8u) & ~7u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_OK);
+    assert_int_equal(facts.num_reserved, 0u);
+    /* A node name whose padding runs past a structure block of 6 bytes. */
+    len = raw_struct(name_at_end, 2u);
+    fdtb_put32(&blob[36], 6u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_ERR_STRUCT);
+    /* A property value ending 1 byte before the end of a 22-byte structure block. */
+    len = raw_struct(value_at_end, 6u);
+    fdtb_put32(&blob[36], 22u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_ERR_STRUCT);
+    /* A property name without its NUL inside the strings block. */
+    len = raw_struct(prop, 7u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_OK);
+    fdtb_put32(&blob[32], 3u);
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_ERR_STRUCT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +716,8 @@ int main(void)
         cmocka_unit_test_setup(test_each_difference_is_named_with_both_values, setup),
         cmocka_unit_test_setup(test_range_checks_at_their_edges, setup),
         cmocka_unit_test_setup(test_unreadable_or_absent_dtb_is_reported_and_trusted, setup),
+        cmocka_unit_test_setup(test_cells_status_strings_and_gic_are_read_as_the_spec_says, setup),
+        cmocka_unit_test_setup(test_blocks_cut_at_odd_sizes_are_refused, setup),
     };
 
     return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);

@@ -163,11 +163,30 @@ static void test_smccc_version_is_1_1_and_arch_features_answers_truthfully(void 
     assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
 }
 
+/* @req SRS-PSCI-003 */
+static void test_arch_features_offers_every_septum_call(void **state)
+{
+    static const uint32_t fids[] = {
+        SEPTUM_HVC_VERSION,         SEPTUM_HVC_CONSOLE_WRITE, SEPTUM_HVC_HEARTBEAT,
+        SEPTUM_HVC_READY,           SEPTUM_HVC_PARTITION_CONTROL, SEPTUM_HVC_PARTITION_STATE,
+        SEPTUM_HVC_CALL_COUNT,      SEPTUM_HVC_CALL_UID,      SEPTUM_HVC_REVISION,
+    };
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < sizeof(fids) / sizeof(fids[0]); i++) {
+        assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, fids[i], 0u), SMCCC_SUCCESS);
+    }
+    /* The vendor range beyond the last call is not offered. */
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SEPTUM_HVC_REVISION + 1u, 0u), SMCCC_NOT_SUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_smccc_version_is_1_1_and_arch_features_answers_truthfully, setup),
         cmocka_unit_test_setup(test_version_reports_abi, setup),
+        cmocka_unit_test_setup(test_arch_features_offers_every_septum_call, setup),
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),
         cmocka_unit_test_setup(test_spectre_workarounds_are_answered_truthfully_per_cpu_type, setup),

@@ -360,6 +360,20 @@ static void test_console_lists_and_restarts_starts_and_stops_partitions(void **s
     assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_STARTING);
 }
 
+/* @req SRS-HEALTH-008 */
+static void test_console_list_shows_running_and_restarting_partitions(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    alpha->regs.x[0] = SEPTUM_HVC_READY;
+    hypercall_handle(alpha, CFG_CONDUIT_HVC);
+    type("\x14r1");
+    assert_int_equal(part_get(PART_BETA)->state, PART_STATE_RESTARTING);
+    type("\x14l");
+    assert_non_null(strstr(fake_console, "[septum] ctl: 0 'alpha' running, 0 restarts, 0 faults\r\n"));
+    assert_non_null(strstr(fake_console, "[septum] ctl: 1 'beta' restarting, 1 restarts, 0 faults\r\n"));
+}
+
 /* @req SRS-HEALTH-009 */
 static void test_injected_data_abort_from_el0_enters_the_lower_el_vector(void **state)
 {
@@ -449,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup(test_watchdog_watches_a_running_partition, setup),
         cmocka_unit_test_setup(test_control_is_refused_to_others_and_for_bad_arguments, setup),
         cmocka_unit_test_setup(test_console_lists_and_restarts_starts_and_stops_partitions, setup),
+        cmocka_unit_test_setup(test_console_list_shows_running_and_restarting_partitions, setup),
         cmocka_unit_test_setup(test_injected_data_abort_from_el0_enters_the_lower_el_vector, setup),
         cmocka_unit_test_setup(test_injected_instruction_abort_from_el1_enters_the_current_el_vector, setup),
         cmocka_unit_test_setup(test_injected_aborts_from_el1t_and_aarch32_el0_take_their_vectors, setup),

@@ -1557,6 +1557,24 @@ static void test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_ac
     assert_int_equal(fake_lrs[0], LR(3u, 0u));
 }
 
+/* @req SRS-IRQ-001 */
+static void test_rerouting_a_pending_spi_kicks_its_new_vcpu(void **state)
+{
+    uint32_t sgis;
+
+    (void)state;
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ISPENDR + 4u, 4u, 1u << 0);
+    assert_true(spi(PART_BETA, 32u)->pending);
+    sgis = fake_num_sgis;
+    /* Pending on vCPU 0 (CPU 2), routed to vCPU 1 (CPU 3): vCPU 1 must look at it. */
+    dwrite(PART_BETA, IROUTER(32u), 8u, 1u);
+    assert_int_equal(spi(PART_BETA, 32u)->target, 1u);
+    assert_int_equal(fake_num_sgis, sgis + 1u);
+    assert_int_equal(fake_sgi_cpu[sgis], 3u);
+    assert_true(vgic_has_news(cfg_partitions[PART_BETA].first_vcpu + 1u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1581,6 +1599,7 @@ int main(void)
         cmocka_unit_test_setup(test_active_set_and_clear_read_back_without_kicks, setup),
         cmocka_unit_test_setup(test_group_register_is_plain_read_write_of_owned_bits, setup),
         cmocka_unit_test_setup(test_priority_byte_and_word_accesses_skip_unowned_intids, setup),
+        cmocka_unit_test_setup(test_rerouting_a_pending_spi_kicks_its_new_vcpu, setup),
         cmocka_unit_test_setup(test_icfgr_sets_spi_trigger_and_mirrors_hw_spis, setup),
         cmocka_unit_test_setup(test_icfgr_keeps_sgis_edge_and_configures_owned_ppis_only, setup),
         cmocka_unit_test_setup(test_irouter_targets_the_matching_vcpu_and_reroutes_hw_spis, setup),
