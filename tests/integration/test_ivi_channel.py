@@ -33,8 +33,10 @@ CASES = [
 def test_linux_channel_driver_errors_publishing_and_cluster_restart(boot):
     image, _ = build("tests/integration/systems/ivi_channel.yaml", "ivi_channel")
     c = boot(image)
+    # When the driver binds, the IVI itself is still 'starting' (the self-test, standing in for the
+    # application, says READY just after), so only the cluster (peer 0) shows as running.
     c.expect(r"^\[ivi\] .*septum_channel 4c000000\.septum-channel: channel 'nav': /dev/septum/nav, 65536 bytes rw, "
-             r"peer 1 of 2, peers running 0x3, doorbell yes$", timeout=400)
+             r"peer 1 of 2, peers running 0x1, doorbell yes$", timeout=400)
     c.expect(r"^\[ivi\] .*IVI: septum_channel loaded: /dev/septum/diag /dev/septum/nav$", timeout=60)
 
     # The self-test: every case, and nothing failed.
@@ -62,5 +64,5 @@ def test_linux_channel_driver_errors_publishing_and_cluster_restart(boot):
     c.expect(r"^\[cluster\] frame \d+ .* \| NAV %s \| IVI up" % re.escape(m.group(1)), timeout=60, start=r)
     c.expect(r"^\[ivi\] .*IVI: cluster acknowledged '%s'" % re.escape(m.group(1)), timeout=60, start=p)
     # The IVI itself was never disturbed, and its kernel never complained.
-    assert not c.matching(r"^\[septum\] partition 'ivi'"), c.tail()
+    assert not c.matching(r"^\[septum\] partition 'ivi' (?!ready$)"), c.tail()
     assert not c.matching(r"^\[ivi\] .*(Oops|BUG:|Call trace|WARNING:|Unable to handle)"), c.tail()

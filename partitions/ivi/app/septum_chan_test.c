@@ -316,6 +316,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: septum_chan_test RW_CHANNEL [RO_CHANNEL]\n");
         return 2;
     }
+    /*
+     * The self-test runs from /init before the IVI application, which is what says
+     * READY: say it here, so the partition is 'running' (PEER_STATE shows itself, the
+     * cluster answers a running IVI) as it will be once the application runs.
+     */
+    {
+        struct septum_channel ch;
+
+        if (septum_channel_open(&ch, argv[1]) == 0) {
+            if (septum_channel_ready(&ch) != 0) {
+                printf("septum_chan_test: READY not said (%s)\n", strerror(errno));
+            }
+            septum_channel_close(&ch);
+        }
+    }
     rw_cases(argv[1]);
     doorbell_case(argv[1]);
     if (argc > 2) {
