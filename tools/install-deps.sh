@@ -27,7 +27,9 @@ ivi_kbuild_series() {
     fi
     echo "${v:-6.1}"
 }
-pkgs_ivi="apt dpkg make gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross python3 qemu-system-arm linux-kbuild-$(ivi_kbuild_series)"
+# gcc, libc6-dev, bc: what the headers' Kbuild may run on the host for the channel module (HOSTCC,
+# timeconst); make run builds that module too, so a fresh machine needs them without the test group.
+pkgs_ivi="apt dpkg make gcc libc6-dev bc gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross python3 qemu-system-arm linux-kbuild-$(ivi_kbuild_series)"
 pkgs_bench="cloc qemu-system-arm"
 pkgs_evidence="clang-19 llvm-19 lld-19 libclang-rt-19-dev clang-tidy-19 lcov cppcheck frama-c-base z3 cvc4 why3"
 
