@@ -571,6 +571,13 @@ static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t
     arch_lock_release(&console_uart.lock);
 }
 
+void console_cpu_runs(uint32_t cpu, uint32_t p)
+{
+    if (cpu < CFG_NUM_CPUS) {
+        console_cpu_part[cpu] = (p < CFG_NUM_PARTITIONS) ? p : CONSOLE_NOBODY;
+    }
+}
+
 void console_poll(void)
 {
     uint32_t cpu;
@@ -732,6 +739,24 @@ void console_input(char c)
     console_typed = true;
 }
 
+/*
+ * No line on the UART that this CPU continues: none at all, or the unfinished
+ * line of a partition whose window ended on this CPU (time partitioning; it
+ * continues on that partition's exits in its next window).
+ */
+static bool console_line_not_here(uint32_t owner)
+{
+    uint32_t cpu = arch_cpu_index();
+
+    if (owner == CONSOLE_NOBODY) {
+        return true;
+    }
+    if ((owner >= CFG_NUM_PARTITIONS) || (cpu >= CFG_NUM_CPUS)) {
+        return false;
+    }
+    return console_cpu_part[cpu] != owner;
+}
+
 void console_uart_irq(void)
 {
     uint32_t i;
@@ -743,10 +768,10 @@ void console_uart_irq(void)
     }
     console_poll();
     /* A transmit interrupt with no line of ours to continue would repeat: give the line back to input. */
-    if (console_uart.tx_irq && (console_uart.owner == CONSOLE_NOBODY) && arch_lock_try(&console_uart.lock)) {
+    if (console_uart.tx_irq && console_line_not_here(console_uart.owner) && arch_lock_try(&console_uart.lock)) {
         bool turn_elsewhere = (console_uart.turn != CONSOLE_NOBODY) && (console_uart.turn_cpu != arch_cpu_index());
 
-        if ((console_uart.owner == CONSOLE_NOBODY) && !turn_elsewhere) {
+        if (console_line_not_here(console_uart.owner) && !turn_elsewhere) {
             console_irq_to(console_part_cpu(console_focus), false);
         }
         arch_lock_release(&console_uart.lock);

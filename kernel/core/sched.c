@@ -12,6 +12,7 @@
 
 #include "arch.h"
 #include "boot.h"
+#include "console.h"
 #include "health.h"
 #include "vgic.h"
 
@@ -243,10 +244,15 @@ void sched_step(uint32_t cpu)
     struct vcpu *v;
 
     if (id == CFG_NO_VCPU) {
+        /* Idle time: nobody's lines leave this CPU. */
+        console_cpu_runs(cpu, CFG_NUM_PARTITIONS);
         return;
     }
     v = vcpu_get(id);
     sched_cur[cpu] = id + 1u;
+    /* Its window: its console lines leave from here now (a burst at once, in its own time), nobody else's. */
+    console_cpu_runs(cpu, v->partition);
+    console_poll();
     if (part_restart_step(v) || vcpu_take_start(v)) {
         /* A fresh start: nothing of the saved state belongs to this life. */
         v->ctx_saved = false;

@@ -58,6 +58,13 @@ void console_hyp_printf(const char *f, ...) __attribute__((format(printf, 1, 2))
  */
 void console_poll(void);
 
+/**
+ * CPU cpu now runs a vCPU of partition p (CFG_NUM_PARTITIONS: none, an idle
+ * window): a CPU under a schedule sends the lines of the partition whose
+ * window it is, and only in that window (sched.c calls this on each switch).
+ */
+void console_cpu_runs(uint32_t cpu, uint32_t p);
+
 /** The physical UART's interrupt: at most CONSOLE_RX_BURST input bytes, then console_poll(). */
 void console_uart_irq(void);
 

@@ -44,9 +44,8 @@ def check_on_schedule(rows, epoch, start_off, end_off, major, c):
 @pytest.mark.req("SRS-SCHED-003")
 @pytest.mark.req("SRS-SCHED-004")
 @pytest.mark.req("SRS-SCHED-005")
+@pytest.mark.req("SRS-SCHED-006")
 @pytest.mark.hard_timeout(900)
-@pytest.mark.xfail(strict=False, reason="known failure since the merge with issues 11-13 (seen in CI of the merged tree): "
-                   "the timer of the partition that is out is not seen firing at its next window; under investigation")
 def test_cluster_and_hud_share_cpu0_on_schedule(boot):
     """cluster 6 ms + hud 4 ms in a 10 ms frame: both render; the hud's windows start on schedule,
     its masked spin is cut at its window end, its timer due in the cluster's window fires at its
@@ -80,8 +79,6 @@ def test_cluster_and_hud_share_cpu0_on_schedule(boot):
 @pytest.mark.req("SRS-SCHED-003")
 @pytest.mark.req("SRS-SCHED-005")
 @pytest.mark.hard_timeout(900)
-@pytest.mark.xfail(strict=False, reason="known failure since the merge with issues 11-13 (seen in CI of the merged tree): "
-                   "the timer of the partition that is out is not seen firing at its next window; under investigation")
 def test_restart_of_one_partition_leaves_the_others_windows_unchanged(boot):
     """hud 1.2 ms + tell 0.6 ms + idle 0.2 ms in a 2 ms frame: both observe their window starts on
     schedule; tell faults and restarts; hud's windows before and after are on the same schedule."""

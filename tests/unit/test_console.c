@@ -592,6 +592,83 @@ static void test_the_echo_waits_while_whole_lines_are_queued(void **state)
     assert_string_equal(fake_console, "[alpha] qqqqqqqqqqqqqqqqqqqqqq\r\n[alpha] b\r\n[alpha] ~ # ");
 }
 
+/* @req SRS-SCHED-006 */
+static void test_a_scheduled_cpu_sends_the_lines_of_the_partition_whose_window_it_is(void **state)
+{
+    (void)state;
+    /* CPU 0 hosts alpha and gamma under a schedule; alpha's window first (the generated vCPU of CPU 0). */
+    put(PART_GAMMA, "gamma line\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 0u);
+    console_cpu_runs(0u, PART_GAMMA);
+    put(PART_ALPHA, "alpha line\n");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[gamma] gamma line\r\n");
+    /* Idle time: nobody's lines leave; a CPU outside the configuration changes nothing. */
+    console_cpu_runs(0u, CFG_NUM_PARTITIONS);
+    console_cpu_runs(CFG_NUM_CPUS, PART_ALPHA);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[gamma] gamma line\r\n");
+    console_cpu_runs(0u, PART_ALPHA);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[gamma] gamma line\r\n[alpha] alpha line\r\n");
+}
+
+/* @req SRS-SCHED-006 */
+static void test_a_line_cut_by_its_window_end_waits_for_its_next_window_without_interrupts(void **state)
+{
+    char line[60];
+    uint32_t i;
+
+    (void)state;
+    memset(line, 'g', sizeof(line));
+    console_cpu_runs(0u, PART_GAMMA);
+    put_n(PART_GAMMA, line, sizeof(line));
+    put(PART_GAMMA, "\n");
+    put(PART_ALPHA, "alpha\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_true(fake_tx_irq);
+    /* gamma's window ends mid-line: in alpha's window the transmit interrupt is switched off, not repeated. */
+    console_cpu_runs(0u, PART_ALPHA);
+    console_uart_irq();
+    assert_false(fake_tx_irq);
+    for (i = 0u; i < 4u; i++) {
+        poll_on(0u);
+    }
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    /* gamma's next window finishes its line; alpha's follows in alpha's window. */
+    console_cpu_runs(0u, PART_GAMMA);
+    poll_on(0u);
+    assert_true(fake_tx_irq);
+    console_uart_irq();
+    assert_int_equal(fake_console_len, 8u + 60u + 2u);
+    console_cpu_runs(0u, PART_ALPHA);
+    console_uart_irq();
+    poll_on(0u);
+    assert_string_equal(&fake_console[8u + 60u + 2u], "[alpha] alpha\r\n");
+}
+
+/* @req SRS-SCHED-006 */
+static void test_a_transmit_interrupt_outside_the_configuration_leaves_the_line_alone(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'g', sizeof(line));
+    console_cpu_runs(0u, PART_GAMMA);
+    put_n(PART_GAMMA, line, sizeof(line));
+    put(PART_GAMMA, "\n");
+    poll_on(0u);
+    assert_true(fake_tx_irq);
+    /* Not a CPU of the configuration: it neither sends nor takes the line's interrupt away. */
+    fake_cpu = CFG_NUM_CPUS;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_true(fake_tx_irq);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +701,9 @@ int main(void)
         cmocka_unit_test_setup(test_hypervisor_text_keeps_utf8_but_escapes_control_bytes, setup),
         cmocka_unit_test_setup(test_the_echo_waits_for_the_lines_before_it, setup),
         cmocka_unit_test_setup(test_the_echo_waits_while_whole_lines_are_queued, setup),
+        cmocka_unit_test_setup(test_a_scheduled_cpu_sends_the_lines_of_the_partition_whose_window_it_is, setup),
+        cmocka_unit_test_setup(test_a_line_cut_by_its_window_end_waits_for_its_next_window_without_interrupts, setup),
+        cmocka_unit_test_setup(test_a_transmit_interrupt_outside_the_configuration_leaves_the_line_alone, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);

@@ -283,6 +283,28 @@ static void test_sched_interrupt_for_an_out_vcpu_waits_for_its_window(void **sta
     assert_true(found);
 }
 
+/* @req SRS-SCHED-006 */
+static void test_sched_a_partitions_console_lines_leave_in_its_own_window(void **state)
+{
+    (void)state;
+    console_part_write(PART_GAMMA, "g\n", 2u);
+    console_part_write(PART_ALPHA, "a\n", 2u);
+    /* alpha's window: its line leaves at the switch, gamma's waits. */
+    assert_int_equal(step_at(EPOCH), 2);
+    assert_string_equal(fake_console, "[alpha] a\r\n");
+    console_part_write(PART_ALPHA, "b\n", 2u);
+    /* gamma's window: gamma's line leaves at once; alpha's next waits for alpha's window. */
+    assert_int_equal(step_at(EPOCH + T_ALPHA_END), 2);
+    assert_string_equal(fake_console, "[alpha] a\r\n[gamma] g\r\n");
+    /* Idle time sends nobody's. */
+    console_poll();
+    assert_int_equal(step_at(EPOCH + T_GAMMA_END), 0);
+    console_poll();
+    assert_string_equal(fake_console, "[alpha] a\r\n[gamma] g\r\n");
+    assert_int_equal(step_at(EPOCH + T_FRAME), 2);
+    assert_string_equal(fake_console, "[alpha] a\r\n[gamma] g\r\n[alpha] b\r\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +320,7 @@ int main(void)
         cmocka_unit_test_setup(test_sched_stopped_partition_leaves_its_window_idle, setup),
         cmocka_unit_test_setup(test_sched_watchdog_counts_partition_time_and_bounds_the_timer, setup),
         cmocka_unit_test_setup(test_sched_interrupt_for_an_out_vcpu_waits_for_its_window, setup),
+        cmocka_unit_test_setup(test_sched_a_partitions_console_lines_leave_in_its_own_window, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
