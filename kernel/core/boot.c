@@ -98,6 +98,7 @@ static void boot_sched_load(uint32_t cpu)
     const struct cfg_sched *s = &cfg_scheds[sched_of_cpu(cpu)];
     uint32_t i;
 
+    sched_cpu_init(cpu);
     for (i = 0u; i < s->num_windows; i++) {
         const struct cfg_window *w = &cfg_windows[s->first_window + i];
         const struct cfg_vcpu *cv = &cfg_vcpus[w->vcpu];

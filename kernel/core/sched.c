@@ -201,6 +201,27 @@ uint64_t sched_watchdog_deadline(uint32_t p, uint64_t t0, uint64_t watchdog_tick
                               (t0 < epoch) ? epoch : t0, watchdog_ticks);
 }
 
+bool sched_shared(const struct cfg_sched *s, const struct cfg_window *w)
+{
+    uint32_t i;
+
+    for (i = 1u; i < s->num_windows; i++) {
+        if (w[i].partition != w[0].partition) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void sched_cpu_init(uint32_t cpu)
+{
+    uint32_t si = sched_of_cpu(cpu);
+
+    /* Partitions that share a CPU share its PMU and debug registers: trap them (trap.c). */
+    arch_cpu_trap_debug_pmu((si != CFG_NO_SCHED) &&
+                            sched_shared(&cfg_scheds[si], &cfg_windows[cfg_scheds[si].first_window]));
+}
+
 uint32_t sched_current(uint32_t cpu)
 {
     return (sched_cur[cpu] == 0u) ? CFG_NO_VCPU : (sched_cur[cpu] - 1u);

@@ -45,6 +45,11 @@
 #define SYSREG_DC_CISW SYSREG_ISS(1u, 0u, 7u, 14u, 2u)
 #define SYSREG_ISS_RT(e) ((uint32_t)(((e) >> 5) & 0x1fu))
 #define SYSREG_ISS_READ 1u
+/* Fields of a trapped MSR/MRS's ISS (Arm ARM D17.2.37, ISS encoding for EC 0x18). */
+#define SYSREG_ISS_OP0(i) (((i) >> 20) & 3u)
+#define SYSREG_ISS_OP1(i) (((i) >> 14) & 7u)
+#define SYSREG_ISS_CRN(i) (((i) >> 10) & 0xfu)
+#define SYSREG_ISS_CRM(i) (((i) >> 1) & 0xfu)
 
 static uint32_t trap_ec(uint64_t esr)
 {
@@ -168,6 +173,50 @@ static void trap_set_way(uint32_t p)
     }
 }
 
+/*
+ * A debug or Performance Monitors register, as MDCR_EL2 traps them (Arm ARM D13.2.x):
+ * op0 2 is the debug space (TDA, TDOSA: OSLAR/OSLSR/OSDLR/DBGPRCR, TDRA: MDRAR); the PMU is
+ * op0 3, CRn 9, CRm 12-14 at op1 3 (PMCR ... PMOVSSET_EL0) or CRm 14 at op1 0 (PMINTENSET/CLR_EL1,
+ * PMMIR_EL1), and op1 3, CRn 14, CRm 8-15 (PMEVCNTR<n>, PMEVTYPER<n>, PMCCFILTR_EL0; CRm 0-3 there
+ * are the generic timer's).
+ */
+static bool trap_is_debug_pmu(uint32_t iss)
+{
+    uint32_t op1 = SYSREG_ISS_OP1(iss);
+    uint32_t crn = SYSREG_ISS_CRN(iss);
+    uint32_t crm = SYSREG_ISS_CRM(iss);
+
+    if (SYSREG_ISS_OP0(iss) == 2u) {
+        return true;
+    }
+    if (SYSREG_ISS_OP0(iss) != 3u) {
+        return false;
+    }
+    if ((crn == 9u) && (crm >= 12u) && (crm <= 14u)) {
+        return (op1 == 3u) || ((op1 == 0u) && (crm == 14u));
+    }
+    return (crn == 14u) && (op1 == 3u) && (crm >= 8u);
+}
+
+/*
+ * Debug and PMU registers trap only on a CPU that partitions share (sched.c): there they read
+ * as zero and ignore writes, so one partition can neither observe nor disturb another through
+ * them: a PMU with no event counters (PMCR_EL0.N = 0) whose cycle counter never starts
+ * (PMCR_EL0.E stays 0), breakpoints and watchpoints that never match (DBGBCR/DBGWCR.E stay 0),
+ * no debug events (MDSCR_EL1 stays 0), the OS lock open. The physical registers keep the reset
+ * values every fresh vCPU was given (arch_el1_reset), whichever partition's window it is.
+ */
+static bool trap_sysreg_debug_pmu(struct vcpu *v, uint32_t iss, bool write, uint32_t rt)
+{
+    if (!trap_is_debug_pmu(iss)) {
+        return false;
+    }
+    if (!write && (rt < 31u)) {
+        v->regs.x[rt] = 0u;
+    }
+    return true;
+}
+
 /* A system register access the hypervisor emulates (not the SGI registers); false if none. */
 static bool trap_sysreg_emulated(struct vcpu *v, uint32_t iss, bool write, uint32_t rt)
 {
@@ -196,6 +245,10 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
     bool sgi = (iss == SYSREG_ICC_SGI1R_EL1) || (iss == SYSREG_ICC_ASGI1R_EL1) || group0;
 
     if (trap_sysreg_emulated(v, iss, write, SYSREG_ISS_RT(t->esr))) {
+        trap_skip(v, t->esr);
+        return TRAP_RESUME;
+    }
+    if (trap_sysreg_debug_pmu(v, iss, write, SYSREG_ISS_RT(t->esr))) {
         trap_skip(v, t->esr);
         return TRAP_RESUME;
     }

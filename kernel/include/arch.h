@@ -207,6 +207,13 @@ void arch_vcpu_save(struct arch_vcpu_ctx *ctx);
  */
 void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx);
 
+/**
+ * Trap (on) or not the PMU and debug registers of the vCPUs the calling CPU
+ * enters from now on: MDCR_EL2.TPM, TPMCR, TDA, TDOSA, TDRA (Arm ARM D13.2.x
+ * MDCR_EL2). The traps come to trap.c as EC 0x18 system register accesses.
+ */
+void arch_cpu_trap_debug_pmu(bool on);
+
 /** ERET into v, restored by arch_vcpu_restore() on the calling CPU. Never returns. */
 void arch_vcpu_resume(struct vcpu *v) NORETURN;
 

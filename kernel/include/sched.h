@@ -76,6 +76,15 @@ uint64_t sched_watchdog_deadline(uint32_t p, uint64_t t0, uint64_t watchdog_tick
 /** vCPU (index into cfg_vcpus) that scheduled CPU cpu last entered or chose, or CFG_NO_VCPU. */
 uint32_t sched_current(uint32_t cpu);
 
+/** True if schedule s (windows w) runs more than one partition: they share its CPU. */
+bool sched_shared(const struct cfg_sched *s, const struct cfg_window *w);
+
+/**
+ * Once per CPU, before it enters any vCPU: on a CPU that partitions share, the
+ * PMU and debug registers trap for all of them (arch_cpu_trap_debug_pmu).
+ */
+void sched_cpu_init(uint32_t cpu);
+
 /**
  * On scheduled CPU cpu, outside any guest: check the watchdogs of the
  * partitions it hosts, arm the EL2 timer for the earlier of the current

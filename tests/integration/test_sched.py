@@ -45,6 +45,7 @@ def check_on_schedule(rows, epoch, start_off, end_off, major, c):
 @pytest.mark.req("SRS-SCHED-004")
 @pytest.mark.req("SRS-SCHED-005")
 @pytest.mark.req("SRS-SCHED-006")
+@pytest.mark.req("SRS-SCHED-007")
 @pytest.mark.hard_timeout(900)
 def test_cluster_and_hud_share_cpu0_on_schedule(boot):
     """cluster 6 ms + hud 4 ms in a 10 ms frame: both render; the hud's windows start on schedule,
@@ -55,6 +56,8 @@ def test_cluster_and_hud_share_cpu0_on_schedule(boot):
     _, m = c.expect(r"^\[septum\] schedule epoch 0x([0-9a-f]+)$", timeout=60)
     epoch, major, hud_off = int(m.group(1), 16), 625000, 375000
     c.expect(r"^\[cluster\] frame 0 ", timeout=120)
+    # PMU and debug registers of the shared CPU: the cycle counter never starts, no breakpoint is armed.
+    c.expect(r"^\[hud\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$", timeout=120)
     f, m = c.expect(r"^\[hud\] timer due (\d+) fired (\d+)$", timeout=600)
     due, fired = int(m.group(1)), int(m.group(2))
     # Due inside the cluster's window; delivered at the start of the hud's next window.
@@ -78,6 +81,7 @@ def test_cluster_and_hud_share_cpu0_on_schedule(boot):
 
 @pytest.mark.req("SRS-SCHED-003")
 @pytest.mark.req("SRS-SCHED-005")
+@pytest.mark.req("SRS-SCHED-007")
 @pytest.mark.hard_timeout(900)
 def test_restart_of_one_partition_leaves_the_others_windows_unchanged(boot):
     """hud 1.2 ms + tell 0.6 ms + idle 0.2 ms in a 2 ms frame: both observe their window starts on
@@ -86,6 +90,8 @@ def test_restart_of_one_partition_leaves_the_others_windows_unchanged(boot):
     c = boot(image, ICOUNT)
     _, m = c.expect(r"^\[septum\] schedule epoch 0x([0-9a-f]+)$", timeout=60)
     epoch, major, tell_off = int(m.group(1), 16), 125000, 75000
+    for who in ("hud", "tell"):
+        c.expect(r"^\[%s\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$" % who, timeout=120)
     r, _ = c.expect(r"^\[septum\] partition 'tell' fault: .* restarting \(restart 1\)$", timeout=600)
     c.expect(r"^\[tell\] hud up \(life 1,", timeout=120, start=r)
     w, _ = c.expect(WINDOW % "tell", timeout=120, start=r)

@@ -46,6 +46,7 @@ bool fake_rx_enabled;
 uint64_t fake_counter;
 uint64_t fake_zeroed;
 uint64_t fake_hyp_timer;
+bool fake_debug_pmu_trapped[CFG_NUM_CPUS];
 const char *fake_calls[FAKE_MAX_CALLS];
 uint32_t fake_num_calls;
 uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
@@ -149,6 +150,7 @@ void fake_reset(void)
     fake_counter = 1000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
+    memset(fake_debug_pmu_trapped, 0, sizeof(fake_debug_pmu_trapped));
     fake_vcpu_saves = 0u;
     fake_num_calls = 0u;
     fake_num_cleared_active = 0u;
@@ -518,6 +520,11 @@ void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
     (void)v;
     (void)ctx;
     fake_call("restore");
+}
+
+void arch_cpu_trap_debug_pmu(bool on)
+{
+    fake_debug_pmu_trapped[fake_cpu] = on;
 }
 
 void arch_vcpu_resume(struct vcpu *v)

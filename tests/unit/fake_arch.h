@@ -92,6 +92,8 @@ extern uint64_t fake_counter;
 extern uint64_t fake_zeroed;
 /** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
 extern uint64_t fake_hyp_timer;
+/** Per CPU: what arch_cpu_trap_debug_pmu() last set (PMU and debug registers trapped). */
+extern bool fake_debug_pmu_trapped[CFG_NUM_CPUS];
 
 /**
  * The order of the arch calls a reset sequence makes: one short name per call

@@ -305,6 +305,30 @@ static void test_sched_a_partitions_console_lines_leave_in_its_own_window(void *
     assert_string_equal(fake_console, "[alpha] a\r\n[gamma] g\r\n[alpha] b\r\n");
 }
 
+/* @req SRS-SCHED-007 */
+static void test_sched_a_shared_cpu_traps_pmu_and_debug_registers(void **state)
+{
+    static const struct cfg_window alone[] = {
+        {.partition = 1u, .vcpu = 1u, .offset_us = 0u, .us = 600u},
+        {.partition = 1u, .vcpu = 1u, .offset_us = 600u, .us = 200u},
+    };
+    static const struct cfg_sched one = {.cpu = 0u, .first_window = 0u, .num_windows = 2u, .major_frame_us = 1000u,
+                                         .idle_us = 200u};
+
+    (void)state;
+    assert_true(sched_shared(&sched, win));
+    /* One partition in every window (and idle time): it shares its CPU with nobody. */
+    assert_false(sched_shared(&one, alone));
+    /* The unit system's CPU 0 is shared by alpha and gamma; CPU 1 is pinned. */
+    fake_debug_pmu_trapped[1] = true;
+    fake_cpu = 1u;
+    sched_cpu_init(1u);
+    fake_cpu = 0u;
+    sched_cpu_init(0u);
+    assert_true(fake_debug_pmu_trapped[0]);
+    assert_false(fake_debug_pmu_trapped[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +345,7 @@ int main(void)
         cmocka_unit_test_setup(test_sched_watchdog_counts_partition_time_and_bounds_the_timer, setup),
         cmocka_unit_test_setup(test_sched_interrupt_for_an_out_vcpu_waits_for_its_window, setup),
         cmocka_unit_test_setup(test_sched_a_partitions_console_lines_leave_in_its_own_window, setup),
+        cmocka_unit_test_setup(test_sched_a_shared_cpu_traps_pmu_and_debug_registers, setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -417,6 +417,66 @@ static void test_actlr_el1_reads_as_zero_and_ignores_writes(void **state)
     }
 }
 
+/* One encoding of a trapped MSR/MRS and whether it is a debug or PMU register. */
+struct dbg_pmu_case {
+    uint32_t op0, op1, crn, crm, op2;
+    bool debug_pmu;
+};
+
+/* @req SRS-SCHED-007 */
+static void test_debug_and_pmu_registers_read_as_zero_and_ignore_writes_everything_else_faults(void **state)
+{
+    static const struct dbg_pmu_case cases[] = {
+        {2u, 0u, 0u, 2u, 2u, true},    /* MDSCR_EL1 (op0 2: the debug space) */
+        {2u, 0u, 0u, 0u, 5u, true},    /* DBGBCR0_EL1 */
+        {2u, 0u, 1u, 0u, 4u, true},    /* OSLAR_EL1 (TDOSA) */
+        {2u, 0u, 1u, 0u, 0u, true},    /* MDRAR_EL1 (TDRA) */
+        {3u, 3u, 9u, 12u, 0u, true},   /* PMCR_EL0 */
+        {3u, 3u, 9u, 13u, 0u, true},   /* PMCCNTR_EL0 */
+        {3u, 3u, 9u, 14u, 0u, true},   /* PMUSERENR_EL0 */
+        {3u, 0u, 9u, 14u, 1u, true},   /* PMINTENSET_EL1 */
+        {3u, 3u, 14u, 8u, 0u, true},   /* PMEVCNTR0_EL0 */
+        {3u, 3u, 14u, 15u, 7u, true},  /* PMCCFILTR_EL0 */
+        {3u, 0u, 9u, 12u, 0u, false},  /* op1 0, CRm 12: not the PMU */
+        {3u, 4u, 9u, 14u, 0u, false},  /* op1 4 (EL2's) */
+        {3u, 3u, 9u, 11u, 0u, false},  /* CRm below the PMU's */
+        {3u, 3u, 9u, 15u, 0u, false},  /* CRm above the PMU's */
+        {3u, 3u, 13u, 12u, 0u, false}, /* CRn 13 */
+        {3u, 3u, 13u, 8u, 0u, false},  /* CRn 13, the event counters' CRm */
+        {3u, 0u, 14u, 8u, 0u, false},  /* CRn 14 at op1 0 */
+        {3u, 3u, 14u, 2u, 1u, false},  /* CNTP_CTL_EL0: the timer, not the PMU */
+        {1u, 0u, 7u, 5u, 0u, false},   /* op0 1: a system instruction */
+    };
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct dbg_pmu_case *c = &cases[i];
+        struct trap_info rd = { SYSREG(c->op0, c->op1, c->crn, c->crm, c->op2, 7u) | SYSREG_READ, 0u, 0u };
+        struct trap_info wr = { SYSREG(c->op0, c->op1, c->crn, c->crm, c->op2, 7u), 0u, 0u };
+        struct trap_info rd_xzr = { SYSREG(c->op0, c->op1, c->crn, c->crm, c->op2, 31u) | SYSREG_READ, 0u, 0u };
+
+        assert_true(part_load(PART_ALPHA));
+        alpha->regs.pc = 0x40400000u;
+        alpha->regs.x[7] = 0x1234u;
+        if (c->debug_pmu) {
+            /* A write changes nothing, a read gives zero; each goes on after the instruction. */
+            assert_int_equal(trap_sync(alpha, &wr), TRAP_RESUME);
+            assert_int_equal(alpha->regs.x[7], 0x1234u);
+            assert_int_equal(trap_sync(alpha, &rd), TRAP_RESUME);
+            assert_int_equal(alpha->regs.x[7], 0u);
+            assert_int_equal(trap_sync(alpha, &rd_xzr), TRAP_RESUME);
+            assert_int_equal(alpha->regs.pc, 0x40400000u + 12u);
+            assert_int_equal(part_get(PART_ALPHA)->faults, 0u);
+        } else {
+            uint32_t before = part_get(PART_ALPHA)->faults;
+
+            assert_int_equal(trap_sync(alpha, &rd), TRAP_STOP);
+            assert_int_equal(part_get(PART_ALPHA)->faults, before + 1u);
+        }
+    }
+}
+
 /* @req SRS-ISO-004 */
 static void test_instruction_abort_and_unknown_class_from_the_guest_are_faults(void **state)
 {
@@ -478,6 +538,8 @@ int main(void)
         cmocka_unit_test_setup(test_other_system_register_traps_are_partition_faults, setup),
         cmocka_unit_test_setup(test_set_way_maintenance_becomes_bounded_by_address_maintenance_of_own_memory, setup),
         cmocka_unit_test_setup(test_actlr_el1_reads_as_zero_and_ignores_writes, setup),
+        cmocka_unit_test_setup(test_debug_and_pmu_registers_read_as_zero_and_ignore_writes_everything_else_faults,
+                               setup),
         cmocka_unit_test_setup(test_instruction_abort_and_unknown_class_from_the_guest_are_faults, setup),
         cmocka_unit_test_setup(test_exit_done_flushes_list_registers_only_of_a_running_vcpu, setup),
     };

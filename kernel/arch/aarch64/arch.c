@@ -34,6 +34,12 @@
 #define SCTLR_EL1_RESET 0x30d00800ULL
 /* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the only vCPU here). */
 #define CPTR_EL2_GUEST 0x33ffULL
+/*
+ * MDCR_EL2 (Arm ARM D13.2.x): TPMCR (5) and TPM (6) trap the Performance Monitors registers,
+ * TDA (9) the debug registers, TDOSA (10) the OS lock and power-down registers, TDRA (11)
+ * MDRAR_EL1; set on a CPU that partitions share (sched.c), where trap.c emulates them.
+ */
+#define MDCR_EL2_TRAP_DEBUG_PMU ((1ULL << 5) | (1ULL << 6) | (1ULL << 9) | (1ULL << 10) | (1ULL << 11))
 /* ICC_SRE_EL2: Enable | DIB | DFB | SRE. */
 #define ICC_SRE_EL2_VALUE 0xfULL
 /* PSCI 0.2+ function IDs (Arm DEN0022). */
@@ -551,6 +557,14 @@ static void arch_vcpu_quiesce(void)
     arch_gic_clear_active(ARCH_PPI_PTIMER, cpu);
 }
 
+/* Per CPU: MDCR_EL2 trap bits its vCPUs run with (arch_cpu_trap_debug_pmu). */
+static uint64_t arch_mdcr_traps[CFG_NUM_CPUS];
+
+void arch_cpu_trap_debug_pmu(bool on)
+{
+    arch_mdcr_traps[arch_cpu_index()] = on ? MDCR_EL2_TRAP_DEBUG_PMU : 0u;
+}
+
 /* The EL2 controls of v's partition: stage-2 translation with its VMID, traps, virtual IDs. */
 static void arch_vcpu_el2_setup(const struct vcpu *v)
 {
@@ -565,8 +579,9 @@ static void arch_vcpu_el2_setup(const struct vcpu *v)
     SYSREG_WRITE(vpidr_el2, SYSREG_READ(midr_el1));
     SYSREG_WRITE(vmpidr_el2, (1ULL << 31) | cfg_vcpus[v->id].vmpidr);
     SYSREG_WRITE(cptr_el2, CPTR_EL2_GUEST);
-    /* MDCR_EL2.HPMN = all counters to EL1; nothing trapped: the guest owns PMU and debug. */
-    SYSREG_WRITE(mdcr_el2, PMCR_EL0_N(SYSREG_READ(pmcr_el0)));
+    /* MDCR_EL2.HPMN = all counters to EL1. On a pinned CPU nothing is trapped: the guest owns PMU
+     * and debug; on a shared CPU they trap (and stay at their reset values for every partition). */
+    SYSREG_WRITE(mdcr_el2, PMCR_EL0_N(SYSREG_READ(pmcr_el0)) | arch_mdcr_traps[arch_cpu_index()]);
 }
 
 /* Words of struct arch_vcpu_ctx: EL1 registers, timers, virtual CPU interface, FP/SIMD. */

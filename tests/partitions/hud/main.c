@@ -13,6 +13,10 @@
  *    still switched out on time ("masked window <counter>" lines);
  * 4. in its first life, partition index 1 then faults (restart); index 0 and
  *    later lives keep rendering and reporting windows.
+ *
+ * First of all it tries to start the PMU's cycle counter and to arm a
+ * breakpoint and debug events, and prints what it reads back ("pmu ..."): on
+ * a CPU that partitions share, these registers read as zero and ignore writes.
  */
 #include "partition.h"
 #include "septum.h"
@@ -24,6 +28,38 @@
 #define HUD_VTIMER_INTID 27u
 
 static volatile uint64_t timer_fired;
+
+/* Never called: where the breakpoint it tries to arm would point. */
+static void __attribute__((noinline, used)) hud_never(void)
+{
+    __asm__ volatile("nop");
+}
+
+/*
+ * PMCR_EL0.E (bit 0), PMCNTENSET_EL0.C (bit 31), DBGBCR0_EL1 = E | PMC EL1+EL0 | BAS all,
+ * MDSCR_EL1.MDE (bit 15) (Arm ARM D19.4, D19.3): start the cycle counter, arm breakpoint 0
+ * and debug events, spin, and print what they read back.
+ */
+static void probe_debug_pmu(void)
+{
+    uint64_t pmcr;
+    uint64_t ccntr;
+    uint64_t bcr;
+    uint64_t mdscr;
+    uint32_t k;
+
+    __asm__ volatile("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %1" : : "r"(1ul), "r"(1ul << 31));
+    __asm__ volatile("msr dbgbvr0_el1, %0\n\tmsr dbgbcr0_el1, %1" : : "r"((uint64_t)(uintptr_t)hud_never),
+                     "r"(0x1e7ul));
+    __asm__ volatile("msr mdscr_el1, %0\n\tisb" : : "r"(1ul << 15));
+    for (k = 0u; k < 1000u; k++) {
+        __asm__ volatile("" : : : "memory");
+    }
+    __asm__ volatile("mrs %0, pmcr_el0\n\tmrs %1, pmccntr_el0" : "=r"(pmcr), "=r"(ccntr));
+    __asm__ volatile("mrs %0, dbgbcr0_el1\n\tmrs %1, mdscr_el1" : "=r"(bcr), "=r"(mdscr));
+    sp_printf("pmu pmcr %lx ccntr %lu debug bcr0 %lx mdscr %lx\n", (unsigned long)pmcr, (unsigned long)ccntr,
+              (unsigned long)bcr, (unsigned long)mdscr);
+}
 
 static void on_irq(uint32_t intid)
 {
@@ -71,6 +107,7 @@ int main(void)
     sp_irq_enable(HUD_VTIMER_INTID);
     sp_irq_unmask();
     sp_printf("hud up (life %lu, counter %lu Hz)\n", (unsigned long)restarts, (unsigned long)sp_counter_hz());
+    probe_debug_pmu();
     for (i = 0u; i < HUD_WINDOWS_BEFORE_TIMER; i++) {
         start = next_window(&last);
         sp_printf("window %lu out %lu frame %u\n", (unsigned long)start, (unsigned long)last, frame++);
