@@ -102,5 +102,16 @@ def test_restart_of_one_partition_leaves_the_others_windows_unchanged(boot):
     check_on_schedule(before + after, epoch, 0, 75000, major, c)
     # The window before idle time ends at 1.8 ms: tell's out reads lie just before it.
     check_on_schedule(windows(c, "tell"), epoch, tell_off, 112500, major, c)
+    # The switch hud -> tell measured in this run: from hud's last counter read in its window to tell's
+    # first in its own. Each tell window starts late by at most that (hud's last read is not after the end).
+    hud_outs = sorted(o for _, _, o in windows(c, "hud"))
+    switches = []
+    for _, s, _ in windows(c, "tell"):
+        prior = [o for o in hud_outs if o < s]
+        if prior and s - prior[-1] <= BOUND:
+            switches.append(s - prior[-1])
+            assert phase(s, epoch, tell_off, major) <= s - prior[-1], (s, prior[-1], c.tail())
+    assert len(switches) >= 8, c.tail()
     jitter = [phase(s, epoch, 0, major) for _, s, _ in before + after]
-    print(f"hud window-start deviation: min {min(jitter)} max {max(jitter)} ticks over {len(jitter)} windows")
+    print(f"hud window-start deviation: min {min(jitter)} max {max(jitter)} ticks over {len(jitter)} windows; "
+          f"switch hud -> tell measured: min {min(switches)} max {max(switches)} ticks over {len(switches)}")
