@@ -31,14 +31,16 @@ def windows(c, who, start=0, stop=None):
 
 
 def check_on_schedule(rows, epoch, start_off, end_off, major, c):
-    """Every observed start lies at most BOUND after its scheduled start; every window ran until just before its end."""
+    """Every observed start lies at most BOUND after its scheduled start; every window ran until just before its end
+    and not past it."""
     assert rows, c.tail()
     for _, s, o in rows:
         assert phase(s, epoch, start_off, major) <= BOUND, (s, phase(s, epoch, start_off, major), c.tail())
-        # The last read before the switch lies at the scheduled end, give or take the EL2 timer's
-        # delivery (at most BOUND after it): a window is never extended, not even with interrupts masked.
+        # The last read before the switch lies just before the scheduled end (within BOUND), never after
+        # it (one tick of counter resolution aside): a window is never extended, not even with interrupts
+        # masked. Under icount the EL2 timer's interrupt is taken at the instruction where it expires.
         p = phase(o, epoch, end_off, major)
-        assert p >= major - BOUND or p <= BOUND, (o, p, c.tail())
+        assert p >= major - BOUND or p <= 1, (o, p, c.tail())
 
 
 @pytest.mark.req("SRS-SCHED-003")
