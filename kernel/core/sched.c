@@ -213,13 +213,21 @@ bool sched_shared(const struct cfg_sched *s, const struct cfg_window *w)
     return false;
 }
 
-void sched_cpu_init(uint32_t cpu)
+/* Does CPU cpu run more than one partition? */
+static bool sched_cpu_shared(uint32_t cpu)
 {
     uint32_t si = sched_of_cpu(cpu);
 
+    if (si == CFG_NO_SCHED) {
+        return false;
+    }
+    return sched_shared(&cfg_scheds[si], &cfg_windows[cfg_scheds[si].first_window]);
+}
+
+void sched_cpu_init(uint32_t cpu)
+{
     /* Partitions that share a CPU share its PMU and debug registers: trap them (trap.c). */
-    arch_cpu_trap_debug_pmu((si != CFG_NO_SCHED) &&
-                            sched_shared(&cfg_scheds[si], &cfg_windows[cfg_scheds[si].first_window]));
+    arch_cpu_trap_debug_pmu(sched_cpu_shared(cpu));
 }
 
 uint32_t sched_current(uint32_t cpu)

@@ -669,6 +669,32 @@ static void test_a_transmit_interrupt_outside_the_configuration_leaves_the_line_
     assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
 }
 
+/* @req SRS-SCHED-006 */
+static void test_a_hypervisor_line_continues_whatever_window_it_is(void **state)
+{
+    char text[61];
+
+    (void)state;
+    memset(text, 'h', sizeof(text) - 1u);
+    text[sizeof(text) - 1u] = '\0';
+    /* CPU 0's own hypervisor line is cut by gamma's window start: it is no partition's, so it goes on. */
+    fake_tx_room = 20u;
+    console_hyp_printf("%s", text);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    assert_int_equal(fake_console_len, 20u);
+    assert_true(fake_tx_irq);
+    console_cpu_runs(0u, PART_GAMMA);
+    fake_tx_room = 10u;
+    console_uart_irq();
+    assert_int_equal(fake_console_len, 30u);
+    assert_true(fake_tx_irq);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    console_uart_irq();
+    console_uart_irq();
+    assert_int_equal(fake_console_len, 9u + 60u + 2u);
+    assert_false(fake_tx_irq);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +730,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_scheduled_cpu_sends_the_lines_of_the_partition_whose_window_it_is, setup),
         cmocka_unit_test_setup(test_a_line_cut_by_its_window_end_waits_for_its_next_window_without_interrupts, setup),
         cmocka_unit_test_setup(test_a_transmit_interrupt_outside_the_configuration_leaves_the_line_alone, setup),
+        cmocka_unit_test_setup(test_a_hypervisor_line_continues_whatever_window_it_is, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
