@@ -49,3 +49,11 @@ def test_bench_floor_and_boot_probe_give_their_figures():
     # The guest's own counter at main() agrees with QEMU's icount (1 tick = 16 instructions).
     main_ns = boot["septum_guest"]["boot-main"]["value"] * bench.NS_PER_TICK
     assert s["guest-entry"] < main_ns < s["guest-first-line"], boot
+
+
+def test_bench_sched_gives_the_switch_cost_and_the_window_start_jitter():
+    # It rotted once unseen: on the merged tree of issues 11-13 the probes' lines never left the console.
+    r = bench.run_sched(2 * TIMEOUT)
+    assert r["switch"]["n"] >= 10 and r["from_idle"]["n"] >= 10, r
+    assert 0 < r["switch"]["min"] <= r["switch"]["median"] <= r["switch"]["max"], r
+    assert 0 <= r["jitter"] <= r["switch"]["max"], r
