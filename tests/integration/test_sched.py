@@ -75,10 +75,12 @@ def test_cluster_and_hud_share_cpu0_on_schedule(boot):
     c.expect(r"^\[hud\] hud up \(life 1,", timeout=120, start=r)
     w, _ = c.expect(WINDOW % "hud", timeout=120, start=r)
     check_on_schedule(windows(c, "hud", w), epoch, hud_off, 0, major, c)
-    # The cluster renders on: frames after the hud's restart.
+    # The cluster renders on: frames after the hud's restart, none of them a period late.
     _, m0 = c.expect(r"^\[cluster\] frame (\d+) ", timeout=300, start=r)
     c.expect(r"^\[cluster\] frame %d " % (int(m0.group(1)) + 1), timeout=300, start=r)
     assert not c.matching(r"^\[septum\] partition 'cluster' (fault|watchdog)"), c.tail()
+    frames = c.matching(r"^\[cluster\] frame \d+ .* late (\d+)")
+    assert frames and all(m.group(1) == "0" for _, m in frames), c.tail()
 
 
 @pytest.mark.req("SRS-SCHED-003")
