@@ -80,7 +80,7 @@ PERIOD_NS = 100_000_000          # the cluster's frame period (10 frames/s)
 #: How much later the cluster or the victim may wake beside the interferer than
 #: beside the computing neighbour: the simulator's scheduling quantum. The
 #: neighbour yields every 128 rounds of its loop; the interferer after every
-#: trapped operation (about 1 us of EL2 work each): the worst wake-ups of both
+#: trapped operation (about 1 us of EL2 work each, 4.3 us for a set/way one): the worst wake-ups of both
 #: runs are a few us (README, "Freedom from interference"). 20 us is a fiftieth
 #: of the 1 % the frame period may deviate.
 TOLERANCE_NS = 20_000
