@@ -21,6 +21,12 @@ from .layout import (GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, link_
 from .pagetables import MAIR_EL2, Tables
 
 TEXT_OFFSET = 0x200000
+#: EL2 W^X: the hypervisor's .text lies in [link base, + HYP_TEXT_WINDOW), mapped read-only and
+#: executable; its .rodata in the next HYP_RODATA_WINDOW, read-only and never executable; everything else
+#: of the hypervisor's memory (tables, images, data, bss, stacks) is read/write and never executable.
+#: image.ld places the sections there and fails the link if one does not fit.
+HYP_TEXT_WINDOW = 0x80000
+HYP_RODATA_WINDOW = 0x80000
 PAGE = 0x1000
 
 
@@ -288,7 +294,12 @@ def build_plan(system: System, board: Board) -> Dict:
     irq_routes.sort(key=lambda r: r["intid"])
 
     el2 = Tables("cfg_el2", "el2")
-    el2_items = [(hyp.base, hyp.size, "normal", "rwx", "hypervisor")]
+    link = hyp.base + TEXT_OFFSET
+    el2_items = [(hyp.base, TEXT_OFFSET, "normal", "rw", "hypervisor (below the image)"),
+                 (link, HYP_TEXT_WINDOW, "normal", "rx", "hypervisor .text"),
+                 (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "normal", "r", "hypervisor .rodata"),
+                 (link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW,
+                  hyp.size - TEXT_OFFSET - HYP_TEXT_WINDOW - HYP_RODATA_WINDOW, "normal", "rw", "hypervisor data")]
     for r in regions:
         el2_items.append((r["pa"], r["size"], "normal", "rw", f"{r['partition']}.{r['name']}"))
     for c in channels:
@@ -332,7 +343,8 @@ def build_plan(system: System, board: Board) -> Dict:
                    psci_method=board.psci_method, timer_intids=board.timer_intids,
                    timer_flags=board.timer_flags),
         hypervisor=dict(base=hyp.base, size=hyp.size, text_offset=TEXT_OFFSET,
-                        link_base=hyp.base + TEXT_OFFSET,
+                        link_base=hyp.base + TEXT_OFFSET, text_window=HYP_TEXT_WINDOW,
+                        rodata_window=HYP_RODATA_WINDOW,
                         console=dict(path=console.path, label=console.label, pa=con_pa,
                                      size=con_size),
                         ram_base=board.ram[0][0], ram_size=board.ram[0][1],

@@ -28,6 +28,9 @@ with a hard timeout:
                (60 and 1,514 bytes) to a bare-metal sink on one link, -smp 2
   link         tests/bench/systems/linux_link.yaml: two Linux partitions on one virtio-net link, -smp 3:
                ping round trip and 4 MiB over TCP, timed with the virtual counter (skipped with --no-ivi)
+  interference tests/integration/systems/interference{,-quiet,-hog}.yaml, -smp 4: the cluster's worst frame
+               wake-up lag and the victim's worst timer lateness (frames 1-40) beside the interferer, beside a
+               neighbour that only computes (and yields) and, as the control, beside one that never yields
   size         sections of the default system's septum.elf without .images; cloc of kernel/ vdev/
 
 Writes tests/bench/results.json, results.md (the table) and results.svg (chart),
@@ -376,6 +379,32 @@ def run_sched(timeout):
             "jitter": max(stats(v)["max"] - stats(v)["min"] for v in devs.values()), "unit": "instructions"}
 
 
+ITF_SYSTEMS = (("with", "interference"), ("without", "interference-quiet"), ("hog", "interference-hog"))
+
+
+def run_interference(timeout):
+    """Freedom from interference: the cluster's worst frame wake-up lag (frames 1-40) and the victim's worst
+    wake-up lateness (wakes 1-2,000), in ns, beside the interferer, beside a neighbour that only computes and
+    yields (the reference) and beside one that never yields (the control: QEMU's round-robin alone)."""
+    out = {}
+    for key, system in ITF_SYSTEMS:
+        bdir = build_system(f"tests/integration/systems/{system}.yaml", f"build/bench/{system}")
+        lines = run_lines(machine(True, 4) + ["-kernel", os.path.join(bdir, "septum.bin")],
+                          r"^\[cluster\] frame 41 ", timeout)
+        frames = [(int(m.group(1)), int(m.group(2)), int(m.group(3))) for m in
+                  (re.search(r"^\[cluster\] frame (\d+) .* late (\d+) lag (\d+) ns", x) for x in lines) if m]
+        frames = [f for f in frames if 1 <= f[0] <= 40]
+        vic = [(int(m.group(1)), int(m.group(2))) for m in
+               (re.search(r"^\[victim\] victim: wakes (\d+) worst (\d+) ns$", x) for x in lines) if m]
+        vic = [w for n, w in vic if n <= 2000]
+        if len(frames) < 40 or len(vic) < 15:
+            raise RuntimeError(f"{system}: too few frames or victim reports:\n" + "\n".join(lines[-20:]))
+        out[key] = {"frames": len(frames), "late": max(f[1] for f in frames),
+                    "cluster_worst_lag": max(f[2] for f in frames), "victim_reports": len(vic),
+                    "victim_worst": max(vic)}
+    return out
+
+
 def run_size():
     """Sections of the default system's hypervisor image, partition images (.images) left out."""
     bdir = build_system("./system.yaml", "build/bench/ivi")
@@ -576,6 +605,19 @@ def assemble(raw):
             "instructions", sched["jitter"], None,
             note="the larger of the two probes' spreads over the run; starts are computed from the frame start, "
                  "so the deviation does not grow")
+    itf = raw.get("interference")
+    if itf:
+        w, q, h = itf["with"], itf["without"], itf["hog"]
+        row("itf-cluster-lag", "cluster's worst frame wake-up lag beside the interferer (bare: beside a neighbour "
+            "that only computes)", "ns", w["cluster_worst_lag"], q["cluster_worst_lag"],
+            note=f"frames 1-40 of interference.yaml / interference-quiet.yaml, -smp 4; late frames (> 1 period) "
+                 f"{w['late']} / {q['late']}; control, beside a neighbour that never yields "
+                 f"(interference-hog.yaml): {h['cluster_worst_lag']:,} ns, late {h['late']} -- QEMU's round-robin "
+                 "under icount, not Septum")
+        row("itf-victim-lateness", "victim's worst timer wake-up lateness beside the interferer (bare: beside a "
+            "neighbour that only computes)", "ns", w["victim_worst"], q["victim_worst"],
+            note=f"tests/partitions/victim, 2 ms period on its virtual timer, CPU 3, wakes 1-2,000; control beside "
+                 f"the neighbour that never yields: {h['victim_worst']:,} ns")
     link = raw.get("link")
     if link:
         frames = link["rx_frames"] + link["rx_acks_sent"]
@@ -766,6 +808,7 @@ def main(argv=None):
              ("sched", lambda: run_sched(2 * args.timeout)),
              ("restart", lambda: run_restart(4 * args.timeout)),
              ("netframe", lambda: run_netframe(args.timeout)),
+             ("interference", lambda: run_interference(4 * args.timeout)),
              ("size", run_size)]
     if not args.no_ivi:
         steps.append(("ivi", lambda: run_ivi(3 * args.timeout)))

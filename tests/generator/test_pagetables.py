@@ -76,7 +76,11 @@ def test_el2_maps_hypervisor_partitions_xn_and_devices(default_gen):
         for page in range(base, base + size, 4096):
             want[page] = attrs
     hyp = plan["hypervisor"]
-    expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rwx", sh=3, af=1))
+    # W^X: .text read-only and executable, .rodata read-only, everything else read/write, never executable.
+    link, text, ro = _h(hyp["link_base"]), _h(hyp["text_window"]), _h(hyp["rodata_window"])
+    expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
+    expect(link, text, dict(memtype="normal", perm="rx", sh=3, af=1))
+    expect(link + text, ro, dict(memtype="normal", perm="r", sh=3, af=1))
     for r in plan["regions"]:
         expect(_h(r["pa"]), _h(r["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
     for c in plan["channels"]:

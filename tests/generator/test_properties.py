@@ -118,6 +118,12 @@ def _check_plan_tables(plan):
     exclusive.sort()
     for (a, asz, an), (b, _, bn) in zip(exclusive, exclusive[1:]):
         assert a + asz <= b, f"{an} and {bn} map the same physical page {b:#x}"
+    # EL2 W^X: no EL2 mapping is both writable and executable, and only the hypervisor's .text window executes.
+    hyp = plan["hypervisor"]
+    text = (int(hyp["link_base"]), int(hyp["link_base"]) + int(hyp["text_window"]))
+    for va, _, size, attrs in dec.walk(tables, "cfg_el2_l1", "el2"):
+        assert not ("w" in attrs["perm"] and "x" in attrs["perm"]), (hex(va), attrs)
+        assert "x" not in attrs["perm"] or (text[0] <= va and va + size <= text[1]), (hex(va), attrs)
 
 
 @pytest.mark.req("SRS-GEN-033")

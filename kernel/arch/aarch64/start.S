@@ -13,8 +13,8 @@
 #include "asm_defs.h"
 
 
-/* SCTLR_EL2: RES1 bits | I | SA | C | M. */
-#define SCTLR_EL2_VALUE 0x30c5183d
+/* SCTLR_EL2: RES1 bits | WXN (a writable page is never executable: EL2 W^X) | I | SA | C | M. */
+#define SCTLR_EL2_VALUE 0x30cd183d
 /* MAIR_EL2: attr0 normal write-back, attr1 device nGnRE. */
 #define MAIR_EL2_VALUE 0x04ff
 /* TCR_EL2: RES1 (31, 23) | SH0 inner | ORGN0/IRGN0 WB-WA | T0SZ 25; PS added at run time. */
