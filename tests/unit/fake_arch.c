@@ -147,6 +147,7 @@ void fake_reset(void)
     fake_rx_len = 0u;
     fake_rx_enabled = false;
     fake_counter = 1000u;
+    fake_counter_hz = 62500000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
     fake_vcpu_saves = 0u;
@@ -443,9 +444,11 @@ uint64_t arch_counter(void)
     return fake_counter;
 }
 
+uint64_t fake_counter_hz = 62500000u;
+
 uint64_t arch_counter_hz(void)
 {
-    return 62500000u;
+    return fake_counter_hz;
 }
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)

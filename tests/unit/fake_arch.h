@@ -90,6 +90,8 @@ extern bool fake_rx_enabled;
 /** The system counter arch_counter() returns (62.5 MHz), and bytes arch_zero() cleared. */
 extern uint64_t fake_counter;
 extern uint64_t fake_zeroed;
+/** What arch_counter_hz() answers (62.5 MHz after fake_reset()). */
+extern uint64_t fake_counter_hz;
 /** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
 extern uint64_t fake_hyp_timer;
 
