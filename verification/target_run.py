@@ -26,6 +26,7 @@ EXPECT = {
     "default": [r"^\[cluster\] frame 20 "],
     "smp": [r"^\[smp\] smp: \d+ passed, 0 failed$",
             r"^\[septum\] partition 'smp' powered off \(PSCI SYSTEM_OFF\)$"],
+    "errors": [r"^\[errors\] errors: \d+ passed, 0 failed$", r"^\[errors\] errors: done$"],
     "isolation": [r"^\[probe\] probe: unknown hypercall -> -1$",
                   r"^\[septum\] partition 'probe' fault: data abort, translation fault .* halted$",
                   r"^\[cluster\] frame 20 "],
