@@ -3,7 +3,8 @@
  * Unit tests of image loading with boot blobs (kernel/core/part.c, boot.c), built
  * against tests/unit/lx/system.yaml: tux is a Linux partition (kernel Image plus
  * its generated device tree), stone's first region is read-only, pebble is an
- * ordinary bare-metal partition.
+ * ordinary bare-metal partition; pebble and slate (read-only first region too)
+ * share CPUs 2 and 3 under a schedule.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,6 +119,47 @@ static void test_cpu_whose_partition_cannot_load_halts_it_and_waits(void **state
     assert_true(fake_waits >= 2u);
 }
 
+/* @req SRS-SCHED-001 SRS-BOOT-002 */
+static void test_scheduled_cpu_loads_each_partition_once_from_vcpu0_and_halts_what_cannot_load(void **state)
+{
+    uint32_t cpu = cfg_vcpus[cfg_partitions[PART_PEBBLE].first_vcpu].pcpu;
+
+    (void)state;
+    /* CPU 2 hosts vCPU 0 of pebble and of slate; slate has two windows and a read-only load region. */
+    fake_cpu = cpu;
+    fake_wait_limit = 2u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu);
+    }
+    assert_non_null(strstr(fake_console, "partition 'pebble' vCPU 0 starts at 0x40980000 in its window"));
+    assert_memory_equal(ram(0x40980000u), "IMAGE-pebble-", 13u);
+    assert_non_null(strstr(fake_console, "partition 'slate': image of 28 bytes does not fit at IPA 0x409a0000"));
+    /* Refused once, halted, and its second window does not try again. */
+    assert_non_null(strstr(fake_console, "partition 'slate' not started"));
+    assert_null(strstr(strstr(fake_console, "partition 'slate' not started") + 1, "partition 'slate' not started"));
+    assert_int_equal(part_state_get(PART_SLATE), PART_STATE_HALTED);
+    assert_int_equal(part_state_get(PART_PEBBLE), PART_STATE_STARTING);
+}
+
+/* @req SRS-SCHED-001 */
+static void test_scheduled_cpu_of_secondary_vcpus_loads_nothing(void **state)
+{
+    uint32_t cpu = cfg_vcpus[cfg_partitions[PART_PEBBLE].first_vcpu + 1u].pcpu;
+
+    (void)state;
+    /* CPU 3 hosts only vCPU 1 of each: the partitions are loaded by CPU 2. */
+    fake_cpu = cpu;
+    fake_wait_limit = 2u;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu);
+    }
+    assert_null(strstr(fake_console, "starts at"));
+    assert_null(strstr(fake_console, "not started"));
+    assert_int_equal(part_state_get(PART_PEBBLE), PART_STATE_BOOTING);
+    assert_int_equal(part_state_get(PART_SLATE), PART_STATE_BOOTING);
+    assert_null(fake_entered);
+}
+
 static uint64_t corrupt_pa;
 
 /* Flip a byte of the copy that lands at corrupt_pa (the device tree's). */
@@ -177,6 +219,8 @@ int main(void)
         cmocka_unit_test_setup(test_partition_without_blobs_loads_only_its_image, setup),
         cmocka_unit_test_setup(test_image_for_a_read_only_first_region_is_refused_without_writing, setup),
         cmocka_unit_test_setup(test_cpu_whose_partition_cannot_load_halts_it_and_waits, setup),
+        cmocka_unit_test_setup(test_scheduled_cpu_loads_each_partition_once_from_vcpu0_and_halts_what_cannot_load, setup),
+        cmocka_unit_test_setup(test_scheduled_cpu_of_secondary_vcpus_loads_nothing, setup),
         cmocka_unit_test_setup(test_reload_verifies_the_device_tree_copy_as_well_as_the_kernel, setup),
         cmocka_unit_test_setup(test_restart_scrubs_only_writable_regions_then_reloads_the_blobs, setup),
     };

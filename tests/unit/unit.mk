@@ -70,6 +70,7 @@ $(UNIT_LX)/obj/images.o: $(UNIT_LX_GEN)/fingerprint tests/unit/lx/Image
 	$(Q)dtc -q -I dts -O dtb -o $(UNIT_LX)/partitions/tux.dtb $(UNIT_LX_GEN)/tux.dts
 	$(Q)printf 'IMAGE-stone-0123456789abcdef' > $(UNIT_LX)/partitions/stone.bin
 	$(Q)printf 'IMAGE-pebble-0123456789abcdef' > $(UNIT_LX)/partitions/pebble.bin
+	$(Q)printf 'IMAGE-slate-0123456789abcdef' > $(UNIT_LX)/partitions/slate.bin
 	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_LX) $(UNIT_LX_GEN)/images.S -o $@
 
 $(UNIT_LX)/obj/%.c.o: %.c $(UNIT_LX_GEN)/fingerprint
