@@ -51,6 +51,7 @@ uint32_t fake_num_calls;
 uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 uint64_t fake_cleaned;
 void (*fake_sync_hook)(uint64_t pa, uint64_t len);
+void (*fake_tx_hook)(void);
 uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 
 static void fake_call(const char *name)
@@ -155,6 +156,7 @@ void fake_reset(void)
     fake_num_cleared_active = 0u;
     fake_cleaned = 0u;
     fake_sync_hook = NULL;
+    fake_tx_hook = NULL;
     fake_vbar_el1 = 0u;
     fake_esr_el1 = 0u;
     fake_far_el1 = 0u;
@@ -344,6 +346,13 @@ bool arch_console_tx_put(char c)
         fake_tx_room--;
     }
     fake_tx_per_cpu[fake_cpu & 7u]++;
+    if (fake_tx_hook != NULL) {
+        /* Another CPU acts while this one is at the UART (its lock held). */
+        void (*hook)(void) = fake_tx_hook;
+
+        fake_tx_hook = NULL;
+        hook();
+    }
     /* A slow UART: every byte costs line time (115,200 Bd: ~87 us, 5,425 ticks at 62.5 MHz). */
     fake_counter += fake_tx_byte_ticks;
     arch_console_putc(c);

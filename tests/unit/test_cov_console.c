@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of kernel/core/console.c with two CPUs at once: a CPU that polls
+ * while another holds the UART (fake_tx_hook runs its poll in the middle of
+ * the other's burst) asks for a turn instead of waiting, for its partition's
+ * line or its own hypervisor line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "console.h"
+#include "fake_arch.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    console_init();
+    return 0;
+}
+
+static void put(uint32_t p, const char *s)
+{
+    console_part_write(p, s, strlen(s));
+}
+
+static void poll_on(uint32_t cpu)
+{
+    fake_cpu = cpu;
+    console_poll();
+    fake_cpu = 0u;
+}
+
+/* CPU 2 (beta's) polls while CPU 0 holds the UART. */
+static void beta_cpu_polls(void)
+{
+    uint32_t me = fake_cpu;
+
+    poll_on(2u);
+    fake_cpu = me;
+}
+
+/* While CPU 0 holds the UART, CPU 2 prints a hypervisor line (beta's ring is empty). */
+static void beta_cpu_prints(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_cpu = 2u;
+    console_hyp_printf("two");
+    console_poll();
+    fake_cpu = me;
+}
+
+/* While CPU 0 holds the UART, CPU 1 (no vCPU: only hypervisor lines) prints one. */
+static void idle_cpu_prints(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_cpu = 1u;
+    console_hyp_printf("one");
+    console_poll();
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line(void **state)
+{
+    (void)state;
+    assert_int_equal(cfg_vcpus[cfg_partitions[PART_BETA].first_vcpu].pcpu, 2u);
+    put(PART_BETA, "b\n");
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_hook = beta_cpu_polls;
+    poll_on(0u);
+    /* alpha's line went out whole; beta's CPU did not send, it got the next turn and the interrupt. */
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    assert_true(fake_tx_irq);
+    fake_cpu = 2u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_string_equal(fake_console, "[alpha] alpha\r\n[beta] b\r\n");
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line(void **state)
+{
+    (void)state;
+    /* CPU 2's partition has nothing queued, CPU 2 itself has a hypervisor line. */
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_hook = beta_cpu_prints;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    fake_cpu = 2u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] two\r\n");
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn(void **state)
+{
+    (void)state;
+    assert_int_equal(cfg_cpus[1].vcpu, CFG_NO_VCPU);
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_hook = idle_cpu_prints;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 1u);
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] one\r\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line, setup),
+        cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line, setup),
+        cmocka_unit_test_setup(test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn, setup),
+    };
+
+    return cmocka_run_group_tests_name("cov_console", tests, NULL, NULL);
+}
