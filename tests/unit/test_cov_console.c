@@ -119,12 +119,87 @@ static void test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn(void 
     assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] one\r\n");
 }
 
+static bool sink(uint32_t p, int c)
+{
+    (void)p;
+    (void)c;
+    return true;
+}
+
+/* @req SRS-CON-004 */
+static void test_an_echo_longer_than_the_burst_continues_on_the_next_exit(void **state)
+{
+    char line[51];
+
+    (void)state;
+    memset(line, 'e', 50u);
+    line[50] = '\0';
+    console_set_input(sink);
+    console_input('l');
+    put(PART_ALPHA, line);
+    poll_on(0u);
+    /* One burst: the prefix and the first 24 bytes; the rest on the next exit. */
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_memory_equal(fake_console, "[alpha] eeee", 12u);
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 8u + 50u);
+}
+
+/* @req SRS-CON-004 */
+static void test_an_echo_waits_for_a_burst_with_room_for_its_prefix(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    /* A whole line of 29 bytes on screen leaves 3 of the burst: too few for "[alpha] ". */
+    put(PART_ALPHA, "0123456789012345678\n");
+    put(PART_ALPHA, "typed");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] 0123456789012345678\r\n");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] 0123456789012345678\r\n[alpha] typed");
+}
+
+/* @req SRS-CON-004 */
+static void test_an_echo_waits_while_another_writer_has_the_turn(void **state)
+{
+    char line[61];
+
+    (void)state;
+    memset(line, 'b', 60u);
+    line[60] = '\0';
+    put(PART_BETA, line);
+    put(PART_BETA, "\n");
+    poll_on(2u);
+    /* beta's line is on the UART; the hypervisor on CPU 1 takes the next turn. */
+    fake_cpu = 1u;
+    console_hyp_printf("one");
+    fake_cpu = 0u;
+    poll_on(2u);
+    poll_on(2u);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 1u);
+    /* alpha has the focus and an unfinished typed line: it is not shown before CPU 1's line. */
+    console_set_input(sink);
+    console_input('l');
+    put(PART_ALPHA, "typed");
+    poll_on(0u);
+    assert_null(strstr(fake_console, "typed"));
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    poll_on(0u);
+    assert_non_null(strstr(fake_console, "[septum] one\r\n[alpha] typed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line, setup),
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line, setup),
         cmocka_unit_test_setup(test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn, setup),
+        cmocka_unit_test_setup(test_an_echo_longer_than_the_burst_continues_on_the_next_exit, setup),
+        cmocka_unit_test_setup(test_an_echo_waits_for_a_burst_with_room_for_its_prefix, setup),
+        cmocka_unit_test_setup(test_an_echo_waits_while_another_writer_has_the_turn, setup),
     };
 
     return cmocka_run_group_tests_name("cov_console", tests, NULL, NULL);
