@@ -191,12 +191,41 @@ static void test_an_echo_waits_while_another_writer_has_the_turn(void **state)
     assert_non_null(strstr(fake_console, "[septum] one\r\n[alpha] typed"));
 }
 
+/* @req SRS-CON-003 */
+static void test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partitions_line_for_the_next_exit(void **state)
+{
+    char line[61];
+
+    (void)state;
+    memset(line, 'b', 60u);
+    line[60] = '\0';
+    put(PART_BETA, line);
+    put(PART_BETA, "\n");
+    poll_on(2u);
+    /* beta's line is on the UART: CPU 0's hypervisor line (longer than a burst) waits for the next turn. */
+    console_hyp_printf("0123456789012345678901234567890123456789");
+    poll_on(2u);
+    poll_on(2u);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    put(PART_ALPHA, "alpha\n");
+    /* One exit of CPU 0: its hypervisor line first, the whole burst of it; alpha's line waits. */
+    fake_console_len = 0u;
+    memset(fake_console, 0, sizeof(fake_console));
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_memory_equal(fake_console, "[septum] 0123456789012345678901", CONSOLE_TX_BURST - 1u);
+    poll_on(0u);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[septum] 0123456789012345678901234567890123456789\r\n[alpha] alpha\r\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line, setup),
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line, setup),
         cmocka_unit_test_setup(test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn, setup),
+        cmocka_unit_test_setup(test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partitions_line_for_the_next_exit, setup),
         cmocka_unit_test_setup(test_an_echo_longer_than_the_burst_continues_on_the_next_exit, setup),
         cmocka_unit_test_setup(test_an_echo_waits_for_a_burst_with_room_for_its_prefix, setup),
         cmocka_unit_test_setup(test_an_echo_waits_while_another_writer_has_the_turn, setup),
