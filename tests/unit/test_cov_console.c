@@ -219,6 +219,68 @@ static void test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partiti
     assert_string_equal(fake_console, "[septum] 0123456789012345678901234567890123456789\r\n[alpha] alpha\r\n");
 }
 
+/* Puts a 60-byte line of beta on the UART from CPU 2 (one burst sent, the line unfinished). */
+static void beta_line_on_the_uart(void)
+{
+    char line[61];
+
+    memset(line, 'b', 60u);
+    line[60] = '\0';
+    put(PART_BETA, line);
+    put(PART_BETA, "\n");
+    poll_on(2u);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_turn_not_taken_within_the_stall_time_is_passed_over(void **state)
+{
+    (void)state;
+    beta_line_on_the_uart();
+    fake_cpu = 1u;
+    console_hyp_printf("one");
+    fake_cpu = 0u;
+    poll_on(2u);
+    poll_on(2u);
+    /* beta's line ended; the turn is CPU 1's, which does not take it. alpha waits ... */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 1u);
+    put(PART_ALPHA, "alpha\n");
+    poll_on(0u);
+    assert_null(strstr(fake_console, "[alpha]"));
+    /* ... until the turn has gone unused for longer than the stall time. */
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    poll_on(0u);
+    assert_non_null(strstr(fake_console, "bb\r\n[alpha] alpha\r\n"));
+}
+
+/* While CPU 2 sends, CPU 0 (focus alpha, an unfinished typed line: echo work only) finds the UART held. */
+static void alpha_cpu_polls_with_only_an_echo(void)
+{
+    uint32_t me = fake_cpu;
+
+    poll_on(0u);
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-003 SRS-CON-004 */
+static void test_a_writer_waiting_with_nothing_queued_is_passed_over_for_the_turn(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    put(PART_ALPHA, "typed");
+    fake_tx_hook = alpha_cpu_polls_with_only_an_echo;
+    beta_line_on_the_uart();
+    poll_on(2u);
+    poll_on(2u);
+    /* beta's line ended; CPU 0 had asked for a turn for nothing queued: no turn, no transmit interrupt. */
+    assert_non_null(strstr(fake_console, "bb\r\n"));
+    assert_false(fake_tx_irq);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    /* The echo comes with CPU 0's next exit. */
+    poll_on(0u);
+    assert_non_null(strstr(fake_console, "bb\r\n[alpha] typed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +288,8 @@ int main(void)
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line, setup),
         cmocka_unit_test_setup(test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn, setup),
         cmocka_unit_test_setup(test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partitions_line_for_the_next_exit, setup),
+        cmocka_unit_test_setup(test_a_turn_not_taken_within_the_stall_time_is_passed_over, setup),
+        cmocka_unit_test_setup(test_a_writer_waiting_with_nothing_queued_is_passed_over_for_the_turn, setup),
         cmocka_unit_test_setup(test_an_echo_longer_than_the_burst_continues_on_the_next_exit, setup),
         cmocka_unit_test_setup(test_an_echo_waits_for_a_burst_with_room_for_its_prefix, setup),
         cmocka_unit_test_setup(test_an_echo_waits_while_another_writer_has_the_turn, setup),
