@@ -281,6 +281,53 @@ static void test_a_writer_waiting_with_nothing_queued_is_passed_over_for_the_tur
     assert_non_null(strstr(fake_console, "bb\r\n[alpha] typed"));
 }
 
+/* @req SRS-CON-003 */
+static void test_a_cut_with_room_for_half_its_line_end_finishes_on_the_next_exit(void **state)
+{
+    (void)state;
+    beta_line_on_the_uart();
+    put(PART_ALPHA, "alive\n");
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    /* The stalled line is cut, but the FIFO takes only the "\r" of its "\r\n": alpha waits. */
+    fake_tx_room = 1u;
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST + 1u);
+    assert_null(strstr(fake_console, "[alpha]"));
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    poll_on(0u);
+    assert_non_null(strstr(fake_console, "[alpha] alive\r\n"));
+}
+
+/* @req SRS-CON-003 */
+static void test_a_full_fifo_at_a_lines_start_sends_nothing_and_the_next_exit_sends_it_whole(void **state)
+{
+    (void)state;
+    put(PART_ALPHA, "abc\n");
+    fake_tx_room = 0u;
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 0u);
+    assert_false(fake_tx_irq);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] abc\r\n");
+}
+
+/* @req SRS-CON-004 */
+static void test_a_focus_change_during_a_line_leaves_the_interrupt_with_the_line(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    beta_line_on_the_uart();
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    assert_true(fake_tx_irq);
+    console_input(CONSOLE_ESCAPE);
+    console_input('n');
+    assert_int_equal(console_focus_get(), PART_BETA);
+    /* beta's line still owns the UART: its CPU keeps the transmit interrupt. */
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    assert_true(fake_tx_irq);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +337,9 @@ int main(void)
         cmocka_unit_test_setup(test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partitions_line_for_the_next_exit, setup),
         cmocka_unit_test_setup(test_a_turn_not_taken_within_the_stall_time_is_passed_over, setup),
         cmocka_unit_test_setup(test_a_writer_waiting_with_nothing_queued_is_passed_over_for_the_turn, setup),
+        cmocka_unit_test_setup(test_a_cut_with_room_for_half_its_line_end_finishes_on_the_next_exit, setup),
+        cmocka_unit_test_setup(test_a_full_fifo_at_a_lines_start_sends_nothing_and_the_next_exit_sends_it_whole, setup),
+        cmocka_unit_test_setup(test_a_focus_change_during_a_line_leaves_the_interrupt_with_the_line, setup),
         cmocka_unit_test_setup(test_an_echo_longer_than_the_burst_continues_on_the_next_exit, setup),
         cmocka_unit_test_setup(test_an_echo_waits_for_a_burst_with_room_for_its_prefix, setup),
         cmocka_unit_test_setup(test_an_echo_waits_while_another_writer_has_the_turn, setup),
