@@ -125,8 +125,11 @@ def measure(export_path, lcov_path, src):
             for rec in fr.get("mcdc_records", []):
                 l1, c1, l2, c2 = rec[:4]
                 states = rec[6]
-                conds = sorted((b for b in brs if b[8] == KIND_MCDC_BRANCH and (b[0], b[1]) >= (l1, c1)
-                                and (b[2], b[3]) <= (l2, c2)), key=lambda b: (b[0], b[1]))
+                # One condition per source range: a function built in several configurations
+                # (tests/unit/lx) has a record, and branch regions, per build.
+                conds = sorted({tuple(b[:4]): b for b in brs if b[8] == KIND_MCDC_BRANCH
+                                and (b[0], b[1]) >= (l1, c1) and (b[2], b[3]) <= (l2, c2)}.values(),
+                               key=lambda b: (b[0], b[1]))
                 dtext = src.text(f, l1, c1, l2, c2)
                 fn = function_at(funcs, f, l1)
                 for i, ok in enumerate(states):

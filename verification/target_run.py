@@ -26,6 +26,7 @@ EXPECT = {
     "default": [r"^\[cluster\] frame 20 "],
     "smp": [r"^\[smp\] smp: \d+ passed, 0 failed$",
             r"^\[septum\] partition 'smp' powered off \(PSCI SYSTEM_OFF\)$"],
+    "errors": [r"^\[errors\] errors: \d+ passed, 0 failed$", r"^\[errors\] errors: done$"],
     "isolation": [r"^\[probe\] probe: unknown hypercall -> -1$",
                   r"^\[septum\] partition 'probe' fault: data abort, translation fault .* halted$",
                   r"^\[cluster\] frame 20 "],
@@ -46,7 +47,8 @@ def run_one(name, work, timeout):
     if prof.exists():
         prof.unlink()
     cmd = qemu_command(image)
-    print(f"  QEMU    {name}: {image.relative_to(ROOT)} (semihosting, profile at shutdown)", flush=True)
+    shown = image.relative_to(ROOT) if image.is_relative_to(ROOT) else image  # BUILD may lie outside the tree
+    print(f"  QEMU    {name}: {shown} (semihosting, profile at shutdown)", flush=True)
     try:
         r = subprocess.run(cmd, cwd=rundir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=timeout)

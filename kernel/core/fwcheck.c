@@ -73,14 +73,14 @@ static bool fwcheck_range(const struct fdt_facts *f, const char *what, const cha
 
 bool fwcheck_board(const struct fdt_facts *f)
 {
-    bool ok = true;
+    /* The first check: nothing has failed before it (a later check's "&& ok" keeps earlier failures). */
+    bool ok = fwcheck_range(f, "hypervisor", "memory", cfg_hyp.base, cfg_hyp.size);
     uint32_t p;
     uint32_t i;
     uint32_t ncpu = (f->num_cpus < FDT_MAX_CPUS) ? f->num_cpus : FDT_MAX_CPUS;
     uint32_t want_psci = (cfg_hyp.psci_smc != 0u) ? FDT_PSCI_SMC : FDT_PSCI_HVC;
     static const char *const psci_name[] = {"none", "hvc", "smc", "other"};
 
-    ok = fwcheck_range(f, "hypervisor", "memory", cfg_hyp.base, cfg_hyp.size) && ok;
     for (p = 0u; p < CFG_NUM_PARTITIONS; p++) {
         const struct cfg_partition *cp = &cfg_partitions[p];
 

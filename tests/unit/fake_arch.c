@@ -52,6 +52,7 @@ uint32_t fake_num_calls;
 uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 uint64_t fake_cleaned;
 void (*fake_sync_hook)(uint64_t pa, uint64_t len);
+void (*fake_tx_hook)(void);
 uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 
 static void fake_call(const char *name)
@@ -148,6 +149,7 @@ void fake_reset(void)
     fake_rx_len = 0u;
     fake_rx_enabled = false;
     fake_counter = 1000u;
+    fake_counter_hz = 62500000u;
     fake_zeroed = 0u;
     fake_hyp_timer = 0u;
     memset(fake_debug_pmu_trapped, 0, sizeof(fake_debug_pmu_trapped));
@@ -156,6 +158,7 @@ void fake_reset(void)
     fake_num_cleared_active = 0u;
     fake_cleaned = 0u;
     fake_sync_hook = NULL;
+    fake_tx_hook = NULL;
     fake_vbar_el1 = 0u;
     fake_esr_el1 = 0u;
     fake_far_el1 = 0u;
@@ -345,6 +348,13 @@ bool arch_console_tx_put(char c)
         fake_tx_room--;
     }
     fake_tx_per_cpu[fake_cpu & 7u]++;
+    if (fake_tx_hook != NULL) {
+        /* Another CPU acts while this one is at the UART (its lock held). */
+        void (*hook)(void) = fake_tx_hook;
+
+        fake_tx_hook = NULL;
+        hook();
+    }
     /* A slow UART: every byte costs line time (115,200 Bd: ~87 us, 5,425 ticks at 62.5 MHz). */
     fake_counter += fake_tx_byte_ticks;
     arch_console_putc(c);
@@ -445,9 +455,11 @@ uint64_t arch_counter(void)
     return fake_counter;
 }
 
+uint64_t fake_counter_hz = 62500000u;
+
 uint64_t arch_counter_hz(void)
 {
-    return 62500000u;
+    return fake_counter_hz;
 }
 
 void arch_sync_guest_image(uint64_t pa, uint64_t len)

@@ -90,6 +90,8 @@ extern bool fake_rx_enabled;
 /** The system counter arch_counter() returns (62.5 MHz), and bytes arch_zero() cleared. */
 extern uint64_t fake_counter;
 extern uint64_t fake_zeroed;
+/** What arch_counter_hz() answers (62.5 MHz after fake_reset()). */
+extern uint64_t fake_counter_hz;
 /** Deadline of the EL2 timer (arch_hyp_timer_set), 0 when stopped. */
 extern uint64_t fake_hyp_timer;
 /** Per CPU: what arch_cpu_trap_debug_pmu() last set (PMU and debug registers trapped). */
@@ -111,6 +113,8 @@ extern uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 extern uint64_t fake_cleaned;
 /** Called (if set) at each arch_sync_guest_image(), after it is logged: a test may corrupt the copy. */
 extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
+/** Called (if set) once, at the next byte arch_console_tx_put() sends: another CPU's work while the UART is held. */
+extern void (*fake_tx_hook)(void);
 /** The EL1 registers the injection path reads and writes. */
 extern uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 /** Run console_poll() on every CPU until the queued lines have left (the exits of a running system). */

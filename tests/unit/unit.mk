@@ -11,6 +11,9 @@ UNIT_INC := -Itests/unit -Ikernel/include -Ivdev -I$(UNIT_GEN)
 UNIT_SRC := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) tests/unit/fake_arch.c \
 	$(UNIT_GEN)/config.c $(UNIT_GEN)/pagetables.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+# tests/unit/test_lx_*.c are built against tests/unit/lx/system.yaml (a Linux
+# partition, boot blobs); their programs sit beside the others in $(UNIT_BUILD).
+UNIT_LX_TESTS := $(filter test_lx_%,$(UNIT_TESTS))
 UNIT_OBJ := $(patsubst %,$(UNIT_BUILD)/obj/%.o,$(UNIT_SRC)) $(UNIT_BUILD)/obj/images.o
 
 $(UNIT_GEN)/fingerprint: tests/unit/system.yaml $(BOARD_DTS) $(GENERATOR_SRC) kernel/include/cfg_types.h | deps-test
@@ -44,6 +47,47 @@ $(UNIT_BUILD)/%: $(UNIT_BUILD)/obj/tests/unit/%.c.o $(UNIT_OBJ)
 	$(Q)$(HOST_CC) $^ -o $@ -lcmocka
 
 -include $(UNIT_OBJ:.o=.d) $(patsubst %,$(UNIT_BUILD)/obj/tests/unit/%.c.d,$(UNIT_TESTS))
+
+# ---- the second unit configuration (tests/unit/lx/system.yaml)
+UNIT_LX := $(BUILD)/unit-lx
+UNIT_LX_GEN := $(UNIT_LX)/gen
+UNIT_LX_INC := -Itests/unit -Ikernel/include -Ivdev -I$(UNIT_LX_GEN)
+UNIT_LX_SRC := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) tests/unit/fake_arch.c \
+	$(UNIT_LX_GEN)/config.c $(UNIT_LX_GEN)/pagetables.c
+UNIT_LX_OBJ := $(patsubst %,$(UNIT_LX)/obj/%.o,$(UNIT_LX_SRC)) $(UNIT_LX)/obj/images.o
+
+$(UNIT_LX_GEN)/fingerprint: tests/unit/lx/system.yaml tests/unit/lx/Image $(BOARD_DTS) $(GENERATOR_SRC) \
+		kernel/include/cfg_types.h | deps-test
+	@echo "  GEN     tests/unit/lx/system.yaml -> $(UNIT_LX_GEN)/"
+	$(Q)$(PYTHON) -m generator build tests/unit/lx/system.yaml -o $(UNIT_LX_GEN)
+	$(Q)touch $@
+$(UNIT_LX_GEN)/config.c $(UNIT_LX_GEN)/pagetables.c $(UNIT_LX_GEN)/images.S: $(UNIT_LX_GEN)/fingerprint ;
+
+# tux's kernel is the committed stand-in Image, its device tree the generated one; the programs are stand-ins.
+$(UNIT_LX)/obj/images.o: $(UNIT_LX_GEN)/fingerprint tests/unit/lx/Image
+	@mkdir -p $(@D) $(UNIT_LX)/partitions
+	$(Q)cp tests/unit/lx/Image $(UNIT_LX)/partitions/tux.bin
+	$(Q)dtc -q -I dts -O dtb -o $(UNIT_LX)/partitions/tux.dtb $(UNIT_LX_GEN)/tux.dts
+	$(Q)printf 'IMAGE-stone-0123456789abcdef' > $(UNIT_LX)/partitions/stone.bin
+	$(Q)printf 'IMAGE-pebble-0123456789abcdef' > $(UNIT_LX)/partitions/pebble.bin
+	$(Q)printf 'IMAGE-slate-0123456789abcdef' > $(UNIT_LX)/partitions/slate.bin
+	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_LX) $(UNIT_LX_GEN)/images.S -o $@
+
+$(UNIT_LX)/obj/%.c.o: %.c $(UNIT_LX_GEN)/fingerprint
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $< (lx)"
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_LX_INC) -c $< -o $@
+
+$(UNIT_LX)/obj/$(UNIT_LX_GEN)/%.c.o: $(UNIT_LX_GEN)/%.c $(UNIT_LX_GEN)/fingerprint
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(UNIT_CFLAGS) $(UNIT_LX_INC) -c $< -o $@
+
+$(patsubst %,$(UNIT_BUILD)/%,$(UNIT_LX_TESTS)): $(UNIT_BUILD)/%: $(UNIT_LX)/obj/tests/unit/%.c.o $(UNIT_LX_OBJ)
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@ (lx)"
+	$(Q)$(HOST_CC) $^ -o $@ -lcmocka
+
+-include $(UNIT_LX_OBJ:.o=.d) $(patsubst %,$(UNIT_LX)/obj/tests/unit/%.c.d,$(UNIT_LX_TESTS))
 
 unit-build: $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_TESTS))
 

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Error paths: a partition that misuses every interface gets the documented answer each time
+(tests/partitions/errors), is restarted by its fault budget and by its reset request, and the
+hypervisor goes on."""
+import pytest
+
+from conftest import build
+
+
+@pytest.mark.req("SRS-HVC-003")
+@pytest.mark.req("SRS-PSCI-001")
+@pytest.mark.req("SRS-PSCI-002")
+@pytest.mark.req("SRS-VDEV-001")
+@pytest.mark.req("SRS-CHAN-001")
+@pytest.mark.req("SRS-HEALTH-007")
+def test_every_misuse_gets_its_answer_then_faults_and_a_reset_request_restart_it(boot):
+    image, _ = build("tests/integration/systems/errors.yaml", "errors")
+    c = boot(image)
+    i, m = c.expect(r"^\[errors\] errors: (\d+) passed, (\d+) failed$", timeout=240)
+    assert m.group(2) == "0", "\n".join(l for l in c.lines if "FAIL" in l) + "\n" + c.tail()
+    assert int(m.group(1)) >= 60, c.tail()
+    # Refused accesses and reads outside its memory are aborts given to it (on_fault: inject) until its
+    # budget of 40 is used up; the next fault restarts it (restart 1). Then it asks for a reset (restart 2).
+    # A burst of hypervisor lines may lose some on the console: only the first is required.
+    c.expect(r"^\[septum\] partition 'errors' fault: data abort, .* injected \(1 of 40\)$", timeout=120)
+    i, _ = c.expect(r"^\[errors\] errors up \(restarts 1\)$", timeout=120, start=i)
+    i, _ = c.expect(r"^\[errors\] errors up \(restarts 2\)$", timeout=120, start=i)
+    i, _ = c.expect(r"^\[errors\] errors: done$", timeout=120, start=i)
+    # Hypervisor lines and the partition's own are queued apart: their order is not compared.
+    c.expect(r"^\[septum\] partition 'errors' powered off \(PSCI SYSTEM_OFF\)$", timeout=60)
+    assert not c.matching(r"FAIL|ISOLATION BROKEN|NOT SCRUBBED"), c.tail()

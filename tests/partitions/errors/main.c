@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Error-path scenario (tests/integration/systems/errors.yaml): a partition that
+ * misuses every interface Septum offers it and checks each answer: bad
+ * hypercalls and SMCCC calls, bad PSCI calls, malformed accesses to its vGIC,
+ * vUART and channel control page, run-time control of another partition, then
+ * faults past its injection budget (a restart) and a PSCI SYSTEM_RESET (a
+ * second restart). One "PASS name" / "FAIL name ..." line per check, a summary
+ * "errors: N passed, M failed" of the first run and "errors: done" at the
+ * start of the third, after which it asks for the end of a coverage run
+ * (SEPTUM_COV_DONE: an unknown hypercall, NOT_SUPPORTED, in the production
+ * image) and powers off.
+ */
+#include "partition.h"
+#include "septum.h"
+
+/* SMCCC (Arm DEN0028) and PSCI (Arm DEN0022) function IDs. */
+#define SMCCC_VERSION 0x80000000u
+#define SMCCC_ARCH_FEATURES 0x80000001u
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000u
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_SUSPEND 0xc4000001u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON 0xc4000003u
+#define PSCI_AFFINITY_INFO 0xc4000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_FEATURES 0x8400000au
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_INVALID_ADDRESS (-9)
+/* Asks the coverage build to write its profile and end QEMU (verification/target-profile). */
+#define SEPTUM_COV_DONE 0xc600ffffu
+
+/* GICv3 registers (Arm IHI 0069, 12.9 and 12.11). */
+#define GICD_CTLR 0x0000u
+#define GICD_TYPER 0x0004u
+#define GICD_IIDR 0x0008u
+#define GICD_ISENABLER 0x0100u
+#define GICD_IPRIORITYR 0x0400u
+#define GICD_ICFGR 0x0c00u
+#define GICD_IROUTER 0x6000u
+#define GICD_PIDR2 0xffe8u
+#define GICR_TYPER 0x0008u
+#define GICR_WAKER 0x0014u
+#define GICR_SGI_ISENABLER0 0x10100u
+#define GICR_SGI_IPRIORITYR 0x10400u
+
+/* PL011 registers (Arm DDI 0183). */
+#define UART_FR 0x018u
+#define UART_IMSC 0x038u
+#define UART_RIS 0x03cu
+#define UART_ICR 0x044u
+#define UART_PERIPHID0 0xfe0u
+
+extern char err_skip_vectors[];
+extern char __ram_end[];
+volatile uint64_t err_aborts;
+
+static uint32_t passed;
+static uint32_t failed;
+
+static void check(const char *name, int64_t got, int64_t want)
+{
+    if (got == want) {
+        passed++;
+        sp_printf("PASS %s\n", name);
+    } else {
+        failed++;
+        sp_printf("FAIL %s: got %ld, want %ld\n", name, (long)got, (long)want);
+    }
+}
+
+static void check_true(const char *name, int ok)
+{
+    check(name, ok ? 1 : 0, 1);
+}
+
+static int64_t hvc(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return sp_hvc(fid, a1, a2, a3).x0;
+}
+
+static int64_t smc(uint32_t fid)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+
+    __asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+    return (int64_t)x0;
+}
+
+/* ---- accesses that may be refused: with the skip vectors in place ---- */
+
+static void probing(int on)
+{
+    uint64_t v = (uint64_t)(uintptr_t)(on ? err_skip_vectors : sp_vectors);
+
+    __asm__ volatile("msr vbar_el1, %0\n isb" : : "r"(v) : "memory");
+}
+
+static uint32_t rd8(uint64_t a)
+{
+    return *(volatile uint8_t *)(uintptr_t)a;
+}
+
+static uint32_t rd16(uint64_t a)
+{
+    return *(volatile uint16_t *)(uintptr_t)a;
+}
+
+static uint64_t rd64(uint64_t a)
+{
+    return *(volatile uint64_t *)(uintptr_t)a;
+}
+
+static void wr8(uint64_t a, uint8_t v)
+{
+    *(volatile uint8_t *)(uintptr_t)a = v;
+}
+
+static void wr64(uint64_t a, uint64_t v)
+{
+    *(volatile uint64_t *)(uintptr_t)a = v;
+}
+
+/* Was the access just made refused (one abort more)? */
+static int refused(uint64_t before)
+{
+    __asm__ volatile("dsb sy" : : : "memory");
+    return err_aborts == before + 1u;
+}
+
+static void hypercalls(void)
+{
+    struct sp_hvc_result r;
+    uint64_t outside = (uint64_t)(uintptr_t)__ram_end;
+
+    check("smccc version 1.1", hvc(SMCCC_VERSION, 0u, 0u, 0u), 0x10001);
+    check("arch_features of psci_version", hvc(SMCCC_ARCH_FEATURES, PSCI_VERSION, 0u, 0u), 0);
+    check("arch_features of a septum call on hvc", hvc(SMCCC_ARCH_FEATURES, SEPTUM_HVC_CONSOLE_WRITE, 0u, 0u), 0);
+    check("arch_features of an unknown call", hvc(SMCCC_ARCH_FEATURES, 0x8000ff7fu, 0u, 0u), -1);
+    sp_printf("arch_features of workaround_1 -> %ld\n", (long)hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u, 0u));
+    check("unknown arch call", hvc(0x8000ff7fu, 0u, 0u, 0u), -1);
+    check("smc is not this partition's conduit", smc(SMCCC_VERSION), -1);
+    check("psci over smc refused", smc(PSCI_VERSION), -1);
+    check("septum call over smc refused", smc(SEPTUM_HVC_VERSION), -1);
+    check("unknown septum call", hvc(SEPTUM_HVC_BASE + 0x7fu, 0u, 0u, 0u), -1);
+    r = sp_hvc(SEPTUM_HVC_VERSION, 0u, 0u, 0u);
+    check("septum version", r.x0, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
+    sp_printf("call count %ld, revision %ld\n", (long)hvc(SEPTUM_HVC_CALL_COUNT, 0u, 0u, 0u),
+              (long)hvc(SEPTUM_HVC_REVISION, 0u, 0u, 0u));
+    (void)hvc(SEPTUM_HVC_CALL_UID, 0u, 0u, 0u);
+    check("console_write outside memory", hvc(SEPTUM_HVC_CONSOLE_WRITE, outside, 8u, 0u), SMCCC_INVALID_PARAMETER);
+    check("console_write wrapping", hvc(SEPTUM_HVC_CONSOLE_WRITE, UINT64_MAX - 3u, 8u, 0u), SMCCC_INVALID_PARAMETER);
+    check("console_write of nothing", hvc(SEPTUM_HVC_CONSOLE_WRITE, SP_RAM_BASE, 0u, 0u), 0);
+    check("heartbeat", hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u), 0);
+    check("ready", hvc(SEPTUM_HVC_READY, 0u, 0u, 0u), 0);
+    check("state of no partition", hvc(SEPTUM_HVC_PARTITION_STATE, 99u, 0u, 0u), SMCCC_INVALID_PARAMETER);
+    r = sp_hvc(SEPTUM_HVC_PARTITION_STATE, SP_PARTITION_INDEX, 0u, 0u);
+    check("own state is running", r.x0, SEPTUM_STATE_RUNNING);
+    r = sp_hvc(SEPTUM_HVC_PARTITION_STATE, SP_WATCH_PROBE, 0u, 0u);
+    check_true("state of the probe it watches", (r.x0 >= 0) && (r.x0 <= (int64_t)SEPTUM_STATE_STARTING));
+    check("control of no partition", hvc(SEPTUM_HVC_PARTITION_CONTROL, 99u, SEPTUM_CTL_QUERY, 0u),
+          SMCCC_INVALID_PARAMETER);
+    check("control of itself (not its controller)",
+          hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_PARTITION_INDEX, SEPTUM_CTL_QUERY, 0u), SMCCC_INVALID_PARAMETER);
+    check("control with an unknown operation", hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, 9u, 0u),
+          SMCCC_INVALID_PARAMETER);
+    check_true("control query of the probe", hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, SEPTUM_CTL_QUERY, 0u) >= 0);
+    sp_printf("stop probe -> %ld\n", (long)hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, SEPTUM_CTL_STOP, 0u));
+    sp_printf("stop probe again -> %ld\n", (long)hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, SEPTUM_CTL_STOP, 0u));
+    sp_printf("start probe -> %ld\n", (long)hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, SEPTUM_CTL_START, 0u));
+    sp_printf("restart probe -> %ld\n",
+              (long)hvc(SEPTUM_HVC_PARTITION_CONTROL, SP_WATCH_PROBE, SEPTUM_CTL_RESTART, 0u));
+}
+
+static volatile uint32_t second_done;
+
+static void second(void)
+{
+    uint64_t gicr = sp_gicr_base(1u);
+
+    /* The second vCPU's own redistributor, and a suspend that returns at once. */
+    sp_printf("vcpu 1: gicr typer 0x%lx\n", (unsigned long)rd64(gicr + GICR_TYPER));
+    (void)sp_psci(PSCI_CPU_SUSPEND, 0u, 0u, 0u);
+    second_done = 1u;
+}
+
+/* Wait (at most 2 s) until AFFINITY_INFO says vCPU 1 is off. */
+static int64_t wait_off(void)
+{
+    uint64_t end = sp_counter() + 2u * sp_counter_hz();
+    int64_t s;
+
+    do {
+        s = sp_psci(PSCI_AFFINITY_INFO, 1u, 0u, 0u);
+    } while ((s != 1) && (sp_counter() < end));
+    return s;
+}
+
+static void psci(void)
+{
+    int64_t rc;
+
+    check("psci version 1.1", sp_psci(PSCI_VERSION, 0u, 0u, 0u), 0x10001);
+    check("psci features of cpu_on", sp_psci(PSCI_FEATURES, PSCI_CPU_ON, 0u, 0u), 0);
+    check("psci features of an unknown call", sp_psci(PSCI_FEATURES, 0x8400001fu, 0u, 0u), PSCI_NOT_SUPPORTED);
+    check("unknown psci call", sp_psci(0x8400001fu, 0u, 0u, 0u), PSCI_NOT_SUPPORTED);
+    check("migrate_info_type", sp_psci(PSCI_MIGRATE_INFO_TYPE, 0u, 0u, 0u), 2);
+    check("cpu_on of no vcpu", sp_psci(PSCI_CPU_ON, 7u, SP_RAM_BASE, 0u), PSCI_INVALID_PARAMETERS);
+    check("cpu_on entry outside memory", sp_psci(PSCI_CPU_ON, 1u, (uint64_t)(uintptr_t)__ram_end, 0u),
+          PSCI_INVALID_ADDRESS);
+    check("cpu_on of itself", sp_psci(PSCI_CPU_ON, 0u, SP_RAM_BASE, 0u), -4);
+    check("affinity_info of no vcpu", sp_psci(PSCI_AFFINITY_INFO, 7u, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    check("affinity_info at level 1", sp_psci(PSCI_AFFINITY_INFO, 0u, 1u, 0u), PSCI_INVALID_PARAMETERS);
+    check("affinity_info of itself", sp_psci(PSCI_AFFINITY_INFO, 0u, 0u, 0u), 0);
+    check("cpu_suspend with reserved bits", sp_psci(PSCI_CPU_SUSPEND, 0x80000000u, 0u, 0u), PSCI_INVALID_PARAMETERS);
+    check("cpu_suspend powerdown entry outside memory",
+          sp_psci(PSCI_CPU_SUSPEND, 1u << 16, (uint64_t)(uintptr_t)__ram_end, 0u), PSCI_INVALID_ADDRESS);
+    check("cpu_suspend standby", sp_psci(PSCI_CPU_SUSPEND, 0u, 0u, 0u), 0);
+    check("cpu_on of vcpu 1", sp_cpu_on(1u, second), 0);
+    rc = sp_psci(PSCI_CPU_ON, 1u, SP_RAM_BASE, 0u);
+    check_true("cpu_on of vcpu 1 again: already on or on pending", (rc == -4) || (rc == -5));
+    check("vcpu 1 powers itself off", wait_off(), 1);
+    check("vcpu 1 ran", second_done, 1);
+    second_done = 0u;
+    check("cpu_on of vcpu 1 after cpu_off", sp_cpu_on(1u, second), 0);
+    check("vcpu 1 off again", wait_off(), 1);
+}
+
+static void vgic(void)
+{
+    uint64_t d = SP_GICD_BASE;
+    uint64_t r = SP_GICR_BASE;
+    uint64_t n;
+    uint32_t v;
+
+    check_true("gicd typer names the vINTIDs", ((sp_mmio_read32(d + GICD_TYPER) & 0x1fu) + 1u) * 32u == SP_NUM_VIRQS);
+    sp_printf("gicd iidr 0x%x pidr2 0x%x\n", sp_mmio_read32(d + GICD_IIDR), sp_mmio_read32(d + GICD_PIDR2));
+    v = sp_mmio_read32(d + GICD_TYPER);
+    sp_mmio_write32(d + GICD_TYPER, 0u);
+    check("gicd typer ignores writes", sp_mmio_read32(d + GICD_TYPER), v);
+    /* Banks of INTIDs the vGIC does not implement: RAZ/WI. */
+    sp_mmio_write32(d + GICD_ISENABLER + 0x7cu, 0xffffffffu);
+    check("isenabler beyond the vINTIDs is RAZ/WI", sp_mmio_read32(d + GICD_ISENABLER + 0x7cu), 0);
+    check("isenabler0 (private, in the redistributor) reads 0", sp_mmio_read32(d + GICD_ISENABLER), 0);
+    check("ipriorityr of SGIs reads 0", sp_mmio_read32(d + GICD_IPRIORITYR), 0);
+    check("icfgr of SGIs reads 0", sp_mmio_read32(d + GICD_ICFGR), 0);
+    sp_printf("gicd reserved 0xc000 -> 0x%x\n", sp_mmio_read32(d + 0xc000u));
+    probing(1);
+    n = err_aborts;
+    /* SPI 32 (the channel's doorbell) is the partition's; SPI 40 is not (RAZ/WI). */
+    wr8(d + GICD_IPRIORITYR + SP_CHAN_PIPE_INTID, 0xa0u);
+    check("ipriorityr byte write", rd8(d + GICD_IPRIORITYR + SP_CHAN_PIPE_INTID), 0xa0);
+    wr8(d + GICD_IPRIORITYR + 40u, 0xa0u);
+    check("ipriorityr of an SPI not its own is RAZ/WI", rd8(d + GICD_IPRIORITYR + 40u), 0);
+    check_true("ipriorityr byte accesses allowed", err_aborts == n);
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 1u);
+    check("irouter 64-bit access", (int64_t)rd64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID), 1);
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 0u);
+    wr64(d + GICD_IROUTER + 8u * 40u, 1u);
+    check("irouter of an SPI not its own is RAZ/WI", (int64_t)rd64(d + GICD_IROUTER + 8u * 40u), 0);
+    n = err_aborts;
+    (void)rd16(d + GICD_CTLR);
+    check_true("gicd 16-bit access refused", refused(n));
+    n = err_aborts;
+    (void)rd8(d + GICD_CTLR);
+    check_true("gicd byte access to ctlr refused", refused(n));
+    n = err_aborts;
+    (void)rd64(d + GICD_ISENABLER);
+    check_true("gicd 64-bit access to isenabler refused", refused(n));
+    n = err_aborts;
+    (void)rd64(r + GICR_TYPER);
+    check_true("gicr typer 64-bit allowed", err_aborts == n);
+    n = err_aborts;
+    (void)rd16(r + GICR_WAKER);
+    check_true("gicr 16-bit access refused", refused(n));
+    n = err_aborts;
+    wr8(r + GICR_SGI_IPRIORITYR + 1u, 0x80u);
+    check("gicr ipriorityr byte", rd8(r + GICR_SGI_IPRIORITYR + 1u), 0x80);
+    check_true("gicr byte access to ipriorityr allowed", err_aborts == n);
+    probing(0);
+    sp_mmio_write32(r + GICR_WAKER, 2u);
+    sp_printf("gicr waker after sleep 0x%x\n", sp_mmio_read32(r + GICR_WAKER));
+    sp_mmio_write32(r + GICR_WAKER, 0u);
+    check("gicr waker awake", sp_mmio_read32(r + GICR_WAKER), 0);
+    sp_printf("gicr sgi isenabler0 0x%x\n", sp_mmio_read32(r + GICR_SGI_ISENABLER0));
+}
+
+static void vuart(void)
+{
+    uint64_t u = SP_VUART_BASE;
+    uint64_t n;
+    uint32_t imsc;
+
+    sp_printf("uart fr 0x%x periphid0 0x%x ris 0x%x\n", sp_mmio_read32(u + UART_FR),
+              sp_mmio_read32(u + UART_PERIPHID0), sp_mmio_read32(u + UART_RIS));
+    probing(1);
+    n = err_aborts;
+    check("uart byte read of fr allowed", (int64_t)(rd8(u + UART_FR) == (sp_mmio_read32(u + UART_FR) & 0xffu)), 1);
+    (void)rd16(u + UART_FR);
+    check_true("uart 8- and 16-bit accesses allowed", err_aborts == n);
+    check("uart byte inside a register reads 0", rd8(u + UART_FR + 1u), 0);
+    wr8(u + UART_FR + 1u, 0xffu);
+    n = err_aborts;
+    (void)rd64(u + UART_FR);
+    check_true("uart 64-bit access refused", refused(n));
+    n = err_aborts;
+    (void)rd16(u + UART_FR + 1u);
+    sp_printf("uart misaligned 16-bit access: %lu abort(s)\n", (unsigned long)(err_aborts - n));
+    probing(0);
+    imsc = sp_mmio_read32(u + UART_IMSC);
+    sp_mmio_write32(u + UART_IMSC, 0x7ffu);
+    sp_printf("uart imsc all -> 0x%x, mis 0x%x\n", sp_mmio_read32(u + UART_IMSC), sp_mmio_read32(u + 0x40u));
+    sp_mmio_write32(u + UART_ICR, 0x7ffu);
+    sp_mmio_write32(u + UART_IMSC, imsc);
+    sp_mmio_write32(u + UART_FR, 0xffu);
+    sp_printf("uart fr after a write 0x%x\n", sp_mmio_read32(u + UART_FR));
+}
+
+static void channel(void)
+{
+    uint64_t c = SP_CHAN_PIPE_CTL;
+    uint64_t n;
+    uint32_t i;
+
+    check("channel self", sp_chan_self(c), SP_CHAN_PIPE_SELF);
+    check("channel peers", sp_chan_peers(c), 2);
+    check("channel size", sp_mmio_read32(c + SEPTUM_CHAN_SIZE_LO), SP_CHAN_PIPE_SIZE);
+    check("channel size hi", sp_mmio_read32(c + SEPTUM_CHAN_SIZE_HI), 0);
+    sp_printf("channel perm 0x%x peer state 0x%x pending 0x%x\n", sp_mmio_read32(c + SEPTUM_CHAN_PERM),
+              sp_chan_peer_state(c), sp_chan_pending(c));
+    check("channel unknown register reads 0", sp_mmio_read32(c + 0x80u), 0);
+    sp_mmio_write32(c + SEPTUM_CHAN_PEERS, 7u);
+    check("channel peers ignores writes", sp_chan_peers(c), 2);
+    sp_chan_notify(c, 0u);
+    sp_chan_notify(c, 0xfffffffcu);
+    for (i = 0u; i < 50u; i++) {
+        sp_chan_notify(c, 1u << SP_CHAN_PIPE_PEER_PROBE);
+    }
+    check_true("doorbells past the burst are throttled", sp_mmio_read32(c + SEPTUM_CHAN_THROTTLED) > 0u);
+    probing(1);
+    n = err_aborts;
+    (void)rd16(c + SEPTUM_CHAN_SELF);
+    check_true("channel 16-bit access refused", refused(n));
+    n = err_aborts;
+    (void)rd64(c + SEPTUM_CHAN_SELF);
+    check_true("channel 64-bit access refused", refused(n));
+    n = err_aborts;
+    (void)rd8(c + SEPTUM_CHAN_SELF + 1u);
+    check_true("channel misaligned access refused", refused(n));
+    probing(0);
+}
+
+/* Read outside its memory until the injection budget is used up and the next fault restarts it. */
+static void fault_until_restart(void)
+{
+    volatile const uint8_t *outside = (volatile const uint8_t *)(uintptr_t)__ram_end;
+    uint64_t n = err_aborts;
+
+    probing(1);
+    (void)*outside;
+    check_true("read outside memory: an abort given to the guest", refused(n));
+    sp_printf("errors: %u passed, %u failed\n", (unsigned)passed, (unsigned)failed);
+    for (;;) {
+        (void)*outside;
+    }
+}
+
+int main(void)
+{
+    struct sp_hvc_result r = sp_hvc(SEPTUM_HVC_PARTITION_STATE, SP_PARTITION_INDEX, 0u, 0u);
+
+    sp_printf("errors up (restarts %lu)\n", (unsigned long)r.x1);
+    if (r.x1 == 0u) {
+        hypercalls();
+        psci();
+        vgic();
+        vuart();
+        channel();
+        fault_until_restart();
+    }
+    if (r.x1 == 1u) {
+        /* A reset request: a restart that is not a fault. */
+        (void)sp_psci(PSCI_SYSTEM_RESET, 0u, 0u, 0u);
+        sp_printf("errors: FAIL system_reset returned\n");
+    }
+    sp_printf("errors: done\n");
+    /* The coverage build ends the run a second after this; until then keep exiting so that it can. */
+    (void)hvc(SEPTUM_COV_DONE, 0u, 0u, 0u);
+    {
+        uint64_t end = sp_counter() + 2u * sp_counter_hz();
+
+        while (sp_counter() < end) {
+            (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+            sp_wait_until(sp_counter() + sp_counter_hz() / 1000u);
+        }
+    }
+    sp_system_off();
+    return 0;
+}
