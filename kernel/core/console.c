@@ -53,10 +53,13 @@ struct console_ring {
     uint32_t head;     /**< next byte to send */
     uint32_t len;      /**< bytes queued */
     uint32_t dropped;  /**< lines lost because the ring was full */
+    uint32_t unshown;  /**< of those, lost since the last drop mark was queued */
     bool cut;          /**< its line on the UART was cut: skip the rest of it */
 };
 
 /* Writers 0.. are the partitions, then the hypervisor of each CPU. */
+/* The drop mark's text: "... " + up to 10 digits + " lines dropped" + NUL. */
+#define CONSOLE_MARK_MAX 32u
 #define CONSOLE_HYP(cpu) (CFG_NUM_PARTITIONS + (cpu))
 #define CONSOLE_WRITERS (CFG_NUM_PARTITIONS + CFG_NUM_CPUS)
 #define CONSOLE_NOBODY CONSOLE_WRITERS
@@ -121,6 +124,7 @@ void console_init(void)
         console_rings[w].head = 0u;
         console_rings[w].len = 0u;
         console_rings[w].dropped = 0u;
+        console_rings[w].unshown = 0u;
         console_rings[w].cut = false;
     }
     memset(&console_uart, 0, sizeof(console_uart));
@@ -157,20 +161,12 @@ static uint64_t console_ticks(uint32_t ms)
     return (arch_counter_hz() / 1000u) * (uint64_t)ms;
 }
 
-/* Queue "[name] text\r\n" in writer w's ring, or count it as dropped. Caller holds w's lock. */
-static void console_queue_line(uint32_t w, const char *text, size_t len)
+/* Append "[name] text\r\n" (need bytes, which fit) to ring r. */
+static void console_ring_put(struct console_ring *r, const char *name, size_t n, const char *text, size_t len)
 {
-    struct console_ring *r = &console_rings[w];
-    const char *name = console_name(w);
-    size_t n = strlen(name);
-    size_t need = n + len + 5u;
     size_t i;
     uint32_t pos;
 
-    if (need > (CONSOLE_RING_SIZE - r->len)) {
-        r->dropped++;
-        return;
-    }
     pos = (r->head + r->len) % CONSOLE_RING_SIZE;
     r->buf[pos] = '[';
     pos = (pos + 1u) % CONSOLE_RING_SIZE;
@@ -191,8 +187,40 @@ static void console_queue_line(uint32_t w, const char *text, size_t len)
         r->buf[pos] = c;
         pos = (pos + 1u) % CONSOLE_RING_SIZE;
     }
-    r->len += (uint32_t)need;
+    r->len += (uint32_t)(n + len + 5u);
     (void)__atomic_add_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+}
+
+/*
+ * Queue "[name] text\r\n" in writer w's ring, or count it as dropped. A line
+ * that follows lost ones is preceded by a mark that says how many were lost
+ * ("[name] ... N lines dropped"), so a reader of the log knows where it has a
+ * gap (a hypervisor burst, e.g. restart messages, or a flooding partition).
+ * Caller holds w's lock.
+ */
+static void console_queue_line(uint32_t w, const char *text, size_t len)
+{
+    struct console_ring *r = &console_rings[w];
+    const char *name = console_name(w);
+    size_t n = strlen(name);
+    size_t need = n + len + 5u;
+    char mark[CONSOLE_MARK_MAX];
+    size_t m = 0u;
+
+    if (r->unshown != 0u) {
+        m = fmt_snprintf(mark, sizeof(mark), "... %u lines dropped", (unsigned)r->unshown);
+        need += n + m + 5u;
+    }
+    if (need > (CONSOLE_RING_SIZE - r->len)) {
+        r->dropped++;
+        r->unshown++;
+        return;
+    }
+    if (m != 0u) {
+        console_ring_put(r, name, n, mark, m);
+        r->unshown = 0u;
+    }
+    console_ring_put(r, name, n, text, len);
 }
 
 /* Is byte u shown as itself? Printable ASCII and tab; the hypervisor's own text may also hold UTF-8. */

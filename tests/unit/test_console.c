@@ -237,6 +237,52 @@ static void test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full(void
     assert_true(fake_tx_per_cpu[2] > 1000u);
 }
 
+/* Poll beta's CPU until its ring is empty (bounded). */
+static void drain_beta(void)
+{
+    uint32_t round;
+    uint32_t before;
+
+    for (round = 0u; round < 1000u; round++) {
+        before = fake_console_len;
+        poll_on(2u);
+        if ((fake_console_len == before) && (round > 2u)) {
+            break;
+        }
+    }
+}
+
+/*
+ * Lines lost to a full ring leave a mark: the next line that fits is
+ * preceded by "[name] ... N lines dropped"; a mark that does not fit with its
+ * line is not queued either, and the count goes on.
+ */
+/* @req SRS-CON-003 */
+static void test_lost_lines_leave_a_mark_before_the_next_line(void **state)
+{
+    static const char flood[] = "flood flood flood flood flood flood flood flood\n";
+    uint32_t lost;
+    char *at;
+
+    (void)state;
+    while (console_dropped(PART_BETA) < 3u) {
+        put(PART_BETA, flood);
+    }
+    /* Still full: the next line and its mark do not fit, one more is lost. */
+    put(PART_BETA, "x\n");
+    lost = console_dropped(PART_BETA);
+    assert_int_equal(lost, 4u);
+    drain_beta();
+    put(PART_BETA, "after the gap\n");
+    put(PART_BETA, "and the next\n");
+    drain_beta();
+    at = strstr(fake_console, "[beta] ... 4 lines dropped\r\n[beta] after the gap\r\n[beta] and the next\r\n");
+    assert_non_null(at);
+    /* One mark only, and the total count is kept. */
+    assert_null(strstr(at + 27, "lines dropped"));
+    assert_int_equal(console_dropped(PART_BETA), lost);
+}
+
 /* @req SRS-CON-004 */
 static void test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole(void **state)
 {
@@ -711,6 +757,7 @@ int main(void)
         cmocka_unit_test_setup(test_writers_waiting_behind_a_taken_turn_get_theirs_in_order, setup),
         cmocka_unit_test_setup(test_a_stalled_line_is_cut_and_the_others_go_on, setup),
         cmocka_unit_test_setup(test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full, setup),
+        cmocka_unit_test_setup(test_lost_lines_leave_a_mark_before_the_next_line, setup),
         cmocka_unit_test_setup(test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole, setup),
         cmocka_unit_test_setup(test_focus_moves_the_console_interrupt_to_its_cpu, setup),
         cmocka_unit_test_setup(test_a_transmit_interrupt_with_nothing_to_send_is_masked, setup),
