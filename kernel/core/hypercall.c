@@ -200,11 +200,22 @@ static void hypercall_arch(struct vcpu *v, uint32_t conduit)
     }
 }
 
+/* Septum's calls: owning entity 6 (vendor-specific hypervisor service), SMC64 or SMC32 (DEN0028 2.5). */
+static bool hypercall_is_vendor_hyp(uint32_t fid)
+{
+    uint32_t top = fid & 0xbf000000u;  /* call type and owning entity, either calling convention */
+
+    return top == (SEPTUM_HVC_BASE & 0xbf000000u);
+}
+
 void hypercall_handle(struct vcpu *v, uint32_t conduit)
 {
     uint32_t fid = hypercall_fid(v);
 
-    if ((fid & 0xff000000u) == SMCCC_FAST_CALL) {
+    /* Septum's own calls first: the most frequent ones (heartbeat, console) take one test. */
+    if (hypercall_is_vendor_hyp(fid) && (conduit == CFG_CONDUIT_HVC)) {
+        hypercall_septum(v);
+    } else if ((fid & 0xff000000u) == SMCCC_FAST_CALL) {
         /* Owning entity 0, SMC32: the Arm Architecture Calls. */
         if (conduit == cfg_partitions[v->partition].psci_conduit) {
             hypercall_arch(v, conduit);
