@@ -7,9 +7,11 @@
  *
  * The exit handlers carry call-frame information (DWARF CFI, in .debug_frame)
  * describing the exit as a signal frame whose caller is the guest: CFA = the
- * vCPU's register save area (kept in x19, callee-saved, across the C call),
- * return address = the saved guest PC, x29 = the guest's frame pointer. So a
- * gdb backtrace from trap_sync goes through exit_sync to the guest's PC
+ * vCPU's register save area (its address is the word at SP_EL2 during the
+ * exit: found through the C frames' stack pointer, which gdb unwinds without
+ * CFI), return address = the saved guest PC, x29 = the guest's frame pointer
+ * (live until save_rest, saved after). So a gdb backtrace from trap_sync or
+ * hypercall_handle goes through the exit to the guest's PC
  * (and names the guest function when its symbols are loaded: make debug).
  */
 #include "asm_defs.h"
@@ -96,12 +98,13 @@ el2_vectors:
     stp     x16, x17, [x0, #VCPU_REGS_X + 128]
     stp     x18, x19, [x0, #VCPU_REGS_X + 144]
     str     x30, [x0, #VCPU_REGS_X + 240]
-    ldp     x2, x3, [sp], #16
+    ldp     x2, x3, [sp]
     stp     x2, x3, [x0, #VCPU_REGS_X]
+    str     x0, [sp]                /* the save area where the unwinder finds it: CFA = [sp] */
     mrs     x2, elr_el2
     mrs     x3, spsr_el2
     stp     x2, x3, [x0, #VCPU_REGS_PC]
-    mov     x19, x0                 /* guest x19 is saved: keep the save area for the unwinder */
+    mov     x19, x0                 /* guest x19 is saved: x19 = save area (callee-saved in C) */
     mrs     x0, tpidr_el2
 .endm
 
@@ -124,7 +127,7 @@ el2_vectors:
     .cfi_signal_frame
     .cfi_undefined x30
     save_light
-    .cfi_def_cfa x19, 0
+    .cfi_escape 0x0f, 0x03, 0x8f, 0x00, 0x06  /* DW_CFA_def_cfa_expression: DW_OP_breg31 0, DW_OP_deref */
     .cfi_same_value x29
     .cfi_offset x30, VCPU_REGS_PC
     bl      \light_handler
@@ -148,7 +151,7 @@ exit_sync:
     .cfi_signal_frame
     .cfi_undefined x30
     save_light
-    .cfi_def_cfa x19, 0
+    .cfi_escape 0x0f, 0x03, 0x8f, 0x00, 0x06  /* DW_CFA_def_cfa_expression: DW_OP_breg31 0, DW_OP_deref */
     .cfi_same_value x29
     .cfi_offset x30, VCPU_REGS_PC
     mrs     x1, esr_el2
@@ -175,7 +178,7 @@ exit_serror:
     .cfi_signal_frame
     .cfi_undefined x30
     save_light
-    .cfi_def_cfa x19, 0
+    .cfi_escape 0x0f, 0x03, 0x8f, 0x00, 0x06  /* DW_CFA_def_cfa_expression: DW_OP_breg31 0, DW_OP_deref */
     .cfi_same_value x29
     .cfi_offset x30, VCPU_REGS_PC
     save_rest
@@ -202,6 +205,7 @@ exit_resume_light:
     ldp     x18, x19, [x0, #VCPU_REGS_X + 144]
     ldr     x30, [x0, #VCPU_REGS_X + 240]
     ldp     x0, x1, [x0, #VCPU_REGS_X]
+    add     sp, sp, #16             /* the save area's slot: SP_EL2 back at the stack top */
     eret
     isb                             /* speculation barrier after ERET */
 
