@@ -25,6 +25,16 @@ struct vgic_part *vgic_get(uint32_t p)
     return &vgic_parts[p];
 }
 
+uint32_t vgic_num_vcpus(uint32_t p)
+{
+    return cfg_partitions[p].num_vcpus;
+}
+
+uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu)
+{
+    return cfg_partitions[p].first_vcpu + vcpu;
+}
+
 uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu)
 {
     return cfg_vcpus[cfg_partitions[p].first_vcpu + vcpu].pcpu;

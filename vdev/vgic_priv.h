@@ -23,11 +23,8 @@ _Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");
 extern struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
 extern struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];
 
-/** vCPUs of partition p (inline: on every distributor access and flush). */
-static inline uint32_t vgic_num_vcpus(uint32_t p)
-{
-    return cfg_partitions[p].num_vcpus;
-}
+/** vCPUs of partition p. */
+uint32_t vgic_num_vcpus(uint32_t p);
 /** Physical CPU of vCPU vcpu of p. */
 uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu);
 /** MPIDR affinity of vCPU i of p, in ICC_SGI1R/GICD_IROUTER layout (Aff3 at [39:32]). */
@@ -108,11 +105,8 @@ bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok);
  * now; false if it cannot or none is free. Lock held.
  */
 bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
-/** Global index (into cfg_vcpus) of vCPU vcpu of p (inline: on every flush). */
-static inline uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu)
-{
-    return cfg_partitions[p].first_vcpu + vcpu;
-}
+/** Global index (into cfg_vcpus) of vCPU vcpu of p. */
+uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu);
 
 /** Index of the lowest set bit of a non-zero word. */
 static inline uint32_t vgic_ctz(uint32_t w)

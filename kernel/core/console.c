@@ -571,23 +571,18 @@ static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t
     arch_lock_release(&console_uart.lock);
 }
 
-/* console_poll() with something queued or typed: out of line, so the common exit sets up no frame. */
-static void __attribute__((noinline)) console_poll_work(void)
-{
-    uint32_t cpu = arch_cpu_index();
-
-    if ((cpu < CFG_NUM_CPUS) && console_has_work(cpu, console_cpu_part[cpu])) {
-        console_poll_budget(cpu, CONSOLE_TX_BURST, true);
-    }
-}
-
 void console_poll(void)
 {
+    uint32_t cpu;
+
     if ((__atomic_load_n(&console_queued, __ATOMIC_RELAXED) == 0u) && !console_typed) {
         /* The common exit: nothing queued anywhere, nobody typing. */
         return;
     }
-    console_poll_work();
+    cpu = arch_cpu_index();
+    if ((cpu < CFG_NUM_CPUS) && console_has_work(cpu, console_cpu_part[cpu])) {
+        console_poll_budget(cpu, CONSOLE_TX_BURST, true);
+    }
 }
 
 void console_hyp_printf(const char *f, ...)

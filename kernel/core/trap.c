@@ -89,7 +89,7 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
 
 /* Report the fault and apply the policy of v's partition (health monitor). */
 /* @req SRS-ISO-004 */
-static enum trap_action __attribute__((noinline)) trap_partition_fault(struct vcpu *v, const struct trap_info *t)
+static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_info *t)
 {
     char kind[80];
     char what[128];
@@ -188,7 +188,7 @@ static bool trap_sysreg_emulated(struct vcpu *v, uint32_t iss, bool write, uint3
 }
 
 /* A trapped system register access: the SGI generation registers, set/way maintenance, ACTLR_EL1. */
-static enum trap_action __attribute__((noinline)) trap_sysreg(struct vcpu *v, const struct trap_info *t)
+static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
 {
     uint32_t iss = (uint32_t)t->esr & SYSREG_ISS_MASK;
     bool write = ((uint32_t)t->esr & SYSREG_ISS_READ) == 0u;
@@ -211,7 +211,7 @@ static enum trap_action __attribute__((noinline)) trap_sysreg(struct vcpu *v, co
 
 /* Data abort: an access to an emulated device window, or a fault of the partition. */
 /* @req SRS-VDEV-001 */
-enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
+static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 {
     struct mmio_access a;
     uint32_t srt = ESR_ISS_SRT(t->esr);
@@ -246,7 +246,6 @@ enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 }
 
 /* @req SRS-HVC-001 SRS-ISO-004 */
-/* Each class is its own function (noinline): the dispatch keeps no frame and tail-calls it. */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 {
     switch (trap_ec(t->esr)) {

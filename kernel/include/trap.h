@@ -39,12 +39,6 @@ struct trap_info {
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
 
 /**
- * The data-abort part of trap_sync() (ESR_EL2.EC = 0x24, already checked by the
- * caller): emulate an access to a device window, or a fault of the partition.
- */
-enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t);
-
-/**
  * Last step of every exit: if v may go on running, bring its list registers
  * up to date and return TRAP_RESUME; otherwise TRAP_STOP.
  */

@@ -662,19 +662,6 @@ uint64_t arch_trap_hvc(struct arch_cpu *c)
     return arch_exit_result(trap_exit_done(c->vcpu, TRAP_RESUME));
 }
 
-/* Light step of a data abort whose syndrome names a transfer register in the light set
- * (vectors.S checked the class, ISV and SRT): trap_data_abort() touches no other guest
- * register. */
-uint64_t arch_trap_dabt(struct arch_cpu *c)
-{
-    struct trap_info t;
-
-    t.esr = SYSREG_READ(esr_el2);
-    t.far = SYSREG_READ(far_el2);
-    t.hpfar = SYSREG_READ(hpfar_el2);
-    return arch_exit_result(trap_exit_done(c->vcpu, trap_data_abort(c->vcpu, &t)));
-}
-
 /* A synchronous exit other than HVC: every guest register is in c->regs. */
 uint64_t arch_trap_sync(struct arch_cpu *c)
 {

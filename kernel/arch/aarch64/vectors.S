@@ -81,11 +81,9 @@ el2_vectors:
  * what it saved: x20-x29 were preserved by the C code itself. Otherwise it
  * returns ARCH_EXIT_FULL having done nothing (or ARCH_EXIT_STOP with the vCPU leaving
  * the CPU): x20-x29, still the guest's, are saved too, so that v->regs is
- * complete before the full handler, a vCPU switch or a stop. MMIO whose
- * transfer register is in the light set takes the light step as well
- * (arch_trap_dabt); other synchronous exits (system registers, faults, MMIO
- * through x20-x29) take the full step at once. trap_irq_light() (kernel/core)
- * decides for interrupts.
+ * complete before the full handler, a vCPU switch or a stop. Other
+ * synchronous exits (MMIO, system registers, faults) take the full step at
+ * once. trap_irq_light() (kernel/core) decides for interrupts.
  */
 
 /* x0 = struct vcpu_regs *, guest x0/x1 at [sp]. Saves x0-x19, x30, ELR, SPSR; x19 = save area, x0 = arch_cpu. */
@@ -157,33 +155,13 @@ exit_sync:
     .cfi_same_value x29
     .cfi_offset x30, VCPU_REGS_PC
     mrs     x1, esr_el2
-    ubfx    x2, x1, #ESR_EC_SHIFT_ASM, #6
-    cmp     x2, #ESR_EC_HVC64_ASM
-    b.ne    2f
+    ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
+    cmp     x1, #ESR_EC_HVC64_ASM
+    b.ne    1f
     bl      arch_trap_hvc
     cbz     x0, exit_resume_light
     .cfi_remember_state
     save_rest                       /* EXIT_STOP: the vCPU leaves this CPU with all of its registers */
-    .cfi_offset x29, VCPU_REGS_X + 29 * 8
-    b       exit_stop
-    .cfi_restore_state
-    /*
-     * A data abort with a valid syndrome (ISS.ISV, bit 24) whose transfer register
-     * (ISS.SRT, bits 20:16) is x0-x19, x30 or xzr: MMIO emulation reads or writes
-     * only that register, so the light step takes it too (Arm ARM D17.2.37).
-     */
-2:  cmp     x2, #ESR_EC_DABT_LOW_ASM
-    b.ne    1f
-    tbz     x1, #24, 1f
-    ubfx    x2, x1, #16, #5
-    cmp     x2, #19
-    b.ls    3f
-    cmp     x2, #30
-    b.lo    1f
-3:  bl      arch_trap_dabt
-    cbz     x0, exit_resume_light
-    .cfi_remember_state
-    save_rest
     .cfi_offset x29, VCPU_REGS_X + 29 * 8
     b       exit_stop
     .cfi_restore_state
