@@ -36,8 +36,8 @@
  *   write-only and writes of read-only registers are ignored too; all of these
  *   are counted in `ignored`.
  */
-#include "console.h"
 #include "lib.h"
+#include "vdev.h"
 #include "vuart.h"
 
 /* Writable bits of the plain read/write registers (3.3). */
@@ -164,7 +164,7 @@ static void vuart_tx(struct vuart *u, uint8_t c)
     if ((u->cr & VUART_CR_LBE) != 0u) {
         (void)vuart_rx_push(u, c);
     } else {
-        console_part_write(u->partition, &ch, 1u);
+        vdev_console_write(u->partition, &ch, 1u);
     }
 }
 

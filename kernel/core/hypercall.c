@@ -96,13 +96,10 @@ static void hypercall_partition_control(struct vcpu *v)
     hypercall_ret(v, ctl_apply((uint32_t)q, (uint32_t)op, cfg_partitions[v->partition].name));
 }
 
-/* Septum's own calls and the vendor-hypervisor queries, over HVC only. */
-static void hypercall_septum(struct vcpu *v)
+/* Septum's calls that act on hypervisor state (out of line: see hypercall_septum). */
+static void __attribute__((noinline)) hypercall_septum_act(struct vcpu *v, uint32_t fid)
 {
-    switch (hypercall_fid(v)) {
-    case SEPTUM_HVC_VERSION:
-        hypercall_ret(v, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
-        break;
+    switch (fid) {
     case SEPTUM_HVC_CONSOLE_WRITE:
         hypercall_console_write(v);
         break;
@@ -121,6 +118,22 @@ static void hypercall_septum(struct vcpu *v)
     case SEPTUM_HVC_PARTITION_STATE:
         hypercall_partition_state(v);
         break;
+    default:
+        hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+        break;
+    }
+}
+
+/* Septum's own calls and the vendor-hypervisor queries, over HVC only. The queries
+ * only write registers: answered here without a call, so without a stack frame. */
+static void hypercall_septum(struct vcpu *v)
+{
+    uint32_t fid = hypercall_fid(v);
+
+    switch (fid) {
+    case SEPTUM_HVC_VERSION:
+        hypercall_ret(v, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
+        break;
     case SEPTUM_HVC_CALL_COUNT:
         hypercall_ret(v, (int64_t)HYPERCALL_COUNT);
         break;
@@ -136,7 +149,7 @@ static void hypercall_septum(struct vcpu *v)
         v->regs.x[1] = SEPTUM_ABI_MINOR;
         break;
     default:
-        hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+        hypercall_septum_act(v, fid);
         break;
     }
 }
@@ -200,10 +213,18 @@ static void hypercall_arch(struct vcpu *v, uint32_t conduit)
     }
 }
 
-void hypercall_handle(struct vcpu *v, uint32_t conduit)
+/* Septum's calls: owning entity 6 (vendor-specific hypervisor service), SMC64 or SMC32 (DEN0028 2.5). */
+static bool hypercall_is_vendor_hyp(uint32_t fid)
 {
-    uint32_t fid = hypercall_fid(v);
+    uint32_t top = fid & 0xbf000000u;  /* call type and owning entity, either calling convention */
 
+    return top == (SEPTUM_HVC_BASE & 0xbf000000u);
+}
+
+/* Everything but Septum's own calls over HVC: kept out of line so that the common path
+ * (hypercall_handle -> hypercall_septum) saves no registers it does not use. */
+static void __attribute__((noinline)) hypercall_other(struct vcpu *v, uint32_t conduit, uint32_t fid)
+{
     if ((fid & 0xff000000u) == SMCCC_FAST_CALL) {
         /* Owning entity 0, SMC32: the Arm Architecture Calls. */
         if (conduit == cfg_partitions[v->partition].psci_conduit) {
@@ -221,5 +242,17 @@ void hypercall_handle(struct vcpu *v, uint32_t conduit)
         hypercall_septum(v);
     } else {
         hypercall_ret(v, SMCCC_NOT_SUPPORTED);
+    }
+}
+
+void hypercall_handle(struct vcpu *v, uint32_t conduit)
+{
+    uint32_t fid = hypercall_fid(v);
+
+    /* Septum's own calls first: the most frequent ones (heartbeat, console) take one test. */
+    if (hypercall_is_vendor_hyp(fid) && (conduit == CFG_CONDUIT_HVC)) {
+        hypercall_septum(v);
+    } else {
+        hypercall_other(v, conduit, fid);
     }
 }

@@ -70,6 +70,11 @@ uint32_t irq_unowned_count(void)
     return irq_unowned;
 }
 
+bool trap_irq_light(uint32_t intid)
+{
+    return (intid != ARCH_PPI_HYP_TIMER) && (intid != ARCH_SGI_STOP);
+}
+
 /* @req SRS-IRQ-002 SRS-IRQ-004 */
 void trap_irq(struct vcpu *v, uint32_t intid)
 {

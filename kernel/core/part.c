@@ -476,8 +476,3 @@ bool vcpu_take_start(struct vcpu *v)
     return start;
 }
 
-enum vcpu_state vcpu_state_get(const struct vcpu *v)
-{
-    /* Every exit reads it: a load-acquire pairs with the writers' lock release, no lock. */
-    return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
-}

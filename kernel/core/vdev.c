@@ -22,6 +22,11 @@ static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
 static bool vdev_vuart_levels[CFG_NUM_PARTITIONS];
 
 /* The window of kind in partition p, or NULL. */
+void vdev_console_write(uint32_t p, const char *bytes, size_t len)
+{
+    console_part_write(p, bytes, len);
+}
+
 static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];

@@ -44,6 +44,12 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
  */
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action);
 
+/**
+ * True when the light step can handle interrupt intid: everything except the
+ * EL2 timer (a window switch saves the whole vCPU) and the stop SGI.
+ */
+bool trap_irq_light(uint32_t intid);
+
 /** Handle a physical interrupt intid, acknowledged while v was running. */
 void trap_irq(struct vcpu *v, uint32_t intid);
 

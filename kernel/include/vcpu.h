@@ -126,5 +126,11 @@ int64_t vcpu_affinity_state(const struct vcpu *t);
  */
 bool vcpu_take_start(struct vcpu *v);
 
-/** State of v, read under the partition lock. */
-enum vcpu_state vcpu_state_get(const struct vcpu *v);
+/**
+ * State of v. Every exit reads it: a load-acquire that pairs with the writers'
+ * lock release, no lock (inline: it is on every exit's path).
+ */
+static inline enum vcpu_state vcpu_state_get(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
+}

@@ -24,5 +24,11 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a);
  */
 bool vdev_console_input(uint32_t p, int c);
 
+/**
+ * Output of partition p's emulated UART: len bytes to the hypervisor console
+ * (console_part_write()). Devices reach the console only through this.
+ */
+void vdev_console_write(uint32_t p, const char *bytes, size_t len);
+
 /** Reset the emulated devices of partition p. */
 void vdev_reset(uint32_t p);

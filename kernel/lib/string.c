@@ -14,8 +14,22 @@ void *memcpy(void *dst, const void *src, size_t n)
     const uint8_t *s = src;
     size_t i = 0u;
 
-    /* Whole words when both sides are 8-byte aligned: partition images are large. */
+    /* Whole words when both sides are 8-byte aligned: partition images are large.
+     * Four words per step (loads before stores: ldp/stp pairs), then single words. */
     if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0u) {
+        for (; (i + 32u) <= n; i += 32u) {
+            const string_word_t *sw = (const string_word_t *)&s[i];
+            string_word_t *dw = (string_word_t *)&d[i];
+            string_word_t w0 = sw[0];
+            string_word_t w1 = sw[1];
+            string_word_t w2 = sw[2];
+            string_word_t w3 = sw[3];
+
+            dw[0] = w0;
+            dw[1] = w1;
+            dw[2] = w2;
+            dw[3] = w3;
+        }
         for (; (i + 8u) <= n; i += 8u) {
             *(string_word_t *)&d[i] = *(const string_word_t *)&s[i];
         }
@@ -32,10 +46,19 @@ void *memset(void *dst, int c, size_t n)
     string_word_t w = 0x0101010101010101ULL * (uint8_t)c;
     size_t i = 0u;
 
-    /* Bytes up to an 8-byte boundary, then whole words (boot clears whole vGIC and
-     * partition state: byte by byte that was most of the boot path), then the tail. */
+    /* Bytes up to an 8-byte boundary, then four words per step, whole words (boot clears
+     * whole vGIC and partition state: byte by byte that was most of the boot path), then
+     * the tail. */
     for (; (i < n) && ((((uintptr_t)d + i) & 7u) != 0u); i++) {
         d[i] = (uint8_t)c;
+    }
+    for (; (i + 32u) <= n; i += 32u) {
+        string_word_t *dw = (string_word_t *)&d[i];
+
+        dw[0] = w;
+        dw[1] = w;
+        dw[2] = w;
+        dw[3] = w;
     }
     for (; (i + 8u) <= n; i += 8u) {
         *(string_word_t *)&d[i] = w;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """make debug's pieces: QEMU waits for gdb; the generated gdb script loads the hypervisor's and
-the bare-metal partitions' symbols; the exception vectors' CFI lets a backtrace from trap_sync
-go through the guest exit to the guest function that made the hypercall."""
+the bare-metal partitions' symbols; the exception vectors' CFI lets a backtrace from the hypercall
+handler (hypercall_handle, reached from the HVC exit's light step arch_trap_hvc) go through the guest
+exit to the guest function that made the hypercall."""
 import shlex
 import socket
 import subprocess
@@ -21,7 +22,7 @@ def free_port():
 
 
 @pytest.mark.req("SRS-DBG-001")
-def test_backtrace_from_trap_sync_reaches_the_guest():
+def test_backtrace_from_the_hypercall_handler_reaches_the_guest():
     build(SYSTEM, "fwdtb")
     port = free_port()
     make = ["make", "-s", "--no-print-directory", f"SYSTEM={SYSTEM}", f"BUILD={BUILD}"]
@@ -37,16 +38,16 @@ def test_backtrace_from_trap_sync_reaches_the_guest():
                             start_new_session=True)
     try:
         r = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", f"{BUILD}/septum.gdb",
-                            "-ex", "break trap_sync", "-ex", "continue", "-ex", "bt"],
+                            "-ex", "break hypercall_handle", "-ex", "continue", "-ex", "bt"],
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180)
     finally:
         qemu.kill()
         qemu.wait(timeout=30)
     out = r.stdout
-    assert "hit Breakpoint 1, trap_sync (" in out, out
+    assert "hit Breakpoint 1, hypercall_handle (" in out, out
     lines = [line for line in out.splitlines() if line.startswith("#")]
-    assert lines[0].startswith("#0  trap_sync ("), out
-    assert " in arch_trap_sync (" in lines[1], out
+    assert lines[0].startswith("#0  hypercall_handle ("), out
+    assert " in arch_trap_hvc (" in lines[1], out
     assert lines[2] == "#2  <signal handler called>", out
     # The caller of the exit is the guest's hypercall wrapper, by name, from the cluster's ELF.
     assert lines[3].startswith("#3  sp_hvc (") and "partitions/lib/hvc.c" in lines[3], out

@@ -93,7 +93,7 @@ static void test_string_helpers(void **state)
 /* memset by words: every offset and length around the 8-byte boundaries, guards untouched. */
 static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
 {
-    static uint64_t buf[8];
+    static uint64_t buf[16];
     uint8_t *b = (uint8_t *)buf;
     uint32_t off;
     uint32_t len;
@@ -101,7 +101,7 @@ static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
 
     (void)state;
     for (off = 0u; off < 8u; off++) {
-        for (len = 0u; len <= 40u; len++) {
+        for (len = 0u; len <= 104u; len++) {
             for (i = 0u; i < sizeof(buf); i++) {
                 b[i] = 0x5au;
             }
@@ -110,6 +110,37 @@ static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
                 bool in = (i >= (off + 1u)) && (i < (off + 1u + len));
 
                 assert_int_equal(b[i], in ? 0xc3u : 0x5au);
+            }
+        }
+    }
+}
+
+/* memcpy: four words per step, single words, bytes; and bytes throughout when misaligned.
+ * Every length around the 8- and 32-byte steps lands exactly, guards untouched. */
+static void test_memcpy_copies_exactly_the_range_aligned_and_not(void **state)
+{
+    static uint64_t src[16];
+    static uint64_t dst[17];
+    uint8_t *s = (uint8_t *)src;
+    uint8_t *d = (uint8_t *)dst;
+    uint32_t soff;
+    uint32_t len;
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < sizeof(src); i++) {
+        s[i] = (uint8_t)(i * 7u + 1u);
+    }
+    for (soff = 0u; soff <= 8u; soff += 3u) {  /* 0: both aligned; 3: bytes; 6: bytes */
+        for (len = 0u; len <= 104u; len++) {
+            for (i = 0u; i < sizeof(dst); i++) {
+                d[i] = 0x5au;
+            }
+            assert_ptr_equal(memcpy(&d[8u + soff], &s[soff], len), &d[8u + soff]);
+            for (i = 0u; i < sizeof(dst); i++) {
+                bool in = (i >= (8u + soff)) && (i < (8u + soff + len));
+
+                assert_int_equal(d[i], in ? s[i - 8u] : 0x5au);
             }
         }
     }
@@ -156,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_truncation_keeps_nul_and_counts_stored),
         cmocka_unit_test(test_string_helpers),
         cmocka_unit_test(test_memset_fills_exactly_the_range_at_any_alignment),
+        cmocka_unit_test(test_memcpy_copies_exactly_the_range_aligned_and_not),
         cmocka_unit_test(test_checksum_aligned_and_misaligned_sees_every_byte),
     };
 

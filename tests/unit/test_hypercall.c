@@ -157,6 +157,16 @@ static void test_smccc_version_is_1_1_and_arch_features_answers_truthfully(void 
     assert_int_equal(call(alpha, 0x80000001u, 0x80008000u, 0u), SMCCC_NOT_SUPPORTED); /* WORKAROUND_1 */
     assert_int_equal(call(alpha, 0x80000001u, 0x80000002u, 0u), SMCCC_NOT_SUPPORTED); /* SOC_ID */
     assert_int_equal(call(alpha, 0x80000002u, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    /* Septum's calls are HVC only, in either calling convention's encoding. */
+    alpha->regs.x[0] = SEPTUM_HVC_VERSION;
+    hypercall_handle(alpha, CFG_CONDUIT_SMC);
+    assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
+    alpha->regs.x[0] = SEPTUM_HVC_CALL_COUNT;
+    hypercall_handle(alpha, CFG_CONDUIT_SMC);
+    assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
+    assert_int_equal(call(alpha, SEPTUM_HVC_CALL_COUNT, 0u, 0u), 6);
+    /* Owning entity 6 with a fast-call bit clear (a yielding call) is not one of them. */
+    assert_int_equal(call(alpha, SEPTUM_HVC_VERSION & 0x7fffffffu, 0u, 0u), SMCCC_NOT_SUPPORTED);
     /* Over the conduit that is not the partition's: not there, as PSCI. */
     alpha->regs.x[0] = 0x80000000u;
     hypercall_handle(alpha, CFG_CONDUIT_SMC);

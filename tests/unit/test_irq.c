@@ -230,6 +230,18 @@ static void test_silencing_a_partition_disables_only_its_interrupts(void **state
     assert_true(fake_irq_enabled[48]);
 }
 
+/* The light step of an IRQ exit takes everything but the scheduler's timer and the stop SGI. */
+/* @req SRS-IRQ-002 */
+static void test_light_step_leaves_hyp_timer_and_stop_sgi_to_the_full_step(void **state)
+{
+    (void)state;
+    assert_false(trap_irq_light(ARCH_PPI_HYP_TIMER));
+    assert_false(trap_irq_light(ARCH_SGI_STOP));
+    assert_true(trap_irq_light(GIC_PPI_VTIMER));
+    assert_true(trap_irq_light(ARCH_SGI_KICK));
+    assert_true(trap_irq_light(40u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +255,7 @@ int main(void)
         cmocka_unit_test_setup(test_stop_sgi_parks_the_cpu_and_its_vcpu_never_resumes, setup),
         cmocka_unit_test_setup(test_routes_start_disabled_on_their_owners_first_cpu, setup),
         cmocka_unit_test_setup(test_silencing_a_partition_disables_only_its_interrupts, setup),
+        cmocka_unit_test(test_light_step_leaves_hyp_timer_and_stop_sgi_to_the_full_step),
     };
 
     return cmocka_run_group_tests_name("irq", tests, NULL, NULL);

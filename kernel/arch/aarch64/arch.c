@@ -11,6 +11,7 @@
 #include "lib.h"
 #include "console.h"
 #include "fwcheck.h"
+#include "hypercall.h"
 #include "sysreg.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -663,6 +664,20 @@ void arch_vcpu_enter(struct vcpu *v)
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
+static uint64_t arch_exit_result(enum trap_action a)
+{
+    return (a == TRAP_STOP) ? ARCH_EXIT_STOP : ARCH_EXIT_RESUME;
+}
+
+/* Light step of an HVC exit (vectors.S checked ESR_EL2.EC): no syndrome decoding, no fault
+ * address; ELR_EL2 already points past the HVC. */
+uint64_t arch_trap_hvc(struct arch_cpu *c)
+{
+    hypercall_handle(c->vcpu, CFG_CONDUIT_HVC);
+    return arch_exit_result(trap_exit_done(c->vcpu, TRAP_RESUME));
+}
+
+/* A synchronous exit other than HVC: every guest register is in c->regs. */
 uint64_t arch_trap_sync(struct arch_cpu *c)
 {
     struct trap_info t;
@@ -670,18 +685,31 @@ uint64_t arch_trap_sync(struct arch_cpu *c)
     t.esr = SYSREG_READ(esr_el2);
     t.far = SYSREG_READ(far_el2);
     t.hpfar = SYSREG_READ(hpfar_el2);
-    return (trap_exit_done(c->vcpu, trap_sync(c->vcpu, &t)) == TRAP_STOP) ? 1u : 0u;
+    return arch_exit_result(trap_exit_done(c->vcpu, trap_sync(c->vcpu, &t)));
 }
 
+/* Light step of an IRQ exit: acknowledge; the scheduler's tick and the stop SGI take the full step. */
 uint64_t arch_trap_irq(struct arch_cpu *c)
 {
-    trap_irq(c->vcpu, arch_gic_ack());
-    return (trap_exit_done(c->vcpu, TRAP_RESUME) == TRAP_STOP) ? 1u : 0u;
+    uint32_t intid = arch_gic_ack();
+
+    if (!trap_irq_light(intid)) {
+        c->irq_intid = intid;
+        return ARCH_EXIT_FULL;
+    }
+    trap_irq(c->vcpu, intid);
+    return arch_exit_result(trap_exit_done(c->vcpu, TRAP_RESUME));
+}
+
+uint64_t arch_trap_irq_full(struct arch_cpu *c)
+{
+    trap_irq(c->vcpu, c->irq_intid);
+    return arch_exit_result(trap_exit_done(c->vcpu, TRAP_RESUME));
 }
 
 uint64_t arch_trap_serror(struct arch_cpu *c)
 {
-    return (trap_exit_done(c->vcpu, trap_serror(c->vcpu, SYSREG_READ(esr_el2))) == TRAP_STOP) ? 1u : 0u;
+    return arch_exit_result(trap_exit_done(c->vcpu, trap_serror(c->vcpu, SYSREG_READ(esr_el2))));
 }
 
 void arch_trap_el2(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)

@@ -24,12 +24,22 @@ struct arch_cpu {
     uint64_t stack_top;       /**< initial SP_EL2, reset on every guest entry */
     uint32_t index;           /**< index into cfg_cpus */
     uint32_t bhb_loops;       /**< branch-history loop count run on every exit (Spectre-BHB), 0: none needed */
+    uint32_t irq_intid;       /**< interrupt acknowledged by the light step of an IRQ exit, for its full step */
 };
 
-/** Exception entry from a lower EL: synchronous. Returns nonzero to stop the CPU. */
-uint64_t arch_trap_sync(struct arch_cpu *c);
-/** Exception entry from a lower EL: IRQ. Returns nonzero to stop the vCPU. */
+/** What an exit's C step tells vectors.S. */
+#define ARCH_EXIT_RESUME 0u
+#define ARCH_EXIT_STOP 1u
+#define ARCH_EXIT_FULL 2u
+/**
+ * Exception entry from a lower EL, light step (vectors.S: x0-x19, x30, PC, PSTATE saved):
+ * 0 resume, 1 stop the vCPU, 2 the full step is needed (nothing done yet).
+ */
+uint64_t arch_trap_hvc(struct arch_cpu *c);
 uint64_t arch_trap_irq(struct arch_cpu *c);
+/** Full step (every register saved): 0 resume, nonzero stop the vCPU. */
+uint64_t arch_trap_sync(struct arch_cpu *c);
+uint64_t arch_trap_irq_full(struct arch_cpu *c);
 /** Where a CPU goes when its vCPU stops: wait for PSCI CPU_ON (boot_cpu_idle). */
 void arch_cpu_idle_current(void) NORETURN;
 /** Clear this CPU's list registers and virtual CPU interface state for a fresh vCPU. */

@@ -7,6 +7,7 @@
 #include "arch_cpu.h"
 #include "config.h"
 #include "fwcheck.h"
+#include "trap.h"
 #include "vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -30,4 +31,7 @@ void asm_defs(void)
     DEFINE(ARCH_CPU_BHB_LOOPS, offsetof(struct arch_cpu, bhb_loops));
     DEFINE(ARCH_STACK_SIZE, ARCH_STACK_SIZE_VALUE);
     DEFINE(ASM_NUM_CPUS, CFG_NUM_CPUS);
+    DEFINE(ARCH_EXIT_STOP_ASM, ARCH_EXIT_STOP);
+    DEFINE(ESR_EC_SHIFT_ASM, ESR_EC_SHIFT);
+    DEFINE(ESR_EC_HVC64_ASM, ESR_EC_HVC64);
 }

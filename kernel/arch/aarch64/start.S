@@ -46,13 +46,22 @@ primary_entry:
     bl      fw_dtb_copy             /* x21 = bytes of the firmware DTB copied */
     bl      el2_mmu_on
 
-    /* Zero .bss (the stacks are not zeroed: they need not be). */
+    /* Zero .bss (the stacks are not zeroed: they need not be). Both ends are 16-byte
+     * aligned (image.ld): 64 bytes per step, then 16 (a word per step was 13,000 instructions). */
     ldr     x1, =__bss_start
     ldr     x2, =__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
+1:  sub     x3, x2, x1
+    cmp     x3, #64
+    b.lo    5f
+    stp     xzr, xzr, [x1], #16
+    stp     xzr, xzr, [x1], #16
+    stp     xzr, xzr, [x1], #16
+    stp     xzr, xzr, [x1], #16
     b       1b
+5:  cmp     x1, x2
+    b.hs    2f
+    stp     xzr, xzr, [x1], #16
+    b       5b
 2:
     /* Find this CPU in cfg_cpus by MPIDR affinity. */
     mrs     x1, mpidr_el1
@@ -96,7 +105,7 @@ secondary_entry:
  * RAM copies nothing. Then the copy's cache lines are invalidated (written
  * with the MMU off, i.e. non-cacheable) so that the cacheable view after the
  * MMU is on cannot return stale lines (Arm ARM D7.5.2, data cache invalidate
- * by VA to PoC). Out: x21 = bytes copied. Clobbers x0-x7.
+ * by VA to PoC). Out: x21 = bytes copied. Clobbers x0-x15.
  */
 fw_dtb_copy:
     mov     x21, #0
@@ -143,6 +152,30 @@ fw_dtb_copy:
     csel    x3, x3, x4, lo          /* not a usable header: at most 40 bytes */
 5:  ldr     x0, =arch_fw_dtb
     mov     x1, #0
+    /*
+     * 64 bytes per step while the source is 16-byte aligned (the MMU is off: every
+     * access is Device memory, where an unaligned one faults; arch_fw_dtb is page
+     * aligned), the tail byte by byte. Byte by byte throughout, QEMU's 64 KiB DTB
+     * was about 390,000 of the boot's instructions.
+     */
+    tst     x19, #15
+    b.ne    6f
+    and     x2, x3, #~63            /* bytes of whole 64-byte blocks */
+    add     x6, x19, x2
+    mov     x7, x0
+    mov     x5, x19
+10: cmp     x5, x6
+    b.hs    11f
+    ldp     x8, x9, [x5], #16
+    ldp     x10, x11, [x5], #16
+    ldp     x12, x13, [x5], #16
+    ldp     x14, x15, [x5], #16
+    stp     x8, x9, [x7], #16
+    stp     x10, x11, [x7], #16
+    stp     x12, x13, [x7], #16
+    stp     x14, x15, [x7], #16
+    b       10b
+11: mov     x1, x2
 6:  cmp     x1, x3
     b.hs    7f
     ldrb    w2, [x19, x1]
