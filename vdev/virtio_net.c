@@ -98,7 +98,7 @@ static bool vnet_live(const struct virtio_net *e)
 
 static bool vnet_peer_running(uint32_t dev)
 {
-    uint32_t st = part_get(cfg_netdevs[cfg_netdevs[dev].peer].partition)->state;
+    enum part_state st = part_get(cfg_netdevs[cfg_netdevs[dev].peer].partition)->state;
 
     /* Started (entered, whether or not it has said it is ready) or running: its driver may post buffers. */
     return (st == PART_STATE_RUNNING) || (st == PART_STATE_STARTING);
@@ -136,7 +136,7 @@ static void vnet_fail(uint32_t dev, enum virtio_net_fault f)
     struct virtio_net *e = &vnet_ends[dev];
 
     if ((e->status & VIRTIO_STATUS_NEEDS_RESET) == 0u) {
-        console_hyp_printf("partition '%s': link '%s': %s \xe2\x80\x94 virtio-net device needs reset",
+        console_hyp_printf("partition '%s': link '%s': %s " CONSOLE_EMDASH " virtio-net device needs reset",
                            cfg_partitions[cfg_netdevs[dev].partition].name, cfg_netdevs[dev].link,
                            names[f]);
     }

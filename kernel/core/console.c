@@ -104,7 +104,7 @@ static console_input_fn console_sink;
 static uint32_t console_input_dropped;
 
 /* The erase sequence before a line replaces an echoed unfinished one: CR, ESC [ K (ECMA-48 8.3.41 EL). */
-static const char console_erase[] = "\r\x1b[K";
+static const char console_erase[] = "\r\x1b" "[K";
 #define CONSOLE_ERASE_LEN 4u
 
 void console_init(void)

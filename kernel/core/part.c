@@ -212,7 +212,7 @@ bool part_load(uint32_t p)
     }
     /* A reload is checked where it landed: a corrupted read-only copy or a bad copy both show. */
     if (reload && !part_verify_loaded(p)) {
-        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum of the reload) \xe2\x80\x94 halted",
+        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum of the reload) " CONSOLE_EMDASH " halted",
                            cp->name);
         return false;
     }

@@ -134,7 +134,6 @@ struct trap_sw_cursor {
     uint32_t region;   /**< index of the region inside the partition */
     uint64_t offset;   /**< bytes of it already done */
 };
-static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
 
 /*
  * A set/way operation (HCR_EL2.TSW). Set/way maintenance works on the
@@ -148,6 +147,7 @@ static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
  */
 static void trap_set_way(uint32_t p)
 {
+    static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
     const struct cfg_partition *cp = &cfg_partitions[p];
     struct trap_sw_cursor *c = &trap_sw[p];
     const struct cfg_region *r;

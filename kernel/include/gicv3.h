@@ -60,7 +60,7 @@
 #define GICD_TYPER_LINES(t) (((t) & 0x1fu) + 1u)
 #define GICD_TYPER_CPUS_SHIFT 5u
 #define GICD_TYPER_IDBITS_SHIFT 19u
-#define GICD_TYPER_NO1N (1u << 25)
+#define GICD_TYPER_NO1N 0x02000000u /* bit 25 */
 
 /** GICD_IROUTER (12.9.22): affinity and Interrupt_Routing_Mode [31]. */
 #define GICD_IROUTER_IRM (1ull << 31)
