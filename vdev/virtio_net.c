@@ -448,7 +448,7 @@ static bool vnet_config_read(uint32_t dev, struct mmio_access *a)
     a->value = 0u;
     for (i = 0u; i < a->size; i++) {
         if ((off + i) < VIRTIO_NET_CFG_SIZE) {
-            a->value |= (uint64_t)cfg[off + i] << (8u * i);
+            a->value |= (uint64_t)cfg[off + i] << ((uint64_t)i * 8u);
         }
     }
     return true;

@@ -101,7 +101,7 @@ static void hypercall_septum(struct vcpu *v)
 {
     switch (hypercall_fid(v)) {
     case SEPTUM_HVC_VERSION:
-        hypercall_ret(v, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
+        hypercall_ret(v, (int64_t)(((uint64_t)SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
         break;
     case SEPTUM_HVC_CONSOLE_WRITE:
         hypercall_console_write(v);

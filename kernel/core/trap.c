@@ -22,12 +22,12 @@
 /* ESR_EL2 ISS fields of data/instruction aborts (Arm ARM D17.2.37). */
 #define ESR_ISS_WNR (1u << 6)
 #define ESR_ISS_FSC_MASK 0x3fu
-#define ESR_IL (1u << 25)
-#define ESR_ISS_ISV (1u << 24)
+#define ESR_IL ((uint32_t)1u << 25)
+#define ESR_ISS_ISV ((uint32_t)1u << 24)
 #define ESR_ISS_SAS(e) (((e) >> 22) & 3u)
-#define ESR_ISS_SSE (1u << 21)
+#define ESR_ISS_SSE ((uint32_t)1u << 21)
 #define ESR_ISS_SRT(e) ((uint32_t)(((e) >> 16) & 0x1fu))
-#define ESR_ISS_SF (1u << 15)
+#define ESR_ISS_SF ((uint32_t)1u << 15)
 /* DFSC groups that a stage-2 access outside any mapping produces. */
 
 /* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18): Op0, Op2, Op1, CRn, Rt, CRm, direction. */

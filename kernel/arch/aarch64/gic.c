@@ -133,7 +133,8 @@ void arch_gic_cpu_init(void)
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_KICK) = GIC_PRIO_KICK;
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_STOP) = GIC_PRIO_STOP;
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
-    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << ARCH_SGI_STOP) | (1u << GIC_PPI_MAINTENANCE));
+    mmio_write32(sgi + GICD_ISENABLER,
+                 ((uint32_t)1u << ARCH_SGI_KICK) | ((uint32_t)1u << ARCH_SGI_STOP) | ((uint32_t)1u << GIC_PPI_MAINTENANCE));
     ich_vtr[cpu] = SYSREG_READ(ich_vtr_el2);
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);
@@ -173,7 +174,7 @@ void arch_gic_clear_active(uint32_t intid, uint32_t cpu)
     uint64_t base = (intid < 32u) ? (gicr_frame[cpu] + GICR_SGI_BASE) : cfg_hyp.gicd_pa;
 
     /* GICv3 12.9.4 / 12.11.3: writing 1 to a bit of ICACTIVER deactivates that INTID. */
-    mmio_write32(base + GICD_ICACTIVER + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
+    mmio_write32(base + GICD_ICACTIVER + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
     __asm__ volatile("dsb sy" : : : "memory");
 }
 
@@ -198,7 +199,7 @@ void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
     } else {
         base = cfg_hyp.gicd_pa;
     }
-    mmio_write32(base + reg + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
+    mmio_write32(base + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 void arch_gic_set_edge(uint32_t intid, bool edge)
@@ -225,14 +226,14 @@ void arch_gic_set_pending(uint32_t intid, uint32_t cpu, bool on)
 {
     uint32_t reg = on ? (uint32_t)GICD_ISPENDR : (uint32_t)GICD_ICPENDR;
 
-    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 void arch_gic_set_active(uint32_t intid, uint32_t cpu, bool on)
 {
     uint32_t reg = on ? (uint32_t)GICD_ISACTIVER : (uint32_t)GICD_ICACTIVER;
 
-    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 bool arch_gic_pending(uint32_t intid, uint32_t cpu)
@@ -370,7 +371,7 @@ void arch_gic_vcpu_reset(void)
  * its next window.
  */
 /* The EL1 virtual and physical timer PPIs (27, 30) in GICR_ISENABLER0. */
-#define GIC_TIMER_PPIS ((1u << ARCH_PPI_VTIMER) | (1u << ARCH_PPI_PTIMER))
+#define GIC_TIMER_PPIS (((uint32_t)1u << ARCH_PPI_VTIMER) | ((uint32_t)1u << ARCH_PPI_PTIMER))
 
 void arch_gic_vcpu_save(uint64_t *w)
 {
