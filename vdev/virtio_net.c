@@ -115,7 +115,7 @@ static void vnet_reset_locked(uint32_t dev)
 {
     struct virtio_net *e = &vnet_ends[dev];
 
-    memset(e, 0, sizeof(*e));
+    (void)memset(e, 0, sizeof(*e));
     e->link_up = vnet_peer_running(dev);
     vnet_update_irq(dev);
 }
@@ -269,7 +269,7 @@ static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
         if (k > (len - done)) {
             k = len - done;
         }
-        memcpy((uint8_t *)arch_phys_to_virt(s->pa) + c->off, buf + done, k);
+        (void)memcpy((uint8_t *)arch_phys_to_virt(s->pa) + c->off, buf + done, k);
         done += k;
         c->off += k;
         if (c->off == s->len) {
@@ -425,7 +425,7 @@ static void vnet_config(uint32_t dev, uint8_t cfg[VIRTIO_NET_CFG_SIZE])
 {
     const struct cfg_netdev *c = &cfg_netdevs[dev];
 
-    memcpy(&cfg[VIRTIO_NET_CFG_MAC], c->mac, 6u);
+    (void)memcpy(&cfg[VIRTIO_NET_CFG_MAC], c->mac, 6u);
     cfg[VIRTIO_NET_CFG_STATUS] = vnet_ends[dev].link_up ? (uint8_t)VIRTIO_NET_S_LINK_UP : 0u;
     cfg[VIRTIO_NET_CFG_STATUS + 1u] = 0u;
     cfg[VIRTIO_NET_CFG_MAX_PAIRS] = 1u;

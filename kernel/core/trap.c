@@ -83,12 +83,12 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
     uint32_t fsc = (uint32_t)(t->esr & ESR_ISS_FSC_MASK);
 
     if (ec == ESR_EC_DABT_LOW) {
-        fmt_snprintf(buf, size, "data abort, %s level %u, %s", trap_fsc_name(fsc), fsc & 3u,
-                     ((t->esr & ESR_ISS_WNR) != 0u) ? "write" : "read");
+        (void)fmt_snprintf(buf, size, "data abort, %s level %u, %s", trap_fsc_name(fsc), fsc & 3u,
+                           ((t->esr & ESR_ISS_WNR) != 0u) ? "write" : "read");
     } else if (ec == ESR_EC_IABT_LOW) {
-        fmt_snprintf(buf, size, "instruction abort, %s level %u", trap_fsc_name(fsc), fsc & 3u);
+        (void)fmt_snprintf(buf, size, "instruction abort, %s level %u", trap_fsc_name(fsc), fsc & 3u);
     } else {
-        fmt_snprintf(buf, size, "unhandled exception class 0x%x", ec);
+        (void)fmt_snprintf(buf, size, "unhandled exception class 0x%x", ec);
     }
 }
 
@@ -107,11 +107,11 @@ static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_i
     trap_describe_fault(t, kind, sizeof(kind));
     part_get(v->partition)->faults++;
     if ((ec == ESR_EC_DABT_LOW) || (ec == ESR_EC_IABT_LOW)) {
-        fmt_snprintf(what, sizeof(what), "%s at IPA 0x%lx (ESR 0x%lx)", kind, (unsigned long)trap_fault_ipa(t),
-                     (unsigned long)t->esr);
+        (void)fmt_snprintf(what, sizeof(what), "%s at IPA 0x%lx (ESR 0x%lx)", kind, (unsigned long)trap_fault_ipa(t),
+                           (unsigned long)t->esr);
     } else {
-        fmt_snprintf(what, sizeof(what), "%s at PC 0x%lx (ESR 0x%lx)", kind, (unsigned long)v->regs.pc,
-                     (unsigned long)t->esr);
+        (void)fmt_snprintf(what, sizeof(what), "%s at PC 0x%lx (ESR 0x%lx)", kind, (unsigned long)v->regs.pc,
+                           (unsigned long)t->esr);
     }
     (void)health_event(v->partition, HEALTH_FAULT, what);
     return TRAP_STOP;

@@ -133,8 +133,8 @@ void arch_gic_cpu_init(void)
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_KICK) = GIC_PRIO_KICK;
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_STOP) = GIC_PRIO_STOP;
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
-    mmio_write32(sgi + GICD_ISENABLER,
-                 ((uint32_t)1u << ARCH_SGI_KICK) | ((uint32_t)1u << ARCH_SGI_STOP) | ((uint32_t)1u << GIC_PPI_MAINTENANCE));
+    mmio_write32(sgi + GICD_ISENABLER, ((uint32_t)1u << ARCH_SGI_KICK) | ((uint32_t)1u << ARCH_SGI_STOP) |
+                                           ((uint32_t)1u << GIC_PPI_MAINTENANCE));
     ich_vtr[cpu] = SYSREG_READ(ich_vtr_el2);
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);
