@@ -90,7 +90,7 @@ uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
 
 bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
 {
-    uint32_t bit = irq->group1 ? GICD_CTLR_GRP1 : GICD_CTLR_GRP0;
+    uint32_t bit = irq->group1 ? (uint32_t)GICD_CTLR_GRP1 : (uint32_t)GICD_CTLR_GRP0;
 
     return (g->ctlr & bit) != 0u;
 }
@@ -115,7 +115,7 @@ void vgic_signal(uint32_t p, uint32_t vcpu)
 /* Power-on state of one interrupt (GICv3 spec 12.9: all fields reset to 0). */
 static void vgic_irq_reset(struct vgic_irq *irq, bool edge)
 {
-    memset(irq, 0, sizeof(*irq));
+    (void)memset(irq, 0, sizeof(*irq));
     irq->edge = edge;
     irq->lr = -1;
 }
@@ -151,7 +151,7 @@ void vgic_init(uint32_t p)
     uint32_t v;
 
     /* Deliberately one memset: the whole state, bitmaps included, starts at zero. */
-    memset(g, 0, sizeof(*g));
+    (void)memset(g, 0, sizeof(*g));
     g->num_irqs = cfg_partitions[p].num_virqs;
     if ((g->num_irqs < 64u) || (g->num_irqs > CFG_MAX_VIRQS)) {
         g->num_irqs = 64u;

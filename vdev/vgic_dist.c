@@ -113,7 +113,7 @@ void vgic_bits_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_acc
             uint32_t i = vgic_ctz(bits);
             const struct vgic_irq *irq = vgic_irq(p, vcpu, first + i);
 
-            val |= vgic_bit_get(p, vcpu, irq, what) ? (1u << i) : 0u;
+            val |= (vgic_bit_get(p, vcpu, irq, what) ? ((uint32_t)1u << i) : 0u);
             if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
                 /* Its list register may hold newer state: have its vCPU collect it, so
                  * that a guest polling this bit (Linux's synchronize_irq) sees it change. */
@@ -154,7 +154,7 @@ void vgic_prio_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_acc
         if (a->write) {
             irq->priority = (uint8_t)(a->value >> (8u * i));
         } else {
-            val |= (uint64_t)irq->priority << (8u * i);
+            val |= (uint64_t)irq->priority << ((uint64_t)i * 8u);
         }
     }
     if (!a->write) {
@@ -271,7 +271,7 @@ static void vgic_dist_ctl_access(uint32_t p, struct mmio_access *a)
     case GICD_TYPER:
         /* ITLinesNumber, CPUNumber, IDbits = 9 (10 bits), No1N (12.9.38). */
         a->value = ((g->num_irqs / 32u) - 1u) | ((vgic_num_vcpus(p) - 1u) << GICD_TYPER_CPUS_SHIFT) |
-                   (9u << GICD_TYPER_IDBITS_SHIFT) | GICD_TYPER_NO1N;
+                   ((uint32_t)9u << GICD_TYPER_IDBITS_SHIFT) | GICD_TYPER_NO1N;
         break;
     case GICD_IIDR:
         a->value = GIC_IIDR_ARM;

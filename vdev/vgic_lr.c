@@ -40,6 +40,8 @@ static uint64_t vgic_lr_value(uint32_t vintid, const struct vgic_irq *irq)
         /* An emulated level source: its EOI must be seen, to make it pending again while
          * its line is still up (GICv3 4.1.2), so ask for an EOI maintenance interrupt. */
         lr |= ICH_LR_EOI;
+    } else {
+        /* An emulated edge source: nothing more to ask for (MISRA C:2012 Rule 15.7). */
     }
     return lr;
 }
@@ -186,12 +188,13 @@ static uint32_t vgic_lr_slot(uint32_t p, uint32_t vcpu, uint32_t n, uint32_t pen
     uint32_t free = ~vc->lr_used & vgic_lr_mask(n);
     uint32_t victim = VGIC_MAX_LRS;
     uint32_t victim_prio = prio;
+    uint32_t left = pending;
 
     if (free != 0u) {
         return vgic_ctz(free);
     }
-    for (; pending != 0u; pending &= pending - 1u) {
-        uint32_t i = vgic_ctz(pending);
+    for (; left != 0u; left &= left - 1u) {
+        uint32_t i = vgic_ctz(left);
         const struct vgic_irq *irq = vgic_irq(p, vcpu, vc->lr_intid[i]);
 
         if (irq->priority > victim_prio) {

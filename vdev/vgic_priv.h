@@ -18,7 +18,7 @@ _Static_assert(CFG_MAX_VIRQS <= 1024u, "a two-level bitmap covers 32 x 32 INTIDs
 _Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");
 
 /** Ownership of the private INTIDs of every vCPU: the 16 SGIs and the EL1 timer PPIs. */
-#define VGIC_PRIV_OWNED (0xffffu | (1u << GIC_PPI_VTIMER) | (1u << GIC_PPI_PTIMER))
+#define VGIC_PRIV_OWNED (0xffffu | ((uint32_t)1u << GIC_PPI_VTIMER) | ((uint32_t)1u << GIC_PPI_PTIMER))
 
 extern struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
 extern struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];

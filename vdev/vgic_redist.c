@@ -15,7 +15,7 @@ static void vgic_rd_access(uint32_t p, uint32_t vcpu, struct mmio_access *a)
     struct vgic_part *g = &vgic_parts[p];
     uint64_t aff = vgic_vcpu_affinity(p, vcpu);
     /* GICR_TYPER (12.10.33): Affinity_Value [63:32] = Aff3.Aff2.Aff1.Aff0, Processor_Number [23:8], Last [4]. */
-    uint64_t typer = ((uint64_t)((MPIDR_AFF(aff, 3u) << 24) | (uint32_t)(aff & 0xffffffu)) << 32) |
+    uint64_t typer = ((((uint64_t)MPIDR_AFF(aff, 3u) << 24) | (aff & 0xffffffu)) << 32) |
                      ((uint64_t)vcpu << GICR_TYPER_PROC_SHIFT);
 
     if ((vcpu + 1u) == vgic_num_vcpus(p)) {
@@ -32,7 +32,7 @@ static void vgic_rd_access(uint32_t p, uint32_t vcpu, struct mmio_access *a)
         a->value = (a->size == 8u) ? typer : (typer & 0xffffffffu);
         break;
     case GICR_TYPER_HI:
-        a->value = (a->size == 4u) ? (typer >> 32) : 0u;
+        a->value = (a->size == 4u) ? (uint64_t)(typer >> 32u) : 0u;
         break;
     case GICR_WAKER:
         if (a->write) {

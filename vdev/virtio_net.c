@@ -98,7 +98,7 @@ static bool vnet_live(const struct virtio_net *e)
 
 static bool vnet_peer_running(uint32_t dev)
 {
-    uint32_t st = part_get(cfg_netdevs[cfg_netdevs[dev].peer].partition)->state;
+    enum part_state st = part_get(cfg_netdevs[cfg_netdevs[dev].peer].partition)->state;
 
     /* Started (entered, whether or not it has said it is ready) or running: its driver may post buffers. */
     return (st == PART_STATE_RUNNING) || (st == PART_STATE_STARTING);
@@ -115,7 +115,7 @@ static void vnet_reset_locked(uint32_t dev)
 {
     struct virtio_net *e = &vnet_ends[dev];
 
-    memset(e, 0, sizeof(*e));
+    (void)memset(e, 0, sizeof(*e));
     e->link_up = vnet_peer_running(dev);
     vnet_update_irq(dev);
 }
@@ -136,7 +136,7 @@ static void vnet_fail(uint32_t dev, enum virtio_net_fault f)
     struct virtio_net *e = &vnet_ends[dev];
 
     if ((e->status & VIRTIO_STATUS_NEEDS_RESET) == 0u) {
-        console_hyp_printf("partition '%s': link '%s': %s \xe2\x80\x94 virtio-net device needs reset",
+        console_hyp_printf("partition '%s': link '%s': %s " CONSOLE_EMDASH " virtio-net device needs reset",
                            cfg_partitions[cfg_netdevs[dev].partition].name, cfg_netdevs[dev].link,
                            names[f]);
     }
@@ -269,7 +269,7 @@ static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
         if (k > (len - done)) {
             k = len - done;
         }
-        memcpy((uint8_t *)arch_phys_to_virt(s->pa) + c->off, buf + done, k);
+        (void)memcpy((uint8_t *)arch_phys_to_virt(s->pa) + c->off, buf + done, k);
         done += k;
         c->off += k;
         if (c->off == s->len) {
@@ -425,7 +425,7 @@ static void vnet_config(uint32_t dev, uint8_t cfg[VIRTIO_NET_CFG_SIZE])
 {
     const struct cfg_netdev *c = &cfg_netdevs[dev];
 
-    memcpy(&cfg[VIRTIO_NET_CFG_MAC], c->mac, 6u);
+    (void)memcpy(&cfg[VIRTIO_NET_CFG_MAC], c->mac, 6u);
     cfg[VIRTIO_NET_CFG_STATUS] = vnet_ends[dev].link_up ? (uint8_t)VIRTIO_NET_S_LINK_UP : 0u;
     cfg[VIRTIO_NET_CFG_STATUS + 1u] = 0u;
     cfg[VIRTIO_NET_CFG_MAX_PAIRS] = 1u;
@@ -448,7 +448,7 @@ static bool vnet_config_read(uint32_t dev, struct mmio_access *a)
     a->value = 0u;
     for (i = 0u; i < a->size; i++) {
         if ((off + i) < VIRTIO_NET_CFG_SIZE) {
-            a->value |= (uint64_t)cfg[off + i] << (8u * i);
+            a->value |= (uint64_t)cfg[off + i] << ((uint64_t)i * 8u);
         }
     }
     return true;

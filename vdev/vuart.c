@@ -302,7 +302,7 @@ bool vuart_mmio(struct vuart *u, struct mmio_access *a)
         }
     } else {
         uint32_t v = (rw != NULL) ? *rw : vuart_read_special(u, reg);
-        a->value = v & size_mask;
+        a->value = (uint64_t)v & size_mask;
     }
     return true;
 }

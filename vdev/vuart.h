@@ -64,17 +64,17 @@
 /* CR bits (3.3.8). */
 #define VUART_CR_UARTEN (1u << 0)
 #define VUART_CR_LBE (1u << 7)
-#define VUART_CR_TXE (1u << 8)
-#define VUART_CR_RXE (1u << 9)
+#define VUART_CR_TXE ((uint32_t)1u << 8)
+#define VUART_CR_RXE ((uint32_t)1u << 9)
 
 /* Interrupt bits of IMSC, RIS, MIS and ICR (3.3.10-3.3.13). */
 #define VUART_INT_RX (1u << 4)
 #define VUART_INT_TX (1u << 5)
 #define VUART_INT_RT (1u << 6)
 #define VUART_INT_FE (1u << 7)
-#define VUART_INT_PE (1u << 8)
-#define VUART_INT_BE (1u << 9)
-#define VUART_INT_OE (1u << 10)
+#define VUART_INT_PE ((uint32_t)1u << 8)
+#define VUART_INT_BE ((uint32_t)1u << 9)
+#define VUART_INT_OE ((uint32_t)1u << 10)
 #define VUART_INT_ALL 0x7ffu
 
 /** All state of one emulated PL011; the caller provides static storage. */

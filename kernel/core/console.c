@@ -104,7 +104,7 @@ static console_input_fn console_sink;
 static uint32_t console_input_dropped;
 
 /* The erase sequence before a line replaces an echoed unfinished one: CR, ESC [ K (ECMA-48 8.3.41 EL). */
-static const char console_erase[] = "\r\x1b[K";
+static const char console_erase[] = "\r\x1b" "[K";
 #define CONSOLE_ERASE_LEN 4u
 
 void console_init(void)
@@ -127,7 +127,7 @@ void console_init(void)
         console_rings[w].unshown = 0u;
         console_rings[w].cut = false;
     }
-    memset(&console_uart, 0, sizeof(console_uart));
+    (void)memset(&console_uart, 0, sizeof(console_uart));
     console_queued = 0u;
     for (w = 0u; w < CONSOLE_WRITERS; w++) {
         console_want[w] = false;
@@ -526,7 +526,7 @@ static void console_echo(uint32_t p, uint32_t *budget)
         n = 0u;
     } else {
         n = l->len - shown;
-        memcpy(chunk, &l->text[shown], n);
+        (void)memcpy(chunk, &l->text[shown], n);
     }
     arch_lock_release(&console_writer_locks[p]);
     if (n == 0u) {

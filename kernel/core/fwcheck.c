@@ -12,18 +12,10 @@
 #include "fwcheck.h"
 #include "lib.h"
 
-/* CFG_NUM_CHANNELS as an object, so the loop over an empty table compiles without warnings. */
-static const uint32_t fwcheck_num_channels = CFG_NUM_CHANNELS;
-
-static const char *const fwcheck_err[] = {
-    "ok", "shorter than its header", "bad magic", "unsupported version", "blocks outside totalsize",
-    "larger than the 64 KiB the hypervisor reads", "corrupt structure block", "nested too deeply",
-};
-
 static bool fwcheck_in(const struct fdt_range *r, uint64_t base, uint64_t size)
 {
     /* No wrap: r->base <= base and the range ends inside r. */
-    return (base >= r->base) && ((base - r->base) <= r->size) && (size <= r->size - (base - r->base));
+    return (base >= r->base) && ((base - r->base) <= r->size) && (size <= (r->size - (base - r->base)));
 }
 
 static bool fwcheck_overlaps(const struct fdt_range *r, uint64_t base, uint64_t size)
@@ -78,13 +70,15 @@ bool fwcheck_board(const struct fdt_facts *f)
     uint32_t p;
     uint32_t i;
     uint32_t ncpu = (f->num_cpus < FDT_MAX_CPUS) ? f->num_cpus : FDT_MAX_CPUS;
-    uint32_t want_psci = (cfg_hyp.psci_smc != 0u) ? FDT_PSCI_SMC : FDT_PSCI_HVC;
+    uint32_t want_psci = (cfg_hyp.psci_smc != 0u) ? (uint32_t)FDT_PSCI_SMC : (uint32_t)FDT_PSCI_HVC;
     static const char *const psci_name[] = {"none", "hvc", "smc", "other"};
+    /* CFG_NUM_CHANNELS as an object, so the loop over an empty table compiles without warnings. */
+    static const uint32_t fwcheck_num_channels = CFG_NUM_CHANNELS;
 
     for (p = 0u; p < CFG_NUM_PARTITIONS; p++) {
         const struct cfg_partition *cp = &cfg_partitions[p];
 
-        for (i = cp->first_region; i < cp->first_region + cp->num_regions; i++) {
+        for (i = cp->first_region; i < (cp->first_region + cp->num_regions); i++) {
             ok = fwcheck_range(f, cp->name, cfg_regions[i].name, cfg_regions[i].pa, cfg_regions[i].size) && ok;
         }
     }
@@ -138,6 +132,10 @@ bool fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len)
     struct fdt fdt;
     struct fdt_facts facts;
     int rc;
+    static const char *const fwcheck_err[] = {
+        "ok", "shorter than its header", "bad magic", "unsupported version", "blocks outside totalsize",
+        "larger than the 64 KiB the hypervisor reads", "corrupt structure block", "nested too deeply",
+    };
 
     if (fw_dtb == 0u) {
         console_hyp_printf("no firmware DTB (x0 = 0); board description trusted");

@@ -84,17 +84,18 @@ bool health_event(uint32_t p, enum health_event event, const char *what)
     bool wants = cfg_partitions[p].on_fault != CFG_FAULT_HALT;
 
     if (wants && health_budget_take(p)) {
-        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 restarting (restart %u)", name, ev, what,
+        console_hyp_printf("partition '%s' %s: %s " CONSOLE_EMDASH " restarting (restart %u)", name, ev, what,
                            (unsigned)health_parts[p].restarts);
         part_restart(p);
         health_notify(p);
         return true;
     }
     if (wants) {
-        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 restart budget (%u in %u ms) used up: halted", name, ev,
-                           what, (unsigned)cfg_health[p].max_restarts, (unsigned)cfg_health[p].restart_window_ms);
+        console_hyp_printf("partition '%s' %s: %s " CONSOLE_EMDASH " restart budget (%u in %u ms) used up: halted",
+                           name, ev, what, (unsigned)cfg_health[p].max_restarts,
+                           (unsigned)cfg_health[p].restart_window_ms);
     } else {
-        console_hyp_printf("partition '%s' %s: %s \xe2\x80\x94 halted", name, ev, what);
+        console_hyp_printf("partition '%s' %s: %s " CONSOLE_EMDASH " halted", name, ev, what);
     }
     part_halt(p);
     health_notify(p);
@@ -165,13 +166,13 @@ void health_reset_request(uint32_t p)
     const char *name = cfg_partitions[p].name;
 
     if (cfg_health[p].on_reset == CFG_RESET_HALT) {
-        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 halted (on_reset: halt)",
-                           name);
+        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) " CONSOLE_EMDASH
+                           " halted (on_reset: halt)", name);
         part_halt(p);
     } else {
         /* A request, not a fault: counted, but the fault budget is not touched. */
-        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) \xe2\x80\x94 restarting (restart %u, "
-                           "not a fault)", name, (unsigned)health_count_restart(p));
+        console_hyp_printf("partition '%s' asked for a reset (PSCI SYSTEM_RESET) " CONSOLE_EMDASH
+                           " restarting (restart %u, not a fault)", name, (unsigned)health_count_restart(p));
         part_restart(p);
     }
     health_notify(p);

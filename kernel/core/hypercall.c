@@ -132,7 +132,7 @@ static void hypercall_septum(struct vcpu *v)
 
     switch (fid) {
     case SEPTUM_HVC_VERSION:
-        hypercall_ret(v, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
+        hypercall_ret(v, (int64_t)(((uint64_t)SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
         break;
     case SEPTUM_HVC_CALL_COUNT:
         hypercall_ret(v, (int64_t)HYPERCALL_COUNT);

@@ -87,7 +87,7 @@ bool inject_abort(struct vcpu *v, const struct trap_info *t)
     }
     part_get(p)->faults++;
     trap_describe_fault(t, kind, sizeof(kind));
-    console_hyp_printf("partition '%s' fault: %s at IPA 0x%lx (ESR 0x%lx) \xe2\x80\x94"
+    console_hyp_printf("partition '%s' fault: %s at IPA 0x%lx (ESR 0x%lx) " CONSOLE_EMDASH
                        " injected (%u of %u)",
                        cfg_partitions[p].name, kind, (unsigned long)trap_fault_ipa(t), (unsigned long)t->esr,
                        (unsigned)health_injected(p), (unsigned)cfg_health[p].max_injected_faults);

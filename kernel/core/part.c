@@ -38,8 +38,8 @@ void part_init_all(void)
 {
     uint32_t i;
 
-    memset(vcpus, 0, sizeof(vcpus));
-    memset(parts, 0, sizeof(parts));
+    (void)memset(vcpus, 0, sizeof(vcpus));
+    (void)memset(parts, 0, sizeof(parts));
     for (i = 0u; i < CFG_NUM_VCPUS; i++) {
         vcpus[i].id = i;
         vcpus[i].partition = cfg_vcpus[i].partition;
@@ -142,7 +142,7 @@ static bool part_copy_in(uint32_t p, const char *what, const uint8_t *src, const
                            (unsigned long)size, (unsigned long)ipa);
         return false;
     }
-    memcpy(arch_phys_to_virt(pa), src, (size_t)size);
+    (void)memcpy(arch_phys_to_virt(pa), src, (size_t)size);
     arch_sync_guest_image(pa, size);
     return true;
 }
@@ -212,7 +212,8 @@ bool part_load(uint32_t p)
     }
     /* A reload is checked where it landed: a corrupted read-only copy or a bad copy both show. */
     if (reload && !part_verify_loaded(p)) {
-        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum of the reload) \xe2\x80\x94 halted",
+        console_hyp_printf("partition '%s': read-only image copy corrupted (checksum of the reload) " CONSOLE_EMDASH
+                           " halted",
                            cp->name);
         return false;
     }
@@ -222,7 +223,7 @@ bool part_load(uint32_t p)
         console_hyp_printf("partition '%s': unfinished console line of the previous run dropped (%u bytes)", cp->name,
                            (unsigned)dropped);
     }
-    memset(&v->regs, 0, sizeof(v->regs));
+    (void)memset(&v->regs, 0, sizeof(v->regs));
     v->regs.pc = cp->entry_ipa;
     v->regs.x[0] = cp->boot_x0;
     /* EL1h with D, A, I and F masked: the state the Linux boot protocol asks for. */
@@ -417,7 +418,7 @@ int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
     arch_lock_acquire(&part_locks[t->partition]);
     switch (t->state) {
     case VCPU_OFF:
-        memset(&t->regs, 0, sizeof(t->regs));
+        (void)memset(&t->regs, 0, sizeof(t->regs));
         t->regs.pc = entry;
         t->regs.x[0] = context;
         t->regs.pstate = PSCI_ENTRY_PSTATE;

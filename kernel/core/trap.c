@@ -22,12 +22,12 @@
 /* ESR_EL2 ISS fields of data/instruction aborts (Arm ARM D17.2.37). */
 #define ESR_ISS_WNR (1u << 6)
 #define ESR_ISS_FSC_MASK 0x3fu
-#define ESR_IL (1u << 25)
-#define ESR_ISS_ISV (1u << 24)
+#define ESR_IL ((uint32_t)1u << 25)
+#define ESR_ISS_ISV ((uint32_t)1u << 24)
 #define ESR_ISS_SAS(e) (((e) >> 22) & 3u)
-#define ESR_ISS_SSE (1u << 21)
+#define ESR_ISS_SSE ((uint32_t)1u << 21)
 #define ESR_ISS_SRT(e) ((uint32_t)(((e) >> 16) & 0x1fu))
-#define ESR_ISS_SF (1u << 15)
+#define ESR_ISS_SF ((uint32_t)1u << 15)
 /* DFSC groups that a stage-2 access outside any mapping produces. */
 
 /* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18): Op0, Op2, Op1, CRn, Rt, CRm, direction. */
@@ -83,12 +83,12 @@ void trap_describe_fault(const struct trap_info *t, char *buf, size_t size)
     uint32_t fsc = (uint32_t)(t->esr & ESR_ISS_FSC_MASK);
 
     if (ec == ESR_EC_DABT_LOW) {
-        fmt_snprintf(buf, size, "data abort, %s level %u, %s", trap_fsc_name(fsc), fsc & 3u,
-                     ((t->esr & ESR_ISS_WNR) != 0u) ? "write" : "read");
+        (void)fmt_snprintf(buf, size, "data abort, %s level %u, %s", trap_fsc_name(fsc), fsc & 3u,
+                           ((t->esr & ESR_ISS_WNR) != 0u) ? "write" : "read");
     } else if (ec == ESR_EC_IABT_LOW) {
-        fmt_snprintf(buf, size, "instruction abort, %s level %u", trap_fsc_name(fsc), fsc & 3u);
+        (void)fmt_snprintf(buf, size, "instruction abort, %s level %u", trap_fsc_name(fsc), fsc & 3u);
     } else {
-        fmt_snprintf(buf, size, "unhandled exception class 0x%x", ec);
+        (void)fmt_snprintf(buf, size, "unhandled exception class 0x%x", ec);
     }
 }
 
@@ -107,11 +107,11 @@ static enum trap_action trap_partition_fault(struct vcpu *v, const struct trap_i
     trap_describe_fault(t, kind, sizeof(kind));
     part_get(v->partition)->faults++;
     if ((ec == ESR_EC_DABT_LOW) || (ec == ESR_EC_IABT_LOW)) {
-        fmt_snprintf(what, sizeof(what), "%s at IPA 0x%lx (ESR 0x%lx)", kind, (unsigned long)trap_fault_ipa(t),
-                     (unsigned long)t->esr);
+        (void)fmt_snprintf(what, sizeof(what), "%s at IPA 0x%lx (ESR 0x%lx)", kind, (unsigned long)trap_fault_ipa(t),
+                           (unsigned long)t->esr);
     } else {
-        fmt_snprintf(what, sizeof(what), "%s at PC 0x%lx (ESR 0x%lx)", kind, (unsigned long)v->regs.pc,
-                     (unsigned long)t->esr);
+        (void)fmt_snprintf(what, sizeof(what), "%s at PC 0x%lx (ESR 0x%lx)", kind, (unsigned long)v->regs.pc,
+                           (unsigned long)t->esr);
     }
     (void)health_event(v->partition, HEALTH_FAULT, what);
     return TRAP_STOP;
@@ -134,7 +134,6 @@ struct trap_sw_cursor {
     uint32_t region;   /**< index of the region inside the partition */
     uint64_t offset;   /**< bytes of it already done */
 };
-static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
 
 /*
  * A set/way operation (HCR_EL2.TSW). Set/way maintenance works on the
@@ -148,6 +147,7 @@ static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
  */
 static void trap_set_way(uint32_t p)
 {
+    static struct trap_sw_cursor trap_sw[CFG_NUM_PARTITIONS];
     const struct cfg_partition *cp = &cfg_partitions[p];
     struct trap_sw_cursor *c = &trap_sw[p];
     const struct cfg_region *r;

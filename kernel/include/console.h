@@ -45,6 +45,13 @@ void console_init(void);
  */
 void console_part_write(uint32_t p, const char *bytes, size_t len);
 
+/*
+ * U+2014 (em dash) in UTF-8, for console messages: "... " CONSOLE_EMDASH " ...".
+ * Its own literal, so the last escape ends at the end of a literal and no
+ * following character can be read as another hex digit (MISRA C:2012 Rule 4.1).
+ */
+#define CONSOLE_EMDASH "\xe2\x80\x94"
+
 /**
  * Print one hypervisor line "[septum] ..." (printf-style; no '\n' needed),
  * queued for the calling CPU and sent at once if the UART is free.

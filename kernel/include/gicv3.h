@@ -54,13 +54,13 @@
 #define GICD_CTLR_GRP1 (1u << 1)
 #define GICD_CTLR_ARE (1u << 4)
 #define GICD_CTLR_DS (1u << 6)
-#define GICD_CTLR_RWP (1u << 31)
+#define GICD_CTLR_RWP ((uint32_t)1u << 31)
 
 /** GICD_TYPER (12.9.38): ITLinesNumber [4:0], CPUNumber [7:5], IDbits [23:19], No1N [25]. */
 #define GICD_TYPER_LINES(t) (((t) & 0x1fu) + 1u)
 #define GICD_TYPER_CPUS_SHIFT 5u
 #define GICD_TYPER_IDBITS_SHIFT 19u
-#define GICD_TYPER_NO1N (1u << 25)
+#define GICD_TYPER_NO1N ((uint32_t)1u << 25)
 
 /** GICD_IROUTER (12.9.22): affinity and Interrupt_Routing_Mode [31]. */
 #define GICD_IROUTER_IRM (1ull << 31)

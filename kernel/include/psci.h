@@ -41,7 +41,7 @@ struct vcpu;
 /** CPU_SUSPEND power_state, original format (DEN0022 5.4.2.1): StateID [15:0], StateType [16]
  * (1 = powerdown), PowerLevel [25:24]; the other bits are reserved, zero. */
 #define PSCI_POWER_STATE_RESERVED 0xfcfe0000u
-#define PSCI_POWER_STATE_POWERDOWN (1u << 16)
+#define PSCI_POWER_STATE_POWERDOWN ((uint32_t)1u << 16)
 
 /** SPSR of a vCPU entering at EL1h with D, A, I, F masked (DEN0022 6.4: CPU_ON entry state). */
 #define PSCI_ENTRY_PSTATE 0x3c5u

@@ -8,8 +8,8 @@
 #pragma once
 
 /** Function ID fields (DEN0028 2.5): fast call [31], SMC64 [30], owning entity [29:24]. */
-#define SMCCC_FAST_CALL (1u << 31)
-#define SMCCC_64 (1u << 30)
+#define SMCCC_FAST_CALL ((uint32_t)1u << 31)
+#define SMCCC_64 ((uint32_t)1u << 30)
 #define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3fu)
 #define SMCCC_OWNER_ARCH 0u
 #define SMCCC_OWNER_STANDARD 4u

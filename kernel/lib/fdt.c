@@ -39,19 +39,19 @@ int fdt_open(struct fdt *f, const uint8_t *buf, uint32_t len)
         return FDT_ERR_MAGIC;
     }
     /* 5.2: version 17, backwards compatible with 16 (last_comp_version 16). */
-    if ((fdt_be32(buf + 20u) < 17u) || (fdt_be32(buf + 24u) > 17u)) {
+    if ((fdt_be32(&buf[20u]) < 17u) || (fdt_be32(&buf[24u]) > 17u)) {
         return FDT_ERR_VERSION;
     }
-    f->totalsize = fdt_be32(buf + 4u);
-    s_off = fdt_be32(buf + 8u);
-    str_off = fdt_be32(buf + 12u);
-    rsv_off = fdt_be32(buf + 16u);
-    str_end = str_off + fdt_be32(buf + 32u);
-    s_end = s_off + fdt_be32(buf + 36u);
+    f->totalsize = fdt_be32(&buf[4u]);
+    s_off = fdt_be32(&buf[8u]);
+    str_off = fdt_be32(&buf[12u]);
+    rsv_off = fdt_be32(&buf[16u]);
+    str_end = str_off + fdt_be32(&buf[32u]);
+    s_end = s_off + fdt_be32(&buf[36u]);
     /* 64-bit sums of 32-bit fields cannot wrap. */
     if ((s_off < FDT_HEADER_SIZE) || (str_off < FDT_HEADER_SIZE) || (rsv_off < FDT_HEADER_SIZE) ||
         ((s_off & 3u) != 0u) || ((rsv_off & 7u) != 0u) || (s_end > f->totalsize) || (str_end > f->totalsize) ||
-        (rsv_off >= f->totalsize) || (s_end - s_off < 4u)) {
+        (rsv_off >= f->totalsize) || ((s_end - s_off) < 4u)) {
         return FDT_ERR_LAYOUT;
     }
     limit = (uint64_t)len;
@@ -75,7 +75,7 @@ static int64_t fdt_strlen_in(const uint8_t *buf, uint32_t off, uint32_t end)
 
     for (i = off; i < end; i++) {
         if (buf[i] == 0u) {
-            return (int64_t)(i - off);
+            return (int64_t)i - (int64_t)off;
         }
     }
     return -1;
@@ -88,8 +88,8 @@ int fdt_next(const struct fdt *f, uint32_t *pos, struct fdt_token *t)
 
     (void)memset(t, 0, sizeof(*t));
     /* Each iteration consumes at least one 4-byte token: bounded by the block's size. */
-    while ((p <= end) && (end - p >= 4u)) {
-        uint32_t tok = fdt_be32(f->buf + p);
+    while ((p <= end) && ((end - p) >= 4u)) {
+        uint32_t tok = fdt_be32(&f->buf[p]);
         int64_t n;
 
         p += 4u;
@@ -102,7 +102,7 @@ int fdt_next(const struct fdt *f, uint32_t *pos, struct fdt_token *t)
                 return FDT_ERR_STRUCT;
             }
             t->kind = FDT_TOK_BEGIN;
-            t->name = (const char *)(f->buf + p);
+            t->name = (const char *)&f->buf[p];
             /* Name, its NUL, padding to 4 (5.4.1); may end exactly at the block's end. */
             p += ((uint32_t)n + 4u) & ~3u;
             *pos = (p > end) ? end : p;
@@ -122,13 +122,13 @@ int fdt_next(const struct fdt *f, uint32_t *pos, struct fdt_token *t)
             uint32_t vlen;
             uint32_t nameoff;
 
-            if (end - p < 8u) {
+            if ((end - p) < 8u) {
                 return FDT_ERR_STRUCT;
             }
-            vlen = fdt_be32(f->buf + p);
-            nameoff = fdt_be32(f->buf + p + 4u);
+            vlen = fdt_be32(&f->buf[p]);
+            nameoff = fdt_be32(&f->buf[p + 4u]);
             p += 8u;
-            if ((vlen > end - p) || (nameoff >= f->strings_size)) {
+            if ((vlen > (end - p)) || (nameoff >= f->strings_size)) {
                 return FDT_ERR_STRUCT;
             }
             n = fdt_strlen_in(f->buf, f->strings_off + nameoff, f->strings_off + f->strings_size);
@@ -136,11 +136,11 @@ int fdt_next(const struct fdt *f, uint32_t *pos, struct fdt_token *t)
                 return FDT_ERR_STRUCT;
             }
             t->kind = FDT_TOK_PROP;
-            t->name = (const char *)(f->buf + f->strings_off + nameoff);
-            t->val = f->buf + p;
+            t->name = (const char *)&f->buf[f->strings_off + nameoff];
+            t->val = &f->buf[p];
             t->val_len = vlen;
             p += vlen;
-            p = (end - p >= 3u) ? ((p + 3u) & ~3u) : end;
+            p = ((end - p) >= 3u) ? ((p + 3u) & ~3u) : end;
             *pos = p;
             return FDT_OK;
         }
@@ -194,7 +194,7 @@ static bool fdt_val_has(const struct fdt_token *t, const char *s)
         while ((j < t->val_len) && (t->val[j] != 0u)) {
             j++;
         }
-        if (((size_t)(j - i) == n) && (j < t->val_len) && (memcmp(&t->val[i], s, n) == 0)) {
+        if ((((size_t)j - (size_t)i) == n) && (j < t->val_len) && fdt_streq((const char *)&t->val[i], s)) {
             return true;
         }
         i = j + 1u;
@@ -208,7 +208,7 @@ static uint64_t fdt_cells(const uint8_t *p, uint32_t cells)
     uint64_t v = fdt_be32(p);
 
     if (cells == 2u) {
-        v = (v << 32) | fdt_be32(p + 4u);
+        v = (v << 32) | fdt_be32(&p[4u]);
     }
     return v;
 }
@@ -260,8 +260,8 @@ static void fdt_node_done(const struct fdt_level *n, const struct fdt_level *par
     if ((n->kind == K_MEMORY) || (n->kind == K_RESCHILD)) {
         /* Every (address, size) pair of reg; bounded by reg_len / entry. */
         for (i = 0u; (n->reg_len - i) >= entry; i += entry) {
-            uint64_t base = fdt_cells(n->reg + i, ac);
-            uint64_t size = (sc == 0u) ? 0u : fdt_cells(n->reg + i + (ac * 4u), sc);
+            uint64_t base = fdt_cells(&n->reg[i], ac);
+            uint64_t size = (sc == 0u) ? 0u : fdt_cells(&n->reg[i + (ac * 4u)], sc);
 
             if (n->kind == K_MEMORY) {
                 fdt_add(out->memory, FDT_MAX_BANKS, &out->num_memory, base, size);
@@ -278,10 +278,10 @@ static void fdt_node_done(const struct fdt_level *n, const struct fdt_level *par
         out->num_cpus++;
         return;
     }
-    if ((n->is_gicv3 != 0u) && (out->gicv3 == 0u) && (n->reg_len >= 2u * entry)) {
+    if ((n->is_gicv3 != 0u) && (out->gicv3 == 0u) && (n->reg_len >= (2u * entry))) {
         out->gicv3 = 1u;
         out->gicd = fdt_cells(n->reg, ac);
-        out->gicr = fdt_cells(n->reg + entry, ac);
+        out->gicr = fdt_cells(&n->reg[entry], ac);
     }
     if ((n->disabled == 0u) && (fdt_cells(n->reg, ac) == uart_pa)) {
         out->uart_found = 1u;
@@ -294,8 +294,8 @@ static void fdt_rsvmap(const struct fdt *f, struct fdt_facts *out)
     uint32_t p = f->rsvmap_off;
 
     while ((f->len - p) >= 16u) {
-        uint64_t base = fdt_cells(f->buf + p, 2u);
-        uint64_t size = fdt_cells(f->buf + p + 8u, 2u);
+        uint64_t base = fdt_cells(&f->buf[p], 2u);
+        uint64_t size = fdt_cells(&f->buf[p + 8u], 2u);
 
         if ((base == 0u) && (size == 0u)) {
             return;
@@ -322,7 +322,7 @@ static void fdt_prop(struct fdt_level *n, const struct fdt_token *t, struct fdt_
         }
         n->is_cpu_type = fdt_val_has(t, "cpu") ? 1u : 0u;
     } else if (fdt_streq(t->name, "status")) {
-        n->disabled = (fdt_val_has(t, "okay") || fdt_val_has(t, "ok")) ? 0u : 1u;
+        n->disabled = (fdt_val_has(t, "okay") || fdt_val_has(t, "ok")) ? (uint32_t)0u : (uint32_t)1u;
     } else if (fdt_streq(t->name, "method") && (n->kind == K_PSCI)) {
         if (fdt_val_has(t, "smc")) {
             out->psci = FDT_PSCI_SMC;

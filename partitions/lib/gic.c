@@ -84,7 +84,7 @@ void sp_gic_init_cpu(sp_irq_fn handler)
 void sp_irq_enable(uint32_t intid)
 {
     if (intid < 32u) {
-        sp_mmio_write32(sp_gicr_base(sp_cpu_id()) + GICR_SGI + GICR_ISENABLER0, 1u << intid);
+        sp_mmio_write32(sp_gicr_base(sp_cpu_id()) + GICR_SGI + GICR_ISENABLER0, (uint32_t)1u << intid);
     } else {
         sp_mmio_write32(SP_GICD_BASE + GICD_ISENABLER + (4u * (intid / 32u)), 1u << (intid % 32u));
     }

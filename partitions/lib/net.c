@@ -35,7 +35,7 @@
 #define ST_NEEDS_RESET 0x40u
 
 /* Features (5.1.3): MTU 3, MAC 5, STATUS 16 (low word); VERSION_1 32 (bit 0 of the high word). */
-#define F_LOW ((1u << 3) | (1u << 5) | (1u << 16))
+#define F_LOW ((1u << 3) | (1u << 5) | ((uint32_t)1u << 16))
 #define F_HIGH 1u
 
 #define DESC_F_WRITE 2u

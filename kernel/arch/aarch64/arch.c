@@ -240,9 +240,9 @@ void arch_console_tx_irq(bool on)
     volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
 
     if (cfg_hyp.console_kind == CFG_UART_NS16550) {
-        base[NS16550_IER] = NS16550_IER_ERBFI | (on ? NS16550_IER_ETBEI : 0u);
+        base[NS16550_IER] = (uint32_t)NS16550_IER_ERBFI | (on ? (uint32_t)NS16550_IER_ETBEI : 0u);
     } else {
-        base[PL011_IMSC / 4u] = PL011_INT_RX | PL011_INT_RT | (on ? PL011_INT_TX : 0u);
+        base[PL011_IMSC / 4u] = (uint32_t)PL011_INT_RX | (uint32_t)PL011_INT_RT | (on ? (uint32_t)PL011_INT_TX : 0u);
     }
 }
 

@@ -33,9 +33,6 @@ static uint64_t gicr_frame[CFG_NUM_CPUS];
 static uint64_t ich_hcr[CFG_NUM_CPUS];
 /* ICH_VTR_EL2 of each CPU, read once at its initialisation. */
 static uint64_t ich_vtr[CFG_NUM_CPUS];
-/* Read-modify-writes of GICD_ICFGR: one register holds 16 SPIs of possibly several partitions. */
-static struct arch_lock gic_cfg_lock;
-
 static inline uint32_t mmio_read32(uint64_t a)
 {
     return *(volatile uint32_t *)(uintptr_t)a;
@@ -136,7 +133,8 @@ void arch_gic_cpu_init(void)
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_KICK) = GIC_PRIO_KICK;
     *(volatile uint8_t *)(uintptr_t)(sgi + GICD_IPRIORITYR + ARCH_SGI_STOP) = GIC_PRIO_STOP;
     gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP);
-    mmio_write32(sgi + GICD_ISENABLER, (1u << ARCH_SGI_KICK) | (1u << ARCH_SGI_STOP) | (1u << GIC_PPI_MAINTENANCE));
+    mmio_write32(sgi + GICD_ISENABLER, ((uint32_t)1u << ARCH_SGI_KICK) | ((uint32_t)1u << ARCH_SGI_STOP) |
+                                           ((uint32_t)1u << GIC_PPI_MAINTENANCE));
     ich_vtr[cpu] = SYSREG_READ(ich_vtr_el2);
 
     SYSREG_WRITE(icc_sre_el2, 0xfu);
@@ -176,7 +174,7 @@ void arch_gic_clear_active(uint32_t intid, uint32_t cpu)
     uint64_t base = (intid < 32u) ? (gicr_frame[cpu] + GICR_SGI_BASE) : cfg_hyp.gicd_pa;
 
     /* GICv3 12.9.4 / 12.11.3: writing 1 to a bit of ICACTIVER deactivates that INTID. */
-    mmio_write32(base + GICD_ICACTIVER + (4u * (intid / 32u)), 1u << (intid % 32u));
+    mmio_write32(base + GICD_ICACTIVER + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
     __asm__ volatile("dsb sy" : : : "memory");
 }
 
@@ -194,14 +192,14 @@ void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
 void arch_gic_set_enabled(uint32_t intid, uint32_t cpu, bool on)
 {
     uint64_t base;
-    uint32_t reg = on ? GICD_ISENABLER : GICD_ICENABLER;
+    uint32_t reg = on ? (uint32_t)GICD_ISENABLER : (uint32_t)GICD_ICENABLER;
 
     if (intid < 32u) {
         base = gicr_frame[cpu] + GICR_SGI_BASE;
     } else {
         base = cfg_hyp.gicd_pa;
     }
-    mmio_write32(base + reg + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
+    mmio_write32(base + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 void arch_gic_set_edge(uint32_t intid, bool edge)
@@ -209,6 +207,8 @@ void arch_gic_set_edge(uint32_t intid, bool edge)
     uint64_t reg = cfg_hyp.gicd_pa + GICD_ICFGR + (((uint64_t)intid / 16u) * 4u);
     uint32_t bit = 2u << (2u * (intid % 16u));
     uint32_t v;
+    /* Read-modify-writes of GICD_ICFGR: one register holds 16 SPIs of possibly several partitions. */
+    static struct arch_lock gic_cfg_lock;
 
     arch_lock_acquire(&gic_cfg_lock);
     v = mmio_read32(reg);
@@ -224,21 +224,23 @@ static uint64_t gic_bank_base(uint32_t intid, uint32_t cpu)
 
 void arch_gic_set_pending(uint32_t intid, uint32_t cpu, bool on)
 {
-    uint32_t reg = on ? GICD_ISPENDR : GICD_ICPENDR;
+    uint32_t reg = on ? (uint32_t)GICD_ISPENDR : (uint32_t)GICD_ICPENDR;
 
-    mmio_write32(gic_bank_base(intid, cpu) + reg + (4u * (intid / 32u)), 1u << (intid % 32u));
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 void arch_gic_set_active(uint32_t intid, uint32_t cpu, bool on)
 {
-    uint32_t reg = on ? GICD_ISACTIVER : GICD_ICACTIVER;
+    uint32_t reg = on ? (uint32_t)GICD_ISACTIVER : (uint32_t)GICD_ICACTIVER;
 
-    mmio_write32(gic_bank_base(intid, cpu) + reg + (4u * (intid / 32u)), 1u << (intid % 32u));
+    mmio_write32(gic_bank_base(intid, cpu) + reg + (((uint64_t)intid / 32u) * 4u), (uint32_t)1u << (intid % 32u));
 }
 
 bool arch_gic_pending(uint32_t intid, uint32_t cpu)
 {
-    return ((mmio_read32(gic_bank_base(intid, cpu) + GICD_ISPENDR + (4u * (intid / 32u))) >> (intid % 32u)) & 1u) != 0u;
+    uint32_t v = mmio_read32(gic_bank_base(intid, cpu) + GICD_ISPENDR + (((uint64_t)intid / 32u) * 4u));
+
+    return ((v >> (intid % 32u)) & 1u) != 0u;
 }
 
 bool arch_timer_output(uint32_t intid)
@@ -369,7 +371,7 @@ void arch_gic_vcpu_reset(void)
  * its next window.
  */
 /* The EL1 virtual and physical timer PPIs (27, 30) in GICR_ISENABLER0. */
-#define GIC_TIMER_PPIS ((1u << ARCH_PPI_VTIMER) | (1u << ARCH_PPI_PTIMER))
+#define GIC_TIMER_PPIS (((uint32_t)1u << ARCH_PPI_VTIMER) | ((uint32_t)1u << ARCH_PPI_PTIMER))
 
 void arch_gic_vcpu_save(uint64_t *w)
 {
