@@ -152,7 +152,9 @@ static void hypercalls(void)
     struct sp_hvc_result r;
     uint64_t outside = (uint64_t)(uintptr_t)__ram_end;
 
+    sp_printf("errors: a byte outside ASCII (\xe9) is shown escaped\n");
     check("smccc version 1.1", hvc(SMCCC_VERSION, 0u, 0u, 0u), 0x10001);
+    check("arch_features of smccc_version", hvc(SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0u, 0u), 0);
     check("arch_features of psci_version", hvc(SMCCC_ARCH_FEATURES, PSCI_VERSION, 0u, 0u), 0);
     check("arch_features of a septum call on hvc", hvc(SMCCC_ARCH_FEATURES, SEPTUM_HVC_CONSOLE_WRITE, 0u, 0u), 0);
     check("arch_features of an unknown call", hvc(SMCCC_ARCH_FEATURES, 0x8000ff7fu, 0u, 0u), -1);
@@ -396,6 +398,65 @@ static void sysregs(void)
     __asm__ volatile("isb" : : : "memory");
 }
 
+/* virtio-mmio registers (virtio 1.1, 4.2.2). */
+#define VIRTIO_QUEUE_SEL 0x030u
+#define VIRTIO_QUEUE_NUM 0x038u
+#define VIRTIO_QUEUE_READY 0x044u
+#define VIRTIO_STATUS 0x070u
+#define VIRTIO_QUEUE_DESC_LOW 0x080u
+#define VIRTIO_QUEUE_DRIVER_LOW 0x090u
+#define VIRTIO_QUEUE_DEVICE_LOW 0x0a0u
+#define VIRTIO_CONFIG 0x100u
+#define VIRTIO_STATUS_NEEDS_RESET 0x40u
+
+/* Queue 0 made ready with num and ring addresses: is it refused (device needs a reset)? Resets it after. */
+static int vnet_ring_refused(uint64_t v, uint32_t num, uint64_t desc, uint64_t avail, uint64_t used)
+{
+    int refused_ring;
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, num);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)desc);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)used);
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    refused_ring = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u;
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    return refused_ring;
+}
+
+/* The link's virtio-net device: refused access sizes, and rings it must refuse (2.7). */
+static void vnet(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    uint64_t n;
+
+    check("virtio magic", sp_mmio_read32(v), 0x74726976);
+    probing(1);
+    n = err_aborts;
+    (void)rd16(v + VIRTIO_STATUS);
+    check_true("virtio 16-bit register access refused", refused(n));
+    n = err_aborts;
+    (void)rd64(v + VIRTIO_CONFIG);
+    check_true("virtio 64-bit config access refused", refused(n));
+    n = err_aborts;
+    (void)rd8(v + VIRTIO_CONFIG + 1u);
+    check_true("virtio config byte access allowed", err_aborts == n);
+    probing(0);
+    check_true("ring of 0 entries refused", vnet_ring_refused(v, 0u, ring, ring + 0x1000u, ring + 0x2000u));
+    check_true("ring longer than the queue refused",
+               vnet_ring_refused(v, 2u * SP_LINK_WIRE_QUEUE_SIZE, ring, ring + 0x1000u, ring + 0x2000u));
+    check_true("ring of 3 entries refused", vnet_ring_refused(v, 3u, ring, ring + 0x1000u, ring + 0x2000u));
+    check_true("misaligned descriptors refused", vnet_ring_refused(v, 8u, ring + 8u, ring + 0x1000u, ring + 0x2000u));
+    check_true("misaligned driver ring refused", vnet_ring_refused(v, 8u, ring, ring + 0x1001u, ring + 0x2000u));
+    check_true("misaligned device ring refused", vnet_ring_refused(v, 8u, ring, ring + 0x1000u, ring + 0x2002u));
+    check_true("ring outside memory refused", vnet_ring_refused(v, 8u, (uint64_t)(uintptr_t)__ram_end, ring + 0x1000u,
+                                                                ring + 0x2000u));
+    check("ring inside memory accepted", vnet_ring_refused(v, 8u, ring, ring + 0x1000u, ring + 0x2000u), 0);
+}
+
 static void vuart(void)
 {
     uint64_t u = SP_VUART_BASE;
@@ -471,6 +532,8 @@ static void fault_until_restart(void)
     (void)*outside;
     check_true("read outside memory: an abort given to the guest", refused(n));
     sp_printf("errors: %u passed, %u failed\n", (unsigned)passed, (unsigned)failed);
+    /* Run outside it: instruction aborts, each skipped onto the next word, until the budget is used up. */
+    ((void (*)(void))(uintptr_t)__ram_end)();
     for (;;) {
         (void)*outside;
     }
@@ -488,6 +551,7 @@ int main(void)
         vgic_bits();
         loads();
         sysregs();
+        vnet();
         vuart();
         channel();
         fault_until_restart();
