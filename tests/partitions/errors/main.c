@@ -402,6 +402,7 @@ static void sysregs(void)
 #define VIRTIO_QUEUE_SEL 0x030u
 #define VIRTIO_QUEUE_NUM 0x038u
 #define VIRTIO_QUEUE_READY 0x044u
+#define VIRTIO_QUEUE_NOTIFY 0x050u
 #define VIRTIO_STATUS 0x070u
 #define VIRTIO_QUEUE_DESC_LOW 0x080u
 #define VIRTIO_QUEUE_DRIVER_LOW 0x090u
@@ -455,6 +456,51 @@ static void vnet(void)
     check_true("ring outside memory refused", vnet_ring_refused(v, 8u, (uint64_t)(uintptr_t)__ram_end, ring + 0x1000u,
                                                                 ring + 0x2000u));
     check("ring inside memory accepted", vnet_ring_refused(v, 8u, ring, ring + 0x1000u, ring + 0x2000u), 0);
+}
+
+/* One frame of len bytes offered on the transmit queue (1) of a live device: is it refused? Resets it after. */
+static int vnet_frame_refused(uint64_t v, uint32_t len)
+{
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)ring;
+    volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(ring + 0x1000u);
+    int refused_frame;
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 1u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + 0x1000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + 0x2000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 7u); /* ACKNOWLEDGE | DRIVER | DRIVER_OK */
+    /* virtq_desc (2.7.5): addr, len, flags 0 (one device-readable buffer), next. */
+    desc[0] = ring + 0x3000u;
+    desc[1] = len;
+    avail[0] = 0u;
+    avail[2] = 0u;
+    __asm__ volatile("dmb ish" : : : "memory");
+    avail[1] = 1u;
+    __asm__ volatile("dsb sy" : : : "memory");
+    sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+    refused_frame = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u;
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    return refused_frame;
+}
+
+/* Transmit notifications: before the driver is ready, with the queue not ready, and frames of bad lengths. */
+static void vnet_tx(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 7u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+    check("notify of a queue not ready is ignored", sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0);
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    check_true("frame no longer than its header refused", vnet_frame_refused(v, 4u));
+    check_true("frame longer than the mtu refused", vnet_frame_refused(v, 4000u));
 }
 
 static void vuart(void)
@@ -552,6 +598,7 @@ int main(void)
         loads();
         sysregs();
         vnet();
+        vnet_tx();
         vuart();
         channel();
         fault_until_restart();

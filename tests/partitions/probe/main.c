@@ -5,6 +5,7 @@
  * then reads the first byte past its RAM, which its stage-2 tables do not map:
  * the hypervisor must halt this partition and nothing else.
  */
+#include "partition.h"
 #include "septum.h"
 
 extern char __ram_end[];
