@@ -25,11 +25,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 #: PL011), taken as the UART has room: the focus and run-time control commands of
 #: README's console section, misused (an unknown command, partition numbers that do
 #: not exist or take no input, a start of a running partition), a literal Ctrl-T, and
-#: more input for the focus than its vUART holds (dropped). Only the IVI's Linux gets
-#: the typed bytes, and no newline: nothing runs.
+#: more input for the focus than its vUART holds (the cluster reads none: dropped).
+#: Only the IVI's Linux and the cluster get typed bytes, and no newline: nothing runs.
 INPUT = {
     "default": (b"\x14?\x14l\x14z\x14s0\x14x9\x14x/\x14xa\x149\x14n\x14\t\x141\x14\x14"
-                + b"x" * 600),
+                + b"x" * 600 + b"\x140" + b"y" * 40),
 }
 
 #: Lines each scenario must print (regexes), beyond the banner.
