@@ -21,12 +21,18 @@ verification/coverage/justifications.yaml:
                                        # branch: the outcome never taken, true | false
     why: defensive check of a hardware invariant ...
     requirement: SRS-XXX-NNN           # the requirement the code serves
+    interleaving: true                 # optional: reached only when another CPU acts
+                                       # between two steps of this one, which the
+                                       # host's fake (one CPU at a time) cannot place
+                                       # there; the target covers it when it happens
 
 Text is compared with all white space removed, so a justification survives edits
 elsewhere in the file (line numbers are never used to match) and reformatting. An
 mcdc justification also covers the branch outcomes of that condition. The gate
 fails on an uncovered, unjustified item and on a justification that matches no
 gap (stale: the code changed or a test now covers it), and on a malformed entry.
+An interleaving entry is not stale while the host leaves its item uncovered: the
+target covers it in the runs where the CPUs interleave so, and not in others.
 
 Writes OUT/gaps.json and OUT/gaps.html (per file, every decision with each
 condition's host and target result; the uncovered lines and branches; the
@@ -44,7 +50,7 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 GATED = re.compile(r"^(kernel/core|kernel/lib|vdev)/[^/]+\.c$")
 KIND_BRANCH, KIND_MCDC_BRANCH = 4, 6
-JUST_KEYS = {"file", "function", "kind", "decision", "condition", "why", "requirement"}
+JUST_KEYS = {"file", "function", "kind", "decision", "condition", "why", "requirement", "interleaving"}
 
 
 def norm(text):
@@ -236,6 +242,11 @@ def apply(items, justs):
         for it in items[kind].values():
             it["justified"] = None
             if it["covered"]:
+                # Covered by the target alone: an interleaving entry for it is still live.
+                for j in justs:
+                    if j.get("interleaving") is True and it.get("host") is False and matches(j, kind, it):
+                        j["used"] += 1
+                        break
                 continue
             for j in justs:
                 if matches(j, kind, it):

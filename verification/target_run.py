@@ -21,9 +21,28 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
+#: Bytes typed on the physical console of a scenario (QEMU's stdin, -nographic: the
+#: PL011), taken as the UART has room: the focus and run-time control commands of
+#: README's console section, misused (an unknown command, partition numbers that do
+#: not exist or take no input, a start of a running partition), a literal Ctrl-T, and
+#: more input for the focus than its vUART holds (the cluster reads none: dropped).
+#: Only the IVI's Linux and the cluster get typed bytes, and no newline: nothing runs.
+INPUT = {
+    "default": (b"\x14?\x14l\x14z\x14s0\x14x9\x14x/\x14xa\x149\x14n\x14\t\x141\x14\x14"
+                + b"x" * 600 + b"\x140" + b"y" * 40),
+}
+
 #: Lines each scenario must print (regexes), beyond the banner.
 EXPECT = {
-    "default": [r"^\[cluster\] frame 20 "],
+    "default": [r"^\[cluster\] frame 20 ",
+                r"^\[septum\] console: focus 'cluster'",
+                r"^\[septum\] ctl: 0 'cluster' ",
+                r"^\[septum\] console: unknown command after Ctrl-T",
+                r"^\[septum\] ctl: partition 'cluster' is [a-z]+: nothing to do$",
+                r"^\[septum\] ctl: Ctrl-T x needs a partition number",
+                r"^\[septum\] console: partition 9 does not take input",
+                r"^\[septum\] console: input goes to 'ivi'"],
+    "sched": [r"^\[hud\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$", r"^\[tell\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$"],
     "smp": [r"^\[smp\] smp: \d+ passed, 0 failed$",
             r"^\[septum\] partition 'smp' powered off \(PSCI SYSTEM_OFF\)$"],
     "errors": [r"^\[errors\] errors: \d+ passed, 0 failed$", r"^\[errors\] errors: done$"],
@@ -50,8 +69,9 @@ def run_one(name, work, timeout):
     shown = image.relative_to(ROOT) if image.is_relative_to(ROOT) else image  # BUILD may lie outside the tree
     print(f"  QEMU    {name}: {shown} (semihosting, profile at shutdown)", flush=True)
     try:
-        r = subprocess.run(cmd, cwd=rundir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout)
+        typed = INPUT.get(name)
+        r = subprocess.run(cmd, cwd=rundir, input=typed, stdin=None if typed else subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
         out, rc = r.stdout, r.returncode
     except subprocess.TimeoutExpired as e:
         out, rc = e.stdout or b"", "timeout"

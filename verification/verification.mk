@@ -32,13 +32,16 @@ COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping -fcoverage-mcdc -fcover
 # (generic-timer seconds), unless the scenario names its own.
 SEPTUM_COV_SECONDS ?= 12
 # Scenarios run on the instrumented image: name:system[:seconds]. errors (tests/partitions/errors)
-# ends itself when done (SEPTUM_COV_DONE); its seconds are only the fallback.
+# ends itself when done (SEPTUM_COV_DONE); its seconds are only the fallback. sched shares a CPU
+# between two partitions under a schedule (window switches; debug and PMU registers trapped there).
+# verification/target_run.py types console commands into the first (INPUT).
 # The first is the description the evidence is for: "default" for system.yaml (whose
 # cluster output verification/target_run.py checks), "system" for any other.
 COVT_MAIN := $(if $(filter system.yaml,$(SYSTEM)),default,system)
 COVT_SYSTEMS ?= $(COVT_MAIN):$(SYSTEM):60 isolation:tests/integration/systems/isolation.yaml \
 	smp:tests/integration/systems/smp.yaml:30 restart:tests/integration/systems/restart.yaml:20 \
-	watchdog:tests/integration/systems/watchdog.yaml:20 errors:tests/integration/systems/errors.yaml:60
+	watchdog:tests/integration/systems/watchdog.yaml:20 errors:tests/integration/systems/errors.yaml:60 \
+	sched:tests/integration/systems/sched.yaml:12
 
 EVIDENCE_STEPS := trace coverage-host coverage-target coverage-gaps misra stack proofs
 

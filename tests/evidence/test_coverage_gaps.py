@@ -95,6 +95,24 @@ def test_uncovered_lines_are_justified_per_function(tmp_path):
     assert g["figures"]["line"]["justified"] == 1
 
 
+def test_an_interleaving_justification_stays_live_while_only_the_target_covers_its_item(tmp_path):
+    race = dict(JUST, interleaving=True)
+    # the target reached the interleaving in this run: neither a gap nor a stale entry
+    r, g = gate(tmp_path, [True, False], [race], target_states=[False, True])
+    assert r.returncode == 0, r.stdout
+    assert g["figures"]["mcdc"]["covered"] == 2
+    # it did not: the entry justifies the gap
+    r, g = gate(tmp_path, [True, False], [race], target_states=[False, False])
+    assert r.returncode == 0, r.stdout
+    assert g["figures"]["mcdc"]["justified"] == 1
+    # an entry without the mark is stale once the target covers its item
+    r, _ = gate(tmp_path, [True, False], [JUST], target_states=[False, True])
+    assert r.returncode == 1 and "matches no gap: stale" in r.stdout
+    # and an interleaving entry is stale once the host covers its item
+    r, _ = gate(tmp_path, [True, True], [race], counts=((3, 1), (2, 1)))
+    assert r.returncode == 1 and "matches no gap: stale" in r.stdout
+
+
 def test_a_malformed_justification_fails(tmp_path):
     bad = dict(JUST, condition="two", requirement="SRS-NOPE-001")
     bad.pop("why")

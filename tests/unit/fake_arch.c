@@ -53,6 +53,7 @@ uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 uint64_t fake_cleaned;
 void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 void (*fake_tx_hook)(void);
+void (*fake_lock_try_hook)(void);
 uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 
 static void fake_call(const char *name)
@@ -159,6 +160,7 @@ void fake_reset(void)
     fake_cleaned = 0u;
     fake_sync_hook = NULL;
     fake_tx_hook = NULL;
+    fake_lock_try_hook = NULL;
     fake_vbar_el1 = 0u;
     fake_esr_el1 = 0u;
     fake_far_el1 = 0u;
@@ -316,6 +318,12 @@ void arch_lock_acquire(struct arch_lock *lock)
 
 bool arch_lock_try(struct arch_lock *lock)
 {
+    if (fake_lock_try_hook != NULL) {
+        void (*hook)(void) = fake_lock_try_hook;
+
+        fake_lock_try_hook = NULL;
+        hook();
+    }
     if (lock->word != 0u) {
         return false;
     }

@@ -328,6 +328,144 @@ static void test_a_focus_change_during_a_line_leaves_the_interrupt_with_the_line
     assert_true(fake_tx_irq);
 }
 
+/* A 60-byte line of alpha on the UART from CPU 0 (one burst sent, unfinished: its CPU has the transmit interrupt). */
+static void alpha_line_on_the_uart(void)
+{
+    char line[61];
+
+    memset(line, 'a', 60u);
+    line[60] = '\0';
+    put(PART_ALPHA, line);
+    put(PART_ALPHA, "\n");
+    poll_on(0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    assert_true(fake_tx_irq);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+}
+
+static bool irq_seen_tx;
+static uint32_t irq_seen_route;
+
+/* CPU 1 takes a UART interrupt while CPU 0 holds the UART in its burst. */
+static void idle_cpu_takes_the_uart_interrupt(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = me;
+    irq_seen_tx = fake_tx_irq;
+    irq_seen_route = fake_irq_route[cfg_hyp.console_intid];
+}
+
+/* @req SRS-CON-003 */
+static void test_a_transmit_interrupt_on_a_cpu_finding_the_uart_held_leaves_the_line_alone(void **state)
+{
+    (void)state;
+    alpha_line_on_the_uart();
+    fake_tx_hook = idle_cpu_takes_the_uart_interrupt;
+    poll_on(0u);
+    /* CPU 1 has no line of its own, but CPU 0 is sending: CPU 1 did not hand the interrupt back. */
+    assert_true(irq_seen_tx);
+    assert_int_equal(irq_seen_route, 0u);
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 8u + 60u + 2u);
+    assert_memory_equal(&fake_console[fake_console_len - 3u], "a\r\n", 3u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-CON-003 SRS-SCHED-006 */
+static void test_a_transmit_interrupt_after_the_lines_window_ended_with_no_turn_goes_back_to_input(void **state)
+{
+    char line[60];
+
+    (void)state;
+    memset(line, 'g', sizeof(line));
+    console_cpu_runs(0u, PART_GAMMA);
+    console_part_write(PART_GAMMA, line, sizeof(line));
+    put(PART_GAMMA, "\n");
+    poll_on(0u);
+    assert_true(fake_tx_irq);
+    /* gamma's window ends mid-line; alpha (the focus) has nothing queued, so nobody has the turn. */
+    console_cpu_runs(0u, PART_ALPHA);
+    console_uart_irq();
+    assert_false(fake_tx_irq);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST);
+    /* gamma's next window finishes the line. */
+    console_cpu_runs(0u, PART_GAMMA);
+    poll_on(0u);
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 8u + 60u + 2u);
+    assert_memory_equal(&fake_console[fake_console_len - 3u], "g\r\n", 3u);
+}
+
+/* Between CPU 1's look at the UART and its lock, the stall time passes and CPU 0 cuts alpha's line for its own. */
+static void cpu0_cuts_the_line_for_a_hypervisor_line(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    fake_tx_room = 8u;
+    fake_cpu = 0u;
+    console_hyp_printf("restart");
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_transmit_interrupt_finding_a_hypervisor_line_started_meanwhile_leaves_it_alone(void **state)
+{
+    (void)state;
+    alpha_line_on_the_uart();
+    fake_lock_try_hook = cpu0_cuts_the_line_for_a_hypervisor_line;
+    fake_cpu = 1u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    /* CPU 0's hypervisor line owns the UART, unfinished: its transmit interrupt stays. */
+    assert_null(fake_lock_try_hook);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST + 2u + 6u);
+    assert_true(fake_tx_irq);
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 0u);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    poll_on(0u);
+    poll_on(0u);
+    /* The cut line's rest is skipped: nothing of alpha follows the hypervisor line. */
+    assert_memory_equal(&fake_console[CONSOLE_TX_BURST], "\r\n[septum] restart\r\n", 20u);
+    assert_int_equal(fake_console_len, CONSOLE_TX_BURST + 20u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* While CPU 0 echoes alpha's typed line, its controller on CPU 2 restarts it: the unfinished line is dropped. */
+static void controller_restarts_alpha(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_cpu = 2u;
+    assert_int_equal(console_part_discard(PART_ALPHA), 5u);
+    console_hyp_printf("alpha restarted");
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-004 */
+static void test_an_echo_of_a_line_dropped_by_a_restart_is_not_continued_with_the_new_line(void **state)
+{
+    (void)state;
+    console_set_input(sink);
+    console_input('l');
+    put(PART_ALPHA, "hello");
+    fake_tx_hook = controller_restarts_alpha;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] hello");
+    /* The restarted alpha begins a shorter line: the 5 bytes on screen are not its own. */
+    put(PART_ALPHA, "ab");
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] hello");
+    /* CPU 2's line erases the stale echo; then the new line is shown from its start. */
+    poll_on(2u);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] hello\r\x1b[K[septum] alpha restarted\r\n[alpha] ab");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +481,10 @@ int main(void)
         cmocka_unit_test_setup(test_an_echo_longer_than_the_burst_continues_on_the_next_exit, setup),
         cmocka_unit_test_setup(test_an_echo_waits_for_a_burst_with_room_for_its_prefix, setup),
         cmocka_unit_test_setup(test_an_echo_waits_while_another_writer_has_the_turn, setup),
+        cmocka_unit_test_setup(test_a_transmit_interrupt_on_a_cpu_finding_the_uart_held_leaves_the_line_alone, setup),
+        cmocka_unit_test_setup(test_a_transmit_interrupt_after_the_lines_window_ended_with_no_turn_goes_back_to_input, setup),
+        cmocka_unit_test_setup(test_a_transmit_interrupt_finding_a_hypervisor_line_started_meanwhile_leaves_it_alone, setup),
+        cmocka_unit_test_setup(test_an_echo_of_a_line_dropped_by_a_restart_is_not_continued_with_the_new_line, setup),
     };
 
     return cmocka_run_group_tests_name("cov_console", tests, NULL, NULL);

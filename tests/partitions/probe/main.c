@@ -5,6 +5,7 @@
  * then reads the first byte past its RAM, which its stage-2 tables do not map:
  * the hypervisor must halt this partition and nothing else.
  */
+#include "partition.h"
 #include "septum.h"
 
 extern char __ram_end[];
@@ -28,6 +29,9 @@ int main(void)
     sp_printf("probe: console_write straddling the end -> %ld\n", (long)rc);
     rc = sp_hvc(SEPTUM_HVC_BASE + 0x7fu, 0u, 0u, 0u).x0;
     sp_printf("probe: unknown hypercall -> %ld\n", (long)rc);
+    /* The state of partition 0 (or 1): refused unless the probe watches or controls it. */
+    rc = sp_hvc(SEPTUM_HVC_PARTITION_STATE, (SP_PARTITION_INDEX == 0u) ? 1u : 0u, 0u, 0u).x0;
+    sp_printf("probe: state of another partition -> %ld\n", (long)rc);
     sp_wait_until(t + sp_counter_hz());
     sp_printf("probe: reading 0x%lx, outside my memory\n", (unsigned long)(uintptr_t)outside);
     byte = *outside;
