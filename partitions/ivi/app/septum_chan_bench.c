@@ -116,6 +116,8 @@ int main(int argc, char **argv)
         } while (r > 0 && (pending & (1u << echo)) == 0u);
         t2 = counter();
         if (r <= 0) {
+            printf("bench linux: sample %d: wait %d, pending 0x%x, echo hits %u\n", i, r, pending,
+                   (unsigned)shm->echo_hits);
             na("no answer from the echo");
             return 1;
         }
