@@ -14,8 +14,9 @@
  *    QEMU is stopped with SYS_EXIT (exit code 0).
  *
  * Shutdown: the hypervisor never ends on its own, so the coverage build wraps
- * arch_trap_sync() (ld.lld --wrap, the function the vectors already call on
- * every synchronous exit from a partition) and ends the run when a partition
+ * arch_trap_sync() and arch_trap_hvc() (ld.lld --wrap: the functions the vectors
+ * call on every synchronous exit from a partition, HVCs taking the light step
+ * through the second) and ends the run when a partition
  * says it is done (HVC SEPTUM_COV_DONE, below), or else at the first exit
  * after SEPTUM_COV_SECONDS seconds of the generic timer, i.e. after the
  * partitions have done their work for that long. QEMU's counter starts at 0
@@ -186,7 +187,9 @@ static int septum_cov_write_profile(void)
 /* ---- the shutdown trigger ---- */
 struct arch_cpu;
 uint64_t __real_arch_trap_sync(struct arch_cpu *c);
+uint64_t __real_arch_trap_hvc(struct arch_cpu *c);
 uint64_t __wrap_arch_trap_sync(struct arch_cpu *c);
+uint64_t __wrap_arch_trap_hvc(struct arch_cpu *c);
 
 static volatile uint32_t septum_cov_dumping;
 
@@ -227,20 +230,12 @@ static uint64_t read_esr_el2(void)
     return v;
 }
 
-uint64_t __wrap_arch_trap_sync(struct arch_cpu *c)
+/* After an exit's work: end the run once a partition said it is done (one second later) or the time is up. */
+static void septum_cov_after_exit(void)
 {
-    const uint64_t *x = *(uint64_t *const *)c;
-    uint64_t r;
-    uint64_t now;
-    uint64_t done_at;
+    uint64_t now = read_cntpct();
+    uint64_t done_at = septum_cov_done_at;
 
-    if ((((read_esr_el2() >> 26) & 0x3fu) == ESR_EC_HVC64) && ((uint32_t)x[0] == SEPTUM_COV_DONE) &&
-        (septum_cov_done_at == 0u)) {
-        septum_cov_done_at = read_cntpct() + read_cntfrq();
-    }
-    r = __real_arch_trap_sync(c);
-    now = read_cntpct();
-    done_at = septum_cov_done_at;
     if (((done_at != 0u) && (now >= done_at)) || (now >= (read_cntfrq() * (uint64_t)SEPTUM_COV_SECONDS))) {
         /* One CPU writes the profile and ends QEMU; any other one that gets here waits. */
         if (__atomic_exchange_n(&septum_cov_dumping, 1u, __ATOMIC_ACQUIRE) == 0u) {
@@ -250,5 +245,37 @@ uint64_t __wrap_arch_trap_sync(struct arch_cpu *c)
             __asm__ volatile("wfe");
         }
     }
+}
+
+/* HVC SEPTUM_COV_DONE from a partition: its work is done. */
+static void septum_cov_seen_hvc(const struct arch_cpu *c)
+{
+    const uint64_t *x = *(uint64_t *const *)c;
+
+    if (((uint32_t)x[0] == SEPTUM_COV_DONE) && (septum_cov_done_at == 0u)) {
+        septum_cov_done_at = read_cntpct() + read_cntfrq();
+    }
+}
+
+uint64_t __wrap_arch_trap_sync(struct arch_cpu *c)
+{
+    uint64_t r;
+
+    if (((read_esr_el2() >> 26) & 0x3fu) == ESR_EC_HVC64) {
+        septum_cov_seen_hvc(c);
+    }
+    r = __real_arch_trap_sync(c);
+    septum_cov_after_exit();
+    return r;
+}
+
+/* The light step of an HVC exit (vectors.S: HVCs do not go through arch_trap_sync). */
+uint64_t __wrap_arch_trap_hvc(struct arch_cpu *c)
+{
+    uint64_t r;
+
+    septum_cov_seen_hvc(c);
+    r = __real_arch_trap_hvc(c);
+    septum_cov_after_exit();
     return r;
 }
