@@ -25,8 +25,8 @@
 #include "virtio_net.h"
 
 #include "arch.h"
-#include "console.h"
 #include "lib.h"
+#include "vdev.h"
 #include "vcpu.h"
 #include "vgic.h"
 
@@ -136,9 +136,8 @@ static void vnet_fail(uint32_t dev, enum virtio_net_fault f)
     struct virtio_net *e = &vnet_ends[dev];
 
     if ((e->status & VIRTIO_STATUS_NEEDS_RESET) == 0u) {
-        console_hyp_printf("partition '%s': link '%s': %s " CONSOLE_EMDASH " virtio-net device needs reset",
-                           cfg_partitions[cfg_netdevs[dev].partition].name, cfg_netdevs[dev].link,
-                           names[f]);
+        vdev_report_fault(cfg_netdevs[dev].partition, "link", cfg_netdevs[dev].link, names[f],
+                          "virtio-net device needs reset");
     }
     e->status |= VIRTIO_STATUS_NEEDS_RESET;
     e->fault = f;

@@ -18,7 +18,8 @@
 #                              `make test` in $(TEST_RESULTS) where they are fresh (same
 #                              tree); suites without fresh results are run here
 #   make test-evidence-quick   cheap: every requirement id named by a test exists,
-#                              every requirement is named by some test
+#                              every requirement is named by some test, and the
+#                              include layering holds (verification/layers.py)
 
 EVB := $(BUILD)/evidence
 # Where the bundle goes (VER_OUT=... keeps the bundles of several descriptions apart).
@@ -101,6 +102,7 @@ test-evidence-quick:
 	  -p pytest_req --collect-only $$d > $(EVB)/quick/collect.log 2>&1 || { cat $(EVB)/quick/collect.log; exit 1; }; \
 	done
 	$(Q)$(PYTHON) verification/trace.py --quick $(EVB)/quick/pytest-reqs.json
+	$(Q)$(PYTHON) verification/layers.py
 
 # ---------------------------------------------------------------- MC/DC on the host
 COVH := $(EVB)/host

@@ -27,6 +27,13 @@ void vdev_console_write(uint32_t p, const char *bytes, size_t len)
     console_part_write(p, bytes, len);
 }
 
+void vdev_report_fault(uint32_t p, const char *kind, const char *name, const char *what,
+                       const char *effect)
+{
+    console_hyp_printf("partition '%s': %s '%s': %s " CONSOLE_EMDASH " %s", cfg_partitions[p].name, kind,
+                       name, what, effect);
+}
+
 static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];

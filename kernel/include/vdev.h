@@ -30,5 +30,13 @@ bool vdev_console_input(uint32_t p, int c);
  */
 void vdev_console_write(uint32_t p, const char *bytes, size_t len);
 
+/**
+ * A device of partition p entered an error state: one hypervisor line
+ * "partition '<p>': <kind> '<name>': <what> — <effect>". Devices reach the
+ * hypervisor's own log only through this (no console.h in vdev/).
+ */
+void vdev_report_fault(uint32_t p, const char *kind, const char *name, const char *what,
+                       const char *effect);
+
 /** Reset the emulated devices of partition p. */
 void vdev_reset(uint32_t p);
