@@ -173,6 +173,38 @@ static void rw_cases(const char *name)
 }
 
 /* Publish a message; the cluster acknowledges it: the library's wait sees its bit. */
+
+/*
+ * The channel's rate bound (notify_rate, default 1,000/s with a burst of 10):
+ * back-to-back NOTIFYs beyond it are refused as a whole, and the driver says so
+ * with EAGAIN instead of pretending they were delivered; after a pause a NOTIFY
+ * is delivered again.
+ */
+static void storm_cases(struct septum_channel *ch)
+{
+    int delivered = 0;
+    int refused = 0;
+    int other = 0;
+    int r;
+    int i;
+
+    for (i = 0; i < 64; i++) {
+        r = septum_channel_notify(ch, "cluster");
+        if (r == 0) {
+            delivered++;
+        } else if (r == -EAGAIN) {
+            refused++;
+        } else {
+            other++;
+        }
+    }
+    result(delivered > 0 && refused > 0 && other == 0, "notify_storm_is_throttled_with_eagain",
+           "%d delivered, %d refused, %d other errors", delivered, refused, other);
+    usleep(100000);
+    r = septum_channel_notify(ch, "cluster");
+    result(r == 0, "notify_after_a_pause_is_delivered", "notify %d", r);
+}
+
 static void doorbell_case(const char *name)
 {
     struct septum_channel ch;
@@ -215,6 +247,7 @@ static void doorbell_case(const char *name)
            "wait %d pending 0x%x", r, pending);
     r = septum_channel_wait(&ch, 0, &pending);
     result(r == 0, "wait_with_zero_timeout_returns_0", "wait %d pending 0x%x", r, pending);
+    storm_cases(&ch);
     septum_channel_close(&ch);
 }
 

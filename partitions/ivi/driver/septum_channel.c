@@ -58,6 +58,7 @@ struct sc_chan {
 	int irq;                    /* < 0: no doorbell */
 	struct mutex lock;          /* gone, and control page use from process context */
 	bool gone;                  /* unbound: no control page any more */
+	u32 throttled;              /* THROTTLED as last read (under lock) */
 	spinlock_t plock;           /* pending */
 	u32 pending;                /* PENDING bits collected by the doorbell handler, not read yet */
 	wait_queue_head_t wq;
@@ -110,10 +111,22 @@ static int sc_notify(struct sc_chan *c, u32 mask)
 	if (mask == 0 || (mask & ~sc_notify_mask(c)) != 0)
 		return -EINVAL;
 	mutex_lock(&c->lock);
-	if (c->gone)
+	if (c->gone) {
 		ret = -ENODEV;
-	else
+	} else {
+		u32 t;
+
 		writel(mask, c->ctl + SEPTUM_CHAN_NOTIFY);
+		/*
+		 * The channel's rate bound (notify_rate) refuses a NOTIFY as a
+		 * whole and counts it in THROTTLED (chan_abi.h): tell the caller,
+		 * who may retry later, instead of pretending it was delivered.
+		 */
+		t = readl(c->ctl + SEPTUM_CHAN_THROTTLED);
+		if (t != c->throttled)
+			ret = -EAGAIN;
+		c->throttled = t;
+	}
 	mutex_unlock(&c->lock);
 	return ret;
 }
@@ -396,6 +409,7 @@ static int sc_probe(struct platform_device *pdev)
 	ret = sc_read_ctl(c, shm, np);
 	if (ret)
 		goto err_unmap;
+	c->throttled = readl(c->ctl + SEPTUM_CHAN_THROTTLED);
 	c->irq = platform_get_irq_optional(pdev, 0);
 	if (c->irq == -EPROBE_DEFER) {
 		ret = c->irq;

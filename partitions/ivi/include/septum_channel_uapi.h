@@ -13,7 +13,8 @@
  *           one __u32: bit i = peer i signaled, SEPTUM_CHAN_PENDING_STATE = a
  *           peer's state changed. Reading clears it (for every opener: the mask
  *           is the channel's, as on the control page). O_NONBLOCK: EAGAIN.
- *   poll    POLLIN while a mask is waiting; POLLOUT always (notify never blocks).
+ *   poll    POLLIN while a mask is waiting; POLLOUT always (notify never blocks;
+ *           a throttled notify fails with EAGAIN).
  *   write   one __u32 peer mask: NOTIFY those peers (the file must be open for
  *           writing; the ioctl does the same on any open file).
  *   ioctl   SEPTUM_CHAN_IOC_INFO, _PEER, _NOTIFY, _READY below (_READY: tell
@@ -24,7 +25,9 @@
  *           fewer than 4 bytes; write of other than 4 bytes; a notify mask that
  *           is 0, names a non-peer or this peer itself; PEER index >= peers
  *   EACCES  a writable mapping (PROT_WRITE, MAP_SHARED) of a read-only channel
- *   EAGAIN  read with O_NONBLOCK and nothing pending
+ *   EAGAIN  read with O_NONBLOCK and nothing pending; a notify (write or
+ *           ioctl) that the channel's rate bound (notify_rate in system.yaml)
+ *           refused: nobody was signaled, try again later
  *   ENOTTY  unknown ioctl
  *   ENXIO   read of a channel without a doorbell (notify: false in system.yaml)
  *   ENODEV  the device was unbound (module unload) while the file stayed open

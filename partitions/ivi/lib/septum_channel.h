@@ -54,7 +54,12 @@ void *septum_channel_map(struct septum_channel *ch);
 int septum_channel_wait(struct septum_channel *ch, int timeout_ms, uint32_t *pending);
 /** Index of the peer named peer, or -ENOENT. */
 int septum_channel_peer_index(const struct septum_channel *ch, const char *peer);
-/** Ring the doorbell of the peer named peer (not this partition itself). */
+/**
+ * Ring the doorbell of the peer named peer (not this partition itself). These
+ * return 0, or -EAGAIN when the channel's rate bound (notify_rate) refused the
+ * NOTIFY (nobody was signaled; try later), -EINVAL/-ENOENT for a bad peer,
+ * -ENODEV when the device went away.
+ */
 int septum_channel_notify(struct septum_channel *ch, const char *peer);
 /** Ring the doorbells of the peers in mask (bit i = peer i; never self). */
 int septum_channel_notify_mask(struct septum_channel *ch, uint32_t mask);
