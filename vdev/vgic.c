@@ -158,6 +158,9 @@ void vgic_init(uint32_t p)
     }
     for (v = 0u; v < cfg_partitions[p].num_vcpus; v++) {
         vgic_changed[vgic_vcpu_id(p, v)] = 0u;
+        arch_irq_fast_bind(vgic_vcpu_id(p, v), &vgic_changed[vgic_vcpu_id(p, v)]);
+        /* Disabled at reset: the C path until the guest enables its timer's PPI. */
+        arch_irq_fast_set(vgic_vcpu_id(p, v), 0u, 0u);
     }
     for (v = 0u; v < CFG_MAX_VCPUS_PER_PARTITION; v++) {
         struct vgic_vcpu *vc = &g->vcpu[v];
@@ -284,6 +287,7 @@ void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     arch_lock_acquire(&vgic_locks[p]);
     vgic_inject_locked(p, vcpu, vintid, true);
+    vgic_fast_update(p, vcpu);
     arch_lock_release(&vgic_locks[p]);
 }
 
