@@ -155,12 +155,15 @@ el2_vectors:
  * 2. Only INTID 27 (CNTV, the guest's own timer: every other interrupt, the EL2 timer, kicks,
  *    maintenance, SPIs, takes the C step), only while the vGIC published a non-zero ICH_LR
  *    value for this vCPU (arch_irq_fast.lr: vgic_fast_lr() in vdev/vgic_lr.c, the C
- *    predicate this mirrors: owned, hardware-backed, enabled, its group enabled, neither
- *    pending in software nor in a list register), only while the vCPU's vGIC change flag is
- *    clear (so a pending injection is never delayed: the C step flushes it), and only with a
- *    list register that ICH_ELRSR_EL2 shows empty (12.4, ICH_ELRSR_EL2: state invalid and
+ *    predicate this mirrors: hardware-backed, enabled, its group enabled, not pending in
+ *    software), only while the vCPU's vGIC change flag is clear (so a pending injection is
+ *    never delayed: the C step flushes it), only while every list register that may still
+ *    hold vINTID 27 is empty (arch_irq_fast.hold: the vGIC's; .lrs: the vector's own, not yet
+ *    taken; two LRs with one vINTID would be UNPREDICTABLE, 12.4 ICH_LR<n>_EL2), and only with
+ *    a list register that ICH_ELRSR_EL2 shows empty (12.4, ICH_ELRSR_EL2: state invalid and
  *    no EOI maintenance request outstanding, so no LR the vGIC still has to collect through
- *    ICH_EISR_EL2 is ever overwritten).
+ *    ICH_EISR_EL2 is ever overwritten). fake_irq_vector() (tests/unit/fake_arch.c) is the C
+ *    model of these decisions the vGIC's unit tests run against (SRS-IRQ-007).
  * 3. The value has HW = 1 and pINTID = vINTID = 27 (12.4, ICH_LR<n>_EL2): the guest's
  *    deactivation of the virtual interrupt deactivates the physical one. The LR goes into
  *    arch_irq_fast.lrs, which the vGIC takes into its own state before it next reads or
