@@ -168,6 +168,12 @@ void arch_lr_write(uint32_t i, uint64_t lr);
  * list registers so filled into its own state (arch_irq_fast_take) before it touches any list
  * register of that vCPU.
  */
+/**
+ * Tell the exit fast paths where the console's "work waiting" words are (console.c: lines
+ * queued anywhere, a typed byte to show): while either is non-zero they leave the exit to C,
+ * whose console_poll() sends this CPU's burst, as on every other exit.
+ */
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed);
 /** Tell the IRQ vector where vCPU vcpu_id's vGIC change flag is (0 = nothing new). */
 void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news);
 /**

@@ -30,6 +30,8 @@ uint64_t fake_fast_lr[CFG_NUM_VCPUS];
 uint32_t fake_fast_hold[CFG_NUM_VCPUS];
 uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
 const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
+const uint32_t *fake_fast_console_queued;
+const bool *fake_fast_console_typed;
 bool fake_irq_pending[1024], fake_irq_active[1024], fake_timer_output[32];
 uint32_t fake_irq_state_cpu[1024];
 bool fake_npie;
@@ -136,6 +138,8 @@ void fake_reset(void)
     memset(fake_fast_hold, 0, sizeof(fake_fast_hold));
     memset(fake_fast_lrs, 0, sizeof(fake_fast_lrs));
     memset(fake_fast_news, 0, sizeof(fake_fast_news));
+    fake_fast_console_queued = NULL;
+    fake_fast_console_typed = NULL;
     memset(fake_irq_pending, 0, sizeof(fake_irq_pending));
     memset(fake_irq_active, 0, sizeof(fake_irq_active));
     memset(fake_irq_state_cpu, 0xff, sizeof(fake_irq_state_cpu));
@@ -291,6 +295,12 @@ uint32_t fake_elrsr(void)
     return m;
 }
 
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed)
+{
+    fake_fast_console_queued = queued;
+    fake_fast_console_typed = typed;
+}
+
 void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news)
 {
     fake_fast_news[vcpu_id] = news;
@@ -319,6 +329,10 @@ bool fake_irq_vector(uint32_t vcpu_id, uint32_t intid)
         return false;
     }
     if ((fake_fast_lr[vcpu_id] == 0u) || (*fake_fast_news[vcpu_id] != 0u)) {
+        return false;
+    }
+    /* Console work waiting (bound by console_init(); unbound in tests that never start it). */
+    if ((fake_fast_console_queued != NULL) && ((*fake_fast_console_queued != 0u) || *fake_fast_console_typed)) {
         return false;
     }
     elrsr = fake_elrsr();

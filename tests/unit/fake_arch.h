@@ -70,6 +70,9 @@ extern uint64_t fake_fast_lr[CFG_NUM_VCPUS];
 extern uint32_t fake_fast_hold[CFG_NUM_VCPUS];
 extern uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
 extern const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
+/** The console's words bound by arch_exit_fast_console(). */
+extern const uint32_t *fake_fast_console_queued;
+extern const bool *fake_fast_console_typed;
 /** ICH_ELRSR_EL2 of the fake: implemented LRs with state invalid and (HW = 1 or EOI = 0) (IHI 0069H 12.4). */
 uint32_t fake_elrsr(void);
 /**

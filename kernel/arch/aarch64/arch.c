@@ -637,6 +637,15 @@ void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
     isb();
 }
 
+/* Read by the exit fast paths (vectors.S): the console's words, see arch_exit_fast_console(). */
+struct arch_fast_console arch_fast_console;
+
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed)
+{
+    arch_fast_console.queued = queued;
+    arch_fast_console.typed = typed;
+}
+
 void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news)
 {
     arch_irq_fast[vcpu_id].news = news;

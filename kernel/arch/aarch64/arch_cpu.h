@@ -32,6 +32,14 @@ struct arch_irq_fast {
 _Static_assert(__builtin_offsetof(struct arch_irq_fast, hold) == (__builtin_offsetof(struct arch_irq_fast, lrs) + 4u),
                "arch_irq_fast: hold follows lrs");
 
+/** The console's words the exit fast paths check (arch_exit_fast_console), read by vectors.S. */
+struct arch_fast_console {
+    const uint32_t *queued;   /**< lines queued anywhere (console.c) */
+    const bool *typed;        /**< a typed byte waits to be shown */
+};
+_Static_assert(__builtin_offsetof(struct arch_fast_console, typed) == 8u, "vectors.S loads the pair with ldp");
+extern struct arch_fast_console arch_fast_console;
+
 /** Per physical CPU: where exits save the guest registers, and the stack. */
 struct arch_cpu {
     struct vcpu_regs *regs;   /**< registers of the vCPU running here */

@@ -152,7 +152,9 @@ el2_vectors:
  *
  * 1. ICC_IAR1_EL1 acknowledges the interrupt (GICv3, IHI 0069H 12.2 ICC_IAR1_EL1); its INTID
  *    goes to arch_cpu.irq_intid, where the C step finds it if the fast path does not apply.
- * 2. Only INTID 27 (CNTV, the guest's own timer: every other interrupt, the EL2 timer, kicks,
+ * 2. Only while the console has no work waiting (arch_fast_console: what console_poll()
+ *    tests first on every exit; with work waiting the C step sends this CPU's burst).
+ *    Only INTID 27 (CNTV, the guest's own timer: every other interrupt, the EL2 timer, kicks,
  *    maintenance, SPIs, takes the C step), only while the vGIC published a non-zero ICH_LR
  *    value for this vCPU (arch_irq_fast.lr: vgic_fast_lr() in vdev/vgic_lr.c, the C
  *    predicate this mirrors: hardware-backed, enabled, its group enabled, not pending in
@@ -190,6 +192,13 @@ exit_irq_fast:
     cbz     x3, 9f
     ldr     x0, [x2, #IRQ_FAST_NEWS]
     ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
+    cbnz    w0, 9f
+    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x0, x0, :lo12:arch_fast_console
+    ldp     x0, x1, [x0]
+    ldr     w0, [x0]                        /* console_queued */
+    ldrb    w1, [x1]                        /* console_typed */
+    orr     w0, w0, w1
     cbnz    w0, 9f
     mrs     x0, ich_elrsr_el2
     ldr     x1, [x2, #IRQ_FAST_LRS]         /* lrs, and hold in the high half */
