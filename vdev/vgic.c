@@ -88,13 +88,6 @@ uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
     return vgic_pcpu(p, (irq->pintid < GIC_NUM_PRIVATE) ? vcpu : irq->target);
 }
 
-bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
-{
-    uint32_t bit = irq->group1 ? (uint32_t)GICD_CTLR_GRP1 : (uint32_t)GICD_CTLR_GRP0;
-
-    return (g->ctlr & bit) != 0u;
-}
-
 /* ---------------------------------------------------------------- change flag and kicks */
 
 void vgic_signal(uint32_t p, uint32_t vcpu)

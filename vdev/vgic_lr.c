@@ -110,11 +110,11 @@ static bool vgic_should_withdraw(const struct vgic_irq *irq)
  * guest deactivates it, and the vector checks that the previous one is empty). Lock held,
  * the vCPU's own CPU.
  */
-static void vgic_lr_adopt(uint32_t p, uint32_t vcpu)
+static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
     struct vgic_irq *timer = &vc->priv[GIC_PPI_VTIMER];
-    uint32_t filled = arch_irq_fast_take(vgic_vcpu_id(p, vcpu));
+    uint32_t filled = arch_irq_fast_take(id);
     uint32_t free;
 
     if (filled == 0u) {
@@ -163,10 +163,17 @@ uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu)
 
 void vgic_fast_update(uint32_t p, uint32_t vcpu)
 {
-    const struct vgic_irq *irq = &vgic_parts[p].vcpu[vcpu].priv[GIC_PPI_VTIMER];
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    const struct vgic_irq *irq = &vc->priv[GIC_PPI_VTIMER];
     uint32_t hold = (irq->lr >= 0) ? (1u << (uint32_t)irq->lr) : 0u;
+    uint64_t lr = vgic_fast_lr(p, vcpu);
 
-    arch_irq_fast_set(vgic_vcpu_id(p, vcpu), vgic_fast_lr(p, vcpu), hold);
+    /* Most exits change nothing of it: publish only a change (vgic_init() published 0, 0). */
+    if ((lr != vc->fast_lr) || (hold != vc->fast_hold)) {
+        vc->fast_lr = lr;
+        vc->fast_hold = hold;
+        arch_irq_fast_set(vgic_vcpu_id(p, vcpu), lr, hold);
+    }
 }
 
 /* Bring list register i, still in use, into the software state; true if it is still pending. */
@@ -331,6 +338,9 @@ static uint32_t vgic_notify_mode(bool overflow, uint32_t pending, uint32_t n)
 void vgic_flush(uint32_t p, uint32_t vcpu)
 {
     uint32_t id = vgic_vcpu_id(p, vcpu);
+    const struct vgic_irq *timer = &vgic_parts[p].vcpu[vcpu].priv[GIC_PPI_VTIMER];
+    int8_t timer_lr;
+    bool timer_pending;
     uint32_t n;
     uint32_t pending;
     bool overflow;
@@ -343,10 +353,16 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     (void)__atomic_exchange_n(&vgic_changed[id], 0u, __ATOMIC_SEQ_CST);
     n = vgic_lr_num();
     arch_lock_acquire(&vgic_locks[p]);
-    vgic_lr_adopt(p, vcpu);
+    timer_lr = timer->lr;
+    timer_pending = timer->pending;
+    vgic_lr_adopt(p, vcpu, id);
     pending = vgic_lr_collect(p, vcpu, n);
     overflow = vgic_lr_fill(p, vcpu, n, &pending);
-    vgic_fast_update(p, vcpu);
+    /* What else decides the IRQ vector's timer path (enable, priority, group, GICD_CTLR) is
+     * published where it is written (vgic_redist_mmio, the GICD_CTLR write). */
+    if ((timer->lr != timer_lr) || (timer->pending != timer_pending)) {
+        vgic_fast_update(p, vcpu);
+    }
     arch_lock_release(&vgic_locks[p]);
     arch_lr_notify(vgic_notify_mode(overflow, pending, n));
 }
@@ -358,7 +374,7 @@ bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vg
     uint32_t done;
     uint32_t free;
 
-    vgic_lr_adopt(p, vcpu);
+    vgic_lr_adopt(p, vcpu, vgic_vcpu_id(p, vcpu));
     done = vc->lr_used & arch_lr_free_mask() & mask;
 
     /* Release the list registers the guest has completed since the last collection
@@ -384,7 +400,7 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
     uint32_t used;
 
     arch_lock_acquire(&vgic_locks[p]);
-    vgic_lr_adopt(p, vcpu);
+    vgic_lr_adopt(p, vcpu, vgic_vcpu_id(p, vcpu));
     for (used = vc->lr_used; used != 0u; used &= used - 1u) {
         uint32_t i = vgic_ctz(used);
         uint32_t vintid = vc->lr_intid[i];

@@ -68,7 +68,12 @@ static inline void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid,
 /** Tell vCPU vcpu of p that something changed for it; kick its CPU on the flag's 0 -> 1. Lock held. */
 void vgic_signal(uint32_t p, uint32_t vcpu);
 /** Is the group of irq enabled in p's GICD_CTLR? */
-bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq);
+static inline bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
+{
+    uint32_t bit = irq->group1 ? (uint32_t)GICD_CTLR_GRP1 : (uint32_t)GICD_CTLR_GRP0;
+
+    return (g->ctlr & bit) != 0u;
+}
 /** The physical CPU whose GIC holds hardware interrupt irq (its target's, for SPIs). */
 uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq);
 

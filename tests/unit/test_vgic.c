@@ -1577,6 +1577,39 @@ static void test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr(void **s
     assert_int_equal(fake_lrs[2], 0u);
 }
 
+/* @req SRS-IRQ-007 */
+static void test_flush_republishes_the_fast_value_when_the_timer_state_changes(void **state)
+{
+    (void)state;
+    timer_ready();
+    /* The C path puts the timer in LR 0 (hold), the guest has not taken it yet. */
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    /* Another tick while it still waits there: pending in software, so the C path. */
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_true(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    /* The flush coalesces it with the LR (an edge of a pending interrupt): same LR, no longer
+     * pending in software, and the vector may take the next tick again. */
+    exit_flush(PART_ALPHA, 0u);
+    assert_false(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0u));
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    /* A flush that changes nothing of the timer publishes nothing new. */
+    fake_fast_lr[ALPHA0] = 0x55u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0x55u);
+    /* The guest completes it; the next flush releases LR 0: hold 0. */
+    fake_lrs[0] = 0u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0u));
+    assert_int_equal(fake_fast_hold[ALPHA0], 0u);
+    /* GICD_CTLR is published where it is written. */
+    dwrite(PART_ALPHA, CTLR, 4u, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+}
+
 /* @req SRS-IRQ-007 SRS-IRQ-006 */
 static void test_stop_takes_the_vector_filled_timer_lr_and_deactivates_it(void **state)
 {
@@ -1825,6 +1858,7 @@ int main(void)
         cmocka_unit_test_setup(test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it, setup),
         cmocka_unit_test_setup(test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr, setup),
         cmocka_unit_test_setup(test_stop_takes_the_vector_filled_timer_lr_and_deactivates_it, setup),
+        cmocka_unit_test_setup(test_flush_republishes_the_fast_value_when_the_timer_state_changes, setup),
     };
 
     return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include "arch_cpu.h"
 #include "config.h"
 #include "fwcheck.h"
+#include "hypercall.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -35,6 +36,11 @@ void asm_defs(void)
     DEFINE(IRQ_FAST_NEWS, offsetof(struct arch_irq_fast, news));
     DEFINE(IRQ_FAST_LRS, offsetof(struct arch_irq_fast, lrs));
     DEFINE(ARCH_PPI_VTIMER_ASM, ARCH_PPI_VTIMER);
+    DEFINE(HYPERCALL_ANSWERS_ASM, HYPERCALL_ANSWERS);
+    DEFINE(HANSWER_SIZE, sizeof(struct hypercall_answer));
+    DEFINE(HANSWER_FID, offsetof(struct hypercall_answer, fid));
+    DEFINE(HANSWER_NREGS, offsetof(struct hypercall_answer, nregs));
+    DEFINE(HANSWER_X, offsetof(struct hypercall_answer, x));
     DEFINE(ARCH_STACK_SIZE, ARCH_STACK_SIZE_VALUE);
     DEFINE(ASM_NUM_CPUS, CFG_NUM_CPUS);
     DEFINE(ARCH_EXIT_STOP_ASM, ARCH_EXIT_STOP);

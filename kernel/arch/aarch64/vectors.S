@@ -61,7 +61,7 @@ el2_vectors:
     el2_bug 5
     el2_bug 6
     el2_bug 7
-    guest_exit exit_sync            /* lower EL, AArch64 */
+    guest_exit exit_hvc_fast        /* lower EL, AArch64: HVC fast path, else exit_sync */
     guest_exit exit_irq_fast
     guest_exit exit_irq_fast        /* FIQ: not used, treated as IRQ */
     guest_exit exit_serror
@@ -260,6 +260,73 @@ exit_sync:
     cbnz    x0, exit_stop
     b       exit_resume
     .cfi_endproc
+
+/*
+ * The HVC exit's fast path (issue 11): Septum's calls that only return constants (VERSION,
+ * CALL_COUNT, CALL_UID, REVISION: kernel/core/hypercall.c, hypercall_answers, the table the
+ * C dispatcher answers them from too; unit-tested in test_hypercall.c, SRS-HVC-004) are
+ * answered here without entering C, when the exit has nothing else to do: the vCPU's vGIC
+ * change flag is clear and the console has no work waiting (what trap_exit_done() would do
+ * first). The results go to x0..x(nregs-1); x2..x17 are otherwise untouched, as SMCCC 1.1
+ * requires (DEN0028 2.6). ELR_EL2 already points after the HVC (Arm ARM D1.10.2 / the
+ * preferred return address of an HVC exception). Anything else, and every other synchronous
+ * exit (4 instructions: the EC test), goes to exit_sync as before with x0 = save area.
+ * The Spectre-BHB loop has run in the vector (guest_exit) before the table walk.
+ */
+exit_hvc_fast:
+    mrs     x1, esr_el2
+    ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
+    cmp     x1, #ESR_EC_HVC64_ASM
+    b.ne    exit_sync
+    stp     x2, x3, [sp, #-16]!
+    ldr     w1, [sp, #16]                   /* the guest's w0: the function ID (DEN0028 2.5) */
+    adrp    x2, hypercall_answers
+    add     x2, x2, :lo12:hypercall_answers
+    mov     x3, #HYPERCALL_ANSWERS_ASM
+1:  ldr     w0, [x2, #HANSWER_FID]
+    cmp     w0, w1
+    b.eq    2f
+    add     x2, x2, #HANSWER_SIZE
+    subs    x3, x3, #1
+    b.ne    1b
+    b       8f
+2:  mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_IRQ_FAST]
+    ldr     x0, [x0, #IRQ_FAST_NEWS]
+    ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
+    cbnz    w0, 8f
+    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x0, x0, :lo12:arch_fast_console
+    ldp     x0, x1, [x0]
+    ldr     w0, [x0]                        /* console_queued */
+    ldrb    w1, [x1]                        /* console_typed */
+    orr     w0, w0, w1
+    cbnz    w0, 8f
+    /* The results into the saved slots: guest x0/x1 at [sp + 16], x2/x3 at [sp]. */
+    ldr     w3, [x2, #HANSWER_NREGS]
+    ldr     x0, [x2, #HANSWER_X]
+    str     x0, [sp, #16]
+    cmp     w3, #2
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 8]
+    str     x0, [sp, #24]
+    cmp     w3, #3
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 16]
+    str     x0, [sp]
+    cmp     w3, #4
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 24]
+    str     x0, [sp, #8]
+3:  ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+8:  /* Not for the fast path: the light C step, as before. */
+    ldp     x2, x3, [sp], #16
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_sync
 
 /* SError: always the full save. */
 exit_serror:
