@@ -1575,6 +1575,13 @@ static void test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr(void **s
     fake_lrs[2] = 0u;
     assert_false(fake_irq_vector(ALPHA0, 27u));
     assert_int_equal(fake_lrs[2], 0u);
+    /* Completed before the vGIC looked: taken and dropped, nothing recorded. */
+    fake_lrs[3] = 0u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lrs[ALPHA0], 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, -1);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used & 8u, 0u);
+    assert_int_equal(fake_lock_depth, 0);
 }
 
 /* @req SRS-IRQ-007 */
