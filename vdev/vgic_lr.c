@@ -148,7 +148,7 @@ static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
  * pending in software (a pending one is placed, or coalesced, by the flush). The value is
  * vgic_lr_put()'s: pending, the guest's priority and group, HW = 1 with pINTID 27. Lock held.
  */
-uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu)
+static uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu)
 {
     const struct vgic_irq *irq = &vgic_parts[p].vcpu[vcpu].priv[GIC_PPI_VTIMER];
 

@@ -110,9 +110,8 @@ bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok);
  * now; false if it cannot or none is free. Lock held.
  */
 bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
-/** The ICH_LR value the IRQ vector may write for vCPU vcpu's virtual timer PPI, 0: the C path. Lock held. */
-uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu);
-/** Publish vgic_fast_lr() and the timer's list register to the IRQ vector (arch_irq_fast_set). Lock held. */
+/** Publish the ICH_LR value the IRQ vector may write for vCPU vcpu's virtual timer PPI (vgic_lr.c,
+ * vgic_fast_lr(); 0: the C path) and the timer's list register to the IRQ vector (arch_irq_fast_set). Lock held. */
 void vgic_fast_update(uint32_t p, uint32_t vcpu);
 /** Global index (into cfg_vcpus) of vCPU vcpu of p. */
 uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu);

@@ -28,16 +28,14 @@ struct arch_irq_fast {
     uint32_t lrs;             /**< list registers the vector filled, not yet taken by the vGIC */
     uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
 };
-/* The vector reads lrs and hold as one 64-bit word (lrs in its low half). */
-_Static_assert(__builtin_offsetof(struct arch_irq_fast, hold) == (__builtin_offsetof(struct arch_irq_fast, lrs) + 4u),
-               "arch_irq_fast: hold follows lrs");
+/* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
 
 /** The console's words the exit fast paths check (arch_exit_fast_console), read by vectors.S. */
 struct arch_fast_console {
     const uint32_t *queued;   /**< lines queued anywhere (console.c) */
     const bool *typed;        /**< a typed byte waits to be shown */
 };
-_Static_assert(__builtin_offsetof(struct arch_fast_console, typed) == 8u, "vectors.S loads the pair with ldp");
+/* vectors.S loads the pair with one ldp: it checks that typed follows queued. */
 extern struct arch_fast_console arch_fast_console;
 
 /** Per physical CPU: where exits save the guest registers, and the stack. */

@@ -35,6 +35,9 @@ void asm_defs(void)
     DEFINE(IRQ_FAST_LR, offsetof(struct arch_irq_fast, lr));
     DEFINE(IRQ_FAST_NEWS, offsetof(struct arch_irq_fast, news));
     DEFINE(IRQ_FAST_LRS, offsetof(struct arch_irq_fast, lrs));
+    DEFINE(IRQ_FAST_HOLD, offsetof(struct arch_irq_fast, hold));
+    DEFINE(FAST_CONSOLE_QUEUED, offsetof(struct arch_fast_console, queued));
+    DEFINE(FAST_CONSOLE_TYPED, offsetof(struct arch_fast_console, typed));
     DEFINE(ARCH_PPI_VTIMER_ASM, ARCH_PPI_VTIMER);
     DEFINE(HYPERCALL_ANSWERS_ASM, HYPERCALL_ANSWERS);
     DEFINE(HANSWER_SIZE, sizeof(struct hypercall_answer));

@@ -16,6 +16,14 @@
  */
 #include "asm_defs.h"
 
+/* Layouts the fast paths read with one load (asm_defs.h offsets). */
+.if IRQ_FAST_HOLD != (IRQ_FAST_LRS + 4)
+.error "struct arch_irq_fast: hold must follow lrs (read as one 64-bit word)"
+.endif
+.if (FAST_CONSOLE_QUEUED != 0) || (FAST_CONSOLE_TYPED != 8)
+.error "struct arch_fast_console: queued, typed must be one ldp pair"
+.endif
+
     .cfi_sections .debug_frame
 
 .macro el2_bug kind
