@@ -88,13 +88,6 @@ uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
     return vgic_pcpu(p, (irq->pintid < GIC_NUM_PRIVATE) ? vcpu : irq->target);
 }
 
-bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
-{
-    uint32_t bit = irq->group1 ? (uint32_t)GICD_CTLR_GRP1 : (uint32_t)GICD_CTLR_GRP0;
-
-    return (g->ctlr & bit) != 0u;
-}
-
 /* ---------------------------------------------------------------- change flag and kicks */
 
 void vgic_signal(uint32_t p, uint32_t vcpu)
@@ -158,6 +151,9 @@ void vgic_init(uint32_t p)
     }
     for (v = 0u; v < cfg_partitions[p].num_vcpus; v++) {
         vgic_changed[vgic_vcpu_id(p, v)] = 0u;
+        arch_irq_fast_bind(vgic_vcpu_id(p, v), &vgic_changed[vgic_vcpu_id(p, v)]);
+        /* Disabled at reset: the C path until the guest enables its timer's PPI. */
+        arch_irq_fast_set(vgic_vcpu_id(p, v), 0u, 0u);
     }
     for (v = 0u; v < CFG_MAX_VCPUS_PER_PARTITION; v++) {
         struct vgic_vcpu *vc = &g->vcpu[v];
@@ -284,6 +280,7 @@ void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     arch_lock_acquire(&vgic_locks[p]);
     vgic_inject_locked(p, vcpu, vintid, true);
+    vgic_fast_update(p, vcpu);
     arch_lock_release(&vgic_locks[p]);
 }
 

@@ -77,6 +77,8 @@ struct vgic_vcpu {
     uint32_t ready[VGIC_WORDS];        /**< pending, enabled, not in a list register, delivered to this vCPU */
     uint32_t ready_words;              /**< bit w: ready[w] != 0 */
     bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
+    uint32_t fast_hold;                /**< last published to the IRQ vector: the timer's LR mask */
+    uint64_t fast_lr;                  /**< last published to the IRQ vector: its ICH_LR value (0: C path) */
 };
 
 /** Per-partition vGIC. */

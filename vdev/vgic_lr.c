@@ -99,6 +99,83 @@ static bool vgic_should_withdraw(const struct vgic_irq *irq)
     return !irq->edge && !irq->hw && !irq->line;
 }
 
+/*
+ * The IRQ vector's fast path (vectors.S, exit_irq_fast) writes the virtual timer PPI into an
+ * empty list register by itself, with the value vgic_fast_lr() published. Before the vGIC
+ * reads or writes a list register of the vCPU (collection, direct injection, stop) it takes
+ * those list registers into its state here, as if vgic_lr_put() had filled them: what it had
+ * recorded in such a register was completed before the vector reused it (the vector takes
+ * only registers ICH_ELRSR_EL2 shows empty: IHI 0069H 12.4), and of the registers the vector
+ * filled at most one still holds the timer (the physical PPI stays active, HW = 1, until the
+ * guest deactivates it, and the vector checks that the previous one is empty). Lock held,
+ * the vCPU's own CPU.
+ */
+static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    struct vgic_irq *timer = &vc->priv[GIC_PPI_VTIMER];
+    uint32_t filled = arch_irq_fast_take(id);
+    uint32_t free;
+
+    if (filled == 0u) {
+        return;
+    }
+    free = arch_lr_free_mask();
+    for (; filled != 0u; filled &= filled - 1u) {
+        uint32_t i = vgic_ctz(filled);
+
+        if ((vc->lr_used & (1u << i)) != 0u) {
+            /* Completed before the vector reused it: no EOI request can be left (not empty). */
+            vc->lr_eoi &= ~(1u << i);
+            vgic_lr_release(p, vcpu, i, vgic_irq(p, vcpu, vc->lr_intid[i]));
+        }
+        if ((free & (1u << i)) == 0u) {
+            if (timer->lr >= 0) {
+                /* An older list register of the timer, empty when the vector went on. */
+                vgic_lr_release(p, vcpu, (uint32_t)timer->lr, timer);
+            }
+            vc->lr_intid[i] = GIC_PPI_VTIMER;
+            vc->lr_used |= 1u << i;
+            timer->lr = (int8_t)i;
+            vgic_ready_update(p, vcpu, GIC_PPI_VTIMER, timer);
+        }
+    }
+}
+
+/*
+ * The ICH_LR value the IRQ vector may write by itself for vCPU vcpu's virtual timer PPI, or 0
+ * when the C path must take it: the interrupt is enabled, its group is enabled and it is not
+ * pending in software (a pending one is placed, or coalesced, by the flush). The value is
+ * vgic_lr_put()'s: pending, the guest's priority and group, HW = 1 with pINTID 27. Lock held.
+ */
+static uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu)
+{
+    const struct vgic_irq *irq = &vgic_parts[p].vcpu[vcpu].priv[GIC_PPI_VTIMER];
+
+    if (!irq->enabled || irq->pending) {
+        return 0u;
+    }
+    if (!irq->hw || !vgic_group_enabled(&vgic_parts[p], irq)) {
+        return 0u;
+    }
+    return vgic_lr_value(GIC_PPI_VTIMER, irq);
+}
+
+void vgic_fast_update(uint32_t p, uint32_t vcpu)
+{
+    struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
+    const struct vgic_irq *irq = &vc->priv[GIC_PPI_VTIMER];
+    uint32_t hold = (irq->lr >= 0) ? (1u << (uint32_t)irq->lr) : 0u;
+    uint64_t lr = vgic_fast_lr(p, vcpu);
+
+    /* Most exits change nothing of it: publish only a change (vgic_init() published 0, 0). */
+    if ((lr != vc->fast_lr) || (hold != vc->fast_hold)) {
+        vc->fast_lr = lr;
+        vc->fast_hold = hold;
+        arch_irq_fast_set(vgic_vcpu_id(p, vcpu), lr, hold);
+    }
+}
+
 /* Bring list register i, still in use, into the software state; true if it is still pending. */
 static bool vgic_lr_sync(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_irq *irq)
 {
@@ -261,6 +338,9 @@ static uint32_t vgic_notify_mode(bool overflow, uint32_t pending, uint32_t n)
 void vgic_flush(uint32_t p, uint32_t vcpu)
 {
     uint32_t id = vgic_vcpu_id(p, vcpu);
+    const struct vgic_irq *timer = &vgic_parts[p].vcpu[vcpu].priv[GIC_PPI_VTIMER];
+    int8_t timer_lr;
+    bool timer_pending;
     uint32_t n;
     uint32_t pending;
     bool overflow;
@@ -273,8 +353,16 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     (void)__atomic_exchange_n(&vgic_changed[id], 0u, __ATOMIC_SEQ_CST);
     n = vgic_lr_num();
     arch_lock_acquire(&vgic_locks[p]);
+    timer_lr = timer->lr;
+    timer_pending = timer->pending;
+    vgic_lr_adopt(p, vcpu, id);
     pending = vgic_lr_collect(p, vcpu, n);
     overflow = vgic_lr_fill(p, vcpu, n, &pending);
+    /* What else decides the IRQ vector's timer path (enable, priority, group, GICD_CTLR) is
+     * published where it is written (vgic_redist_mmio, the GICD_CTLR write). */
+    if ((timer->lr != timer_lr) || (timer->pending != timer_pending)) {
+        vgic_fast_update(p, vcpu);
+    }
     arch_lock_release(&vgic_locks[p]);
     arch_lr_notify(vgic_notify_mode(overflow, pending, n));
 }
@@ -283,8 +371,11 @@ bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vg
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
     uint32_t mask = vgic_lr_mask(vgic_lr_num());
-    uint32_t done = vc->lr_used & arch_lr_free_mask() & mask;
+    uint32_t done;
     uint32_t free;
+
+    vgic_lr_adopt(p, vcpu, vgic_vcpu_id(p, vcpu));
+    done = vc->lr_used & arch_lr_free_mask() & mask;
 
     /* Release the list registers the guest has completed since the last collection
      * (the previous timer interrupt's, typically): the fast path never collected them. */
@@ -309,6 +400,7 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
     uint32_t used;
 
     arch_lock_acquire(&vgic_locks[p]);
+    vgic_lr_adopt(p, vcpu, vgic_vcpu_id(p, vcpu));
     for (used = vc->lr_used; used != 0u; used &= used - 1u) {
         uint32_t i = vgic_ctz(used);
         uint32_t vintid = vc->lr_intid[i];
@@ -332,5 +424,6 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
     }
     /* Its next run starts with a collection and a fill. */
     vgic_changed[vgic_vcpu_id(p, vcpu)] = 1u;
+    vgic_fast_update(p, vcpu);
     arch_lock_release(&vgic_locks[p]);
 }

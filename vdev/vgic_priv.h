@@ -68,7 +68,12 @@ static inline void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid,
 /** Tell vCPU vcpu of p that something changed for it; kick its CPU on the flag's 0 -> 1. Lock held. */
 void vgic_signal(uint32_t p, uint32_t vcpu);
 /** Is the group of irq enabled in p's GICD_CTLR? */
-bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq);
+static inline bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
+{
+    uint32_t bit = irq->group1 ? (uint32_t)GICD_CTLR_GRP1 : (uint32_t)GICD_CTLR_GRP0;
+
+    return (g->ctlr & bit) != 0u;
+}
 /** The physical CPU whose GIC holds hardware interrupt irq (its target's, for SPIs). */
 uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq);
 
@@ -105,6 +110,9 @@ bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok);
  * now; false if it cannot or none is free. Lock held.
  */
 bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq);
+/** Publish the ICH_LR value the IRQ vector may write for vCPU vcpu's virtual timer PPI (vgic_lr.c,
+ * vgic_fast_lr(); 0: the C path) and the timer's list register to the IRQ vector (arch_irq_fast_set). Lock held. */
+void vgic_fast_update(uint32_t p, uint32_t vcpu);
 /** Global index (into cfg_vcpus) of vCPU vcpu of p. */
 uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu);
 

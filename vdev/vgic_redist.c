@@ -88,6 +88,8 @@ bool vgic_redist_mmio(uint32_t p, struct mmio_access *a)
         vgic_rd_access(p, vcpu, a);
     } else {
         vgic_sgi_frame_access(p, vcpu, a);
+        /* Enable, priority, group or pending state of its timer PPI may have changed. */
+        vgic_fast_update(p, vcpu);
     }
     arch_lock_release(&vgic_locks[p]);
     return true;

@@ -124,34 +124,35 @@ static void __attribute__((noinline)) hypercall_septum_act(struct vcpu *v, uint3
     }
 }
 
+/*
+ * The vendor-hypervisor queries (DEN0028 6.2: call count, UID, revision) and Septum's
+ * VERSION: constants, one table for the C path and the HVC vector (the most frequent first).
+ */
+const struct hypercall_answer hypercall_answers[HYPERCALL_ANSWERS] = {
+    { SEPTUM_HVC_VERSION, 1u, { ((uint64_t)SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR, 0u, 0u, 0u } },
+    { SEPTUM_HVC_CALL_COUNT, 1u, { HYPERCALL_COUNT, 0u, 0u, 0u } },
+    /* "SEPT" "UM\0\0" ... a fixed UID identifying this ABI (x0..x3). */
+    { SEPTUM_HVC_CALL_UID, 4u, { 0x53455054u, 0x554d0000u, 0x9a1d4c3bu, 0x7e21f005u } },
+    { SEPTUM_HVC_REVISION, 2u, { SEPTUM_ABI_MAJOR, SEPTUM_ABI_MINOR, 0u, 0u } },
+};
+
 /* Septum's own calls and the vendor-hypervisor queries, over HVC only. The queries
- * only write registers: answered here without a call, so without a stack frame. */
+ * only write registers: answered here from the table, without a stack frame. */
 static void hypercall_septum(struct vcpu *v)
 {
     uint32_t fid = hypercall_fid(v);
+    uint32_t i;
+    uint32_t r;
 
-    switch (fid) {
-    case SEPTUM_HVC_VERSION:
-        hypercall_ret(v, (int64_t)(((uint64_t)SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
-        break;
-    case SEPTUM_HVC_CALL_COUNT:
-        hypercall_ret(v, (int64_t)HYPERCALL_COUNT);
-        break;
-    case SEPTUM_HVC_CALL_UID:
-        /* "SEPT" "UM\0\0" ... a fixed UID identifying this ABI (x0..x3). */
-        v->regs.x[0] = 0x53455054u;
-        v->regs.x[1] = 0x554d0000u;
-        v->regs.x[2] = 0x9a1d4c3bu;
-        v->regs.x[3] = 0x7e21f005u;
-        break;
-    case SEPTUM_HVC_REVISION:
-        v->regs.x[0] = SEPTUM_ABI_MAJOR;
-        v->regs.x[1] = SEPTUM_ABI_MINOR;
-        break;
-    default:
-        hypercall_septum_act(v, fid);
-        break;
+    for (i = 0u; i < HYPERCALL_ANSWERS; i++) {
+        if (hypercall_answers[i].fid == fid) {
+            for (r = 0u; r < hypercall_answers[i].nregs; r++) {
+                v->regs.x[r] = hypercall_answers[i].x[r];
+            }
+            return;
+        }
     }
+    hypercall_septum_act(v, fid);
 }
 
 /* Is fid one of Septum's own calls (vendor-specific hypervisor service, HVC only)? */

@@ -116,8 +116,6 @@ void arch_send_event(void);
 void arch_gic_init(void);
 /** Initialise the calling CPU's redistributor, CPU interface and ICH state. */
 void arch_gic_cpu_init(void);
-/** Acknowledge the highest-priority pending group-1 interrupt; 1020..1023 = none. */
-uint32_t arch_gic_ack(void);
 /** Priority drop of intid (EOImode 1: it stays active until deactivated). */
 void arch_gic_eoi(uint32_t intid);
 /** Deactivate intid (after a priority drop). */
@@ -161,6 +159,31 @@ uint32_t arch_lr_free_mask(void);
 uint64_t arch_lr_read(uint32_t i);
 /** Write list register i. */
 void arch_lr_write(uint32_t i, uint64_t lr);
+/*
+ * The IRQ vector's fast path (vectors.S, exit_irq_fast): when the running vCPU's EL1 virtual
+ * timer PPI is acknowledged, the vector itself writes the ICH_LR value the vGIC published for
+ * it into a list register that ICH_ELRSR_EL2 shows empty, drops the priority and returns to
+ * the guest, provided the value is non-zero and the vCPU's vGIC change flag is clear. The vGIC
+ * publishes the value (arch_irq_fast_set) whenever what decides it changes, and takes the
+ * list registers so filled into its own state (arch_irq_fast_take) before it touches any list
+ * register of that vCPU.
+ */
+/**
+ * Tell the exit fast paths where the console's "work waiting" words are (console.c: lines
+ * queued anywhere, a typed byte to show): while either is non-zero they leave the exit to C,
+ * whose console_poll() sends this CPU's burst, as on every other exit.
+ */
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed);
+/** Tell the IRQ vector where vCPU vcpu_id's vGIC change flag is (0 = nothing new). */
+void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news);
+/**
+ * The ICH_LR value for vCPU vcpu_id's virtual timer PPI, or 0 for the C path, and hold: the
+ * list registers the vGIC has the timer's interrupt in (the vector goes on only when all of
+ * them are empty). Under the partition's vGIC lock.
+ */
+void arch_irq_fast_set(uint32_t vcpu_id, uint64_t lr, uint32_t hold);
+/** List registers the vector filled for vCPU vcpu_id since the last call (its own CPU only); cleared. */
+uint32_t arch_irq_fast_take(uint32_t vcpu_id);
 /** Maintenance interrupt requests (ICH_HCR_EL2, GICv3 spec 12.4.4). */
 #define ARCH_LR_NOTIFY_NONE 0u
 #define ARCH_LR_NOTIFY_NO_PENDING 1u  /**< NPIE: no list register is pending */

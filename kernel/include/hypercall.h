@@ -14,3 +14,18 @@ struct vcpu;
  * SMCCC_INVALID_PARAMETER; nothing is changed before all arguments are checked.
  */
 void hypercall_handle(struct vcpu *v, uint32_t conduit);
+
+/** A call answered with constants only: its function ID and result registers x0..x(nregs-1). */
+struct hypercall_answer {
+    uint32_t fid;
+    uint32_t nregs;     /**< 1..4; x(nregs)..x17 are left as they are (SMCCC 1.1, DEN0028 2.6) */
+    uint64_t x[4];
+};
+/** Entries of hypercall_answers. */
+#define HYPERCALL_ANSWERS 4u
+/**
+ * Septum's calls that only return constants (VERSION, CALL_COUNT, CALL_UID, REVISION), over
+ * HVC. hypercall_handle() answers them from this table, and so does the HVC vector by itself
+ * (vectors.S, exit_hvc_fast) when the exit has nothing else to do.
+ */
+extern const struct hypercall_answer hypercall_answers[HYPERCALL_ANSWERS];

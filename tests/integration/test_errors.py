@@ -8,6 +8,7 @@ from conftest import build
 
 
 @pytest.mark.req("SRS-HVC-003")
+@pytest.mark.req("SRS-HVC-004")
 @pytest.mark.req("SRS-PSCI-001")
 @pytest.mark.req("SRS-PSCI-002")
 @pytest.mark.req("SRS-VDEV-001")

@@ -38,6 +38,7 @@ CHECKS = [
 @pytest.mark.req("SRS-PSCI-002")
 @pytest.mark.req("SRS-PSCI-003")
 @pytest.mark.req("SRS-IRQ-006")
+@pytest.mark.req("SRS-IRQ-007")
 def test_smp_partition_passes_every_interrupt_and_psci_check(boot):
     image, _ = build("tests/integration/systems/smp.yaml", "smp")
     c = boot(image)

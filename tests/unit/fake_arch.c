@@ -26,6 +26,12 @@ uint32_t fake_num_lrs;
 uint64_t fake_lrs[16];
 bool fake_uie;
 uint32_t fake_free_mask_reads;
+uint64_t fake_fast_lr[CFG_NUM_VCPUS];
+uint32_t fake_fast_hold[CFG_NUM_VCPUS];
+uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
+const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
+const uint32_t *fake_fast_console_queued;
+const bool *fake_fast_console_typed;
 bool fake_irq_pending[1024], fake_irq_active[1024], fake_timer_output[32];
 uint32_t fake_irq_state_cpu[1024];
 bool fake_npie;
@@ -36,7 +42,6 @@ bool fake_irq_enabled[1024];
 uint32_t fake_irq_enabled_cpu[1024];
 bool fake_irq_edge[1024];
 uint32_t fake_irq_route[1024];
-uint32_t fake_ack;
 bool fake_gic_ready, fake_gic_cpu_ready;
 uint32_t fake_waits, fake_wait_limit;
 uint32_t fake_events;
@@ -129,6 +134,12 @@ void fake_reset(void)
     fake_npie = false;
     fake_uie = false;
     fake_free_mask_reads = 0u;
+    memset(fake_fast_lr, 0, sizeof(fake_fast_lr));
+    memset(fake_fast_hold, 0, sizeof(fake_fast_hold));
+    memset(fake_fast_lrs, 0, sizeof(fake_fast_lrs));
+    memset(fake_fast_news, 0, sizeof(fake_fast_news));
+    fake_fast_console_queued = NULL;
+    fake_fast_console_typed = NULL;
     memset(fake_irq_pending, 0, sizeof(fake_irq_pending));
     memset(fake_irq_active, 0, sizeof(fake_irq_active));
     memset(fake_irq_state_cpu, 0xff, sizeof(fake_irq_state_cpu));
@@ -140,7 +151,6 @@ void fake_reset(void)
     memset(fake_irq_enabled_cpu, 0xff, sizeof(fake_irq_enabled_cpu));
     memset(fake_irq_edge, 0, sizeof(fake_irq_edge));
     memset(fake_irq_route, 0xff, sizeof(fake_irq_route));
-    fake_ack = 1023u;
     fake_gic_ready = false;
     fake_gic_cpu_ready = false;
     fake_waits = 0u;
@@ -197,11 +207,6 @@ void arch_gic_init(void)
 void arch_gic_cpu_init(void)
 {
     fake_gic_cpu_ready = true;
-}
-
-uint32_t arch_gic_ack(void)
-{
-    return fake_ack;
 }
 
 void arch_gic_eoi(uint32_t intid)
@@ -274,6 +279,71 @@ uint32_t arch_lr_free_mask(void)
     }
     fake_free_mask_reads++;
     return m;
+}
+
+uint32_t fake_elrsr(void)
+{
+    uint32_t m = 0u;
+    uint32_t i;
+
+    for (i = 0u; i < fake_num_lrs; i++) {
+        bool invalid = (fake_lrs[i] >> 62) == 0u;
+        bool eoi_request = ((fake_lrs[i] & (1ull << 61)) == 0u) && ((fake_lrs[i] & (1ull << 41)) != 0u);
+
+        m |= (invalid && !eoi_request) ? (1u << i) : 0u;
+    }
+    return m;
+}
+
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed)
+{
+    fake_fast_console_queued = queued;
+    fake_fast_console_typed = typed;
+}
+
+void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news)
+{
+    fake_fast_news[vcpu_id] = news;
+}
+
+void arch_irq_fast_set(uint32_t vcpu_id, uint64_t lr, uint32_t hold)
+{
+    fake_fast_lr[vcpu_id] = lr;
+    fake_fast_hold[vcpu_id] = hold;
+}
+
+uint32_t arch_irq_fast_take(uint32_t vcpu_id)
+{
+    uint32_t lrs = fake_fast_lrs[vcpu_id];
+
+    fake_fast_lrs[vcpu_id] = 0u;
+    return lrs;
+}
+
+bool fake_irq_vector(uint32_t vcpu_id, uint32_t intid)
+{
+    uint32_t elrsr;
+    uint32_t slot;
+
+    if (intid != 27u) {
+        return false;
+    }
+    if ((fake_fast_lr[vcpu_id] == 0u) || (*fake_fast_news[vcpu_id] != 0u)) {
+        return false;
+    }
+    /* Console work waiting (bound by console_init(); unbound in tests that never start it). */
+    if ((fake_fast_console_queued != NULL) && ((*fake_fast_console_queued != 0u) || *fake_fast_console_typed)) {
+        return false;
+    }
+    elrsr = fake_elrsr();
+    if ((((fake_fast_lrs[vcpu_id] | fake_fast_hold[vcpu_id]) & ~elrsr) != 0u) || (elrsr == 0u)) {
+        return false;
+    }
+    slot = (uint32_t)__builtin_ctz(elrsr);
+    fake_lrs[slot] = fake_fast_lr[vcpu_id];
+    fake_fast_lrs[vcpu_id] |= 1u << slot;
+    arch_gic_eoi(intid);
+    return true;
 }
 
 void arch_lr_notify(uint32_t mode)

@@ -65,6 +65,22 @@ extern uint64_t fake_lrs[16];
 extern bool fake_npie;                     /**< arch_lr_notify(): NPIE requested */
 extern bool fake_uie;                      /**< arch_lr_notify(): UIE requested */
 extern uint32_t fake_free_mask_reads;      /**< arch_lr_free_mask() calls */
+/** The IRQ vector's fast-path records (arch_irq_fast_*), per vCPU. */
+extern uint64_t fake_fast_lr[CFG_NUM_VCPUS];
+extern uint32_t fake_fast_hold[CFG_NUM_VCPUS];
+extern uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
+extern const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
+/** The console's words bound by arch_exit_fast_console(). */
+extern const uint32_t *fake_fast_console_queued;
+extern const bool *fake_fast_console_typed;
+/** ICH_ELRSR_EL2 of the fake: implemented LRs with state invalid and (HW = 1 or EOI = 0) (IHI 0069H 12.4). */
+uint32_t fake_elrsr(void);
+/**
+ * The model of vectors.S exit_irq_fast for vCPU vcpu_id (running on the fake's CPU) taking
+ * physical intid: the same decisions in the same order. True when it wrote a list register
+ * and dropped the priority (the C step is not entered); false: the C step takes intid.
+ */
+bool fake_irq_vector(uint32_t vcpu_id, uint32_t intid);
 extern bool fake_irq_pending[1024];        /**< physical pending state (arch_gic_set_pending / _pending) */
 extern bool fake_irq_active[1024];         /**< physical active state (arch_gic_set_active) */
 extern uint32_t fake_irq_state_cpu[1024];  /**< CPU named by the last pending/active call of each INTID */
@@ -76,7 +92,6 @@ extern bool fake_irq_enabled[1024];         /**< SPIs, and PPIs of the last CPU 
 extern uint32_t fake_irq_enabled_cpu[1024]; /**< CPU named by the last arch_gic_set_enabled() of each INTID */
 extern bool fake_irq_edge[1024];
 extern uint32_t fake_irq_route[1024];
-extern uint32_t fake_ack;                  /**< what arch_gic_ack() returns */
 extern bool fake_gic_ready, fake_gic_cpu_ready;
 /** arch_wait_event() calls, and after how many it longjmps (0 = never). */
 extern uint32_t fake_waits, fake_wait_limit;

@@ -68,6 +68,23 @@ static void test_a_cpu_sends_only_its_own_partitions_lines(void **state)
     assert_int_equal(fake_lock_depth, 0);
 }
 
+/* @req SRS-CON-003 SRS-IRQ-007 */
+static void test_the_exit_fast_paths_see_queued_lines_and_leave_them_to_c(void **state)
+{
+    (void)state;
+    /* console_init() told the arch where to look. */
+    assert_non_null(fake_fast_console_queued);
+    assert_non_null(fake_fast_console_typed);
+    assert_int_equal(*fake_fast_console_queued, 0u);
+    assert_false(*fake_fast_console_typed);
+    put(PART_ALPHA, "alpha line\n");
+    assert_int_not_equal(*fake_fast_console_queued, 0u);
+    /* Sent by alpha's CPU at an exit that enters C: nothing waits any more. */
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] alpha line\r\n");
+    assert_int_equal(*fake_fast_console_queued, 0u);
+}
+
 /* @req SRS-CON-003 */
 static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt(void **state)
 {
@@ -751,6 +768,7 @@ int main(void)
         cmocka_unit_test_setup(test_bytes_above_0x7f_are_shown_escaped, setup),
         cmocka_unit_test_setup(test_an_escaped_byte_is_never_split_across_lines, setup),
         cmocka_unit_test_setup(test_a_cpu_sends_only_its_own_partitions_lines, setup),
+        cmocka_unit_test_setup(test_the_exit_fast_paths_see_queued_lines_and_leave_them_to_c, setup),
         cmocka_unit_test_setup(test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt, setup),
         cmocka_unit_test_setup(test_a_full_fifo_ends_the_burst_without_waiting, setup),
         cmocka_unit_test_setup(test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole, setup),

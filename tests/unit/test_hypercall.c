@@ -43,6 +43,43 @@ static void test_version_reports_abi(void **state)
     assert_int_equal(call(alpha, SEPTUM_HVC_VERSION, 0u, 0u), (SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR);
 }
 
+/* @req SRS-HVC-001 SRS-HVC-004 */
+static void test_constant_answers_table_is_what_the_c_path_answers_and_keeps_other_registers(void **state)
+{
+    uint32_t i;
+    uint32_t j;
+    uint32_t r;
+
+    (void)state;
+    for (i = 0u; i < HYPERCALL_ANSWERS; i++) {
+        const struct hypercall_answer *a = &hypercall_answers[i];
+
+        /* What the HVC vector may rely on: Septum's IDs (fast calls of owning entity 6, either
+         * calling convention), each once, 1..4 result registers. */
+        assert_int_equal(a->fid & 0xbf000000u, SEPTUM_HVC_BASE & 0xbf000000u);
+        assert_in_range(a->nregs, 1u, 4u);
+        for (j = i + 1u; j < HYPERCALL_ANSWERS; j++) {
+            assert_int_not_equal(a->fid, hypercall_answers[j].fid);
+        }
+        /* The C dispatcher gives exactly the table's registers and leaves x(nregs)..x17. */
+        for (r = 0u; r < 18u; r++) {
+            alpha->regs.x[r] = 0xa5a5000000000000ull | r;
+        }
+        alpha->regs.x[0] = 0x1234567800000000ull | a->fid;
+        hypercall_handle(alpha, CFG_CONDUIT_HVC);
+        for (r = 0u; r < 18u; r++) {
+            assert_int_equal(alpha->regs.x[r], (r < a->nregs) ? a->x[r] : (0xa5a5000000000000ull | r));
+        }
+    }
+    /* The ABI's values. */
+    assert_int_equal(hypercall_answers[0].fid, SEPTUM_HVC_VERSION);
+    assert_int_equal(hypercall_answers[0].x[0], (SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR);
+    assert_int_equal(call(alpha, SEPTUM_HVC_REVISION, 0u, 0u), SEPTUM_ABI_MAJOR);
+    assert_int_equal(alpha->regs.x[1], SEPTUM_ABI_MINOR);
+    /* Not in the table: the call's own handler (the vector leaves it to C). */
+    assert_int_equal(call(alpha, SEPTUM_HVC_READY, 0u, 0u), SMCCC_SUCCESS);
+}
+
 /* @req SRS-HVC-001 */
 static void test_unknown_function_returns_not_supported(void **state)
 {
@@ -196,6 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_smccc_version_is_1_1_and_arch_features_answers_truthfully, setup),
         cmocka_unit_test_setup(test_version_reports_abi, setup),
+        cmocka_unit_test_setup(test_constant_answers_table_is_what_the_c_path_answers_and_keeps_other_registers, setup),
         cmocka_unit_test_setup(test_arch_features_offers_every_septum_call, setup),
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),

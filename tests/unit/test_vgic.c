@@ -1426,6 +1426,224 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_int_equal(fake_lock_depth, 0);
 }
 
+
+/* The value the vGIC publishes for alpha's vCPU 0 timer, the news flag, the vector's lrs. */
+#define ALPHA0 (cfg_partitions[PART_ALPHA].first_vcpu)
+#define TIMER_LR(prio) (LR(27u, (prio)) | T_LR_HW | (27ull << 32))
+
+/* @req SRS-IRQ-007 */
+static void test_timer_fast_value_is_published_only_while_enabled_group_on_and_not_pending(void **state)
+{
+    (void)state;
+    /* Reset: disabled, so the C path. */
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    assert_ptr_equal(fake_fast_news[ALPHA0], &vgic_changed[ALPHA0]);
+    /* Enabled, but its group (1) is off in GICD_CTLR. */
+    rwrite(PART_ALPHA, SGI(0u) + IGROUPR, 4u, 1u << 27);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 27);
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    /* Group on: the value vgic_lr_put() would write (the guest's priority, group 1, HW, pINTID 27). */
+    dwrite(PART_ALPHA, CTLR, 4u, 3u);
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 24u, 4u, 0xa0u << 24);
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0xa0u) | LR_G1);
+    /* Pending in software: the flush places (or coalesces) it, so the C path. */
+    priv(PART_ALPHA, 0u, 27u)->pending = true;
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 24u, 4u, 0x80u << 24);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    priv(PART_ALPHA, 0u, 27u)->pending = false;
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 24u, 4u, 0x80u << 24);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0x80u) | LR_G1);
+    /* Not hardware-backed (never so for 27; the predicate still checks it). */
+    priv(PART_ALPHA, 0u, 27u)->hw = false;
+    rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 24u, 4u, 0x80u << 24);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    priv(PART_ALPHA, 0u, 27u)->hw = true;
+    /* Disabled by the guest: the C path again, published at once. */
+    rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u << 27);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* Alpha's vCPU 0 with its timer PPI enabled and group 0 on, nothing new. */
+static void timer_ready(void)
+{
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 27);
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0u));
+    assert_int_equal(vgic_changed[ALPHA0], 0u);
+}
+
+/* @req SRS-IRQ-007 */
+static void test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state(void **state)
+{
+    (void)state;
+    timer_ready();
+    /* Not the timer: the C step. */
+    assert_false(fake_irq_vector(ALPHA0, 30u));
+    assert_false(fake_irq_vector(ALPHA0, 1023u));
+    /* The timer: LR 0, priority dropped, no C. */
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    assert_int_equal(fake_num_eois, 1u);
+    assert_int_equal(fake_eoi[0], 27u);
+    assert_int_equal(fake_fast_lrs[ALPHA0], 1u);
+    /* Still pending in LR 0: the vector does not write a second LR for the same vINTID. */
+    assert_false(fake_irq_vector(ALPHA0, 27u));
+    /* An SGI for the vCPU's own exit: the flush takes LR 0 into the vGIC's state first. */
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(fake_fast_lrs[ALPHA0], 0u);
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    assert_int_equal(fake_lrs[1], LR(3u, 0u));
+    /* Held by the vGIC in LR 0 and still active there: no fast path. */
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    assert_false(fake_irq_vector(ALPHA0, 27u));
+    /* The guest deactivates it (LR 0 empty) and takes the SGI (LR 1 active). The next tick:
+     * the lowest empty LR, 0 again; the vGIC's record of LR 0 is the timer's own. */
+    fake_lrs[0] = 0u;
+    fake_lrs[1] = (fake_lrs[1] & ~(3ull << 62)) | LR_ACTIVE;
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 3u);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_intid[0], 27u);
+    assert_true(priv(PART_ALPHA, 0u, 3u)->active);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-007 */
+static void test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it(void **state)
+{
+    (void)state;
+    timer_ready();
+    /* SGI 3 in LR 0 and the timer in LR 1, both through the C path. */
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
+    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_lrs[1], TIMER_LR(0u));
+    assert_int_equal(fake_fast_hold[ALPHA0], 2u);
+    /* The guest completes both without an exit; the vector reuses LR 0 for the next tick. */
+    fake_lrs[0] = 0u;
+    fake_lrs[1] = 0u;
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    /* The next exit: SGI 3's record of LR 0 and the timer's old LR 1 are released, LR 0 is the timer's. */
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 3u)->lr, -1);
+    assert_false(priv(PART_ALPHA, 0u, 3u)->active);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 1u);
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    /* A completed emulated level interrupt waiting for its EOI maintenance (ICH_EISR, not
+     * ICH_ELRSR) is never overwritten: the vector takes LR 1. */
+    fake_lrs[0] = 0u;
+    fake_lrs[2] = T_LR_EOI | 33u;
+    fake_lrs[1] = T_LR_EOI | 34u;
+    assert_int_equal(fake_elrsr(), 0x9u);
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-007 */
+static void test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr(void **state)
+{
+    (void)state;
+    timer_ready();
+    /* Something new for the vCPU: the C step flushes it first (no injection delayed). */
+    vgic_maintenance(PART_ALPHA, 0u);
+    assert_false(fake_irq_vector(ALPHA0, 27u));
+    vgic_flush(PART_ALPHA, 0u);
+    /* Every list register in use. */
+    fake_lrs[0] = LR_ACTIVE | 1u;
+    fake_lrs[1] = LR_ACTIVE | 2u;
+    fake_lrs[2] = LR_ACTIVE | 4u;
+    fake_lrs[3] = LR_ACTIVE | 5u;
+    assert_false(fake_irq_vector(ALPHA0, 27u));
+    fake_lrs[3] = 0u;
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[3], TIMER_LR(0u));
+    /* A vector-filled LR not yet taken by the vGIC and still pending: no second one. */
+    fake_lrs[2] = 0u;
+    assert_false(fake_irq_vector(ALPHA0, 27u));
+    assert_int_equal(fake_lrs[2], 0u);
+    /* Completed before the vGIC looked: taken and dropped, nothing recorded. */
+    fake_lrs[3] = 0u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lrs[ALPHA0], 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, -1);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used & 8u, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-007 */
+static void test_flush_republishes_the_fast_value_when_the_timer_state_changes(void **state)
+{
+    (void)state;
+    timer_ready();
+    /* The C path puts the timer in LR 0 (hold), the guest has not taken it yet. */
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    /* Another tick while it still waits there: pending in software, so the C path. */
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_true(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+    /* The flush coalesces it with the LR (an edge of a pending interrupt): same LR, no longer
+     * pending in software, and the vector may take the next tick again. */
+    exit_flush(PART_ALPHA, 0u);
+    assert_false(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0u));
+    assert_int_equal(fake_fast_hold[ALPHA0], 1u);
+    /* A flush that changes nothing of the timer publishes nothing new. */
+    fake_fast_lr[ALPHA0] = 0x55u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0x55u);
+    /* The guest completes it; the next flush releases LR 0: hold 0. */
+    fake_lrs[0] = 0u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], TIMER_LR(0u));
+    assert_int_equal(fake_fast_hold[ALPHA0], 0u);
+    /* GICD_CTLR is published where it is written. */
+    dwrite(PART_ALPHA, CTLR, 4u, 0u);
+    assert_int_equal(fake_fast_lr[ALPHA0], 0u);
+}
+
+/* @req SRS-IRQ-007 SRS-IRQ-006 */
+static void test_stop_takes_the_vector_filled_timer_lr_and_deactivates_it(void **state)
+{
+    (void)state;
+    timer_ready();
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
+    vgic_vcpu_stop(PART_ALPHA, 0u);
+    /* Active in the guest: the physical PPI is released, the LR cleared, nothing left to take. */
+    assert_int_equal(fake_num_dirs, 1u);
+    assert_int_equal(fake_dir[0], 27u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_fast_lrs[ALPHA0], 0u);
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, -1);
+    assert_int_equal(fake_fast_hold[ALPHA0], 0u);
+    /* A direct injection takes it too: filled, completed, then the C path places the next. */
+    vgic_flush(PART_ALPHA, 0u);
+    assert_true(fake_irq_vector(ALPHA0, 27u));
+    fake_lrs[0] = 0u;
+    rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 0u);
+    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    assert_int_equal(fake_lrs[0], TIMER_LR(0u));
+    assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
+    assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 1u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
 /* @req SRS-IRQ-006 */
 static void test_ispendr_of_a_timer_ppi_shows_the_timer_output_even_while_disabled(void **state)
 {
@@ -1642,6 +1860,12 @@ int main(void)
         cmocka_unit_test_setup(test_send_sgi_pends_on_named_vcpus_only_and_kicks_other_cpus, setup),
         cmocka_unit_test_setup(test_inject_kicks_only_a_vcpu_on_another_cpu, setup),
         cmocka_unit_test_setup(test_init_resets_state_and_ownership, setup),
+        cmocka_unit_test_setup(test_timer_fast_value_is_published_only_while_enabled_group_on_and_not_pending, setup),
+        cmocka_unit_test_setup(test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state, setup),
+        cmocka_unit_test_setup(test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it, setup),
+        cmocka_unit_test_setup(test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr, setup),
+        cmocka_unit_test_setup(test_stop_takes_the_vector_filled_timer_lr_and_deactivates_it, setup),
+        cmocka_unit_test_setup(test_flush_republishes_the_fast_value_when_the_timer_state_changes, setup),
     };
 
     return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -70,6 +70,8 @@
 static void arch_vcpu_quiesce(void);
 
 struct arch_cpu arch_cpus[CFG_NUM_CPUS];
+/* The IRQ vector's fast-path records, one per vCPU (arch_cpu.h). */
+static struct arch_irq_fast arch_irq_fast[CFG_NUM_VCPUS];
 uint8_t arch_stacks[CFG_NUM_CPUS][ARCH_STACK_SIZE_VALUE] __attribute__((aligned(4096), section(".stacks")));
 /*
  * The firmware DTB, copied by start.S with the MMU off (it may lie anywhere in
@@ -635,12 +637,45 @@ void arch_vcpu_restore(struct vcpu *v, const struct arch_vcpu_ctx *ctx)
     isb();
 }
 
+/* Read by the exit fast paths (vectors.S): the console's words, see arch_exit_fast_console(). */
+struct arch_fast_console arch_fast_console;
+
+void arch_exit_fast_console(const uint32_t *queued, const bool *typed)
+{
+    arch_fast_console.queued = queued;
+    arch_fast_console.typed = typed;
+}
+
+void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news)
+{
+    arch_irq_fast[vcpu_id].news = news;
+}
+
+void arch_irq_fast_set(uint32_t vcpu_id, uint64_t lr, uint32_t hold)
+{
+    /* Single-copy atomic stores: the vector of the vCPU's CPU reads the old value or the new one.
+     * hold only changes on that CPU (list registers are written there only), so it never tears
+     * against the vector. */
+    __atomic_store_n(&arch_irq_fast[vcpu_id].hold, hold, __ATOMIC_RELAXED);
+    __atomic_store_n(&arch_irq_fast[vcpu_id].lr, lr, __ATOMIC_RELEASE);
+}
+
+uint32_t arch_irq_fast_take(uint32_t vcpu_id)
+{
+    /* Own CPU with interrupts masked: the vector cannot run meanwhile, no atomics needed. */
+    uint32_t lrs = arch_irq_fast[vcpu_id].lrs;
+
+    arch_irq_fast[vcpu_id].lrs = 0u;
+    return lrs;
+}
+
 void arch_vcpu_resume(struct vcpu *v)
 {
     struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
 
     c->vcpu = v;
     c->regs = &v->regs;
+    c->irq_fast = &arch_irq_fast[v->id];
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
@@ -661,6 +696,9 @@ void arch_vcpu_enter(struct vcpu *v)
 
     c->vcpu = v;
     c->regs = &v->regs;
+    c->irq_fast = &arch_irq_fast[v->id];
+    /* Its list registers are empty: nothing the vector filled is left to take. */
+    c->irq_fast->lrs = 0u;
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
@@ -688,10 +726,11 @@ uint64_t arch_trap_sync(struct arch_cpu *c)
     return arch_exit_result(trap_exit_done(c->vcpu, trap_sync(c->vcpu, &t)));
 }
 
-/* Light step of an IRQ exit: acknowledge; the scheduler's tick and the stop SGI take the full step. */
+/* Light step of an IRQ exit (the vector acknowledged the interrupt into c->irq_intid and did not
+ * take it itself); the scheduler's tick and the stop SGI take the full step. */
 uint64_t arch_trap_irq(struct arch_cpu *c)
 {
-    uint32_t intid = arch_gic_ack();
+    uint32_t intid = c->irq_intid;
 
     if (!trap_irq_light(intid)) {
         c->irq_intid = intid;

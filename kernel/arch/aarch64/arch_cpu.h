@@ -17,6 +17,27 @@ struct vcpu_regs;
 /** Bytes of EL2 stack per physical CPU. */
 #define ARCH_STACK_SIZE_VALUE 16384u
 
+/**
+ * Per vCPU: what the IRQ vector's fast path reads and writes (arch.h, arch_irq_fast_*).
+ * lr and news are written by C (lr from any CPU, single-copy atomic 64-bit store), lrs only on
+ * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take()).
+ */
+struct arch_irq_fast {
+    uint64_t lr;              /**< ICH_LR value for the virtual timer PPI; 0: take the C path */
+    const uint32_t *news;     /**< the vCPU's vGIC change flag */
+    uint32_t lrs;             /**< list registers the vector filled, not yet taken by the vGIC */
+    uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
+};
+/* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
+
+/** The console's words the exit fast paths check (arch_exit_fast_console), read by vectors.S. */
+struct arch_fast_console {
+    const uint32_t *queued;   /**< lines queued anywhere (console.c) */
+    const bool *typed;        /**< a typed byte waits to be shown */
+};
+/* vectors.S loads the pair with one ldp: it checks that typed follows queued. */
+extern struct arch_fast_console arch_fast_console;
+
 /** Per physical CPU: where exits save the guest registers, and the stack. */
 struct arch_cpu {
     struct vcpu_regs *regs;   /**< registers of the vCPU running here */
@@ -24,7 +45,8 @@ struct arch_cpu {
     uint64_t stack_top;       /**< initial SP_EL2, reset on every guest entry */
     uint32_t index;           /**< index into cfg_cpus */
     uint32_t bhb_loops;       /**< branch-history loop count run on every exit (Spectre-BHB), 0: none needed */
-    uint32_t irq_intid;       /**< interrupt acknowledged by the light step of an IRQ exit, for its full step */
+    uint32_t irq_intid;       /**< interrupt the IRQ vector acknowledged, for the C steps */
+    struct arch_irq_fast *irq_fast;  /**< the running vCPU's fast-path record */
 };
 
 /** What an exit's C step tells vectors.S. */

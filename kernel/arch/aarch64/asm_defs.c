@@ -7,6 +7,7 @@
 #include "arch_cpu.h"
 #include "config.h"
 #include "fwcheck.h"
+#include "hypercall.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -29,6 +30,20 @@ void asm_defs(void)
     DEFINE(ARCH_CPU_REGS, offsetof(struct arch_cpu, regs));
     DEFINE(ARCH_CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
     DEFINE(ARCH_CPU_BHB_LOOPS, offsetof(struct arch_cpu, bhb_loops));
+    DEFINE(ARCH_CPU_IRQ_INTID, offsetof(struct arch_cpu, irq_intid));
+    DEFINE(ARCH_CPU_IRQ_FAST, offsetof(struct arch_cpu, irq_fast));
+    DEFINE(IRQ_FAST_LR, offsetof(struct arch_irq_fast, lr));
+    DEFINE(IRQ_FAST_NEWS, offsetof(struct arch_irq_fast, news));
+    DEFINE(IRQ_FAST_LRS, offsetof(struct arch_irq_fast, lrs));
+    DEFINE(IRQ_FAST_HOLD, offsetof(struct arch_irq_fast, hold));
+    DEFINE(FAST_CONSOLE_QUEUED, offsetof(struct arch_fast_console, queued));
+    DEFINE(FAST_CONSOLE_TYPED, offsetof(struct arch_fast_console, typed));
+    DEFINE(ARCH_PPI_VTIMER_ASM, ARCH_PPI_VTIMER);
+    DEFINE(HYPERCALL_ANSWERS_ASM, HYPERCALL_ANSWERS);
+    DEFINE(HANSWER_SIZE, sizeof(struct hypercall_answer));
+    DEFINE(HANSWER_FID, offsetof(struct hypercall_answer, fid));
+    DEFINE(HANSWER_NREGS, offsetof(struct hypercall_answer, nregs));
+    DEFINE(HANSWER_X, offsetof(struct hypercall_answer, x));
     DEFINE(ARCH_STACK_SIZE, ARCH_STACK_SIZE_VALUE);
     DEFINE(ASM_NUM_CPUS, CFG_NUM_CPUS);
     DEFINE(ARCH_EXIT_STOP_ASM, ARCH_EXIT_STOP);

@@ -149,14 +149,6 @@ void arch_gic_cpu_init(void)
     isb();
 }
 
-uint32_t arch_gic_ack(void)
-{
-    uint32_t intid = (uint32_t)SYSREG_READ(icc_iar1_el1);
-
-    __asm__ volatile("dsb sy" : : : "memory");
-    return intid & 0xffffffu;
-}
-
 void arch_gic_eoi(uint32_t intid)
 {
     SYSREG_WRITE(icc_eoir1_el1, intid);

@@ -16,6 +16,14 @@
  */
 #include "asm_defs.h"
 
+/* Layouts the fast paths read with one load (asm_defs.h offsets). */
+.if IRQ_FAST_HOLD != (IRQ_FAST_LRS + 4)
+.error "struct arch_irq_fast: hold must follow lrs (read as one 64-bit word)"
+.endif
+.if (FAST_CONSOLE_QUEUED != 0) || (FAST_CONSOLE_TYPED != 8)
+.error "struct arch_fast_console: queued, typed must be one ldp pair"
+.endif
+
     .cfi_sections .debug_frame
 
 .macro el2_bug kind
@@ -61,9 +69,9 @@ el2_vectors:
     el2_bug 5
     el2_bug 6
     el2_bug 7
-    guest_exit exit_sync            /* lower EL, AArch64 */
-    guest_exit exit_irq
-    guest_exit exit_irq             /* FIQ: not used, treated as IRQ */
+    guest_exit exit_hvc_fast        /* lower EL, AArch64: HVC fast path, else exit_sync */
+    guest_exit exit_irq_fast
+    guest_exit exit_irq_fast        /* FIQ: not used, treated as IRQ */
     guest_exit exit_serror
     el2_bug 12                      /* lower EL, AArch32: never enabled */
     el2_bug 13
@@ -145,6 +153,95 @@ el2_vectors:
 
     exit_handler exit_irq, arch_trap_irq, arch_trap_irq_full
 
+/*
+ * The IRQ exit's fast path (issue 11): the running vCPU's EL1 virtual timer PPI goes into a
+ * list register without entering C. Entered from the vector with x0 = save area (unused here)
+ * and the guest's x0/x1 at [sp]; the Spectre-BHB loop has already run (guest_exit).
+ *
+ * 1. ICC_IAR1_EL1 acknowledges the interrupt (GICv3, IHI 0069H 12.2 ICC_IAR1_EL1); its INTID
+ *    goes to arch_cpu.irq_intid, where the C step finds it if the fast path does not apply.
+ * 2. Only while the console has no work waiting (arch_fast_console: what console_poll()
+ *    tests first on every exit; with work waiting the C step sends this CPU's burst).
+ *    Only INTID 27 (CNTV, the guest's own timer: every other interrupt, the EL2 timer, kicks,
+ *    maintenance, SPIs, takes the C step), only while the vGIC published a non-zero ICH_LR
+ *    value for this vCPU (arch_irq_fast.lr: vgic_fast_lr() in vdev/vgic_lr.c, the C
+ *    predicate this mirrors: hardware-backed, enabled, its group enabled, not pending in
+ *    software), only while the vCPU's vGIC change flag is clear (so a pending injection is
+ *    never delayed: the C step flushes it), only while every list register that may still
+ *    hold vINTID 27 is empty (arch_irq_fast.hold: the vGIC's; .lrs: the vector's own, not yet
+ *    taken; two LRs with one vINTID would be UNPREDICTABLE, 12.4 ICH_LR<n>_EL2), and only with
+ *    a list register that ICH_ELRSR_EL2 shows empty (12.4, ICH_ELRSR_EL2: state invalid and
+ *    no EOI maintenance request outstanding, so no LR the vGIC still has to collect through
+ *    ICH_EISR_EL2 is ever overwritten). fake_irq_vector() (tests/unit/fake_arch.c) is the C
+ *    model of these decisions the vGIC's unit tests run against (SRS-IRQ-007).
+ * 3. The value has HW = 1 and pINTID = vINTID = 27 (12.4, ICH_LR<n>_EL2): the guest's
+ *    deactivation of the virtual interrupt deactivates the physical one. The LR goes into
+ *    arch_irq_fast.lrs, which the vGIC takes into its own state before it next reads or
+ *    writes a list register of this vCPU (vgic_lr_adopt()).
+ * 4. ICC_EOIR1_EL1 drops the priority only: ICC_CTLR_EL1.EOImode = 1 (gic.c,
+ *    arch_gic_cpu_init; IHI 0069H 4.1.1 "Priority drop and interrupt deactivation"), so the
+ *    physical interrupt stays active until the guest deactivates it through the LR.
+ * 5. ERET: the write to ICH_LR<n>_EL2 and ICC_EOIR1_EL1 take effect by this context
+ *    synchronisation; the guest takes the virtual interrupt on return.
+ * No DSB after the IAR read here: a timer PPI hands over no memory (the C path keeps
+ * Linux's DSB for the interrupts whose handlers read device state).
+ * x0-x3 are scratch: x0/x1 were saved by the vector, x2/x3 are pushed here.
+ */
+exit_irq_fast:
+    stp     x2, x3, [sp, #-16]!
+    mrs     x1, icc_iar1_el1
+    and     w1, w1, #0xffffff               /* INTID, bits [23:0] */
+    mrs     x0, tpidr_el2
+    str     w1, [x0, #ARCH_CPU_IRQ_INTID]
+    cmp     w1, #ARCH_PPI_VTIMER_ASM
+    b.ne    9f
+    ldr     x2, [x0, #ARCH_CPU_IRQ_FAST]
+    ldr     x3, [x2, #IRQ_FAST_LR]          /* the vGIC's value, or 0 */
+    cbz     x3, 9f
+    ldr     x0, [x2, #IRQ_FAST_NEWS]
+    ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
+    cbnz    w0, 9f
+    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x0, x0, :lo12:arch_fast_console
+    ldp     x0, x1, [x0]
+    ldr     w0, [x0]                        /* console_queued */
+    ldrb    w1, [x1]                        /* console_typed */
+    orr     w0, w0, w1
+    cbnz    w0, 9f
+    mrs     x0, ich_elrsr_el2
+    ldr     x1, [x2, #IRQ_FAST_LRS]         /* lrs, and hold in the high half */
+    orr     x1, x1, x1, lsr #32
+    bics    wzr, w1, w0                     /* every LR that may hold the timer's vINTID empty? */
+    b.ne    9f                              /* no: a second LR for one vINTID is UNPREDICTABLE */
+    cbz     w0, 9f                          /* no empty list register */
+    rbit    w0, w0
+    clz     w0, w0                          /* the lowest empty one */
+    adr     x1, 5f
+    add     x1, x1, x0, lsl #3              /* 8 bytes per table entry */
+    br      x1
+5:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+    msr     ich_lr\n\()_el2, x3
+    b       6f
+    .endr
+6:  mov     w3, #1
+    lsl     w3, w3, w0
+    ldr     w1, [x2, #IRQ_FAST_LRS]
+    orr     w1, w1, w3
+    str     w1, [x2, #IRQ_FAST_LRS]
+    mov     x1, #ARCH_PPI_VTIMER_ASM
+    msr     icc_eoir1_el1, x1
+    ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+9:  /* Not for the fast path: the light C step, with the INTID in arch_cpu.irq_intid. */
+    dsb     sy
+    ldp     x2, x3, [sp], #16
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_irq
+
 /* Synchronous: an HVC takes the light step, everything else the full one at once. */
 exit_sync:
     .cfi_startproc
@@ -171,6 +268,73 @@ exit_sync:
     cbnz    x0, exit_stop
     b       exit_resume
     .cfi_endproc
+
+/*
+ * The HVC exit's fast path (issue 11): Septum's calls that only return constants (VERSION,
+ * CALL_COUNT, CALL_UID, REVISION: kernel/core/hypercall.c, hypercall_answers, the table the
+ * C dispatcher answers them from too; unit-tested in test_hypercall.c, SRS-HVC-004) are
+ * answered here without entering C, when the exit has nothing else to do: the vCPU's vGIC
+ * change flag is clear and the console has no work waiting (what trap_exit_done() would do
+ * first). The results go to x0..x(nregs-1); x2..x17 are otherwise untouched, as SMCCC 1.1
+ * requires (DEN0028 2.6). ELR_EL2 already points after the HVC (Arm ARM D1.10.2 / the
+ * preferred return address of an HVC exception). Anything else, and every other synchronous
+ * exit (4 instructions: the EC test), goes to exit_sync as before with x0 = save area.
+ * The Spectre-BHB loop has run in the vector (guest_exit) before the table walk.
+ */
+exit_hvc_fast:
+    mrs     x1, esr_el2
+    ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
+    cmp     x1, #ESR_EC_HVC64_ASM
+    b.ne    exit_sync
+    stp     x2, x3, [sp, #-16]!
+    ldr     w1, [sp, #16]                   /* the guest's w0: the function ID (DEN0028 2.5) */
+    adrp    x2, hypercall_answers
+    add     x2, x2, :lo12:hypercall_answers
+    mov     x3, #HYPERCALL_ANSWERS_ASM
+1:  ldr     w0, [x2, #HANSWER_FID]
+    cmp     w0, w1
+    b.eq    2f
+    add     x2, x2, #HANSWER_SIZE
+    subs    x3, x3, #1
+    b.ne    1b
+    b       8f
+2:  mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_IRQ_FAST]
+    ldr     x0, [x0, #IRQ_FAST_NEWS]
+    ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
+    cbnz    w0, 8f
+    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x0, x0, :lo12:arch_fast_console
+    ldp     x0, x1, [x0]
+    ldr     w0, [x0]                        /* console_queued */
+    ldrb    w1, [x1]                        /* console_typed */
+    orr     w0, w0, w1
+    cbnz    w0, 8f
+    /* The results into the saved slots: guest x0/x1 at [sp + 16], x2/x3 at [sp]. */
+    ldr     w3, [x2, #HANSWER_NREGS]
+    ldr     x0, [x2, #HANSWER_X]
+    str     x0, [sp, #16]
+    cmp     w3, #2
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 8]
+    str     x0, [sp, #24]
+    cmp     w3, #3
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 16]
+    str     x0, [sp]
+    cmp     w3, #4
+    b.lo    3f
+    ldr     x0, [x2, #HANSWER_X + 24]
+    str     x0, [sp, #8]
+3:  ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+8:  /* Not for the fast path: the light C step, as before. */
+    ldp     x2, x3, [sp], #16
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_sync
 
 /* SError: always the full save. */
 exit_serror:

@@ -168,7 +168,15 @@ static void hypercalls(void)
     check("septum version", r.x0, (int64_t)((SEPTUM_ABI_MAJOR << 16) | SEPTUM_ABI_MINOR));
     sp_printf("call count %ld, revision %ld\n", (long)hvc(SEPTUM_HVC_CALL_COUNT, 0u, 0u, 0u),
               (long)hvc(SEPTUM_HVC_REVISION, 0u, 0u, 0u));
-    (void)hvc(SEPTUM_HVC_CALL_UID, 0u, 0u, 0u);
+    /* Constant answers (hypercall_answers: the HVC vector's fast path or C, the same registers). */
+    r = sp_hvc(SEPTUM_HVC_CALL_UID, 0u, 0u, 0u);
+    check("call uid x0", r.x0, 0x53455054);
+    check("call uid x1", r.x1, 0x554d0000);
+    check("call uid x2", r.x2, 0x9a1d4c3b);
+    check("call uid x3", r.x3, 0x7e21f005);
+    r = sp_hvc(SEPTUM_HVC_REVISION, 0u, 0u, 0u);
+    check("revision minor in x1", r.x1, SEPTUM_ABI_MINOR);
+    check("call count", hvc(SEPTUM_HVC_CALL_COUNT, 0u, 0u, 0u), 6);
     check("console_write outside memory", hvc(SEPTUM_HVC_CONSOLE_WRITE, outside, 8u, 0u), SMCCC_INVALID_PARAMETER);
     check("console_write wrapping", hvc(SEPTUM_HVC_CONSOLE_WRITE, UINT64_MAX - 3u, 8u, 0u), SMCCC_INVALID_PARAMETER);
     check("console_write of nothing", hvc(SEPTUM_HVC_CONSOLE_WRITE, SP_RAM_BASE, 0u, 0u), 0);
