@@ -251,7 +251,8 @@ def cases(board):
         w.done()
     add("nested-17", structure(deep), unreadable(AT, "nested too deeply"))
 
-    # A readable tree with NOPs, a second GIC, a /memreserve/, cells fdt_node_done() refuses:
+    # A readable tree with NOPs, a second GIC, /memreserve/ entries (one at address 0), cells
+    # fdt_node_done() refuses, properties fdt_prop() passes over:
     # read; then compared (differs: the minimal tree has no GIC, CPU, UART or PSCI).
     def odd(w):
         w.raw(FDT_NOP)
@@ -267,10 +268,15 @@ def cases(board):
         w.begin("short").prop("#address-cells", struct.pack(">I", 1)).prop("#size-cells", struct.pack(">I", 1))
         w.begin("a").prop("reg", b"\0\0\0\0").end().end()
         w.begin("noreg").end()
+        # properties fdt_prop() passes over: cells of the wrong length, a name that only starts
+        # like one it reads, a PSCI method outside /psci, string lists without their last NUL
+        w.begin("odd").prop("#address-cells", b"\0" * 8).prop("#size-cells", b"\0" * 8).prop("regs", b"\0" * 4)
+        w.prop("method", b"hvc\0").prop("compatible", b"arm,gic-v3").end()
+        w.begin("odd2").prop("compatible", b"arm,gic-v3x").end()
         w.raw(FDT_NOP)
     wr = FdtWriter()
     good_tree(wr, odd).raw(FDT_NOP).done()
-    add("minimal-tree", wr.blob(rsv=[(0x48000000, 0x1000)]),
+    add("minimal-tree", wr.blob(rsv=[(0, 0x1000), (0x48000000, 0x1000)]),
         accepted(AT, cpus=0, psci=r"?")
         + differs(r"/reserved-memory: firmware \[0x48000000\.\.0x48001000\), board cluster 'ram' \[0x48000000\.\.0x4c000000\)",
                   r"/cpus: firmware 0 CPUs, board CPU 0 MPIDR 0x0 missing",
@@ -334,4 +340,20 @@ def cases(board):
         accepted(AT, psci="?") + differs(r"/psci method: firmware other, board smc"))
     add("no-psci", e("no-psci", (node("psci"), "")),
         accepted(AT, psci="?") + differs(r"/psci method: firmware none, board smc"))
+    return c
+
+
+def channel_cases(board):
+    """Firmware DTBs for the errors image (tests/integration/systems/errors.yaml), whose
+    channel 'pipe' at 0x42000000 fwcheck compares too: reserved by the firmware, and
+    clear of a reservation that refuses the hypervisor's own range."""
+    c = []
+    e = board.edited
+    for name, rsv, lines in (
+            ("memreserve-channel", "0x42000000 0x1000",
+             [r"/reserved-memory: firmware \[0x42000000\.\.0x42001000\), board channel 'pipe' \[0x42000000\.\.0x42010000\)"]),
+            ("memreserve-hypervisor", "0x41000000 0x2000",
+             [r"/reserved-memory: firmware \[0x41000000\.\.0x41002000\), board hypervisor 'memory' \[0x40000000\.\.0x42000000\)"])):
+        blob = e(f"errors-{name}", (r"^/dts-v1/;\n", f"/dts-v1/;\n/memreserve/ {rsv};\n"))
+        c.append((f"dtb-{name}", AT, blob, AT, [], accepted(AT) + differs(*lines)))
     return c

@@ -11,7 +11,8 @@ profile was written, or if the console lacks what that scenario must show (the
 same lines the integration tests look for), so the instrumented image is known to
 behave like the production one. A run named in DTB_RUNS boots once per firmware
 DTB of verification/target_dtbs.py instead (WORK/runs/<name>/<case>/), each
-boot checked for the hypervisor's answer to that DTB.
+boot checked for the hypervisor's answer to that DTB; one in EXTRA_DTBS boots
+with those DTBs too, after its own run.
 """
 import argparse
 import os
@@ -37,7 +38,10 @@ INPUT = {
 }
 
 #: Runs that boot once per firmware DTB (verification/target_dtbs.py) instead of once.
-DTB_RUNS = {"fwdtb"}
+DTB_RUNS = {"fwdtb": target_dtbs.cases}
+#: Scenarios whose image also boots with these firmware DTBs, after its own run (the
+#: errors image has a channel, whose range fwcheck compares too; fwdtb's has none).
+EXTRA_DTBS = {"errors": target_dtbs.channel_cases}
 
 #: Lines each scenario must print (regexes), beyond the banner.
 EXPECT = {
@@ -94,13 +98,13 @@ def qemu(cmd, rundir, timeout, typed=None):
     return rc, prof, text.splitlines()
 
 
-def run_dtbs(name, image, rundir, timeout):
+def run_dtbs(name, image, rundir, timeout, make_cases):
     """One boot per firmware DTB of verification/target_dtbs.py; the image stops after the check."""
     cmd = qemu_command(image)
     i = cmd.index("-kernel")
     machine = cmd[:i] + cmd[i + 2:]
-    cases = target_dtbs.cases(target_dtbs.Board(machine[:machine.index("-semihosting-config")], rundir / "dtbs"))
-    print(f"  QEMU    {name}: {len(cases)} firmware DTBs, one boot each (semihosting, profile after the check)",
+    cases = make_cases(target_dtbs.Board(machine[:machine.index("-semihosting-config")], rundir / "dtbs"))
+    print(f"  QEMU    {name}: {len(cases)} firmware DTB(s), one boot each (semihosting, profile after the check)",
           flush=True)
     for case, x0, blob, at, args, expect in cases:
         d = (rundir / case).resolve()
@@ -123,7 +127,7 @@ def run_one(name, work, timeout):
     rundir = work / "runs" / name
     rundir.mkdir(parents=True, exist_ok=True)
     if name in DTB_RUNS:
-        run_dtbs(name, image, rundir, timeout)
+        run_dtbs(name, image, rundir, timeout, DTB_RUNS[name])
         return
     cmd = qemu_command(image)
     shown = image.relative_to(ROOT) if image.is_relative_to(ROOT) else image  # BUILD may lie outside the tree
@@ -131,6 +135,8 @@ def run_one(name, work, timeout):
     rc, prof, lines = qemu(cmd, rundir, timeout, INPUT.get(name))
     check(name, rc, prof, lines, EXPECT.get(name, []))
     print(f"          {name}: {len(lines)} console lines, profile {prof.stat().st_size} bytes")
+    if name in EXTRA_DTBS:
+        run_dtbs(name, image, rundir, timeout, EXTRA_DTBS[name])
 
 
 def main():
