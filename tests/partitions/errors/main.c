@@ -18,6 +18,7 @@
 #define SMCCC_VERSION 0x80000000u
 #define SMCCC_ARCH_FEATURES 0x80000001u
 #define SMCCC_ARCH_WORKAROUND_1 0x80008000u
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffu
 #define PSCI_VERSION 0x84000000u
 #define PSCI_CPU_SUSPEND 0xc4000001u
 #define PSCI_CPU_OFF 0x84000002u
@@ -151,6 +152,7 @@ static void hypercalls(void)
 {
     struct sp_hvc_result r;
     uint64_t outside = (uint64_t)(uintptr_t)__ram_end;
+    int64_t w;
 
     sp_printf("errors: a byte outside ASCII (\xe9) is shown escaped\n");
     check("smccc version 1.1", hvc(SMCCC_VERSION, 0u, 0u, 0u), 0x10001);
@@ -159,6 +161,11 @@ static void hypercalls(void)
     check("arch_features of a septum call on hvc", hvc(SMCCC_ARCH_FEATURES, SEPTUM_HVC_CONSOLE_WRITE, 0u, 0u), 0);
     check("arch_features of an unknown call", hvc(SMCCC_ARCH_FEATURES, 0x8000ff7fu, 0u, 0u), -1);
     sp_printf("arch_features of workaround_1 -> %ld\n", (long)hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u, 0u));
+    /* Workaround calls answer as their features say (SMCCC 1.1, DEN0028, 7.5-7.6): CPU-dependent, so compared. */
+    w = hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u, 0u);
+    check("workaround_3 call agrees with its features", hvc(SMCCC_ARCH_WORKAROUND_3, 0u, 0u, 0u), (w >= 0) ? 0 : -1);
+    w = hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u, 0u);
+    check("workaround_1 call agrees with its features", hvc(SMCCC_ARCH_WORKAROUND_1, 0u, 0u, 0u), (w >= 0) ? 0 : -1);
     check("unknown arch call", hvc(0x8000ff7fu, 0u, 0u, 0u), -1);
     check("smc is not this partition's conduit", smc(SMCCC_VERSION), -1);
     check("psci over smc refused", smc(PSCI_VERSION), -1);
@@ -488,6 +495,63 @@ static int vnet_frame_refused(uint64_t v, uint32_t len)
     return refused_frame;
 }
 
+#define VIRTIO_DEVICE_FEATURES 0x010u
+#define VIRTIO_DEVICE_FEATURES_SEL 0x014u
+#define VIRTIO_DRIVER_FEATURES 0x020u
+#define VIRTIO_DRIVER_FEATURES_SEL 0x024u
+#define VIRTIO_STATUS_FEATURES_OK 0x08u
+
+/* The driver's features (high word, low word) offered with FEATURES_OK: does the device keep FEATURES_OK (3.1.1)? */
+static int vnet_features_ok(uint64_t v, uint32_t hi, uint32_t lo)
+{
+    int ok;
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 3u); /* ACKNOWLEDGE | DRIVER */
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES_SEL, 1u);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES, hi);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES_SEL, 0u);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES, lo);
+    sp_mmio_write32(v + VIRTIO_STATUS, 3u | VIRTIO_STATUS_FEATURES_OK);
+    ok = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) != 0u;
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    return ok;
+}
+
+/*
+ * Feature negotiation (virtio 1.1, 3.1.1 and 6.1): VERSION_1 (bit 32) alone is accepted, a
+ * feature the device does not offer or a driver without VERSION_1 is refused; queue
+ * registers of a queue that does not exist read 0 and ignore writes, those of a ready
+ * queue ignore writes (4.2.2).
+ */
+static void vnet_regs(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    uint32_t offered;
+
+    sp_mmio_write32(v + VIRTIO_DEVICE_FEATURES_SEL, 0u);
+    offered = sp_mmio_read32(v + VIRTIO_DEVICE_FEATURES);
+    check("features: version_1 alone accepted", vnet_features_ok(v, 1u, 0u), 1);
+    check("features: one the device does not offer refused", vnet_features_ok(v, 1u, ~offered & (0u - ~offered)), 0);
+    check("features: a driver without version_1 refused", vnet_features_ok(v, 0u, 0u), 0);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 7u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    check("ring address of a queue that does not exist reads 0", sp_mmio_read32(v + VIRTIO_QUEUE_DESC_LOW), 0);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + 0x1000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + 0x2000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 4u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)(ring + 0x4000u));
+    check("ring address of a ready queue unchanged", sp_mmio_read32(v + VIRTIO_QUEUE_DESC_LOW), (int64_t)(uint32_t)ring);
+    check("ready queue still ready", sp_mmio_read32(v + VIRTIO_QUEUE_READY), 1);
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+}
+
 /* Transmit notifications: before the driver is ready, with the queue not ready, and frames of bad lengths. */
 static void vnet_tx(void)
 {
@@ -598,6 +662,7 @@ int main(void)
         loads();
         sysregs();
         vnet();
+        vnet_regs();
         vnet_tx();
         vuart();
         channel();
