@@ -284,6 +284,11 @@ static void vgic(void)
     wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 1u);
     check("irouter 64-bit access", (int64_t)rd64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID), 1);
     wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 0u);
+    /* A route naming no vCPU of the partition is kept as written; the SPI stays with vCPU 0. */
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 7u);
+    check("irouter naming no vcpu kept as written", (int64_t)rd64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID), 7);
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 0u);
+    check("irouter of a private interrupt reads 0", (int64_t)rd64(d + GICD_IROUTER + 8u * 27u), 0);
     wr64(d + GICD_IROUTER + 8u * 40u, 1u);
     check("irouter of an SPI not its own is RAZ/WI", (int64_t)rd64(d + GICD_IROUTER + 8u * 40u), 0);
     n = err_aborts;
@@ -565,6 +570,8 @@ static void vnet_tx(void)
     sp_mmio_write32(v + VIRTIO_STATUS, 0u);
     check_true("frame no longer than its header refused", vnet_frame_refused(v, 4u));
     check_true("frame longer than the mtu refused", vnet_frame_refused(v, 4000u));
+    /* A frame of a good length is taken (the peer's driver is not live: dropped there). */
+    check("frame of 64 bytes taken", vnet_frame_refused(v, 64u), 0);
 }
 
 static void vuart(void)
@@ -632,6 +639,112 @@ static void channel(void)
     probing(0);
 }
 
+
+/* ---- interrupts of its own vGIC: list-register states (GICv3, Arm IHI 0069, 4.1 and 11.2) ---- */
+#define GICR_SGI_IGROUPR0 0x10080u
+#define GICR_SGI_ICENABLER0 0x10180u
+#define GICR_SGI_ICPENDR0 0x10280u
+
+static volatile uint32_t irq_seen[16];
+static volatile uint32_t irq_order[16];
+static volatile uint32_t irq_taken;
+static volatile uint32_t irq_again;
+
+static void err_irq(uint32_t intid)
+{
+    if (intid < 16u) {
+        irq_seen[intid]++;
+        if (irq_taken < 16u) {
+            irq_order[irq_taken] = intid;
+        }
+        irq_taken++;
+        if (intid == irq_again) {
+            /* Raised again while it is active: active and pending in its list register. */
+            irq_again = 0u;
+            sp_sgi_send(0u, intid);
+        }
+    }
+}
+
+/* IRQs open for a while: every exit lets the hypervisor refill the list registers. */
+static void irq_window(uint32_t want)
+{
+    uint32_t i;
+
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (irq_taken < want); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+}
+
+/*
+ * SGIs to itself on vCPU 0 with IRQs masked, so that each waits in a list register:
+ * cleared while pending (withdrawn, never taken), disabled while pending (kept, taken
+ * once enabled again), raised again from its own handler (active and pending: taken
+ * twice), two at different priorities (the higher first), one in group 0 while only
+ * group 1 is enabled (ICC_SGI1R_EL1 raises only group 1 SGIs, 12.2.22; made pending
+ * through GICR_ISPENDR0, not taken until it is moved to group 1), and more at once than
+ * there are list registers (all taken, as each frees one).
+ */
+static void irqs(void)
+{
+    uint64_t r = SP_GICR_BASE;
+    uint32_t i;
+    uint32_t grp;
+
+    sp_irq_mask();
+    sp_gic_init_dist();
+    sp_gic_init_cpu(err_irq);
+    for (i = 3u; i < 16u; i++) {
+        sp_irq_enable(i);
+    }
+    sp_sgi_send(0u, 3u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 3);
+    irq_window(1u);
+    check("sgi cleared while pending is never taken", irq_seen[3], 0);
+    sp_sgi_send(0u, 4u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 4);
+    irq_window(1u);
+    check("sgi disabled while pending is not taken", irq_seen[4], 0);
+    check("sgi disabled while pending stays pending", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 4), 1u << 4);
+    sp_irq_enable(4u);
+    irq_taken = 0u;
+    irq_window(1u);
+    check("sgi taken once enabled again", irq_seen[4], 1);
+    irq_again = 5u;
+    irq_taken = 0u;
+    sp_sgi_send(0u, 5u);
+    irq_window(2u);
+    check("sgi raised again from its handler is taken twice", irq_seen[5], 2);
+    wr8(r + GICR_SGI_IPRIORITYR + 6u, 0xa0u);
+    wr8(r + GICR_SGI_IPRIORITYR + 7u, 0x40u);
+    irq_taken = 0u;
+    sp_sgi_send(0u, 6u);
+    sp_sgi_send(0u, 7u);
+    irq_window(2u);
+    check("two pending sgis: the higher priority first", (int64_t)irq_order[0] * 16 + irq_order[1], 7 * 16 + 6);
+    grp = sp_mmio_read32(r + GICR_SGI_IGROUPR0);
+    sp_mmio_write32(r + GICR_SGI_IGROUPR0, grp & ~(1u << 8));
+    irq_taken = 0u;
+    sp_sgi_send(0u, 8u);
+    check("sgi1r write of a group 0 sgi raises nothing", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 8), 0);
+    sp_mmio_write32(r + GICR_SGI_ISPENDR0, 1u << 8);
+    irq_window(1u);
+    check("sgi of a disabled group is not taken", irq_seen[8], 0);
+    sp_mmio_write32(r + GICR_SGI_IGROUPR0, grp);
+    irq_window(1u);
+    check("sgi taken once its group is enabled", irq_seen[8], 1);
+    irq_taken = 0u;
+    for (i = 9u; i < 16u; i++) {
+        sp_sgi_send(0u, i);
+    }
+    irq_window(7u);
+    check("more sgis than list registers: all taken", irq_taken, 7);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 0xfff8u);
+}
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
 static void fault_until_restart(void)
 {
@@ -666,6 +779,7 @@ int main(void)
         vnet_tx();
         vuart();
         channel();
+        irqs();
         fault_until_restart();
     }
     if (r.x1 == 1u) {
