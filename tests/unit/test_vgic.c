@@ -1117,7 +1117,7 @@ static void test_disabled_then_repended_lr_is_still_withdrawn(void **state)
     assert_false(fake_npie);
 }
 
-/* @req SRS-IRQ-002 */
+/* @req SRS-IRQ-006 */
 static void test_sgi_disabled_while_pending_in_its_lr_stays_pending_until_enabled(void **state)
 {
     (void)state;

@@ -3,7 +3,10 @@
  * Error-path scenario (tests/integration/systems/errors.yaml): a partition that
  * misuses every interface Septum offers it and checks each answer: bad
  * hypercalls and SMCCC calls, bad PSCI calls, malformed accesses to its vGIC,
- * vUART and channel control page, run-time control of another partition, then
+ * vUART and channel control page, run-time control of another partition, its own
+ * SGIs through the list-register states (cleared, disabled and enabled again while
+ * pending, raised again while active, priorities, a disabled group, more than the
+ * list registers), then
  * faults past its injection budget (a restart) and a PSCI SYSTEM_RESET (a
  * second restart). One "PASS name" / "FAIL name ..." line per check, a summary
  * "errors: N passed, M failed" of the first run and "errors: done" at the
