@@ -28,12 +28,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 #: Bytes typed on the physical console of a scenario (QEMU's stdin, -nographic: the
 #: PL011), taken as the UART has room: the focus and run-time control commands of
-#: README's console section, misused (an unknown command, partition numbers that do
+#: README's console section, misused (unknown commands, partition numbers that do
 #: not exist or take no input, a start of a running partition), a literal Ctrl-T, and
 #: more input for the focus than its vUART holds (the cluster reads none: dropped).
 #: Only the IVI's Linux and the cluster get typed bytes, and no newline: nothing runs.
 INPUT = {
-    "default": (b"\x14?\x14l\x14z\x14s0\x14x9\x14x/\x14xa\x149\x14n\x14\t\x141\x14\x14"
+    "default": (b"\x14?\x14l\x14z\x14s0\x14x9\x14x/\x14xa\x14!\x14r9\x149\x14n\x14\t\x141\x14\x14"
                 + b"x" * 600 + b"\x140" + b"y" * 40),
 }
 
@@ -51,6 +51,7 @@ EXPECT = {
                 r"^\[septum\] console: unknown command after Ctrl-T",
                 r"^\[septum\] ctl: partition 'cluster' is [a-z]+: nothing to do$",
                 r"^\[septum\] ctl: Ctrl-T x needs a partition number",
+                r"^\[septum\] ctl: Ctrl-T r needs a partition number",
                 r"^\[septum\] console: partition 9 does not take input",
                 r"^\[septum\] console: input goes to 'ivi'"],
     "sched": [r"^\[hud\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$", r"^\[tell\] pmu pmcr 0 ccntr 0 debug bcr0 0 mdscr 0$"],

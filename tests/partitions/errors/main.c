@@ -499,6 +499,14 @@ static int vnet_frame_refused(uint64_t v, uint32_t len)
     __asm__ volatile("dsb sy" : : : "memory");
     sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
     refused_frame = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u;
+    if (refused_frame) {
+        /* A device that needs a reset ignores notifications until it is reset. */
+        avail[1] = 2u;
+        __asm__ volatile("dsb sy" : : : "memory");
+        sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+        check("notify while the device needs a reset is ignored",
+              sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, VIRTIO_STATUS_NEEDS_RESET);
+    }
     sp_mmio_write32(v + VIRTIO_STATUS, 0u);
     return refused_frame;
 }
@@ -695,6 +703,7 @@ static void irqs(void)
     uint64_t r = SP_GICR_BASE;
     uint32_t i;
     uint32_t grp;
+    uint32_t cfg1;
 
     sp_irq_mask();
     sp_gic_init_dist();
@@ -704,6 +713,9 @@ static void irqs(void)
     }
     sp_sgi_send(0u, 3u);
     (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    /* Now in a list register: still pending and enabled to the guest's eyes. */
+    check("sgi in its list register reads pending", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 3), 1u << 3);
+    check("sgi in its list register reads enabled", sp_mmio_read32(r + GICR_SGI_ISENABLER0) & (1u << 3), 1u << 3);
     sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 3);
     irq_window(1u);
     check("sgi cleared while pending is never taken", irq_seen[3], 0);
@@ -747,6 +759,16 @@ static void irqs(void)
     irq_window(7u);
     check("more sgis than list registers: all taken", irq_taken, 7);
     sp_mmio_write32(r + GICR_SGI_ICENABLER0, 0xfff8u);
+    /* The EL1 virtual timer's PPI 27 (timer not armed): its trigger bit (ICFGR1 bit 23) is
+     * kept while it is enabled and changes while it is disabled (12.11.8). */
+    cfg1 = sp_mmio_read32(r + GICR_SGI_ICFGR1);
+    sp_irq_enable(27u);
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1 ^ (1u << 23));
+    check("icfgr of an enabled ppi is kept", sp_mmio_read32(r + GICR_SGI_ICFGR1), cfg1);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 27);
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1 ^ (1u << 23));
+    check("icfgr of a disabled ppi changes", sp_mmio_read32(r + GICR_SGI_ICFGR1), cfg1 ^ (1u << 23));
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1);
 }
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
 static void fault_until_restart(void)
