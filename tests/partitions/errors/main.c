@@ -474,7 +474,15 @@ static void vnet(void)
 }
 
 /* One frame of len bytes offered on the transmit queue (1) of a live device: is it refused? Resets it after. */
+static int vnet_offer_refused(uint64_t v, uint32_t len, uint16_t head, uint16_t idx);
+
 static int vnet_frame_refused(uint64_t v, uint32_t len)
+{
+    return vnet_offer_refused(v, len, 0u, 1u);
+}
+
+/* As vnet_frame_refused(), with the avail ring's entry (head) and index (idx) given. */
+static int vnet_offer_refused(uint64_t v, uint32_t len, uint16_t head, uint16_t idx)
 {
     uint64_t ring = SP_RAM_BASE + 0x100000u;
     volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)ring;
@@ -493,15 +501,15 @@ static int vnet_frame_refused(uint64_t v, uint32_t len)
     desc[0] = ring + 0x3000u;
     desc[1] = len;
     avail[0] = 0u;
-    avail[2] = 0u;
+    avail[2] = head;
     __asm__ volatile("dmb ish" : : : "memory");
-    avail[1] = 1u;
+    avail[1] = idx;
     __asm__ volatile("dsb sy" : : : "memory");
     sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
     refused_frame = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u;
     if (refused_frame) {
         /* A device that needs a reset ignores notifications until it is reset. */
-        avail[1] = 2u;
+        avail[1] = (uint16_t)(idx + 1u);
         __asm__ volatile("dsb sy" : : : "memory");
         sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
         check("notify while the device needs a reset is ignored",
@@ -583,6 +591,9 @@ static void vnet_tx(void)
     check_true("frame longer than the mtu refused", vnet_frame_refused(v, 4000u));
     /* A frame of a good length is taken (the peer's driver is not live: dropped there). */
     check("frame of 64 bytes taken", vnet_frame_refused(v, 64u), 0);
+    check_true("buffer larger than the partition's memory refused", vnet_frame_refused(v, 0x400000u));
+    check_true("descriptor index beyond the queue refused", vnet_offer_refused(v, 64u, 9u, 1u));
+    check_true("avail index more than a queue ahead refused", vnet_offer_refused(v, 64u, 0u, 100u));
 }
 
 static void vuart(void)
@@ -756,8 +767,26 @@ static void irqs(void)
     for (i = 9u; i < 16u; i++) {
         sp_sgi_send(0u, i);
     }
+    /* Sent again while still pending (waiting for a free list register): one interrupt. */
+    sp_sgi_send(0u, 15u);
     irq_window(7u);
     check("more sgis than list registers: all taken", irq_taken, 7);
+    check("an sgi sent twice while pending is taken once", irq_seen[15], 1);
+    /* Not enabled: stays pending, not taken (SGI 2 is never enabled here). */
+    irq_taken = 0u;
+    sp_sgi_send(0u, 2u);
+    irq_window(1u);
+    check("sgi not enabled is not taken", irq_seen[2], 0);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 2);
+    /* Group 1 disabled at the distributor (GICD_CTLR.EnableGrp1): held until enabled again. */
+    grp = sp_mmio_read32(SP_GICD_BASE + GICD_CTLR);
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, grp & ~2u);
+    sp_sgi_send(0u, 3u);
+    irq_window(1u);
+    check("sgi while its group is disabled in the distributor is not taken", irq_seen[3], 0);
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, grp);
+    irq_window(1u);
+    check("sgi taken once the distributor enables its group", irq_seen[3], 1);
     sp_mmio_write32(r + GICR_SGI_ICENABLER0, 0xfff8u);
     /* The EL1 virtual timer's PPI 27 (timer not armed): its trigger bit (ICFGR1 bit 23) is
      * kept while it is enabled and changes while it is disabled (12.11.8). */
@@ -771,10 +800,20 @@ static void irqs(void)
     sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1);
 }
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
+/* vCPU 1 busy (making hypercalls) while vCPU 0 faults its way to a restart: the restart waits for it. */
+static void busy(void)
+{
+    for (;;) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+}
+
 static void fault_until_restart(void)
 {
     volatile const uint8_t *outside = (volatile const uint8_t *)(uintptr_t)__ram_end;
     uint64_t n = err_aborts;
+
+    check("cpu_on of vcpu 1 to keep it busy through the restart", sp_cpu_on(1u, busy), 0);
 
     probing(1);
     (void)*outside;
