@@ -672,8 +672,22 @@ static volatile uint32_t irq_order[16];
 static volatile uint32_t irq_taken;
 static volatile uint32_t irq_again;
 
+#define VIRTIO_INTERRUPT_STATUS 0x060u
+#define VIRTIO_INTERRUPT_ACK 0x064u
+
+static volatile uint32_t vnet_irqs;
+static volatile uint32_t vnet_ack_from;
+
 static void err_irq(uint32_t intid)
 {
+    if (intid == SP_LINK_WIRE_INTID) {
+        /* The link's level interrupt: acknowledged at the device from the vnet_ack_from-th on. */
+        vnet_irqs++;
+        if (vnet_irqs >= vnet_ack_from) {
+            sp_mmio_write32(SP_LINK_WIRE_BASE + VIRTIO_INTERRUPT_ACK,
+                            sp_mmio_read32(SP_LINK_WIRE_BASE + VIRTIO_INTERRUPT_STATUS));
+        }
+    }
     if (intid < 16u) {
         irq_seen[intid]++;
         if (irq_taken < 16u) {
@@ -800,6 +814,83 @@ static void irqs(void)
     sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1);
 }
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
+/* One more 64-byte frame on the transmit queue set up by vnet_irq(): avail index idx. */
+static void vnet_post(uint64_t v, uint16_t idx)
+{
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(ring + 0x1000u);
+
+    avail[2u + ((idx - 1u) % 8u)] = 0u;
+    __asm__ volatile("dmb ish" : : : "memory");
+    avail[1] = idx;
+    __asm__ volatile("dsb sy" : : : "memory");
+    sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+}
+
+/* IRQs open until the link's interrupt was taken want times (or a while passed). */
+static void vnet_irq_window(uint32_t want)
+{
+    uint32_t i;
+
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (vnet_irqs < want); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+}
+
+/*
+ * The link's virtio-net interrupt, level-sensitive and emulated (virtio 1.1, 4.2.3.4;
+ * GICv3 4.1.2): raised by a sent frame and held in a list register with IRQs masked,
+ * its line dropped by acknowledging it at the device (withdrawn: never taken); raised
+ * again and disabled while in its list register (kept pending by its line, taken once
+ * enabled); its line left high through the first EOI (taken again).
+ */
+static void vnet_irq(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+    uint64_t d = SP_GICD_BASE;
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)ring;
+    volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(ring + 0x1000u);
+    uint32_t b = 1u << (SP_LINK_WIRE_INTID % 32u);
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 1u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + 0x1000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + 0x2000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 7u);
+    desc[0] = ring + 0x3000u;
+    desc[1] = 64u;
+    avail[0] = 0u;
+    avail[1] = 0u;
+    sp_irq_route(SP_LINK_WIRE_INTID, 0u);
+    sp_irq_enable(SP_LINK_WIRE_INTID);
+    vnet_irqs = 0u;
+    vnet_ack_from = 1u;
+    vnet_post(v, 1u);
+    check("a sent frame raises the link's interrupt", sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS) != 0u, 1);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(v + VIRTIO_INTERRUPT_ACK, sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS));
+    vnet_irq_window(1u);
+    check("level interrupt whose line dropped before it was taken is not taken", vnet_irqs, 0);
+    vnet_post(v, 2u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(d + GICD_ICENABLER1, b);
+    vnet_irq_window(1u);
+    check("disabled level interrupt is not taken", vnet_irqs, 0);
+    vnet_ack_from = 2u;
+    sp_mmio_write32(d + GICD_ISENABLER1, b);
+    vnet_irq_window(2u);
+    check("level interrupt still asserted after its eoi is taken again", vnet_irqs, 2);
+    check("its line is low once acknowledged", sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS), 0);
+    sp_mmio_write32(d + GICD_ICENABLER1, b);
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+}
+
 /* vCPU 1 busy (making hypercalls) while vCPU 0 faults its way to a restart: the restart waits for it. */
 static void busy(void)
 {
@@ -844,6 +935,7 @@ int main(void)
         vuart();
         channel();
         irqs();
+        vnet_irq();
         fault_until_restart();
     }
     if (r.x1 == 1u) {
