@@ -39,6 +39,9 @@ INPUT = {
 
 #: Runs that boot once per firmware DTB (verification/target_dtbs.py) instead of once.
 DTB_RUNS = {"fwdtb": target_dtbs.cases}
+#: Scenarios run again on other CPU types, with the same checks: what depends on the core
+#: (Spectre workarounds offered per part number, arch.c; a CPU without a PMU) is taken too.
+EXTRA_CPUS = {"errors": ["cortex-a53,pmu=off", "cortex-a35", "cortex-a72"]}
 #: Scenarios whose image also boots with these firmware DTBs, after its own run (the
 #: errors image has a channel, whose range fwcheck compares too; fwdtb's has none).
 EXTRA_DTBS = {"errors": target_dtbs.channel_cases}
@@ -136,6 +139,14 @@ def run_one(name, work, timeout):
     rc, prof, lines = qemu(cmd, rundir, timeout, INPUT.get(name))
     check(name, rc, prof, lines, EXPECT.get(name, []))
     print(f"          {name}: {len(lines)} console lines, profile {prof.stat().st_size} bytes")
+    for cpu in EXTRA_CPUS.get(name, []):
+        d = (rundir / ("cpu-" + cpu.replace(",", "-").replace("=", "-"))).resolve()
+        d.mkdir(parents=True, exist_ok=True)
+        other = list(cmd)
+        other[other.index("-cpu") + 1] = cpu
+        print(f"  QEMU    {name}: the same image on -cpu {cpu}", flush=True)
+        rc, prof, lines = qemu(other, d, timeout, INPUT.get(name))
+        check(f"{name} on {cpu}", rc, prof, lines, EXPECT.get(name, []))
     if name in EXTRA_DTBS:
         run_dtbs(name, image, rundir, timeout, EXTRA_DTBS[name])
 

@@ -812,6 +812,13 @@ static void irqs(void)
     sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1 ^ (1u << 23));
     check("icfgr of a disabled ppi changes", sp_mmio_read32(r + GICR_SGI_ICFGR1), cfg1 ^ (1u << 23));
     sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1);
+    /* It is hardware-backed: set and clear pending reach the physical GIC; its ISPENDR bit is
+     * the timer's output (not armed: 0), on this vCPU and when read from another one's frame. */
+    sp_mmio_write32(r + GICR_SGI_ISPENDR0, 1u << 27);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 27);
+    check("timer ppi not pending once cleared", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 27), 0);
+    check("timer ppi of vcpu 1 read from vcpu 0", sp_mmio_read32(sp_gicr_base(1u) + GICR_SGI_ISPENDR0) & (1u << 27),
+          0);
 }
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
 /* One more 64-byte frame on the transmit queue set up by vnet_irq(): avail index idx. */
