@@ -592,6 +592,7 @@ static void vnet_tx(void)
     /* A frame of a good length is taken (the peer's driver is not live: dropped there). */
     check("frame of 64 bytes taken", vnet_frame_refused(v, 64u), 0);
     check_true("buffer larger than the partition's memory refused", vnet_frame_refused(v, 0x400000u));
+    check_true("frame of an empty buffer refused", vnet_frame_refused(v, 0u));
     check_true("descriptor index beyond the queue refused", vnet_offer_refused(v, 64u, 9u, 1u));
     check_true("avail index more than a queue ahead refused", vnet_offer_refused(v, 64u, 0u, 100u));
 }
@@ -678,8 +679,15 @@ static volatile uint32_t irq_again;
 static volatile uint32_t vnet_irqs;
 static volatile uint32_t vnet_ack_from;
 
+static volatile uint32_t ptimer_irqs;
+
 static void err_irq(uint32_t intid)
 {
+    if (intid == 30u) {
+        /* The EL1 physical timer: stopped here, so its output (level) drops before the EOI. */
+        ptimer_irqs++;
+        __asm__ volatile("msr cntp_ctl_el0, %0\n isb" : : "r"(0ull) : "memory");
+    }
     if (intid == SP_LINK_WIRE_INTID) {
         /* The link's level interrupt: acknowledged at the device from the vnet_ack_from-th on. */
         vnet_irqs++;
@@ -729,6 +737,7 @@ static void irqs(void)
     uint32_t i;
     uint32_t grp;
     uint32_t cfg1;
+    uint64_t now;
 
     sp_irq_mask();
     sp_gic_init_dist();
@@ -819,6 +828,17 @@ static void irqs(void)
     check("timer ppi not pending once cleared", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 27), 0);
     check("timer ppi of vcpu 1 read from vcpu 0", sp_mmio_read32(sp_gicr_base(1u) + GICR_SGI_ISPENDR0) & (1u << 27),
           0);
+    /* The EL1 physical timer (PPI 30, hardware-backed too): armed in the past, it fires once. */
+    sp_irq_enable(30u);
+    __asm__ volatile("mrs %0, cntpct_el0" : "=r"(now));
+    __asm__ volatile("msr cntp_cval_el0, %0\n msr cntp_ctl_el0, %1\n isb" : : "r"(now), "r"(1ull) : "memory");
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (ptimer_irqs == 0u); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+    check("physical timer interrupt taken once", ptimer_irqs, 1);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 30);
 }
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
 /* One more 64-byte frame on the transmit queue set up by vnet_irq(): avail index idx. */
