@@ -71,8 +71,9 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->group1 = on;
         return kick;
     case VGIC_BIT_ENABLE:
+        /* A disable withdraws a pending LR by itself (vgic_should_withdraw looks at enabled) and
+         * is not a clear: retract stays as ICPENDR left it, so a disabled edge stays pending. */
         irq->enabled = on;
-        irq->retract = !on;
         if (irq->hw) {
             arch_gic_set_enabled(irq->pintid, vgic_hw_cpu(p, vcpu, irq), on);
         }

@@ -187,6 +187,16 @@ static bool vgic_lr_sync(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_irq 
             /* Acknowledged and priority-dropped at EL2, never delivered: release it. */
             arch_gic_deactivate(irq->pintid);
         }
+        /*
+         * Disabled while pending (the only other reason for an emulated edge): it stays
+         * pending, to be delivered once enabled again (GICv3, IHI 0069 12.9.7 GICD_ICENABLER:
+         * disabling does not change the pending state). Cleared (retract), a level source
+         * whose line dropped (vgic_lr_release() looks at the line), and a hardware interrupt
+         * (its physical state is the GIC's) are not.
+         */
+        if (!irq->hw && !irq->retract && irq->edge) {
+            irq->pending = true;
+        }
         arch_lr_write(i, 0u);
         vgic_lr_release(p, vcpu, i, irq);
         return false;

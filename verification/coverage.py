@@ -100,7 +100,11 @@ def target(a):
     for s in a.systems.split():
         name = s.split(":", 1)[0]
         elves.append(work / name / "septum-cov.elf")
-        raws.append(work / "runs" / name / "septum.profraw")
+        # one profile per run; a firmware-DTB run has one per boot (runs/<name>/<case>/)
+        found = sorted((work / "runs" / name).glob("**/septum.profraw"))
+        if not found:
+            sys.exit(f"coverage: no raw profile under {work / 'runs' / name}")
+        raws += found
     profdata = work / "target.profdata"
     # Each system is its own binary: merge with the binary as correlation is not needed
     # (front-end profiles carry their names), so one merged profile serves all ELFs.

@@ -35,6 +35,8 @@ SEPTUM_COV_SECONDS ?= 12
 # Scenarios run on the instrumented image: name:system[:seconds]. errors (tests/partitions/errors)
 # ends itself when done (SEPTUM_COV_DONE); its seconds are only the fallback. sched shares a CPU
 # between two partitions under a schedule (window switches; debug and PMU registers trapped there).
+# fwdtb boots once per firmware DTB of verification/target_dtbs.py (absent, corrupt, cut,
+# another board's); seconds 0 builds it to write its profile right after the firmware check.
 # verification/target_run.py types console commands into the first (INPUT).
 # The first is the description the evidence is for: "default" for system.yaml (whose
 # cluster output verification/target_run.py checks), "system" for any other.
@@ -42,7 +44,7 @@ COVT_MAIN := $(if $(filter system.yaml,$(SYSTEM)),default,system)
 COVT_SYSTEMS ?= $(COVT_MAIN):$(SYSTEM):60 isolation:tests/integration/systems/isolation.yaml \
 	smp:tests/integration/systems/smp.yaml:30 restart:tests/integration/systems/restart.yaml:20 \
 	watchdog:tests/integration/systems/watchdog.yaml:20 errors:tests/integration/systems/errors.yaml:60 \
-	sched:tests/integration/systems/sched.yaml:12
+	sched:tests/integration/systems/sched.yaml:12 fwdtb:tests/integration/systems/fwdtb.yaml:0
 
 EVIDENCE_STEPS := trace coverage-host coverage-target coverage-gaps misra stack proofs
 
@@ -145,6 +147,7 @@ $(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(GEN)/image
 	@echo "  LD.LLD  $@"
 	$(Q)$(LLD) -static -nostdlib --build-id=none -Map $(BUILD)/septum-cov.map \
 	  -T $(GEN)/image.ld -T verification/target-profile/profile.ld --wrap=arch_trap_sync --wrap=arch_trap_hvc \
+	  --wrap=fwcheck_dtb --wrap=arch_stop_system \
 	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o -o $@
 $(BUILD)/septum-cov.bin: $(BUILD)/septum-cov.elf
 	$(Q)$(LLVM_OBJCOPY) -O binary $< $@

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Error paths: a partition that misuses every interface gets the documented answer each time
 (tests/partitions/errors), is restarted by its fault budget and by its reset request, and the
-hypervisor goes on."""
+hypervisor goes on. Its own SGIs also go through the list-register states (cleared, disabled,
+raised again while active, by priority, a disabled group, more than the list registers)."""
 import pytest
 
 from conftest import build
@@ -14,6 +15,9 @@ from conftest import build
 @pytest.mark.req("SRS-VDEV-001")
 @pytest.mark.req("SRS-CHAN-001")
 @pytest.mark.req("SRS-HEALTH-007")
+@pytest.mark.req("SRS-IRQ-003")
+@pytest.mark.req("SRS-IRQ-006")
+@pytest.mark.req("SRS-NET-002")
 def test_every_misuse_gets_its_answer_then_faults_and_a_reset_request_restart_it(boot):
     image, _ = build("tests/integration/systems/errors.yaml", "errors")
     c = boot(image)

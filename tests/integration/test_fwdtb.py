@@ -10,6 +10,7 @@ there, as U-Boot or other firmware would leave it.
 import os
 import struct
 import subprocess
+import sys
 
 import pytest
 
@@ -44,9 +45,9 @@ def board_dtb(tmp_path, *extra):
     return out.read_bytes()
 
 
-def boot_with_dtb(raw_boot, tmp_path, image, x0, blob=None, blob_addr=None):
+def boot_with_dtb(raw_boot, tmp_path, image, x0, blob=None, blob_addr=None, extra=()):
     """Boot image with x0 = x0 and, if given, blob loaded at blob_addr."""
-    args = machine_args(image) + ["-device", f"loader,file={image},addr={IMAGE_BASE:#x},force-raw=on"]
+    args = machine_args(image) + list(extra) + ["-device", f"loader,file={image},addr={IMAGE_BASE:#x},force-raw=on"]
     tramp = tmp_path / "tramp.bin"
     tramp.write_bytes(trampoline(x0))
     args += ["-device", f"loader,file={tramp},addr={TRAMPOLINE:#x},force-raw=on"]
@@ -137,3 +138,29 @@ def test_fewer_cpus_than_the_board_stops_the_boot(boot):
     c.expect(r"^\[septum\] firmware differs: /cpus: firmware 2 CPUs, board CPU 3 MPIDR 0x3 missing$", timeout=60)
     c.expect(r"no partition started$", timeout=60)
     assert not c.matching(r"starts at|^\[cluster\]|^\[ivi\]"), c.tail()
+
+
+@pytest.mark.req("SRS-BOOT-003")
+@pytest.mark.req("SRS-BOOT-004")
+@pytest.mark.hard_timeout(900)
+def test_every_firmware_dtb_of_the_target_coverage_run_gets_its_answer(raw_boot, tmp_path, fw_image):
+    """The DTBs `make coverage-target` boots the instrumented image with (verification/target_dtbs.py:
+    absent, outside RAM, cut by the end of RAM, a bad header or structure block, another board's
+    memory, reservations, GIC, CPUs, UART or PSCI method), on the production image: each answer."""
+    sys.path.insert(0, os.path.join(ROOT, "verification"))
+    import target_dtbs
+
+    cases = target_dtbs.cases(target_dtbs.Board(machine_args(fw_image), tmp_path / "dtbs"))
+    assert len(cases) >= 50
+    for name, x0, blob, at, args, expect in cases:
+        d = tmp_path / name
+        d.mkdir()
+        c = boot_with_dtb(raw_boot, d, fw_image, x0, blob, at, extra=args)
+        for pat in expect:
+            try:
+                c.expect(pat, timeout=60)
+            except AssertionError as e:
+                raise AssertionError(f"firmware DTB case {name}: {e}") from None
+        if expect[-1].endswith("no partition started$"):
+            assert not c.matching(r"starts at|^\[cluster\]"), f"{name}: {c.tail()}"
+        c.close()

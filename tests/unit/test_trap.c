@@ -514,6 +514,17 @@ static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **
     assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
     assert_int_equal(fake_lrs[0] & 0xffffffffu, 0u);
     assert_int_equal(fake_lrs[0] >> 62, 1u);
+    /* Nothing changed since that flush: the next exit leaves the list registers and the
+     * maintenance interrupts alone (both requested at once is a state no flush leaves). */
+    fake_npie = true;
+    fake_uie = true;
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_true(fake_npie && fake_uie);
+    assert_int_equal(fake_lrs[0] >> 62, 1u);
+    /* The interrupt raised again: news, flushed again. */
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_false(fake_npie && fake_uie);
 }
 
 int main(void)

@@ -1117,6 +1117,24 @@ static void test_disabled_then_repended_lr_is_still_withdrawn(void **state)
     assert_false(fake_npie);
 }
 
+/* @req SRS-IRQ-006 */
+static void test_sgi_disabled_while_pending_in_its_lr_stays_pending_until_enabled(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(0u, 0u) | LR_G1);
+    rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u);
+    exit_flush(PART_ALPHA, 0u);
+    /* Withdrawn from its list register, but still pending (GICv3 12.9.7). */
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u), 0x1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u);
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(0u, 0u) | LR_G1);
+}
+
 /* @req SRS-IRQ-002 */
 static void test_cleared_pending_lr_is_withdrawn(void **state)
 {
@@ -1849,6 +1867,7 @@ int main(void)
         cmocka_unit_test_setup(test_emulated_level_interrupt_with_its_line_low_is_withdrawn, setup),
         cmocka_unit_test_setup(test_disabled_pending_hw_lr_is_withdrawn_and_deactivated, setup),
         cmocka_unit_test_setup(test_disabled_then_repended_lr_is_still_withdrawn, setup),
+        cmocka_unit_test_setup(test_sgi_disabled_while_pending_in_its_lr_stays_pending_until_enabled, setup),
         cmocka_unit_test_setup(test_cleared_pending_lr_is_withdrawn, setup),
         cmocka_unit_test_setup(test_list_registers_beyond_16_are_never_used, setup),
         cmocka_unit_test_setup(test_inject_of_an_unowned_intid_is_dropped, setup),

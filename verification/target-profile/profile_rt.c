@@ -26,6 +26,7 @@
  * increments; a few concurrent losses between CPUs are irrelevant to which
  * decisions were covered.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -193,6 +194,17 @@ uint64_t __wrap_arch_trap_hvc(struct arch_cpu *c);
 
 static volatile uint32_t septum_cov_dumping;
 
+/* Write the profile and end QEMU: one CPU does; any other one that gets here waits. */
+static void septum_cov_stop_now(void)
+{
+    if (__atomic_exchange_n(&septum_cov_dumping, 1u, __ATOMIC_ACQUIRE) == 0u) {
+        sh_exit((septum_cov_write_profile() == 0) ? 0u : 1u);
+    }
+    for (;;) {
+        __asm__ volatile("wfe");
+    }
+}
+
 static uint64_t read_cntpct(void)
 {
     uint64_t v;
@@ -237,13 +249,7 @@ static void septum_cov_after_exit(void)
     uint64_t done_at = septum_cov_done_at;
 
     if (((done_at != 0u) && (now >= done_at)) || (now >= (read_cntfrq() * (uint64_t)SEPTUM_COV_SECONDS))) {
-        /* One CPU writes the profile and ends QEMU; any other one that gets here waits. */
-        if (__atomic_exchange_n(&septum_cov_dumping, 1u, __ATOMIC_ACQUIRE) == 0u) {
-            sh_exit((septum_cov_write_profile() == 0) ? 0u : 1u);
-        }
-        for (;;) {
-            __asm__ volatile("wfe");
-        }
+        septum_cov_stop_now();
     }
 }
 
@@ -255,6 +261,34 @@ static void septum_cov_seen_hvc(const struct arch_cpu *c)
     if (((uint32_t)x[0] == SEPTUM_COV_DONE) && (septum_cov_done_at == 0u)) {
         septum_cov_done_at = read_cntpct() + read_cntfrq();
     }
+}
+
+/*
+ * The hypervisor's safe stops end the run too, after the profile is written: a
+ * firmware DTB that differs from the board (fwcheck_dtb() false: boot.c parks the
+ * boot CPU before any partition runs) and the stop of the whole system
+ * (arch_stop_system(): a hypervisor exception at EL2 or a kernel assertion, after
+ * the emergency line). Built with SEPTUM_COV_SECONDS 0, the run ends right after the
+ * firmware check whatever its answer: the firmware-DTB runs (verification/target_dtbs.py)
+ * measure the check alone, one boot per DTB.
+ */
+bool __real_fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len);
+bool __wrap_fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len);
+void __wrap_arch_stop_system(void);
+
+bool __wrap_fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len)
+{
+    bool ok = __real_fwcheck_dtb(fw_dtb, copy, len);
+
+    if (!ok || (SEPTUM_COV_SECONDS == 0u)) {
+        septum_cov_stop_now();
+    }
+    return ok;
+}
+
+void __wrap_arch_stop_system(void)
+{
+    septum_cov_stop_now();
 }
 
 uint64_t __wrap_arch_trap_sync(struct arch_cpu *c)

@@ -3,7 +3,10 @@
  * Error-path scenario (tests/integration/systems/errors.yaml): a partition that
  * misuses every interface Septum offers it and checks each answer: bad
  * hypercalls and SMCCC calls, bad PSCI calls, malformed accesses to its vGIC,
- * vUART and channel control page, run-time control of another partition, then
+ * vUART and channel control page, run-time control of another partition, its own
+ * SGIs through the list-register states (cleared, disabled and enabled again while
+ * pending, raised again while active, priorities, a disabled group, more than the
+ * list registers), then
  * faults past its injection budget (a restart) and a PSCI SYSTEM_RESET (a
  * second restart). One "PASS name" / "FAIL name ..." line per check, a summary
  * "errors: N passed, M failed" of the first run and "errors: done" at the
@@ -18,6 +21,7 @@
 #define SMCCC_VERSION 0x80000000u
 #define SMCCC_ARCH_FEATURES 0x80000001u
 #define SMCCC_ARCH_WORKAROUND_1 0x80008000u
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffu
 #define PSCI_VERSION 0x84000000u
 #define PSCI_CPU_SUSPEND 0xc4000001u
 #define PSCI_CPU_OFF 0x84000002u
@@ -151,6 +155,7 @@ static void hypercalls(void)
 {
     struct sp_hvc_result r;
     uint64_t outside = (uint64_t)(uintptr_t)__ram_end;
+    int64_t w;
 
     sp_printf("errors: a byte outside ASCII (\xe9) is shown escaped\n");
     check("smccc version 1.1", hvc(SMCCC_VERSION, 0u, 0u, 0u), 0x10001);
@@ -159,6 +164,11 @@ static void hypercalls(void)
     check("arch_features of a septum call on hvc", hvc(SMCCC_ARCH_FEATURES, SEPTUM_HVC_CONSOLE_WRITE, 0u, 0u), 0);
     check("arch_features of an unknown call", hvc(SMCCC_ARCH_FEATURES, 0x8000ff7fu, 0u, 0u), -1);
     sp_printf("arch_features of workaround_1 -> %ld\n", (long)hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u, 0u));
+    /* Workaround calls answer as their features say (SMCCC 1.1, DEN0028, 7.5-7.6): CPU-dependent, so compared. */
+    w = hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u, 0u);
+    check("workaround_3 call agrees with its features", hvc(SMCCC_ARCH_WORKAROUND_3, 0u, 0u, 0u), (w >= 0) ? 0 : -1);
+    w = hvc(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u, 0u);
+    check("workaround_1 call agrees with its features", hvc(SMCCC_ARCH_WORKAROUND_1, 0u, 0u, 0u), (w >= 0) ? 0 : -1);
     check("unknown arch call", hvc(0x8000ff7fu, 0u, 0u, 0u), -1);
     check("smc is not this partition's conduit", smc(SMCCC_VERSION), -1);
     check("psci over smc refused", smc(PSCI_VERSION), -1);
@@ -285,6 +295,11 @@ static void vgic(void)
     wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 1u);
     check("irouter 64-bit access", (int64_t)rd64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID), 1);
     wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 0u);
+    /* A route naming no vCPU of the partition is kept as written; the SPI stays with vCPU 0. */
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 7u);
+    check("irouter naming no vcpu kept as written", (int64_t)rd64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID), 7);
+    wr64(d + GICD_IROUTER + 8u * SP_CHAN_PIPE_INTID, 0u);
+    check("irouter of a private interrupt reads 0", (int64_t)rd64(d + GICD_IROUTER + 8u * 27u), 0);
     wr64(d + GICD_IROUTER + 8u * 40u, 1u);
     check("irouter of an SPI not its own is RAZ/WI", (int64_t)rd64(d + GICD_IROUTER + 8u * 40u), 0);
     n = err_aborts;
@@ -467,7 +482,15 @@ static void vnet(void)
 }
 
 /* One frame of len bytes offered on the transmit queue (1) of a live device: is it refused? Resets it after. */
+static int vnet_offer_refused(uint64_t v, uint32_t len, uint16_t head, uint16_t idx);
+
 static int vnet_frame_refused(uint64_t v, uint32_t len)
+{
+    return vnet_offer_refused(v, len, 0u, 1u);
+}
+
+/* As vnet_frame_refused(), with the avail ring's entry (head) and index (idx) given. */
+static int vnet_offer_refused(uint64_t v, uint32_t len, uint16_t head, uint16_t idx)
 {
     uint64_t ring = SP_RAM_BASE + 0x100000u;
     volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)ring;
@@ -486,14 +509,79 @@ static int vnet_frame_refused(uint64_t v, uint32_t len)
     desc[0] = ring + 0x3000u;
     desc[1] = len;
     avail[0] = 0u;
-    avail[2] = 0u;
+    avail[2] = head;
     __asm__ volatile("dmb ish" : : : "memory");
-    avail[1] = 1u;
+    avail[1] = idx;
     __asm__ volatile("dsb sy" : : : "memory");
     sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
     refused_frame = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u;
+    if (refused_frame) {
+        /* A device that needs a reset ignores notifications until it is reset. */
+        avail[1] = (uint16_t)(idx + 1u);
+        __asm__ volatile("dsb sy" : : : "memory");
+        sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+        check("notify while the device needs a reset is ignored",
+              sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, VIRTIO_STATUS_NEEDS_RESET);
+    }
     sp_mmio_write32(v + VIRTIO_STATUS, 0u);
     return refused_frame;
+}
+
+#define VIRTIO_DEVICE_FEATURES 0x010u
+#define VIRTIO_DEVICE_FEATURES_SEL 0x014u
+#define VIRTIO_DRIVER_FEATURES 0x020u
+#define VIRTIO_DRIVER_FEATURES_SEL 0x024u
+#define VIRTIO_STATUS_FEATURES_OK 0x08u
+
+/* The driver's features (high word, low word) offered with FEATURES_OK: does the device keep FEATURES_OK (3.1.1)? */
+static int vnet_features_ok(uint64_t v, uint32_t hi, uint32_t lo)
+{
+    int ok;
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 3u); /* ACKNOWLEDGE | DRIVER */
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES_SEL, 1u);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES, hi);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES_SEL, 0u);
+    sp_mmio_write32(v + VIRTIO_DRIVER_FEATURES, lo);
+    sp_mmio_write32(v + VIRTIO_STATUS, 3u | VIRTIO_STATUS_FEATURES_OK);
+    ok = (sp_mmio_read32(v + VIRTIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) != 0u;
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    return ok;
+}
+
+/*
+ * Feature negotiation (virtio 1.1, 3.1.1 and 6.1): VERSION_1 (bit 32) alone is accepted, a
+ * feature the device does not offer or a driver without VERSION_1 is refused; queue
+ * registers of a queue that does not exist read 0 and ignore writes, those of a ready
+ * queue ignore writes (4.2.2).
+ */
+static void vnet_regs(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    uint32_t offered;
+
+    sp_mmio_write32(v + VIRTIO_DEVICE_FEATURES_SEL, 0u);
+    offered = sp_mmio_read32(v + VIRTIO_DEVICE_FEATURES);
+    check("features: version_1 alone accepted", vnet_features_ok(v, 1u, 0u), 1);
+    check("features: one the device does not offer refused", vnet_features_ok(v, 1u, ~offered & (0u - ~offered)), 0);
+    check("features: a driver without version_1 refused", vnet_features_ok(v, 0u, 0u), 0);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 7u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    check("ring address of a queue that does not exist reads 0", sp_mmio_read32(v + VIRTIO_QUEUE_DESC_LOW), 0);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + 0x1000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + 0x2000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 4u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)(ring + 0x4000u));
+    check("ring address of a ready queue unchanged", sp_mmio_read32(v + VIRTIO_QUEUE_DESC_LOW), (int64_t)(uint32_t)ring);
+    check("ready queue still ready", sp_mmio_read32(v + VIRTIO_QUEUE_READY), 1);
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
 }
 
 /* Transmit notifications: before the driver is ready, with the queue not ready, and frames of bad lengths. */
@@ -509,6 +597,12 @@ static void vnet_tx(void)
     sp_mmio_write32(v + VIRTIO_STATUS, 0u);
     check_true("frame no longer than its header refused", vnet_frame_refused(v, 4u));
     check_true("frame longer than the mtu refused", vnet_frame_refused(v, 4000u));
+    /* A frame of a good length is taken (the peer's driver is not live: dropped there). */
+    check("frame of 64 bytes taken", vnet_frame_refused(v, 64u), 0);
+    check_true("buffer larger than the partition's memory refused", vnet_frame_refused(v, 0x400000u));
+    check_true("frame of an empty buffer refused", vnet_frame_refused(v, 0u));
+    check_true("descriptor index beyond the queue refused", vnet_offer_refused(v, 64u, 9u, 1u));
+    check_true("avail index more than a queue ahead refused", vnet_offer_refused(v, 64u, 0u, 100u));
 }
 
 static void vuart(void)
@@ -576,11 +670,276 @@ static void channel(void)
     probing(0);
 }
 
+
+/* ---- interrupts of its own vGIC: list-register states (GICv3, Arm IHI 0069, 4.1 and 11.2) ---- */
+#define GICR_SGI_IGROUPR0 0x10080u
+#define GICR_SGI_ICENABLER0 0x10180u
+#define GICR_SGI_ICPENDR0 0x10280u
+
+static volatile uint32_t irq_seen[16];
+static volatile uint32_t irq_order[16];
+static volatile uint32_t irq_taken;
+static volatile uint32_t irq_again;
+
+#define VIRTIO_INTERRUPT_STATUS 0x060u
+#define VIRTIO_INTERRUPT_ACK 0x064u
+
+static volatile uint32_t vnet_irqs;
+static volatile uint32_t vnet_ack_from;
+
+static volatile uint32_t ptimer_irqs;
+
+static void err_irq(uint32_t intid)
+{
+    if (intid == 30u) {
+        /* The EL1 physical timer: stopped here, so its output (level) drops before the EOI. */
+        ptimer_irqs++;
+        __asm__ volatile("msr cntp_ctl_el0, %0\n isb" : : "r"(0ull) : "memory");
+    }
+    if (intid == SP_LINK_WIRE_INTID) {
+        /* The link's level interrupt: acknowledged at the device from the vnet_ack_from-th on. */
+        vnet_irqs++;
+        if (vnet_irqs >= vnet_ack_from) {
+            sp_mmio_write32(SP_LINK_WIRE_BASE + VIRTIO_INTERRUPT_ACK,
+                            sp_mmio_read32(SP_LINK_WIRE_BASE + VIRTIO_INTERRUPT_STATUS));
+        }
+    }
+    if (intid < 16u) {
+        irq_seen[intid]++;
+        if (irq_taken < 16u) {
+            irq_order[irq_taken] = intid;
+        }
+        irq_taken++;
+        if (intid == irq_again) {
+            /* Raised again while it is active: active and pending in its list register. */
+            irq_again = 0u;
+            sp_sgi_send(0u, intid);
+        }
+    }
+}
+
+/* IRQs open for a while: every exit lets the hypervisor refill the list registers. */
+static void irq_window(uint32_t want)
+{
+    uint32_t i;
+
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (irq_taken < want); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+}
+
+/*
+ * SGIs to itself on vCPU 0 with IRQs masked, so that each waits in a list register:
+ * cleared while pending (withdrawn, never taken), disabled while pending (kept, taken
+ * once enabled again), raised again from its own handler (active and pending: taken
+ * twice), two at different priorities (the higher first), one in group 0 while only
+ * group 1 is enabled (ICC_SGI1R_EL1 raises only group 1 SGIs, 12.2.22; made pending
+ * through GICR_ISPENDR0, not taken until it is moved to group 1), and more at once than
+ * there are list registers (all taken, as each frees one).
+ */
+static void irqs(void)
+{
+    uint64_t r = SP_GICR_BASE;
+    uint32_t i;
+    uint32_t grp;
+    uint32_t cfg1;
+    uint64_t now;
+
+    sp_irq_mask();
+    sp_gic_init_dist();
+    sp_gic_init_cpu(err_irq);
+    for (i = 3u; i < 16u; i++) {
+        sp_irq_enable(i);
+    }
+    sp_sgi_send(0u, 3u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    /* Now in a list register: still pending and enabled to the guest's eyes. */
+    check("sgi in its list register reads pending", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 3), 1u << 3);
+    check("sgi in its list register reads enabled", sp_mmio_read32(r + GICR_SGI_ISENABLER0) & (1u << 3), 1u << 3);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 3);
+    irq_window(1u);
+    check("sgi cleared while pending is never taken", irq_seen[3], 0);
+    sp_sgi_send(0u, 4u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 4);
+    irq_window(1u);
+    check("sgi disabled while pending is not taken", irq_seen[4], 0);
+    check("sgi disabled while pending stays pending", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 4), 1u << 4);
+    sp_irq_enable(4u);
+    irq_taken = 0u;
+    irq_window(1u);
+    check("sgi taken once enabled again", irq_seen[4], 1);
+    irq_again = 5u;
+    irq_taken = 0u;
+    sp_sgi_send(0u, 5u);
+    irq_window(2u);
+    check("sgi raised again from its handler is taken twice", irq_seen[5], 2);
+    wr8(r + GICR_SGI_IPRIORITYR + 6u, 0xa0u);
+    wr8(r + GICR_SGI_IPRIORITYR + 7u, 0x40u);
+    irq_taken = 0u;
+    sp_sgi_send(0u, 6u);
+    sp_sgi_send(0u, 7u);
+    irq_window(2u);
+    check("two pending sgis: the higher priority first", (int64_t)irq_order[0] * 16 + irq_order[1], 7 * 16 + 6);
+    grp = sp_mmio_read32(r + GICR_SGI_IGROUPR0);
+    sp_mmio_write32(r + GICR_SGI_IGROUPR0, grp & ~(1u << 8));
+    irq_taken = 0u;
+    sp_sgi_send(0u, 8u);
+    check("sgi1r write of a group 0 sgi raises nothing", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 8), 0);
+    sp_mmio_write32(r + GICR_SGI_ISPENDR0, 1u << 8);
+    irq_window(1u);
+    check("sgi of a disabled group is not taken", irq_seen[8], 0);
+    sp_mmio_write32(r + GICR_SGI_IGROUPR0, grp);
+    irq_window(1u);
+    check("sgi taken once its group is enabled", irq_seen[8], 1);
+    irq_taken = 0u;
+    for (i = 9u; i < 16u; i++) {
+        sp_sgi_send(0u, i);
+    }
+    /* Sent again while still pending (waiting for a free list register): one interrupt. */
+    sp_sgi_send(0u, 15u);
+    irq_window(7u);
+    check("more sgis than list registers: all taken", irq_taken, 7);
+    check("an sgi sent twice while pending is taken once", irq_seen[15], 1);
+    /* Not enabled: stays pending, not taken (SGI 2 is never enabled here). */
+    irq_taken = 0u;
+    sp_sgi_send(0u, 2u);
+    irq_window(1u);
+    check("sgi not enabled is not taken", irq_seen[2], 0);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 2);
+    /* Group 1 disabled at the distributor (GICD_CTLR.EnableGrp1): held until enabled again. */
+    grp = sp_mmio_read32(SP_GICD_BASE + GICD_CTLR);
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, grp & ~2u);
+    sp_sgi_send(0u, 3u);
+    irq_window(1u);
+    check("sgi while its group is disabled in the distributor is not taken", irq_seen[3], 0);
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, grp);
+    irq_window(1u);
+    check("sgi taken once the distributor enables its group", irq_seen[3], 1);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 0xfff8u);
+    /* The EL1 virtual timer's PPI 27 (timer not armed): its trigger bit (ICFGR1 bit 23) is
+     * kept while it is enabled and changes while it is disabled (12.11.8). */
+    cfg1 = sp_mmio_read32(r + GICR_SGI_ICFGR1);
+    sp_irq_enable(27u);
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1 ^ (1u << 23));
+    check("icfgr of an enabled ppi is kept", sp_mmio_read32(r + GICR_SGI_ICFGR1), cfg1);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 27);
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1 ^ (1u << 23));
+    check("icfgr of a disabled ppi changes", sp_mmio_read32(r + GICR_SGI_ICFGR1), cfg1 ^ (1u << 23));
+    sp_mmio_write32(r + GICR_SGI_ICFGR1, cfg1);
+    /* It is hardware-backed: set and clear pending reach the physical GIC; its ISPENDR bit is
+     * the timer's output (not armed: 0), on this vCPU and when read from another one's frame. */
+    sp_mmio_write32(r + GICR_SGI_ISPENDR0, 1u << 27);
+    sp_mmio_write32(r + GICR_SGI_ICPENDR0, 1u << 27);
+    check("timer ppi not pending once cleared", sp_mmio_read32(r + GICR_SGI_ISPENDR0) & (1u << 27), 0);
+    check("timer ppi of vcpu 1 read from vcpu 0", sp_mmio_read32(sp_gicr_base(1u) + GICR_SGI_ISPENDR0) & (1u << 27),
+          0);
+    /* The EL1 physical timer (PPI 30, hardware-backed too): armed in the past, it fires once. */
+    sp_irq_enable(30u);
+    __asm__ volatile("mrs %0, cntpct_el0" : "=r"(now));
+    __asm__ volatile("msr cntp_cval_el0, %0\n msr cntp_ctl_el0, %1\n isb" : : "r"(now), "r"(1ull) : "memory");
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (ptimer_irqs == 0u); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+    check("physical timer interrupt taken once", ptimer_irqs, 1);
+    sp_mmio_write32(r + GICR_SGI_ICENABLER0, 1u << 30);
+}
 /* Read outside its memory until the injection budget is used up and the next fault restarts it. */
+/* One more 64-byte frame on the transmit queue set up by vnet_irq(): avail index idx. */
+static void vnet_post(uint64_t v, uint16_t idx)
+{
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(ring + 0x1000u);
+
+    avail[2u + ((idx - 1u) % 8u)] = 0u;
+    __asm__ volatile("dmb ish" : : : "memory");
+    avail[1] = idx;
+    __asm__ volatile("dsb sy" : : : "memory");
+    sp_mmio_write32(v + VIRTIO_QUEUE_NOTIFY, 1u);
+}
+
+/* IRQs open until the link's interrupt was taken want times (or a while passed). */
+static void vnet_irq_window(uint32_t want)
+{
+    uint32_t i;
+
+    sp_irq_unmask();
+    for (i = 0u; (i < 200u) && (vnet_irqs < want); i++) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+    sp_irq_mask();
+}
+
+/*
+ * The link's virtio-net interrupt, level-sensitive and emulated (virtio 1.1, 4.2.3.4;
+ * GICv3 4.1.2): raised by a sent frame and held in a list register with IRQs masked,
+ * its line dropped by acknowledging it at the device (withdrawn: never taken); raised
+ * again and disabled while in its list register (kept pending by its line, taken once
+ * enabled); its line left high through the first EOI (taken again).
+ */
+static void vnet_irq(void)
+{
+    uint64_t v = SP_LINK_WIRE_BASE;
+    uint64_t d = SP_GICD_BASE;
+    uint64_t ring = SP_RAM_BASE + 0x100000u;
+    volatile uint64_t *desc = (volatile uint64_t *)(uintptr_t)ring;
+    volatile uint16_t *avail = (volatile uint16_t *)(uintptr_t)(ring + 0x1000u);
+    uint32_t b = 1u << (SP_LINK_WIRE_INTID % 32u);
+
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_SEL, 1u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_NUM, 8u);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DESC_LOW, (uint32_t)ring);
+    sp_mmio_write32(v + VIRTIO_QUEUE_DRIVER_LOW, (uint32_t)(ring + 0x1000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_DEVICE_LOW, (uint32_t)(ring + 0x2000u));
+    sp_mmio_write32(v + VIRTIO_QUEUE_READY, 1u);
+    sp_mmio_write32(v + VIRTIO_STATUS, 7u);
+    desc[0] = ring + 0x3000u;
+    desc[1] = 64u;
+    avail[0] = 0u;
+    avail[1] = 0u;
+    sp_irq_route(SP_LINK_WIRE_INTID, 0u);
+    sp_irq_enable(SP_LINK_WIRE_INTID);
+    vnet_irqs = 0u;
+    vnet_ack_from = 1u;
+    vnet_post(v, 1u);
+    check("a sent frame raises the link's interrupt", sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS) != 0u, 1);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(v + VIRTIO_INTERRUPT_ACK, sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS));
+    vnet_irq_window(1u);
+    check("level interrupt whose line dropped before it was taken is not taken", vnet_irqs, 0);
+    vnet_post(v, 2u);
+    (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    sp_mmio_write32(d + GICD_ICENABLER1, b);
+    vnet_irq_window(1u);
+    check("disabled level interrupt is not taken", vnet_irqs, 0);
+    vnet_ack_from = 2u;
+    sp_mmio_write32(d + GICD_ISENABLER1, b);
+    vnet_irq_window(2u);
+    check("level interrupt still asserted after its eoi is taken again", vnet_irqs, 2);
+    check("its line is low once acknowledged", sp_mmio_read32(v + VIRTIO_INTERRUPT_STATUS), 0);
+    sp_mmio_write32(d + GICD_ICENABLER1, b);
+    sp_mmio_write32(v + VIRTIO_STATUS, 0u);
+}
+
+/* vCPU 1 busy (making hypercalls) while vCPU 0 faults its way to a restart: the restart waits for it. */
+static void busy(void)
+{
+    for (;;) {
+        (void)hvc(SEPTUM_HVC_HEARTBEAT, 0u, 0u, 0u);
+    }
+}
+
 static void fault_until_restart(void)
 {
     volatile const uint8_t *outside = (volatile const uint8_t *)(uintptr_t)__ram_end;
     uint64_t n = err_aborts;
+
+    check("cpu_on of vcpu 1 to keep it busy through the restart", sp_cpu_on(1u, busy), 0);
 
     probing(1);
     (void)*outside;
@@ -606,9 +965,12 @@ int main(void)
         loads();
         sysregs();
         vnet();
+        vnet_regs();
         vnet_tx();
         vuart();
         channel();
+        irqs();
+        vnet_irq();
         fault_until_restart();
     }
     if (r.x1 == 1u) {

@@ -57,6 +57,8 @@ static void probe_debug_pmu(void)
     }
     __asm__ volatile("mrs %0, pmcr_el0\n\tmrs %1, pmccntr_el0" : "=r"(pmcr), "=r"(ccntr));
     __asm__ volatile("mrs %0, dbgbcr0_el1\n\tmrs %1, mdscr_el1" : "=r"(bcr), "=r"(mdscr));
+    /* A read into the zero register (Rt = 31) changes no register, trapped or not. */
+    __asm__ volatile("mrs xzr, pmcr_el0" : : : "memory");
     sp_printf("pmu pmcr %lx ccntr %lu debug bcr0 %lx mdscr %lx\n", (unsigned long)pmcr, (unsigned long)ccntr,
               (unsigned long)bcr, (unsigned long)mdscr);
 }
