@@ -169,9 +169,15 @@ static uint32_t console_ring_copy(struct console_ring *r, uint32_t pos, const ch
     if (first > len) {
         first = len;
     }
-    /* Two copies at most, not a modulo per byte (the boot's lines were 5,800 instructions of it). */
-    (void)memcpy(&r->buf[pos], src, first);
-    (void)memcpy(&r->buf[0], &src[first], len - first);
+    size_t i;
+
+    /* Two runs at most, not a modulo per byte (the boot's lines were 5,800 instructions of it). */
+    for (i = 0u; i < first; i++) {
+        r->buf[pos + i] = src[i];
+    }
+    for (i = first; i < len; i++) {
+        r->buf[i - first] = src[i];
+    }
     return (uint32_t)((pos + len) % CONSOLE_RING_SIZE);
 }
 
@@ -317,14 +323,8 @@ static void console_irq_to(uint32_t cpu, bool tx)
 /* Send up to *budget bytes of s; returns how many went (a full FIFO stops it). */
 static uint32_t console_put(const char *s, uint32_t len, uint32_t *budget)
 {
-    uint32_t i;
-    uint32_t n = (len < *budget) ? len : *budget;
+    uint32_t i = arch_console_tx_write(s, (len < *budget) ? len : *budget);
 
-    for (i = 0u; i < n; i++) {
-        if (!arch_console_tx_put(s[i])) {
-            break;
-        }
-    }
     *budget -= i;
     return i;
 }
@@ -453,6 +453,20 @@ static void console_line_done(uint32_t w, uint64_t now)
     }
 }
 
+/* Bytes of s[0..len) up to and including the first '\n' (all len if none); *end: one was found. */
+static uint32_t console_line_end(const char *s, uint32_t len, bool *end)
+{
+    uint32_t i;
+
+    for (i = 0u; i < len; i++) {
+        if (s[i] == '\n') {
+            *end = true;
+            return i + 1u;
+        }
+    }
+    return len;
+}
+
 /*
  * Send whole-line bytes of writer w from the calling CPU, at most *budget.
  * Caller holds the UART lock (the only consumer); w's lock is taken only
@@ -461,10 +475,10 @@ static void console_line_done(uint32_t w, uint64_t now)
 static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budget)
 {
     struct console_ring *r = &console_rings[w];
-    char chunk[CONSOLE_LINE_MAX + 32u];
-    uint32_t n = 0u;
+    uint32_t head;
     uint32_t avail;
     uint32_t first;
+    uint32_t n;
     uint32_t sent;
     bool end = false;
 
@@ -480,27 +494,32 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
     if (r->cut) {
         console_skip_cut(r);
     }
+    head = r->head;
     avail = (r->len < *budget) ? r->len : *budget;
-    if (avail > sizeof(chunk)) {
-        avail = sizeof(chunk);
-    }
-    /* The ring's bytes in at most two copies, then up to the line's end. */
-    first = CONSOLE_RING_SIZE - r->head;
+    arch_lock_release(&console_writer_locks[w]);
+    /*
+     * The queued bytes [head, head + len) are this consumer's: writers only append after them
+     * (console_ring_put, under the writer lock whose release published them with len) and only
+     * the holder of the UART lock moves head. So they are sent from the ring itself (at most
+     * two pieces, up to the line's end), without a copy and without the writer lock held
+     * across UART work.
+     */
+    first = CONSOLE_RING_SIZE - head;
     if (first > avail) {
         first = avail;
     }
-    (void)memcpy(chunk, &r->buf[r->head], first);
-    (void)memcpy(&chunk[first], &r->buf[0], avail - first);
-    arch_lock_release(&console_writer_locks[w]);
-    while ((n < avail) && !end) {
-        end = (chunk[n] == '\n');
-        n++;
+    n = console_line_end(&r->buf[head], first, &end);
+    if (!end) {
+        n += console_line_end(&r->buf[0], avail - first, &end);
     }
     if (console_uart.tx_irq && (console_uart.irq_cpu == cpu)) {
         /* Our own continuation: clear the transmit interrupt before refilling the FIFO. */
         arch_console_tx_ack();
     }
-    sent = console_put(chunk, n, budget);
+    sent = console_put(&r->buf[head], (n < first) ? n : first, budget);
+    if ((sent == first) && (n > first)) {
+        sent += console_put(&r->buf[0], n - first, budget);
+    }
     arch_lock_acquire(&console_writer_locks[w]);
     r->head = (r->head + sent) % CONSOLE_RING_SIZE;
     r->len -= sent;

@@ -218,7 +218,7 @@ def run_boot(timeout):
     bdir = build_system("tests/bench/systems/boot.yaml", "build/bench/boot")
     hyp_elf = os.path.join(bdir, "septum.elf")
     elf = os.path.join(bdir, "partitions/bench.elf")
-    putc = icount_probe.symbol(hyp_elf, "arch_console_tx_put")
+    putc = icount_probe.symbol(hyp_elf, "arch_console_tx_write")
     entry = icount_probe.symbol(elf, "_start")
     sep, sep_fig = probe_boot(machine(True, 1) + ["-kernel", os.path.join(bdir, "septum.bin")],
                               [("hyp-first-line", putc), ("guest-entry", entry), ("guest-first-line", putc)], timeout)
