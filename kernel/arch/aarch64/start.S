@@ -47,9 +47,46 @@ primary_entry:
     bl      el2_mmu_on
 
     /* Zero .bss (the stacks are not zeroed: they need not be). Both ends are 16-byte
-     * aligned (image.ld): 64 bytes per step, then 16 (a word per step was 13,000 instructions). */
+     * aligned (image.ld). With the MMU on (.bss is Normal memory), DC ZVA zeroes a whole
+     * block (DCZID_EL0.BS, 64 bytes on Cortex-A57) per instruction, four per step (Arm ARM
+     * C5.3.21, D7.4.12); the head up to the block alignment and the tail take 16 bytes per
+     * stp. Without DC ZVA (DZP set, or blocks under 16 bytes): 64 bytes per step, then 16
+     * (a word per step was 13,000 instructions, 64 bytes 3,400 of the boot's). */
     ldr     x1, =__bss_start
     ldr     x2, =__bss_end
+    mrs     x4, dczid_el0
+    tbnz    x4, #4, 1f              /* DZP: DC ZVA prohibited */
+    and     x4, x4, #15
+    mov     x5, #4
+    lsl     x5, x5, x4              /* block bytes */
+    cmp     x5, #16
+    b.lo    1f
+    sub     x6, x5, #1
+12: tst     x1, x6                  /* head: 16 bytes per step up to a block boundary */
+    b.eq    13f
+    cmp     x1, x2
+    b.hs    2f
+    stp     xzr, xzr, [x1], #16
+    b       12b
+13: lsl     x7, x5, #2              /* four blocks per step */
+14: sub     x3, x2, x1
+    cmp     x3, x7
+    b.lo    15f
+    dc      zva, x1
+    add     x1, x1, x5
+    dc      zva, x1
+    add     x1, x1, x5
+    dc      zva, x1
+    add     x1, x1, x5
+    dc      zva, x1
+    add     x1, x1, x5
+    b       14b
+15: sub     x3, x2, x1              /* then single blocks */
+    cmp     x3, x5
+    b.lo    1f
+    dc      zva, x1
+    add     x1, x1, x5
+    b       15b
 1:  sub     x3, x2, x1
     cmp     x3, #64
     b.lo    5f
