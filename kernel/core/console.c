@@ -650,13 +650,30 @@ void console_poll(void)
     }
 }
 
+/*
+ * Is all of text[0..n) shown as itself in a hypervisor line (console_plain() for
+ * CONSOLE_HYP: every byte but the C0 controls other than tab, and DEL)?
+ */
+static bool console_hyp_plain(const char *text, size_t n)
+{
+    size_t i;
+
+    for (i = 0u; i < n; i++) {
+        uint8_t u = (uint8_t)text[i];
+
+        if (((u < 0x20u) && (u != (uint8_t)'\t')) || (u == 0x7fu)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void console_hyp_printf(const char *f, ...)
 {
     char text[CONSOLE_LINE_MAX + 1u];
     uint32_t cpu = arch_cpu_index();
     va_list ap;
     size_t n;
-    size_t i;
 
     if (cpu >= CFG_NUM_CPUS) {
         return;
@@ -669,9 +686,7 @@ void console_hyp_printf(const char *f, ...)
      * as console_write() would queue it byte by byte. Its line buffer is empty: every
      * hypervisor line ends here, and n <= CONSOLE_LINE_MAX - 1 never splits.
      */
-    for (i = 0u; (i < n) && console_plain(CONSOLE_HYP(cpu), (uint8_t)text[i]); i++) {
-    }
-    if (i == n) {
+    if (console_hyp_plain(text, n)) {
         arch_lock_acquire(&console_writer_locks[CONSOLE_HYP(cpu)]);
         console_queue_line(CONSOLE_HYP(cpu), text, n);
         arch_lock_release(&console_writer_locks[CONSOLE_HYP(cpu)]);

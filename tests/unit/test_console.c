@@ -593,6 +593,12 @@ static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **sta
     console_hyp_printf("a\x01" "b \xe2\x80\x94 c");
     fake_console_drain();
     assert_string_equal(fake_console, "[septum] a\\x01b \xe2\x80\x94 c\r\n");
+    /* A tab stays a tab (the line is queued whole); DEL is escaped like a control byte. */
+    fake_console_len = 0u;
+    console_hyp_printf("t\tu");
+    console_hyp_printf("d\x7f" "e");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[septum] t\tu\r\n[septum] d\\x7fe\r\n");
     /* A command byte below '0' is no partition number. */
     console_input(CONSOLE_ESCAPE);
     console_input(' ');
