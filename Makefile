@@ -200,11 +200,14 @@ $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildca
 KERNEL_COLD := kernel/core/boot.c kernel/core/fwcheck.c kernel/core/ctl.c \
 	kernel/core/psci.c kernel/core/health.c kernel/core/part.c kernel/arch/aarch64/gic.c
 $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_COLD)) $(BUILD)/kernel/gen/config.c.o: KERNEL_OPT := -Os
+# One section per function, and the link drops what nothing references (functions only the unit
+# tests or another configuration use, e.g. fdt_next(), the scheduler's helpers without a schedule).
+KERNEL_SECTIONS := -ffunction-sections
 
 $(BUILD)/kernel/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_INC) -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -c $< -o $@
 $(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
@@ -212,7 +215,7 @@ $(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
 $(BUILD)/kernel/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_INC) -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -c $< -o $@
 $(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
@@ -227,7 +230,7 @@ $(BUILD)/kernel/gen/digests.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP) tools
 
 $(BUILD)/septum.elf: $(KERNEL_OBJ) $(GEN)/image.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,--gc-sections -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
 		$(KERNEL_OBJ) -o $@ -lgcc
 $(BUILD)/septum.bin: $(BUILD)/septum.elf
 	@echo "  IMAGE   $@"
