@@ -57,7 +57,7 @@ struct partition {
  * computed at build time from the files the image includes (tools/image-digests,
  * $(BUILD)/kernel/gen/digests.S; not in gen/, the images are built later).
  */
-extern const uint64_t cfg_image_digests[];
+extern const uint64_t cfg_image_digests[CFG_NUM_PARTITIONS];
 
 /** The vCPU with index id. */
 struct vcpu *vcpu_get(uint32_t id);

@@ -30,7 +30,7 @@ typedef uint32_t __attribute__((may_alias)) fdt_word_t;
 static inline uint32_t fdt_be32(const uint8_t *p)
 {
     /* Little-endian: the EL2 build (SCTLR_EL2.EE = 0) and the hosts of the unit tests and the fuzzer. */
-    return __builtin_bswap32(*(const fdt_word_t *)(const void *)p);
+    return __builtin_bswap32(*(const fdt_word_t *)p);
 }
 
 int fdt_open(struct fdt *f, const uint8_t *buf, uint32_t len)
@@ -110,7 +110,9 @@ static inline int64_t fdt_strlen_in(const uint8_t *buf, uint32_t off, uint32_t e
              * The most significant flagged byte is the first zero in memory order (big-endian
              * value); a borrow can only flag bytes after it.
              */
-            return (int64_t)(i - off) + (int64_t)((uint32_t)__builtin_clz(zero) / 8u);
+            uint32_t len = (i - off) + ((uint32_t)__builtin_clz(zero) / 8u);
+
+            return (int64_t)len;
         }
         i += 4u;
     }

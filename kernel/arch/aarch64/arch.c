@@ -221,10 +221,10 @@ uint32_t arch_console_tx_write(const char *s, uint32_t n)
     volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
     bool ns16550 = (cfg_hyp.console_kind == CFG_UART_NS16550);
     /* Full: PL011 FR.TXFF set (PL011 TRM 3.3.3), 16550 LSR.THRE clear; one test for both. */
-    uint32_t status = ns16550 ? (uint32_t)NS16550_LSR : (uint32_t)(PL011_FR / 4u);
-    uint32_t mask = ns16550 ? (uint32_t)NS16550_LSR_THRE : (uint32_t)PL011_FR_TXFF;
+    uint32_t status = ns16550 ? NS16550_LSR : (PL011_FR / 4u);
+    uint32_t mask = ns16550 ? NS16550_LSR_THRE : PL011_FR_TXFF;
     uint32_t when_full = ns16550 ? 0u : mask;
-    uint32_t data = ns16550 ? (uint32_t)NS16550_THR : (uint32_t)(PL011_DR / 4u);
+    uint32_t data = ns16550 ? NS16550_THR : (PL011_DR / 4u);
     uint32_t i;
 
     /* One status read per byte, nothing else: the hypervisor's lines were 14 instructions a byte here. */
