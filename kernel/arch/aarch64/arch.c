@@ -219,20 +219,25 @@ void arch_console_putc(char c)
 uint32_t arch_console_tx_write(const char *s, uint32_t n)
 {
     volatile uint32_t *base = (volatile uint32_t *)(uintptr_t)cfg_hyp.console_pa;
-    bool ns16550 = (cfg_hyp.console_kind == CFG_UART_NS16550);
-    /* Full: PL011 FR.TXFF set (PL011 TRM 3.3.3), 16550 LSR.THRE clear; one test for both. */
-    uint32_t status = ns16550 ? NS16550_LSR : (PL011_FR / 4u);
-    uint32_t mask = ns16550 ? NS16550_LSR_THRE : PL011_FR_TXFF;
-    uint32_t when_full = ns16550 ? 0u : mask;
-    uint32_t data = ns16550 ? NS16550_THR : (PL011_DR / 4u);
     uint32_t i;
 
     /* One status read per byte, nothing else: the hypervisor's lines were 14 instructions a byte here. */
-    for (i = 0u; i < n; i++) {
-        if ((base[status] & mask) == when_full) {
-            break;
+    if (cfg_hyp.console_kind == CFG_UART_NS16550) {
+        /* Room while LSR.THRE is set (transmit holding register empty). */
+        for (i = 0u; i < n; i++) {
+            if ((base[NS16550_LSR] & NS16550_LSR_THRE) == 0u) {
+                break;
+            }
+            base[NS16550_THR] = (uint32_t)(uint8_t)s[i];
         }
-        base[data] = (uint32_t)(uint8_t)s[i];
+    } else {
+        /* Room while FR.TXFF is clear (PL011 TRM 3.3.3, transmit FIFO full). */
+        for (i = 0u; i < n; i++) {
+            if ((base[PL011_FR / 4u] & PL011_FR_TXFF) != 0u) {
+                break;
+            }
+            base[PL011_DR / 4u] = (uint32_t)(uint8_t)s[i];
+        }
     }
     return i;
 }
