@@ -177,6 +177,27 @@ static int facts_of_raw(const uint32_t *words, uint32_t n)
     return fdt_facts(&f, 0u, &facts);
 }
 
+/* fdt_next() over a raw structure block: the first result that is not a token, or FDT_OK at its end. */
+static int next_of_raw(const uint32_t *words, uint32_t n)
+{
+    struct fdt f;
+    struct fdt_token t;
+    uint32_t len = raw_struct(words, n);
+    uint32_t pos;
+    uint32_t steps;
+    int rc = FDT_OK;
+
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    pos = f.struct_off;
+    for (steps = 0u; steps < n; steps++) {
+        rc = fdt_next(&f, &pos, &t);
+        if ((rc != FDT_OK) || (t.kind == FDT_TOK_DONE)) {
+            break;
+        }
+    }
+    return rc;
+}
+
 /* @req SRS-BOOT-003 */
 static void test_corrupt_structure_blocks_are_refused(void **state)
 {
@@ -205,6 +226,10 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     assert_int_equal(facts_of_raw(unterminated_name, 2u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_len_beyond, 7u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_name_beyond, 7u), FDT_ERR_STRUCT);
+    /* fdt_next() (the tokens alone, as the fuzzer walks them) refuses them too. */
+    assert_int_equal(next_of_raw(prop_len_beyond, 7u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(prop_name_beyond, 7u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(ok, 4u), FDT_OK);
     assert_int_equal(facts_of_raw(prop_header_cut, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_outside, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(end_outside, 2u), FDT_ERR_STRUCT);
@@ -711,6 +736,7 @@ static void test_shared_names_and_decoys_are_read_by_name(void **state)
     struct fdt f;
     struct fdt_facts facts;
     uint8_t reg[16];
+    uint8_t two_regs[24] = {0};
     uint8_t two[4];
     uint32_t reg_off;
     uint32_t ac_off;
@@ -738,6 +764,7 @@ static void test_shared_names_and_decoys_are_read_by_name(void **state)
     fdtb_prop_at(&b, ac_off, two, 4u);          /* #address-cells again, by its shared name: 2 */
     /* Depth-1 nodes whose first character is that of a node the pass reads, but not its name. */
     fdtb_begin(&b, "mmio@0");
+    fdtb_prop(&b, "reg", two_regs, 24u);       /* two reg entries but no compatible: no GIC */
     fdtb_end(&b);
     fdtb_begin(&b, "rtc@0");
     fdtb_end(&b);
