@@ -670,7 +670,7 @@ def assemble(raw):
                  "tests/bench/systems/restart.yaml, -smp 1: a bare-metal partition with the IVI's RAM (512 MiB) "
                  "and the size of its image (Image + initramfs, 29.5 MB, tests/bench/restart/pad.S) faults in "
                  "every life; its counter read right before the faulting load to its counter read first in main() "
-                 "of the next life: fault report, scrub of 512 MiB, clean, reload and checksum check of the image, "
+                 "of the next life: fault report, scrub of 512 MiB, clean, reload of the image and its check against the build-time digest, "
                  "start, and the runtime's start code (stack, .bss, CNTKCTL: about 17,700 instructions for its 35 KB "
                  "of .bss); resolution 16. Linux's own "
                  "first instruction is not observed (the gdbstub probe hung at part_restart under icount)")
