@@ -199,7 +199,9 @@ $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildca
 # and fmt.c, on the boot's measured path (at -Os: +3,500 and +2,000 instructions to the first line).
 KERNEL_COLD := kernel/core/boot.c kernel/core/fwcheck.c kernel/core/ctl.c \
 	kernel/core/psci.c kernel/core/health.c kernel/core/part.c kernel/arch/aarch64/gic.c
-$(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_COLD)) $(BUILD)/kernel/gen/config.c.o: KERNEL_OPT := -Os
+# No jump tables: the stack check (verification/stack) allows no unresolved indirect branch.
+KERNEL_COLD_OPT := -Os -fno-jump-tables
+$(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_COLD)) $(BUILD)/kernel/gen/config.c.o: KERNEL_OPT := $(KERNEL_COLD_OPT)
 # One section per function, and the link drops what nothing references (functions only the unit
 # tests or another configuration use, e.g. fdt_next(), the scheduler's helpers without a schedule).
 KERNEL_SECTIONS := -ffunction-sections

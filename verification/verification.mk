@@ -201,9 +201,10 @@ tidy: $(GEN_STAMP) $(BUILD)/kernel/asm_defs.h | deps-evidence
 # objects (same flags as the image), combined by verification/stack/stack_check.py.
 STK_DIR := $(EVB)/stack
 STK_OBJ := $(patsubst %,$(STK_DIR)/%.o,$(KERNEL_C))
+$(patsubst %,$(STK_DIR)/%.o,$(KERNEL_COLD)): KERNEL_OPT := $(KERNEL_COLD_OPT)
 $(STK_DIR)/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -fstack-usage -fcallgraph-info=su -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -fstack-usage -fcallgraph-info=su -c $< -o $@
 stack: $(STK_OBJ) $(BUILD)/septum.elf | deps-evidence
 	@echo "  STACK   worst case per entry point -> $(VER_OUT)/stack/"
 	$(Q)$(PYTHON) verification/stack/stack_check.py --objdir $(STK_DIR) --elf $(BUILD)/septum.elf \
