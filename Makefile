@@ -181,7 +181,8 @@ KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \
 	$(filter-out kernel/arch/aarch64/asm_defs.c,$(wildcard kernel/arch/aarch64/*.c))
 KERNEL_S := $(wildcard kernel/arch/aarch64/*.S)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S)) \
-	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o
+	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o \
+	$(BUILD)/kernel/gen/digests.S.o
 KERNEL_INC := -Ikernel/include -Ivdev -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel
 
 $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildcard kernel/include/*.h kernel/arch/aarch64/*.h)
@@ -191,10 +192,24 @@ $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildca
 	$(Q){ echo "/* Generated from kernel/arch/aarch64/asm_defs.c. Do not edit. */"; echo "#pragma once"; \
 	  sed -n 's/.*->\([A-Z0-9_]*\) #\{0,1\}\([0-9][0-9]*\).*/#define \1 \2/p' $@.s; } > $@
 
+# Cold code is built for size (issue 11, binary size): what runs once at boot (boot, the firmware
+# DTB check, the GIC's set-up), on a restart or a PSCI call, and the run-time control commands.
+# The exit paths (trap, hypercall, vgic, vuart, inject, irq, console, chan, sched, arch.c,
+# string.c) stay at -O2: their bench rows are the targets; so do the firmware DTB reader (fdt.c)
+# and fmt.c, on the boot's measured path (at -Os: +3,500 and +2,000 instructions to the first line).
+KERNEL_COLD := kernel/core/boot.c kernel/core/fwcheck.c kernel/core/ctl.c \
+	kernel/core/psci.c kernel/core/health.c kernel/core/part.c kernel/arch/aarch64/gic.c
+# No jump tables: the stack check (verification/stack) allows no unresolved indirect branch.
+KERNEL_COLD_OPT := -Os -fno-jump-tables
+$(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_COLD)) $(BUILD)/kernel/gen/config.c.o: KERNEL_OPT := $(KERNEL_COLD_OPT)
+# One section per function, and the link drops what nothing references (functions only the unit
+# tests or another configuration use, e.g. fdt_next(), the scheduler's helpers without a schedule).
+KERNEL_SECTIONS := -ffunction-sections
+
 $(BUILD)/kernel/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -c $< -o $@
 $(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
@@ -202,16 +217,22 @@ $(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
 $(BUILD)/kernel/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -c $< -o $@
 $(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -Wa,-I$(BUILD) -c $< -o $@
+# The images' digests, taken at build time from the same files (tools/image-digests; part.c checks a reload).
+$(BUILD)/kernel/gen/digests.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP) tools/image-digests
+	@mkdir -p $(@D)
+	@echo "  DIGEST  $(BUILD)/kernel/gen/digests.S"
+	$(Q)$(PYTHON) tools/image-digests $(GEN) $(BUILD) > $(BUILD)/kernel/gen/digests.S
+	$(Q)$(CC) $(TARGET_CFLAGS) -c $(BUILD)/kernel/gen/digests.S -o $@
 -include $(KERNEL_OBJ:.o=.d)
 
 $(BUILD)/septum.elf: $(KERNEL_OBJ) $(GEN)/image.ld
 	@echo "  LD      $@"
-	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
+	$(Q)$(CC) $(TARGET_CFLAGS) -static -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,--gc-sections -Wl,-Map,$(BUILD)/septum.map -T $(GEN)/image.ld \
 		$(KERNEL_OBJ) -o $@ -lgcc
 $(BUILD)/septum.bin: $(BUILD)/septum.elf
 	@echo "  IMAGE   $@"

@@ -143,12 +143,12 @@ $(COVT_DIR)/profile_rt.o: verification/target-profile/profile_rt.c FORCE
 	@echo "  CLANG   $<"
 	$(Q)$(CLANG) $(COVT_CFLAGS) -I$$($(CLANG) -print-resource-dir)/include -DSEPTUM_COV_SECONDS=$(SEPTUM_COV_SECONDS)u \
 	  -c $< -o $@
-$(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(GEN)/image.ld verification/target-profile/profile.ld
+$(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(BUILD)/kernel/gen/digests.S.o $(GEN)/image.ld verification/target-profile/profile.ld
 	@echo "  LD.LLD  $@"
 	$(Q)$(LLD) -static -nostdlib --build-id=none -Map $(BUILD)/septum-cov.map \
 	  -T $(GEN)/image.ld -T verification/target-profile/profile.ld --wrap=arch_trap_sync --wrap=arch_trap_hvc \
 	  --wrap=fwcheck_dtb --wrap=arch_stop_system \
-	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o -o $@
+	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(BUILD)/kernel/gen/digests.S.o -o $@
 $(BUILD)/septum-cov.bin: $(BUILD)/septum-cov.elf
 	$(Q)$(LLVM_OBJCOPY) -O binary $< $@
 -include $(COVT_OBJ:.o=.d)
@@ -206,9 +206,10 @@ tidy: $(GEN_STAMP) $(BUILD)/kernel/asm_defs.h | deps-evidence
 # objects (same flags as the image), combined by verification/stack/stack_check.py.
 STK_DIR := $(EVB)/stack
 STK_OBJ := $(patsubst %,$(STK_DIR)/%.o,$(KERNEL_C))
+$(patsubst %,$(STK_DIR)/%.o,$(KERNEL_COLD)): KERNEL_OPT := $(KERNEL_COLD_OPT)
 $(STK_DIR)/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -fstack-usage -fcallgraph-info=su -c $< -o $@
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -fstack-usage -fcallgraph-info=su -c $< -o $@
 stack: $(STK_OBJ) $(BUILD)/septum.elf | deps-evidence
 	@echo "  STACK   worst case per entry point -> $(VER_OUT)/stack/"
 	$(Q)$(PYTHON) verification/stack/stack_check.py --objdir $(STK_DIR) --elf $(BUILD)/septum.elf \

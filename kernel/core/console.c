@@ -83,8 +83,17 @@ static struct console_ring console_rings[CONSOLE_WRITERS];
 /* Guards one writer's line and ring. */
 static struct arch_lock console_writer_locks[CONSOLE_WRITERS];
 static struct console_uart console_uart;
-/* Whole lines queued in all rings and not yet sent: lets an exit with nothing to send return at once. */
-static uint32_t console_queued;
+/*
+ * What every exit tests first (console_poll): whole lines queued in all rings and not yet sent,
+ * and whether a person typed to the focus (show its unfinished line). One object in a section
+ * of its own, so that the test reads both at offsets 0 and 4 of one address (an atomic load
+ * takes no offset: elsewhere in .bss it cost every exit one more instruction).
+ */
+struct console_news {
+    uint32_t queued;
+    bool typed;
+};
+static struct console_news console_pending __attribute__((section(".bss.console_news")));
 /*
  * Writers that found the UART busy while the next turn was taken, or could
  * not take the UART lock: the end of each line hands the turn to the next of
@@ -99,7 +108,6 @@ static uint32_t console_cpu_part[CFG_NUM_CPUS];
 /* Input state: the partition with focus and whether an escape is pending. */
 static uint32_t console_focus;
 static bool console_escape;
-static bool console_typed;  /* a byte went to the focus: show its unfinished line */
 static console_input_fn console_sink;
 static uint32_t console_input_dropped;
 
@@ -128,7 +136,7 @@ void console_init(void)
         console_rings[w].cut = false;
     }
     (void)memset(&console_uart, 0, sizeof(console_uart));
-    console_queued = 0u;
+    console_pending.queued = 0u;
     for (w = 0u; w < CONSOLE_WRITERS; w++) {
         console_want[w] = false;
         console_want_cpu[w] = 0u;
@@ -139,7 +147,7 @@ void console_init(void)
     console_uart.irq_cpu = CFG_NUM_CPUS;
     console_focus = 0u;
     console_escape = false;
-    console_typed = false;
+    console_pending.typed = false;
     console_sink = NULL;
     console_input_dropped = 0u;
     /* The exits that never enter C (the IRQ vector's timer path) leave to C while these say work waits. */
@@ -163,34 +171,38 @@ static uint64_t console_ticks(uint32_t ms)
     return (arch_counter_hz() / 1000u) * (uint64_t)ms;
 }
 
+/* Copy len bytes (at most the ring's size) into ring r at pos, wrapping; returns the position after them. */
+static uint32_t console_ring_copy(struct console_ring *r, uint32_t pos, const char *src, size_t len)
+{
+    size_t first = (size_t)CONSOLE_RING_SIZE - pos;
+
+    if (first > len) {
+        first = len;
+    }
+    size_t i;
+
+    /* Two runs at most, not a modulo per byte (the boot's lines were 5,800 instructions of it). */
+    for (i = 0u; i < first; i++) {
+        r->buf[pos + i] = src[i];
+    }
+    for (i = first; i < len; i++) {
+        r->buf[i - first] = src[i];
+    }
+    return (uint32_t)((pos + len) % CONSOLE_RING_SIZE);
+}
+
 /* Append "[name] text\r\n" (need bytes, which fit) to ring r. */
 static void console_ring_put(struct console_ring *r, const char *name, size_t n, const char *text, size_t len)
 {
-    size_t i;
-    uint32_t pos;
+    uint32_t pos = (r->head + r->len) % CONSOLE_RING_SIZE;
 
-    pos = (r->head + r->len) % CONSOLE_RING_SIZE;
-    r->buf[pos] = '[';
-    pos = (pos + 1u) % CONSOLE_RING_SIZE;
-    for (i = 0u; i < (n + len + 4u); i++) {
-        char c;
-
-        if (i < n) {
-            c = name[i];
-        } else if (i == n) {
-            c = ']';
-        } else if (i == (n + 1u)) {
-            c = ' ';
-        } else if (i < (n + 2u + len)) {
-            c = text[i - n - 2u];
-        } else {
-            c = (i == (n + 2u + len)) ? '\r' : '\n';
-        }
-        r->buf[pos] = c;
-        pos = (pos + 1u) % CONSOLE_RING_SIZE;
-    }
+    pos = console_ring_copy(r, pos, "[", 1u);
+    pos = console_ring_copy(r, pos, name, n);
+    pos = console_ring_copy(r, pos, "] ", 2u);
+    pos = console_ring_copy(r, pos, text, len);
+    (void)console_ring_copy(r, pos, "\r\n", 2u);
     r->len += (uint32_t)(n + len + 5u);
-    (void)__atomic_add_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+    (void)__atomic_add_fetch(&console_pending.queued, 1u, __ATOMIC_RELAXED);
 }
 
 /*
@@ -321,14 +333,9 @@ static void console_irq_to(uint32_t cpu, bool tx)
 /* Send up to *budget bytes of s; returns how many went (a full FIFO stops it). */
 static uint32_t console_put(const char *s, uint32_t len, uint32_t *budget)
 {
-    uint32_t i;
+    uint32_t i = arch_console_tx_write(s, (len < *budget) ? len : *budget);
 
-    for (i = 0u; (i < len) && (*budget > 0u); i++) {
-        if (!arch_console_tx_put(s[i])) {
-            break;
-        }
-        (*budget)--;
-    }
+    *budget -= i;
     return i;
 }
 
@@ -344,7 +351,7 @@ static void console_skip_cut(struct console_ring *r)
         r->len--;
     }
     if (end) {
-        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+        (void)__atomic_sub_fetch(&console_pending.queued, 1u, __ATOMIC_RELAXED);
     }
     r->cut = false;
 }
@@ -456,6 +463,20 @@ static void console_line_done(uint32_t w, uint64_t now)
     }
 }
 
+/* Bytes of s[0..len) up to and including the first '\n' (all len if none); *end: one was found. */
+static uint32_t console_line_end(const char *s, uint32_t len, bool *end)
+{
+    uint32_t i;
+
+    for (i = 0u; i < len; i++) {
+        if (s[i] == '\n') {
+            *end = true;
+            return i + 1u;
+        }
+    }
+    return len;
+}
+
 /*
  * Send whole-line bytes of writer w from the calling CPU, at most *budget.
  * Caller holds the UART lock (the only consumer); w's lock is taken only
@@ -464,8 +485,10 @@ static void console_line_done(uint32_t w, uint64_t now)
 static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budget)
 {
     struct console_ring *r = &console_rings[w];
-    char chunk[CONSOLE_LINE_MAX + 32u];
-    uint32_t n = 0u;
+    uint32_t head;
+    uint32_t avail;
+    uint32_t first;
+    uint32_t n;
     uint32_t sent;
     bool end = false;
 
@@ -481,17 +504,32 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
     if (r->cut) {
         console_skip_cut(r);
     }
-    while ((n < r->len) && (n < *budget) && (n < sizeof(chunk)) && !end) {
-        chunk[n] = r->buf[(r->head + n) % CONSOLE_RING_SIZE];
-        end = (chunk[n] == '\n');
-        n++;
-    }
+    head = r->head;
+    avail = (r->len < *budget) ? r->len : *budget;
     arch_lock_release(&console_writer_locks[w]);
+    /*
+     * The queued bytes [head, head + len) are this consumer's: writers only append after them
+     * (console_ring_put, under the writer lock whose release published them with len) and only
+     * the holder of the UART lock moves head. So they are sent from the ring itself (at most
+     * two pieces, up to the line's end), without a copy and without the writer lock held
+     * across UART work.
+     */
+    first = CONSOLE_RING_SIZE - head;
+    if (first > avail) {
+        first = avail;
+    }
+    n = console_line_end(&r->buf[head], first, &end);
+    if (!end) {
+        n += console_line_end(&r->buf[0], avail - first, &end);
+    }
     if (console_uart.tx_irq && (console_uart.irq_cpu == cpu)) {
         /* Our own continuation: clear the transmit interrupt before refilling the FIFO. */
         arch_console_tx_ack();
     }
-    sent = console_put(chunk, n, budget);
+    sent = console_put(&r->buf[head], (n < first) ? n : first, budget);
+    if ((sent == first) && (n > first)) {
+        sent += console_put(&r->buf[0], n - first, budget);
+    }
     arch_lock_acquire(&console_writer_locks[w]);
     r->head = (r->head + sent) % CONSOLE_RING_SIZE;
     r->len -= sent;
@@ -500,7 +538,7 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
         console_uart.progress = now;
     }
     if ((sent == n) && end) {
-        (void)__atomic_sub_fetch(&console_queued, 1u, __ATOMIC_RELAXED);
+        (void)__atomic_sub_fetch(&console_pending.queued, 1u, __ATOMIC_RELAXED);
         console_line_done(w, now);
     } else if (sent > 0u) {
         /* Unfinished: continue on this CPU when the FIFO has room. */
@@ -571,14 +609,14 @@ static bool console_has_work(uint32_t cpu, uint32_t p)
     if (console_rings[p].len != 0u) {
         return true;
     }
-    return console_typed && (p == console_focus) && (console_lines[p].len != console_shown(p));
+    return console_pending.typed && (p == console_focus) && (console_lines[p].len != console_shown(p));
 }
 
 /* The calling CPU's work, with budget bytes: its hypervisor lines, and its partition's if part. */
 static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t budget, bool part)
 {
     uint32_t p = part ? console_cpu_part[cpu] : CONSOLE_NOBODY;
-    bool echo = console_typed && (p == console_focus);
+    bool echo = console_pending.typed && (p == console_focus);
     uint64_t now;
     uint32_t left = budget;
 
@@ -612,7 +650,7 @@ void console_poll(void)
 {
     uint32_t cpu;
 
-    if ((__atomic_load_n(&console_queued, __ATOMIC_RELAXED) == 0u) && !console_typed) {
+    if ((__atomic_load_n(&console_pending.queued, __ATOMIC_RELAXED) == 0u) && !console_pending.typed) {
         /* The common exit: nothing queued anywhere, nobody typing. */
         return;
     }
@@ -620,6 +658,24 @@ void console_poll(void)
     if ((cpu < CFG_NUM_CPUS) && console_has_work(cpu, console_cpu_part[cpu])) {
         console_poll_budget(cpu, CONSOLE_TX_BURST, true);
     }
+}
+
+/*
+ * Is all of text[0..n) shown as itself in a hypervisor line (console_plain() for
+ * CONSOLE_HYP: every byte but the C0 controls other than tab, and DEL)?
+ */
+static bool console_hyp_plain(const char *text, size_t n)
+{
+    size_t i;
+
+    for (i = 0u; i < n; i++) {
+        uint8_t u = (uint8_t)text[i];
+
+        if (((u < 0x20u) && (u != (uint8_t)'\t')) || (u == 0x7fu)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 void console_hyp_printf(const char *f, ...)
@@ -635,9 +691,20 @@ void console_hyp_printf(const char *f, ...)
     va_start(ap, f);
     n = fmt_vsnprintf(text, CONSOLE_LINE_MAX, f, ap);
     va_end(ap);
-    /* n <= CONSOLE_LINE_MAX - 1: the newline always fits. */
-    text[n] = '\n';
-    console_write(CONSOLE_HYP(cpu), text, n + 1u);
+    /*
+     * The common line, plain text only (no control byte, so no '\n' either): queued whole,
+     * as console_write() would queue it byte by byte. Its line buffer is empty: every
+     * hypervisor line ends here, and n <= CONSOLE_LINE_MAX - 1 never splits.
+     */
+    if (console_hyp_plain(text, n)) {
+        arch_lock_acquire(&console_writer_locks[CONSOLE_HYP(cpu)]);
+        console_queue_line(CONSOLE_HYP(cpu), text, n);
+        arch_lock_release(&console_writer_locks[CONSOLE_HYP(cpu)]);
+    } else {
+        /* n <= CONSOLE_LINE_MAX - 1: the newline always fits. */
+        text[n] = '\n';
+        console_write(CONSOLE_HYP(cpu), text, n + 1u);
+    }
     /* The hypervisor's lines are rare and its own: a whole line may go at once, if the UART is free. */
     console_poll_budget(cpu, CONSOLE_LINE_MAX + 16u, false);
 }
@@ -686,7 +753,7 @@ static void console_focus_to(uint32_t p)
         return;
     }
     console_focus = p;
-    console_typed = false;
+    console_pending.typed = false;
     arch_lock_acquire(&console_uart.lock);
     if (console_uart.owner == CONSOLE_NOBODY) {
         console_irq_to(console_part_cpu(p), console_uart.tx_irq);
@@ -766,7 +833,7 @@ void console_input(char c)
         console_input_dropped++;
         return;
     }
-    console_typed = true;
+    console_pending.typed = true;
 }
 
 /*

@@ -24,8 +24,11 @@ void arch_lock_release(struct arch_lock *lock);
 
 /** Write one byte to the hypervisor's physical console, waiting (bounded) for space: only when the system stops. */
 void arch_console_putc(char c);
-/** Write c to the physical console if its transmit FIFO has room; false, writing nothing, if it is full. Never waits. */
-bool arch_console_tx_put(char c);
+/**
+ * Write s[0..n) to the physical console while its transmit FIFO has room; returns how
+ * many bytes went (fewer than n: the FIFO is full). Never waits.
+ */
+uint32_t arch_console_tx_write(const char *s, uint32_t n);
 /** Unmask (true) or mask the physical console's transmit interrupt (FIFO at or below its trigger level). */
 void arch_console_tx_irq(bool on);
 /** Clear a pending transmit interrupt of the physical console (before refilling its FIFO). */

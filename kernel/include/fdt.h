@@ -36,8 +36,10 @@ struct fdt {
     uint32_t struct_end;
     uint32_t strings_off;    /**< strings block */
     uint32_t strings_size;
+    uint32_t strings_term;   /**< bytes of the strings block up to its last NUL: a name offset below ends inside */
     uint32_t rsvmap_off;     /**< memory reservation block (up to struct_off or len) */
     uint32_t totalsize;      /**< from the header (may exceed len) */
+    uint32_t pad0;
 };
 
 #define FDT_TOK_BEGIN 1u  /**< FDT_BEGIN_NODE: name */

@@ -218,7 +218,7 @@ def run_boot(timeout):
     bdir = build_system("tests/bench/systems/boot.yaml", "build/bench/boot")
     hyp_elf = os.path.join(bdir, "septum.elf")
     elf = os.path.join(bdir, "partitions/bench.elf")
-    putc = icount_probe.symbol(hyp_elf, "arch_console_tx_put")
+    putc = icount_probe.symbol(hyp_elf, "arch_console_tx_write")
     entry = icount_probe.symbol(elf, "_start")
     sep, sep_fig = probe_boot(machine(True, 1) + ["-kernel", os.path.join(bdir, "septum.bin")],
                               [("hyp-first-line", putc), ("guest-entry", entry), ("guest-first-line", putc)], timeout)
@@ -670,7 +670,7 @@ def assemble(raw):
                  "tests/bench/systems/restart.yaml, -smp 1: a bare-metal partition with the IVI's RAM (512 MiB) "
                  "and the size of its image (Image + initramfs, 29.5 MB, tests/bench/restart/pad.S) faults in "
                  "every life; its counter read right before the faulting load to its counter read first in main() "
-                 "of the next life: fault report, scrub of 512 MiB, clean, reload and checksum check of the image, "
+                 "of the next life: fault report, scrub of 512 MiB, clean, reload of the image and its check against the build-time digest, "
                  "start, and the runtime's start code (stack, .bss, CNTKCTL: about 17,700 instructions for its 35 KB "
                  "of .bss); resolution 16. Linux's own "
                  "first instruction is not observed (the gdbstub probe hung at part_restart under icount)")

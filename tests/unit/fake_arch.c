@@ -417,7 +417,7 @@ void arch_console_putc(char c)
     }
 }
 
-bool arch_console_tx_put(char c)
+static bool fake_tx_put(char c)
 {
     if (fake_tx_room == 0u) {
         return false;
@@ -437,6 +437,15 @@ bool arch_console_tx_put(char c)
     fake_counter += fake_tx_byte_ticks;
     arch_console_putc(c);
     return true;
+}
+
+uint32_t arch_console_tx_write(const char *s, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = 0u; (i < n) && fake_tx_put(s[i]); i++) {
+    }
+    return i;
 }
 
 void arch_console_tx_irq(bool on)

@@ -18,7 +18,7 @@
 /** What the console received, NUL-terminated. */
 extern char fake_console[16384];
 extern size_t fake_console_len;
-/** Transmit FIFO room arch_console_tx_put() sees (FAKE_TX_UNLIMITED: never full), counter ticks each byte costs, bytes sent per CPU, TX interrupt state. */
+/** Transmit FIFO room arch_console_tx_write() sees (FAKE_TX_UNLIMITED: never full), counter ticks each byte costs, bytes sent per CPU, TX interrupt state. */
 #define FAKE_TX_UNLIMITED 0xffffffffu
 extern uint32_t fake_tx_room;
 extern uint64_t fake_tx_byte_ticks;
@@ -128,7 +128,7 @@ extern uint32_t fake_cleared_active[FAKE_MAX_LOG], fake_num_cleared_active;
 extern uint64_t fake_cleaned;
 /** Called (if set) at each arch_sync_guest_image(), after it is logged: a test may corrupt the copy. */
 extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
-/** Called (if set) once, at the next byte arch_console_tx_put() sends: another CPU's work while the UART is held. */
+/** Called (if set) once, at the next byte arch_console_tx_write() sends: another CPU's work while the UART is held. */
 extern void (*fake_tx_hook)(void);
 /** Run once by the next arch_lock_try(), before it tries: another CPU acting between a caller's check and its lock. */
 extern void (*fake_lock_try_hook)(void);

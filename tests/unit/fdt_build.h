@@ -65,6 +65,17 @@ static inline void fdtb_prop(struct fdtb *b, const char *name, const void *val, 
     b->st_len += (len + 3u) & ~3u;
 }
 
+/* A property whose name is the string already at off of the strings block (dtc and libfdt share names). */
+static inline void fdtb_prop_at(struct fdtb *b, uint32_t off, const void *val, uint32_t len)
+{
+    fdtb_tok(b, 3u);
+    fdtb_tok(b, len);
+    fdtb_tok(b, off);
+    memset(&b->st[b->st_len], 0, (len + 3u) & ~3u);
+    memcpy(&b->st[b->st_len], val, len);
+    b->st_len += (len + 3u) & ~3u;
+}
+
 static inline void fdtb_u32(struct fdtb *b, const char *name, uint32_t v)
 {
     uint8_t x[4];

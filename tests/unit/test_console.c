@@ -610,6 +610,12 @@ static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **sta
     console_hyp_printf("a\x01" "b \xe2\x80\x94 c");
     fake_console_drain();
     assert_string_equal(fake_console, "[septum] a\\x01b \xe2\x80\x94 c\r\n");
+    /* A tab stays a tab (the line is queued whole); DEL is escaped like a control byte. */
+    fake_console_len = 0u;
+    console_hyp_printf("t\tu");
+    console_hyp_printf("d\x7f" "e");
+    fake_console_drain();
+    assert_string_equal(fake_console, "[septum] t\tu\r\n[septum] d\\x7fe\r\n");
     /* A command byte below '0' is no partition number. */
     console_input(CONSOLE_ESCAPE);
     console_input(' ');
@@ -758,10 +764,52 @@ static void test_a_hypervisor_line_continues_whatever_window_it_is(void **state)
     assert_false(fake_tx_irq);
 }
 
+/* @req SRS-CON-003 */
+static void test_a_line_across_the_ring_end_leaves_whole_and_in_order(void **state)
+{
+    char line[150];
+    char want[161];
+    uint32_t i;
+    uint32_t polls;
+
+    (void)state;
+    /* 40 lines of 102 bytes ("[alpha] " + 92 + "\r\n") leave: the ring's head is then 16 bytes before its end. */
+    memset(line, 'a', 92u);
+    line[92] = '\n';
+    for (i = 0u; i < 40u; i++) {
+        put_n(PART_ALPHA, line, 93u);
+        for (polls = 0u; (polls < 10u) && (fake_console_len < ((i + 1u) * 102u)); polls++) {
+            poll_on(0u);
+        }
+    }
+    assert_int_equal(fake_console_len, 4080u);
+    fake_console_len = 0u;
+    for (i = 0u; i < 150u; i++) {
+        line[i] = (char)('0' + (i % 10u));
+    }
+    put_n(PART_ALPHA, line, 150u);
+    put(PART_ALPHA, "\n");
+    /* The FIFO takes 10 bytes: the burst stops inside the ring's first piece and does not send its second. */
+    fake_tx_room = 10u;
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 10u);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    for (polls = 0u; (polls < 10u) && (fake_console_len < 160u); polls++) {
+        poll_on(0u);
+    }
+    memcpy(want, "[alpha] ", 8u);
+    memcpy(&want[8], line, 150u);
+    memcpy(&want[158], "\r\n", 3u);
+    assert_int_equal(fake_console_len, 160u);
+    assert_memory_equal(fake_console, want, 160u);
+    assert_int_equal(console_dropped(PART_ALPHA), 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_line_gets_partition_prefix, setup),
+        cmocka_unit_test_setup(test_a_line_across_the_ring_end_leaves_whole_and_in_order, setup),
         cmocka_unit_test_setup(test_partial_lines_of_two_partitions_never_interleave, setup),
         cmocka_unit_test_setup(test_long_line_is_split_at_the_limit, setup),
         cmocka_unit_test_setup(test_control_bytes_esc_and_del_are_shown_escaped, setup),

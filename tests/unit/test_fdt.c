@@ -17,7 +17,7 @@
 #include "fdt_build.h"
 #include "fwcheck.h"
 
-static uint8_t blob[16384];
+static uint8_t blob[16384] __attribute__((aligned(8)));
 static uint32_t blob_len;
 
 static int setup(void **state)
@@ -63,6 +63,8 @@ static void test_open_checks_every_header_field(void **state)
     assert_int_equal(f.struct_off, st_off);
     assert_int_equal(fdt_open(&f, NULL, blob_len), FDT_ERR_SHORT);
     assert_int_equal(fdt_open(&f, blob, 39u), FDT_ERR_SHORT);
+    /* Words are read whole: a blob that is not 4-byte aligned is refused (the kernel's copy is page aligned). */
+    assert_int_equal(fdt_open(&f, &blob[2], blob_len - 2u), FDT_ERR_LAYOUT);
     assert_int_equal(open_with(0u, 0xd00dfeeeu), FDT_ERR_MAGIC);
     assert_int_equal(open_with(20u, 16u), FDT_ERR_VERSION);
     assert_int_equal(open_with(24u, 18u), FDT_ERR_VERSION);
@@ -175,6 +177,27 @@ static int facts_of_raw(const uint32_t *words, uint32_t n)
     return fdt_facts(&f, 0u, &facts);
 }
 
+/* fdt_next() over a raw structure block: the first result that is not a token, or FDT_OK at its end. */
+static int next_of_raw(const uint32_t *words, uint32_t n)
+{
+    struct fdt f;
+    struct fdt_token t;
+    uint32_t len = raw_struct(words, n);
+    uint32_t pos;
+    uint32_t steps;
+    int rc = FDT_OK;
+
+    assert_int_equal(fdt_open(&f, blob, len), FDT_OK);
+    pos = f.struct_off;
+    for (steps = 0u; steps < n; steps++) {
+        rc = fdt_next(&f, &pos, &t);
+        if ((rc != FDT_OK) || (t.kind == FDT_TOK_DONE)) {
+            break;
+        }
+    }
+    return rc;
+}
+
 /* @req SRS-BOOT-003 */
 static void test_corrupt_structure_blocks_are_refused(void **state)
 {
@@ -203,6 +226,10 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     assert_int_equal(facts_of_raw(unterminated_name, 2u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_len_beyond, 7u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_name_beyond, 7u), FDT_ERR_STRUCT);
+    /* fdt_next() (the tokens alone, as the fuzzer walks them) refuses them too. */
+    assert_int_equal(next_of_raw(prop_len_beyond, 7u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(prop_name_beyond, 7u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(ok, 4u), FDT_OK);
     assert_int_equal(facts_of_raw(prop_header_cut, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_outside, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(end_outside, 2u), FDT_ERR_STRUCT);
@@ -702,6 +729,88 @@ static void test_blocks_cut_at_odd_sizes_are_refused(void **state)
     assert_int_equal(fdt_facts(&f, 0u, &facts), FDT_ERR_STRUCT);
 }
 
+/* @req SRS-BOOT-003 */
+static void test_shared_names_and_decoys_are_read_by_name(void **state)
+{
+    static struct fdtb b;
+    struct fdt f;
+    struct fdt_facts facts;
+    uint8_t reg[16];
+    uint8_t two_regs[24] = {0};
+    uint8_t two[4];
+    uint32_t reg_off;
+    uint32_t ac_off;
+    uint32_t pad_len;
+    char pad[80];
+
+    (void)state;
+    memset(&b, 0, sizeof(b));
+    fdtb_put32(two, 2u);
+    fdtb_put32(&reg[0], 0u);
+    fdtb_put32(&reg[4], 0x40000000u);
+    fdtb_put32(&reg[8], 0x1000000u);
+    fdtb_put32(&reg[12], 0u);
+    fdtb_begin(&b, "");
+    ac_off = b.str_len;
+    fdtb_u32(&b, "#address-cells", 2u);
+    fdtb_u32(&b, "#size-cells", 1u);
+    fdtb_u32(&b, "#interrupt-cells", 3u);      /* '#', neither cells property */
+    fdtb_str(&b, "model", "x");                 /* 'm', not method */
+    fdtb_str(&b, "ranges", "");                 /* 'r', not reg */
+    fdtb_str(&b, "clocks", "");                 /* 'c', not compatible */
+    fdtb_str(&b, "dma-coherent", "");           /* 'd', not device_type */
+    fdtb_str(&b, "stdout-path", "/x");          /* 's', not status */
+    fdtb_str(&b, "interrupt-parent", "");       /* a first character the pass never reads */
+    fdtb_prop_at(&b, ac_off, two, 4u);          /* #address-cells again, by its shared name: 2 */
+    /* Depth-1 nodes whose first character is that of a node the pass reads, but not its name. */
+    fdtb_begin(&b, "mmio@0");
+    fdtb_prop(&b, "reg", two_regs, 24u);       /* two reg entries but no compatible: no GIC */
+    fdtb_end(&b);
+    fdtb_begin(&b, "rtc@0");
+    fdtb_end(&b);
+    fdtb_begin(&b, "clock");
+    fdtb_end(&b);
+    fdtb_begin(&b, "pl031@0");
+    fdtb_end(&b);
+    fdtb_begin(&b, "memory@40000000");
+    fdtb_str(&b, "device_type", "memory");
+    reg_off = b.str_len;
+    fdtb_prop(&b, "reg", reg, 8u);              /* replaced below by the shared name */
+    /* A name 64 bytes after "reg" takes its slot of the name cache; "reg" then comes back. */
+    pad_len = 64u - 4u - 1u;
+    memset(pad, 'p', pad_len);
+    pad[pad_len] = '\0';
+    fdtb_str(&b, pad, "");
+    assert_int_equal(b.str_len, reg_off + 64u);
+    fdtb_str(&b, "zzz", "");                    /* its name at reg_off + 64: the same slot as "reg" */
+    fdtb_prop_at(&b, reg_off, reg, 12u);        /* reg again, after the collision: 2 + 1 cells */
+    fdtb_end(&b);
+    fdtb_begin(&b, "cpus");
+    fdtb_u32(&b, "#address-cells", 1u);
+    fdtb_u32(&b, "#size-cells", 0u);
+    fdtb_begin(&b, "cpu-map");                  /* a child of /cpus that is not a cpu */
+    fdtb_str(&b, "device_type", "cpu");
+    fdtb_u32(&b, "reg", 7u);
+    fdtb_end(&b);
+    fdtb_begin(&b, "cpu@0");
+    fdtb_str(&b, "device_type", "cpu");
+    fdtb_u32(&b, "reg", 0u);
+    fdtb_end(&b);
+    fdtb_end(&b);
+    fdtb_end(&b);
+    blob_len = fdtb_finish(&b, blob, sizeof(blob));
+    assert_int_equal(fdt_open(&f, blob, blob_len), FDT_OK);
+    assert_int_equal(fdt_facts(&f, 0x9000000u, &facts), FDT_OK);
+    assert_int_equal(facts.num_memory, 1u);
+    assert_int_equal(facts.memory[0].base, 0x40000000u);
+    assert_int_equal(facts.memory[0].size, 0x1000000u);
+    assert_int_equal(facts.num_cpus, 1u);
+    assert_int_equal(facts.cpu_mpidr[0], 0u);
+    assert_int_equal(facts.num_reserved, 0u);
+    assert_int_equal(facts.psci, FDT_PSCI_NONE);
+    assert_int_equal(facts.gicv3, 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -710,6 +819,7 @@ int main(void)
         cmocka_unit_test_setup(test_tokens_of_a_small_tree, setup),
         cmocka_unit_test_setup(test_corrupt_structure_blocks_are_refused, setup),
         cmocka_unit_test_setup(test_facts_of_the_board, setup),
+        cmocka_unit_test_setup(test_shared_names_and_decoys_are_read_by_name, setup),
         cmocka_unit_test_setup(test_facts_count_beyond_their_tables_and_decode_cells, setup),
         cmocka_unit_test_setup(test_matching_firmware_passes, setup),
         cmocka_unit_test_setup(test_cpus_without_a_vcpu_may_be_missing, setup),
