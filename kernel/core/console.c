@@ -151,7 +151,7 @@ void console_init(void)
     console_sink = NULL;
     console_input_dropped = 0u;
     /* The exits that never enter C (the IRQ vector's timer path) leave to C while these say work waits. */
-    arch_exit_fast_console(&console_queued, &console_typed);
+    arch_exit_fast_console(&console_pending.queued, &console_pending.typed);
 }
 
 static const char *console_name(uint32_t w)
