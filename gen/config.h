@@ -79,5 +79,6 @@ extern const uint8_t cfg_image_ivi_dtb_end[];
 extern const uint8_t cfg_image_ivi_initrd[];
 extern const uint8_t cfg_image_ivi_initrd_end[];
 extern const uint64_t cfg_s2_ivi_l1[512];
-extern const uint64_t cfg_el2_l1[512];
+extern const uint64_t cfg_el2_boot_l1[512];
+extern const uint64_t cfg_el2_cpu0_l1[512];
 #endif /* __ASSEMBLER__ */
