@@ -175,6 +175,9 @@ partition_rules = $(if $(filter linux,$(SEPTUM_PART_$(1)_KIND)),$(linux_rules),$
 $(foreach p,$(SEPTUM_PARTITIONS),$(eval $(call partition_rules,$(p))))
 PART_BINS := $(patsubst %,$(BUILD)/partitions/%.bin,$(SEPTUM_PARTITIONS)) \
 	$(foreach p,$(SEPTUM_PARTITIONS),$(PART_$(p)_LINUX))
+# Build-time digests of each partition's images (gen/images.S includes partitions/<name>.digest).
+$(BUILD)/partitions/digests.stamp: $(PART_BINS) $(GEN_STAMP) tools/image-digest
+	$(Q)$(PYTHON) tools/image-digest $(GEN) $(BUILD) && touch $@
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \
@@ -203,7 +206,7 @@ $(BUILD)/kernel/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
-$(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
+$(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(BUILD)/partitions/digests.stamp $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -Wa,-I$(BUILD) -c $< -o $@

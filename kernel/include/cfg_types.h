@@ -93,6 +93,7 @@ struct cfg_partition {
     const uint64_t *s2_root;  /**< level-1 stage-2 table (VTCR T0SZ=25, SL0=1) */
     const uint8_t *image;     /**< read-only copy of the boot image */
     const uint8_t *image_end; /**< one past its last byte */
+    const uint64_t *digest;   /**< lib_checksum of the image, then its blobs in cfg_blobs order, taken at build time */
     uint64_t load_ipa;        /**< where the image is copied, inside a region */
     uint64_t entry_ipa;       /**< first instruction of vCPU 0 */
     uint32_t image_kind;      /**< CFG_IMAGE_* */

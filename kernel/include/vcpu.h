@@ -48,8 +48,8 @@ enum part_state {
 struct partition {
     enum part_state state;
     uint32_t faults;        /**< faults seen since boot */
-    uint64_t checksum;      /**< of its read-only images, taken at first load, checked at each reload */
-    bool checksummed;
+    uint64_t checksum;      /**< of its read-only images, taken at build time (cfg digest), checked at each reload */
+    bool loaded;            /**< loaded once: a later load is a reload */
 };
 
 /** The vCPU with index id. */
@@ -69,7 +69,7 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
 
 /**
  * Prepare vCPU 0 of partition p to run: copy the boot images into its
- * memory, verify a reload against the checksum taken at the first load,
+ * memory, verify a reload against the digest taken at build time,
  * reset its devices and console line and set the entry state (STARTING).
  * Returns false (and says why) if an image does not fit its region, which the
  * generator also rejects, or a reload does not verify.

@@ -31,6 +31,7 @@ $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin $(UNIT_BUIL
 $(UNIT_BUILD)/obj/images.o: $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin \
 		$(UNIT_BUILD)/partitions/gamma.bin
 	@mkdir -p $(@D)
+	$(Q)$(PYTHON) tools/image-digest $(UNIT_GEN) $(UNIT_BUILD)
 	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
 
 $(UNIT_BUILD)/obj/%.c.o: %.c $(UNIT_GEN)/fingerprint
@@ -71,6 +72,7 @@ $(UNIT_LX)/obj/images.o: $(UNIT_LX_GEN)/fingerprint tests/unit/lx/Image
 	$(Q)printf 'IMAGE-stone-0123456789abcdef' > $(UNIT_LX)/partitions/stone.bin
 	$(Q)printf 'IMAGE-pebble-0123456789abcdef' > $(UNIT_LX)/partitions/pebble.bin
 	$(Q)printf 'IMAGE-slate-0123456789abcdef' > $(UNIT_LX)/partitions/slate.bin
+	$(Q)$(PYTHON) tools/image-digest $(UNIT_LX_GEN) $(UNIT_LX)
 	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_LX) $(UNIT_LX_GEN)/images.S -o $@
 
 $(UNIT_LX)/obj/%.c.o: %.c $(UNIT_LX_GEN)/fingerprint
