@@ -175,14 +175,16 @@ partition_rules = $(if $(filter linux,$(SEPTUM_PART_$(1)_KIND)),$(linux_rules),$
 $(foreach p,$(SEPTUM_PARTITIONS),$(eval $(call partition_rules,$(p))))
 PART_BINS := $(patsubst %,$(BUILD)/partitions/%.bin,$(SEPTUM_PARTITIONS)) \
 	$(foreach p,$(SEPTUM_PARTITIONS),$(PART_$(p)_LINUX))
+# Build-time digests of each partition's images (gen/images.S includes partitions/<name>.digest).
+$(BUILD)/partitions/digests.stamp: $(PART_BINS) $(GEN_STAMP) tools/image-digest
+	$(Q)$(PYTHON) tools/image-digest $(GEN) $(BUILD) && touch $@
 
 # ---------------------------------------------------------------- kernel
 KERNEL_C := $(wildcard kernel/core/*.c kernel/lib/*.c vdev/*.c) \
 	$(filter-out kernel/arch/aarch64/asm_defs.c,$(wildcard kernel/arch/aarch64/*.c))
 KERNEL_S := $(wildcard kernel/arch/aarch64/*.S)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S)) \
-	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o \
-	$(BUILD)/kernel/gen/digests.S.o
+	$(BUILD)/kernel/gen/config.c.o $(BUILD)/kernel/gen/pagetables.c.o $(BUILD)/kernel/gen/images.S.o
 KERNEL_INC := -Ikernel/include -Ivdev -Ikernel/arch/aarch64 -I$(GEN) -I$(BUILD)/kernel
 
 $(BUILD)/kernel/asm_defs.h: kernel/arch/aarch64/asm_defs.c $(GEN_STAMP) $(wildcard kernel/include/*.h kernel/arch/aarch64/*.h)
@@ -217,17 +219,11 @@ $(BUILD)/kernel/%.S.o: %.S $(BUILD)/kernel/asm_defs.h $(GEN_STAMP)
 $(BUILD)/kernel/gen/%.c.o: $(GEN)/%.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -c $< -o $@
-$(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP)
+	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -c $< -o $@
+$(BUILD)/kernel/gen/images.S.o: $(GEN)/images.S $(PART_BINS) $(BUILD)/partitions/digests.stamp $(GEN_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_INC) -Wa,-I$(BUILD) -c $< -o $@
-# The images' digests, taken at build time from the same files (tools/image-digests; part.c checks a reload).
-$(BUILD)/kernel/gen/digests.S.o: $(GEN)/images.S $(PART_BINS) $(GEN_STAMP) tools/image-digests
-	@mkdir -p $(@D)
-	@echo "  DIGEST  $(BUILD)/kernel/gen/digests.S"
-	$(Q)$(PYTHON) tools/image-digests $(GEN) $(BUILD) > $(BUILD)/kernel/gen/digests.S
-	$(Q)$(CC) $(TARGET_CFLAGS) -c $(BUILD)/kernel/gen/digests.S -o $@
 -include $(KERNEL_OBJ:.o=.d)
 
 $(BUILD)/septum.elf: $(KERNEL_OBJ) $(GEN)/image.ld

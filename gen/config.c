@@ -24,6 +24,7 @@ const struct cfg_partition cfg_partitions[] = {
         .s2_root = cfg_s2_cluster_l1,
         .image = cfg_image_cluster,
         .image_end = cfg_image_cluster_end,
+        .digest = cfg_image_cluster_digest,
         .load_ipa = 0x48000000u,
         .entry_ipa = 0x48000000u,
         .image_kind = CFG_IMAGE_BAREMETAL,
@@ -44,6 +45,7 @@ const struct cfg_partition cfg_partitions[] = {
         .s2_root = cfg_s2_ivi_l1,
         .image = cfg_image_ivi,
         .image_end = cfg_image_ivi_end,
+        .digest = cfg_image_ivi_digest,
         .load_ipa = 0x50000000u,
         .entry_ipa = 0x50000000u,
         .image_kind = CFG_IMAGE_LINUX,
@@ -64,10 +66,10 @@ const struct cfg_vcpu cfg_vcpus[] = {
 _Static_assert(sizeof(cfg_vcpus) / sizeof(cfg_vcpus[0]) == CFG_NUM_VCPUS, "cfg_vcpus count");
 
 const struct cfg_cpu cfg_cpus[] = {
-    [0] = { .mpidr = 0x0u, .vcpu = 0u }, /* /cpus/cpu@0: cluster vCPU 0 */
-    [1] = { .mpidr = 0x1u, .vcpu = 1u }, /* /cpus/cpu@1: ivi vCPU 0 */
-    [2] = { .mpidr = 0x2u, .vcpu = 2u }, /* /cpus/cpu@2: ivi vCPU 1 */
-    [3] = { .mpidr = 0x3u, .vcpu = 3u }, /* /cpus/cpu@3: ivi vCPU 2 */
+    [0] = { .mpidr = 0x0u, .vcpu = 0u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@0: cluster vCPU 0 */
+    [1] = { .mpidr = 0x1u, .vcpu = 1u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@1: ivi vCPU 0 */
+    [2] = { .mpidr = 0x2u, .vcpu = 2u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@2: ivi vCPU 1 */
+    [3] = { .mpidr = 0x3u, .vcpu = 3u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@3: ivi vCPU 2 */
 };
 _Static_assert(sizeof(cfg_cpus) / sizeof(cfg_cpus[0]) == CFG_NUM_CPUS, "cfg_cpus count");
 
@@ -164,5 +166,5 @@ const struct cfg_hyp cfg_hyp = {
     .psci_smc = 1u, /* board PSCI method: smc */
     .console_kind = CFG_UART_PL011,
     .console_intid = 33u,
-    .el2_root = cfg_el2_l1,
+    .el2_root = cfg_el2_boot_l1,
 };

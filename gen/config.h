@@ -71,13 +71,16 @@ extern const char cfg_fingerprint[];
 /* Boot images (images.S) and translation-table roots (pagetables.c). */
 extern const uint8_t cfg_image_cluster[];
 extern const uint8_t cfg_image_cluster_end[];
+extern const uint64_t cfg_image_cluster_digest[1];
 extern const uint64_t cfg_s2_cluster_l1[512];
 extern const uint8_t cfg_image_ivi[];
 extern const uint8_t cfg_image_ivi_end[];
+extern const uint64_t cfg_image_ivi_digest[1];
 extern const uint8_t cfg_image_ivi_dtb[];
 extern const uint8_t cfg_image_ivi_dtb_end[];
 extern const uint8_t cfg_image_ivi_initrd[];
 extern const uint8_t cfg_image_ivi_initrd_end[];
 extern const uint64_t cfg_s2_ivi_l1[512];
-extern const uint64_t cfg_el2_l1[512];
+extern const uint64_t cfg_el2_boot_l1[512];
+extern const uint64_t cfg_el2_cpu0_l1[512];
 #endif /* __ASSEMBLER__ */

@@ -18,6 +18,15 @@ cfg_image_cluster:
 cfg_image_cluster_end:
     .size cfg_image_cluster, cfg_image_cluster_end - cfg_image_cluster
 
+    /* Digest of the images above, taken at build time (tools/image-digest): reloads are checked against it. */
+    .section .images, "a"
+    .balign 8
+    .global cfg_image_cluster_digest
+    .type cfg_image_cluster_digest, %object
+cfg_image_cluster_digest:
+    .incbin "partitions/cluster.digest"
+    .size cfg_image_cluster_digest, 8
+
     .section .images, "a"
     .balign 4096
     .global cfg_image_ivi
@@ -47,3 +56,12 @@ cfg_image_ivi_dtb:
     .global cfg_image_ivi_dtb_end
 cfg_image_ivi_dtb_end:
     .size cfg_image_ivi_dtb, cfg_image_ivi_dtb_end - cfg_image_ivi_dtb
+
+    /* Digest of the images above, taken at build time (tools/image-digest): reloads are checked against it. */
+    .section .images, "a"
+    .balign 8
+    .global cfg_image_ivi_digest
+    .type cfg_image_ivi_digest, %object
+cfg_image_ivi_digest:
+    .incbin "partitions/ivi.digest"
+    .size cfg_image_ivi_digest, 8

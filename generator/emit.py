@@ -60,9 +60,9 @@ def _table_view(t: Table, title: str) -> dict:
     return dict(name=t.name, title=title, entries=entries)
 
 
-def _tables_view(tabs: Tables, who: str) -> List[dict]:
+def _tables_view(tabs, who: str) -> List[dict]:
     out = []
-    for t in tabs.tables():
+    for t in (tabs.tables() if isinstance(tabs, Tables) else tabs):
         out.append(_table_view(t, f"{who}: level {t.level} table for [{t.base:#x}.."
                                   f"{t.base + 512 * (1 << (39 - 9 * t.level)):#x})"))
     return out
@@ -86,9 +86,9 @@ def _jsonable(v, key=None):
     return v
 
 
-def _tables_json(tabs: Tables) -> Dict[str, dict]:
+def _tables_json(tabs) -> Dict[str, dict]:
     out = {}
-    for t in tabs.tables():
+    for t in (tabs.tables() if isinstance(tabs, Tables) else tabs):
         ents = {}
         for i in sorted(t.entries):
             e = t.entries[i]
@@ -248,7 +248,7 @@ def render(plan: dict) -> Dict[str, bytes]:
     tables = []
     for p in plan["partitions"]:
         tables += _tables_view(p["s2"], f"stage 2 of '{p['name']}'")
-    tables += _tables_view(plan["el2"], "EL2 stage 1")
+    tables += _tables_view(plan["el2"], "EL2 stage 1 (boot and per-CPU maps, identical tables shared)")
     ctx = dict(plan)
     files: Dict[str, str] = {}
     files["config.h"] = env.get_template("config.h.j2").render(ctx)

@@ -86,6 +86,7 @@ class Tables:
         self.regime = regime  # "s2" or "el2"
         self.root = Table(1, 0)
         self.requests: List[dict] = []
+        self._named = False
 
     def map(self, va: int, pa: int, size: int, memtype: str, perm: str, what: str) -> None:
         """Map [va, va+size) to pa; va, pa, size 4 KiB aligned."""
@@ -132,11 +133,14 @@ class Tables:
                     walk(e.table)
 
         walk(self.root)
-        self.root.name = f"{self.prefix}_l1"
         for level in (2, 3):
             out[level].sort(key=lambda t: t.base)
-            for n, t in enumerate(out[level]):
-                t.name = f"{self.prefix}_l{level}_{n}"
+        if not self._named:  # names once: share_tables() may rename a table to the one it duplicates
+            self._named = True
+            self.root.name = f"{self.prefix}_l1"
+            for level in (2, 3):
+                for n, t in enumerate(out[level]):
+                    t.name = f"{self.prefix}_l{level}_{n}"
         return out[1] + out[2] + out[3]
 
     def leaves(self) -> List[Entry]:
@@ -165,3 +169,36 @@ class Tables:
                 runs.append(dict(va=e.va, pa=e.pa, size=e.size, attrs=e.attrs, memtype=e.memtype,
                                  perm=e.perm, what=e.what))
         return runs
+
+
+def share_tables(regimes: List["Tables"]) -> List[Table]:
+    """The tables of several regimes with identical ones emitted once, in first-seen order.
+
+    Two tables are identical when they have the same level, cover the same input range and
+    hold the same leaf descriptors and links to identical tables. A duplicate takes the name
+    of the table it duplicates (so table descriptors and roots name the shared copy); the
+    result lists each shared table once, levels 3 first so that keys of children exist.
+    """
+    key_of: Dict[int, tuple] = {}
+    canon: Dict[tuple, Table] = {}
+    for regime in regimes:
+        tabs = regime.tables()
+        for t in sorted(tabs, key=lambda t: -t.level):
+            ents = []
+            for i in sorted(t.entries):
+                e = t.entries[i]
+                ents.append((i, "t", key_of[id(e.table)]) if e.kind == "table" else (i, e.value))
+            k = (t.level, t.base, tuple(ents))
+            key_of[id(t)] = k
+            if k in canon:
+                t.name = canon[k].name
+            else:
+                canon[k] = t
+    # Emission order: per regime as tables() lists them (root, level 2, level 3), shared ones once.
+    seen, out = set(), []
+    for regime in regimes:
+        for t in regime.tables():
+            if t.name not in seen:
+                seen.add(t.name)
+                out.append(canon[key_of[id(t)]])
+    return out

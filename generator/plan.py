@@ -18,7 +18,7 @@ from .board import Board
 from .model import System
 from .layout import (GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, link_mac, linux_layout, resolve_devices,
                      windows)
-from .pagetables import MAIR_EL2, Tables
+from .pagetables import MAIR_EL2, Tables, share_tables
 
 TEXT_OFFSET = 0x200000
 #: EL2 W^X: the hypervisor's .text lies in [link base, + HYP_TEXT_WINDOW), mapped read-only and
@@ -28,6 +28,53 @@ TEXT_OFFSET = 0x200000
 HYP_TEXT_WINDOW = 0x80000
 HYP_RODATA_WINDOW = 0x80000
 PAGE = 0x1000
+
+
+def _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console) -> dict:
+    """The EL2 stage-1 maps: one per CPU, and the boot map.
+
+    Every map holds the hypervisor (W^X windows) and the MMIO it drives. A CPU's map adds
+    only the RAM the hypervisor touches on that CPU: the regions of every partition with a
+    vCPU there (loading, restart scrub and reload, hypercall buffers, set/way maintenance
+    all run on a CPU of the partition itself) and, for each virtio-net link end of such a
+    partition, the peer's regions (the sender's CPU reads the peer's RX rings and copies
+    the frame into its buffers, vdev/virtio_net.c vnet_deliver). Read-only regions are
+    mapped read-only; no partition memory is executable. Channel memory is never touched by
+    the hypervisor (its control pages are emulated in hypervisor data) and is not mapped.
+    The boot map has no partition memory at all: the boot CPU uses it until it knows its
+    index (start.S), and a CPU that hosts nothing keeps it. Identical tables are shared.
+    """
+    link = hyp.base + TEXT_OFFSET
+    base_items = [(hyp.base, TEXT_OFFSET, "normal", "rw", "hypervisor (below the image)"),
+                  (link, HYP_TEXT_WINDOW, "normal", "rx", "hypervisor .text"),
+                  (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "normal", "r", "hypervisor .rodata and tables"),
+                  (link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW,
+                   hyp.size - TEXT_OFFSET - HYP_TEXT_WINDOW - HYP_RODATA_WINDOW, "normal", "rw", "hypervisor data"),
+                  (con_pa, con_size, "device", "rw", f"console {console.label or console.path}"),
+                  (gic.gicd[0], 0x10000, "device", "rw", "GICD"),
+                  (gic.gicr[0], gic.stride * ncpus, "device", "rw", "GICR")]
+
+    def build(name: str, part_names) -> Tables:
+        t = Tables(name, "el2")
+        items = list(base_items)
+        for r in regions:
+            if r["partition"] in part_names:
+                perm = "rw" if "w" in r["perm"] else "r"
+                items.append((r["pa"], r["size"], "normal", perm, f"{r['partition']}.{r['name']}"))
+        for b, size, mt, perm, what in sorted(items):
+            t.map(b, b, size, mt, perm, what)
+        return t
+
+    cpus, serves = [], []
+    for c in range(ncpus):
+        hosted = sorted({v["partition"] for v in vcpus if v["pcpu"] == c})
+        names = [parts[i]["name"] for i in hosted]
+        peers = sorted({n["peer_name"] for n in netdevs if n["partition"] in hosted} - set(names),
+                       key=lambda n: next(p["index"] for p in parts if p["name"] == n))
+        serves.append(dict(hosts=names, link_peers=peers))
+        cpus.append(build(f"cfg_el2_cpu{c}", set(names) | set(peers)))
+    boot = build("cfg_el2_boot", set())
+    return dict(boot=boot, cpus=cpus, serves=serves, tables=share_tables([boot] + cpus))
 
 
 def _round_up(v: int, a: int) -> int:
@@ -293,22 +340,7 @@ def build_plan(system: System, board: Board) -> Dict:
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])
 
-    el2 = Tables("cfg_el2", "el2")
-    link = hyp.base + TEXT_OFFSET
-    el2_items = [(hyp.base, TEXT_OFFSET, "normal", "rw", "hypervisor (below the image)"),
-                 (link, HYP_TEXT_WINDOW, "normal", "rx", "hypervisor .text"),
-                 (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "normal", "r", "hypervisor .rodata"),
-                 (link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW,
-                  hyp.size - TEXT_OFFSET - HYP_TEXT_WINDOW - HYP_RODATA_WINDOW, "normal", "rw", "hypervisor data")]
-    for r in regions:
-        el2_items.append((r["pa"], r["size"], "normal", "rw", f"{r['partition']}.{r['name']}"))
-    for c in channels:
-        el2_items.append((c["pa"], c["size"], "normal", "rw", f"channel {c['name']}"))
-    el2_items.append((con_pa, con_size, "device", "rw", f"console {console.label or console.path}"))
-    el2_items.append((gic.gicd[0], 0x10000, "device", "rw", "GICD"))
-    el2_items.append((gic.gicr[0], gic.stride * ncpus, "device", "rw", "GICR"))
-    for base, size, mt, perm, what in sorted(el2_items):
-        el2.map(base, base, size, mt, perm, what)
+    el2 = _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console)
 
     # Time partitioning: a scheduled CPU starts in the vCPU of its first window.
     schedules, windows_flat = [], []
@@ -323,7 +355,8 @@ def build_plan(system: System, board: Board) -> Dict:
         schedules.append(dict(cpu=s.cpu, major_frame_us=s.major_frame_us, idle_us=s.idle_us,
                               first_window=len(windows_flat), num_windows=len(ws), windows=ws))
         windows_flat.extend(dict(w, cpu=s.cpu) for w in ws)
-    cpus = [dict(index=c.index, mpidr=c.mpidr, path=c.path, vcpu=cpu_owner.get(c.index))
+    cpus = [dict(index=c.index, mpidr=c.mpidr, path=c.path, vcpu=cpu_owner.get(c.index),
+                 el2_root=el2["cpus"][c.index].root.name, el2_serves=el2["serves"][c.index])
             for c in board.cpus]
 
     # The file name goes into C, linker and make comments and strings: only safe characters.
@@ -350,7 +383,7 @@ def build_plan(system: System, board: Board) -> Dict:
                         ram_base=board.ram[0][0], ram_size=board.ram[0][1],
                         gicd=gic.gicd[0], gicr=gic.gicr[0], gicr_stride=gic.stride,
                         psci_smc=1 if board.psci_method == "smc" else 0,
-                        mair_el2=MAIR_EL2, el2_root="cfg_el2_l1"),
+                        mair_el2=MAIR_EL2, el2_root=el2["boot"].root.name),
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
         schedules=schedules, sched_windows=windows_flat,
         irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, netdevs=netdevs,
@@ -358,5 +391,5 @@ def build_plan(system: System, board: Board) -> Dict:
         max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),
         console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),
-        el2=el2, el2_mappings=el2.decoded(),
+        el2=el2["tables"], el2_mappings=el2["boot"].decoded(),
     )

@@ -143,12 +143,12 @@ $(COVT_DIR)/profile_rt.o: verification/target-profile/profile_rt.c FORCE
 	@echo "  CLANG   $<"
 	$(Q)$(CLANG) $(COVT_CFLAGS) -I$$($(CLANG) -print-resource-dir)/include -DSEPTUM_COV_SECONDS=$(SEPTUM_COV_SECONDS)u \
 	  -c $< -o $@
-$(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(BUILD)/kernel/gen/digests.S.o $(GEN)/image.ld verification/target-profile/profile.ld
+$(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(GEN)/image.ld verification/target-profile/profile.ld
 	@echo "  LD.LLD  $@"
 	$(Q)$(LLD) -static -nostdlib --build-id=none -Map $(BUILD)/septum-cov.map \
 	  -T $(GEN)/image.ld -T verification/target-profile/profile.ld --wrap=arch_trap_sync --wrap=arch_trap_hvc \
 	  --wrap=fwcheck_dtb --wrap=arch_stop_system \
-	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(BUILD)/kernel/gen/digests.S.o -o $@
+	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o -o $@
 $(BUILD)/septum-cov.bin: $(BUILD)/septum-cov.elf
 	$(Q)$(LLVM_OBJCOPY) -O binary $< $@
 -include $(COVT_OBJ:.o=.d)

@@ -41,7 +41,7 @@ void part_init_all(void)
     (void)memset(vcpus, 0, sizeof(vcpus));
     (void)memset(parts, 0, sizeof(parts));
     for (i = 0u; i < CFG_NUM_PARTITIONS; i++) {
-        parts[i].checksum = cfg_image_digests[i];
+        parts[i].checksum = *cfg_partitions[i].digest;
     }
     for (i = 0u; i < CFG_NUM_VCPUS; i++) {
         vcpus[i].id = i;
@@ -166,7 +166,7 @@ static uint64_t part_loaded_sum(uint32_t p, uint64_t h, uint64_t ipa, uint64_t l
     return lib_checksum(h, arch_phys_to_virt(pa), (size_t)len);
 }
 
-/* Does what was just loaded into p match the digest the build took of its images (cfg_image_digests)? */
+/* Does what was just loaded into p match the digest the build took of its images (cfg_partitions[p].digest)? */
 static bool part_verify_loaded(uint32_t p)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
@@ -197,7 +197,7 @@ bool part_load(uint32_t p)
     parts[p].loaded = true;
     /*
      * Only a reload (a restart) is checked, where it landed, against the digest the build
-     * took of the images (tools/image-digests): a read-only copy corrupted while the system
+     * took of the images (tools/image-digest): a read-only copy corrupted while the system
      * ran (a stray DMA, a bit flip) or a bad copy both show. The cold boot checks nothing:
      * its images are the bytes the boot loader just placed, the digest was taken of those
      * same files, and checking the loader's copy is the loader's job (U-Boot's FIT hashes,

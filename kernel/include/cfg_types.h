@@ -93,6 +93,7 @@ struct cfg_partition {
     const uint64_t *s2_root;  /**< level-1 stage-2 table (VTCR T0SZ=25, SL0=1) */
     const uint8_t *image;     /**< read-only copy of the boot image */
     const uint8_t *image_end; /**< one past its last byte */
+    const uint64_t *digest;   /**< lib_checksum of the image, then its blobs in cfg_blobs order, taken at build time */
     uint64_t load_ipa;        /**< where the image is copied, inside a region */
     uint64_t entry_ipa;       /**< first instruction of vCPU 0 */
     uint32_t image_kind;      /**< CFG_IMAGE_* */
@@ -152,6 +153,7 @@ struct cfg_vcpu {
 struct cfg_cpu {
     uint64_t mpidr;  /**< affinity fields as the board DT cpu reg gives them */
     uint32_t vcpu;   /**< index into cfg_vcpus, or CFG_NO_VCPU */
+    const uint64_t *el2_root;  /**< this CPU's EL2 level-1 table: no RAM of a partition it neither hosts nor serves */
 };
 
 /** The hypervisor's own resources. */
@@ -168,7 +170,7 @@ struct cfg_hyp {
     uint32_t console_kind;      /**< CFG_UART_* */
     uint32_t console_intid;     /**< its SPI INTID (never routed to a partition), 0 if none */
     uint32_t pad0;
-    const uint64_t *el2_root;   /**< level-1 EL2 stage-1 table (TCR T0SZ=25) */
+    const uint64_t *el2_root;   /**< boot EL2 stage-1 level-1 table (TCR T0SZ=25): no partition memory */
 };
 
 /** A channel: one shared physical region, mapped into each peer. */

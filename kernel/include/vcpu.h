@@ -48,16 +48,9 @@ enum part_state {
 struct partition {
     enum part_state state;
     uint32_t faults;        /**< faults seen since boot */
-    uint64_t checksum;      /**< of its images, from cfg_image_digests, checked at each reload */
-    bool loaded;            /**< loaded once: the next load is a reload */
+    uint64_t checksum;      /**< of its read-only images, taken at build time (cfg digest), checked at each reload */
+    bool loaded;            /**< loaded once: a later load is a reload */
 };
-
-/**
- * Per partition, lib_checksum() of its images chained in cfg_blobs order,
- * computed at build time from the files the image includes (tools/image-digests,
- * $(BUILD)/kernel/gen/digests.S; not in gen/, the images are built later).
- */
-extern const uint64_t cfg_image_digests[CFG_NUM_PARTITIONS];
 
 /** The vCPU with index id. */
 struct vcpu *vcpu_get(uint32_t id);
@@ -76,7 +69,7 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
 
 /**
  * Prepare vCPU 0 of partition p to run: copy the boot images into its
- * memory, verify a reload against the digest the build took of the images,
+ * memory, verify a reload against the digest taken at build time,
  * reset its devices and console line and set the entry state (STARTING).
  * Returns false (and says why) if an image does not fit its region, which the
  * generator also rejects, or a reload does not verify.

@@ -130,8 +130,8 @@ def test_generated_c_compiles_and_links(tmp_path, system):
     assert r.returncode == 0, r.stderr
     (out / "partitions").mkdir(exist_ok=True)
     for p in json.loads((out / "plan.json").read_text())["partitions"]:
-        for ext in ("bin", "initrd", "dtb"):
-            (out / "partitions" / f"{p['name']}.{ext}").write_bytes(b"\x00" * 100)
+        for ext in ("bin", "initrd", "dtb", "digest"):
+            (out / "partitions" / f"{p['name']}.{ext}").write_bytes(b"\x00" * (8 if ext == "digest" else 100))
     (tmp_path / "start.S").write_text(
         '.section .text.head, "ax"\n.global _start\n_start: b .\n')
     cflags = ["-ffreestanding", "-nostdlib", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2",

@@ -61,35 +61,95 @@ def test_no_two_partitions_map_the_same_physical_page_except_a_channel(default_g
                     assert owner.setdefault(page, p["name"]) == p["name"]
 
 
-@pytest.mark.req("SRS-GEN-016")
-def test_el2_maps_hypervisor_partitions_xn_and_devices(default_gen):
-    tables, plan = default_gen
-    leaves = dec.walk(tables, "cfg_el2_l1", "el2")
-    assert all(va == pa for va, pa, _, _ in leaves), "EL2 map must be identity"
-    got = {}
-    for va, _, size, attrs in leaves:
-        for page in range(va, va + size, 4096):
-            got[page] = attrs
+def _el2_served(plan, cpu):
+    """Partitions whose RAM CPU cpu's EL2 map must hold, from plan.json's vCPUs and links alone."""
+    hosts = {v["partition_name"] for v in plan["vcpus"] if v["pcpu"] == cpu}
+    return hosts | {n["peer_name"] for n in plan["netdevs"] if n["partition_name"] in hosts}
+
+
+def _el2_expected(plan, served):
+    """{page: attrs} of an EL2 map holding the hypervisor, its devices and the RAM of served."""
     want = {}
 
     def expect(base, size, attrs):
         for page in range(base, base + size, 4096):
             want[page] = attrs
     hyp = plan["hypervisor"]
-    # W^X: .text read-only and executable, .rodata read-only, everything else read/write, never executable.
+    # W^X: .text read-only and executable, tables and .rodata read-only, the rest read/write, never executable.
     link, text, ro = _h(hyp["link_base"]), _h(hyp["text_window"]), _h(hyp["rodata_window"])
     expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
     expect(link, text, dict(memtype="normal", perm="rx", sh=3, af=1))
     expect(link + text, ro, dict(memtype="normal", perm="r", sh=3, af=1))
     for r in plan["regions"]:
-        expect(_h(r["pa"]), _h(r["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
-    for c in plan["channels"]:
-        expect(_h(c["pa"]), _h(c["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
+        if r["partition"] in served:
+            perm = "rw" if "w" in r["perm"] else "r"
+            expect(_h(r["pa"]), _h(r["size"]), dict(memtype="normal", perm=perm, sh=3, af=1))
     dev = dict(memtype="device", perm="rw", sh=0, af=1)
     expect(_h(hyp["console"]["pa"]), 0x1000, dev)
     expect(_h(hyp["gicd"]), 0x10000, dev)
     expect(_h(hyp["gicr"]), _h(hyp["gicr_stride"]) * len(plan["cpus"]), dev)
-    assert got == want
+    return want
+
+
+def _el2_pages(tables, root):
+    leaves = dec.walk(tables, root, "el2")
+    assert all(va == pa for va, pa, _, _ in leaves), "EL2 map must be identity"
+    got = {}
+    for va, _, size, attrs in leaves:
+        for page in range(va, va + size, 4096):
+            got[page] = attrs
+    return got
+
+
+@pytest.mark.req("SRS-GEN-016")
+@pytest.mark.req("SRS-GEN-160")
+def test_el2_maps_hypervisor_devices_and_only_served_partitions_xn(default_gen):
+    tables, plan = default_gen
+    # The boot map (the boot CPU until it knows its index) holds no partition memory at all.
+    assert _el2_pages(tables, plan["hypervisor"]["el2_root"]) == _el2_expected(plan, set())
+    for c in plan["cpus"]:
+        served = _el2_served(plan, c["index"])
+        assert set(c["el2_serves"]["hosts"]) | set(c["el2_serves"]["link_peers"]) == served
+        assert _el2_pages(tables, c["el2_root"]) == _el2_expected(plan, served), c["index"]
+    # Channel memory is never touched by the hypervisor: no EL2 map holds it.
+    for c in plan["channels"]:
+        for root in [plan["hypervisor"]["el2_root"]] + [x["el2_root"] for x in plan["cpus"]]:
+            assert _h(c["pa"]) not in _el2_pages(tables, root)
+
+
+@pytest.mark.req("SRS-GEN-160")
+def test_el2_map_of_a_cpu_holds_no_ram_of_a_partition_it_neither_hosts_nor_serves(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text(f"""septum: 1
+board: qemu-virt
+hypervisor: {{ console: uart0, memory: {{ base: 0x40000000, size: 64M }} }}
+partitions:
+  a:
+    cpus: [0]
+    memory:
+      - {{ name: ram, base: 0x48000000, size: 16M }}
+      - {{ name: rom, base: 0x49000000, size: 64K, perm: r, ipa: 0x10000000 }}
+    image: {{ kind: baremetal, program: {REPO}/partitions/cluster }}
+  b:
+    cpus: [1, 2]
+    memory: [{{ name: ram, base: 0x4a000000, size: 16M }}]
+    image: {{ kind: baremetal, program: {REPO}/partitions/cluster }}
+channels:
+  c: {{ base: 0x4c000000, size: 64K, peers: {{ a: rw, b: ro }} }}
+""")
+    r = run_cli("build", f, "-o", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    tables = dec.parse((tmp_path / "o" / "pagetables.c").read_text())
+    plan = json.loads((tmp_path / "o" / "plan.json").read_text())
+    roots = {c["index"]: c["el2_root"] for c in plan["cpus"]}
+    a0, b1 = _el2_pages(tables, roots[0]), _el2_pages(tables, roots[1])
+    assert 0x48000000 in a0 and 0x48000000 + 16 * 2**20 - 4096 in a0 and 0x4a000000 not in a0
+    assert 0x4a000000 in b1 and 0x48000000 not in b1 and 0x49000000 not in b1
+    assert a0[0x49000000]["perm"] == "r", "a read-only region is read-only at EL2 too"
+    assert roots[1] == roots[2], "identical maps are one table"
+    for cpu in (0, 1, 3):
+        assert _el2_pages(tables, roots[cpu]) == _el2_expected(plan, _el2_served(plan, cpu))
+    assert not any(0x48000000 <= p < 0x4b000000 for p in _el2_pages(tables, roots[3])), "CPU 3 hosts nothing"
 
 
 @pytest.mark.req("SRS-GEN-015")

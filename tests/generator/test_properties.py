@@ -121,12 +121,26 @@ def _check_plan_tables(plan):
     # EL2 W^X: no EL2 mapping is both writable and executable, and only the hypervisor's .text window executes.
     hyp = plan["hypervisor"]
     text = (int(hyp["link_base"]), int(hyp["link_base"]) + int(hyp["text_window"]))
-    for va, _, size, attrs in dec.walk(tables, "cfg_el2_l1", "el2"):
-        assert not ("w" in attrs["perm"] and "x" in attrs["perm"]), (hex(va), attrs)
-        assert "x" not in attrs["perm"] or (text[0] <= va and va + size <= text[1]), (hex(va), attrs)
+    roots = [(None, hyp["el2_root"])] + [(c["index"], c["el2_root"]) for c in plan["cpus"]]
+    for cpu, root in roots:
+        leaves = dec.walk(tables, root, "el2")
+        for va, _, size, attrs in leaves:
+            assert not ("w" in attrs["perm"] and "x" in attrs["perm"]), (hex(va), attrs)
+            assert "x" not in attrs["perm"] or (text[0] <= va and va + size <= text[1]), (hex(va), attrs)
+        # Per-CPU EL2 maps: a CPU maps the RAM of the partitions it hosts and of their link peers
+        # (it copies frames into them), all of it, and no other partition's; the boot map none.
+        hosts = {v["partition_name"] for v in plan["vcpus"] if v["pcpu"] == cpu}
+        served = hosts | {n["peer_name"] for n in plan["netdevs"] if n["partition_name"] in hosts}
+        for r in plan["regions"]:
+            inside = [(va, size) for va, _, size, _ in leaves if va < r["pa"] + r["size"] and r["pa"] < va + size]
+            if r["partition"] in served:
+                assert sum(size for _, size in inside) == r["size"], (cpu, r)
+            else:
+                assert not inside, f"CPU {cpu} maps {r['partition']}.{r['name']} but neither hosts nor serves it"
 
 
 @pytest.mark.req("SRS-GEN-033")
+@pytest.mark.req("SRS-GEN-160")
 @settings(max_examples=int(700 * SCALE), **SETTINGS)
 @given(doc=descriptions())
 def test_random_valid_descriptions_map_exactly_their_regions(doc, tmp_path_factory):

@@ -167,8 +167,8 @@ def build_image(plan, out: pathlib.Path) -> pathlib.Path:
     # the partitions' images: placeholders of the names images.S includes
     (out / "partitions").mkdir(exist_ok=True)
     for p in plan["partitions"]:
-        for ext in ("bin", "initrd", "dtb"):
-            (out / "partitions" / f"{p['name']}.{ext}").write_bytes(b"\0" * 64)
+        for ext in ("bin", "initrd", "dtb", "digest"):
+            (out / "partitions" / f"{p['name']}.{ext}").write_bytes(b"\0" * (8 if ext == "digest" else 64))
     objs = out / "obj"
     objs.mkdir(exist_ok=True)
     srcs = [str(REPO / s) for s in KERNEL_C + KERNEL_S] + [str(gen / "config.c"), str(gen / "pagetables.c")]

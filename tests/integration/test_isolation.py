@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """A partition that reaches outside its memory is halted; the others keep running."""
+import os
+import re
+import struct
+
 import pytest
 
 from conftest import build
@@ -25,3 +29,78 @@ def test_probe_reading_outside_its_memory_is_halted_and_cluster_keeps_running(bo
     assert not c.matching(r"ISOLATION BROKEN"), c.tail()
     # Nothing more from the halted probe after its fault line.
     assert not c.matching(r"^\[probe\] ", i + 1), c.tail()
+
+
+def _elf_reader(path):
+    """(read(va, n) -> bytes, symbols {name: address}) of a linked 64-bit little-endian ELF, from its bytes."""
+    data = open(path, "rb").read()
+    assert data[:5] == b"\x7fELF\x02"
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    syms = {}
+    for _, typ, _, _, off, size, link, _, _, entsize in secs:
+        if typ == 2:  # SHT_SYMTAB
+            stroff = secs[link][4]
+            for k in range(size // entsize):
+                name, _, _, _, value, _ = struct.unpack_from("<IBBHQQ", data, off + k * entsize)
+                end = data.index(b"\0", stroff + name)
+                syms[data[stroff + name:end].decode()] = value
+    progbits = [(addr, off, size) for _, typ, _, addr, off, size, *_ in secs if typ == 1 and addr]
+
+    def read(va, n):
+        for addr, off, size in progbits:
+            if addr <= va and va + n <= addr + size:
+                return data[off + va - addr:off + va - addr + n]
+        raise AssertionError(f"{va:#x} is in no loaded section")
+    return read, syms
+
+
+def _el2_leaves(read, root):
+    """Leaves (va, size, writable) of the EL2 stage-1 tree at root (4 KiB granule, walk from level 1)."""
+    out, todo = [], [(root, 1, 0)]
+    while todo:
+        table, level, base = todo.pop()
+        span = 1 << (39 - 9 * level)
+        for i in range(512):
+            d, = struct.unpack("<Q", read(table + 8 * i, 8))
+            if d & 1 == 0:
+                continue
+            if level < 3 and d & 2:
+                todo.append((d & 0xFFFFFFFFF000, level + 1, base + i * span))
+            else:
+                out.append((base + i * span, span, not (d >> 7) & 1))
+    return out
+
+
+def _maps(leaves, pa):
+    return any(va <= pa < va + size for va, size, _ in leaves)
+
+
+@pytest.mark.req("SRS-ISO-020")
+def test_linked_image_each_cpu_el2_map_excludes_the_other_partitions_ram(boot):
+    """Read the EL2 tables the image really loads into TTBR0_EL2 (cfg_cpus[i].el2_root, cfg_hyp.el2_root),
+    from the linked ELF: CPU 0 (cluster) cannot reach the probe's RAM even speculatively, nor CPU 1
+    (probe) the cluster's; the boot map reaches neither; the tables lie in memory mapped read-only. Then the
+    same image boots and runs both partitions with those maps."""
+    image, bdir = build("tests/integration/systems/isolation.yaml", "isolation")
+    defs = dict(re.findall(r"#define (CFG_\w+) (\d+)", open(os.path.join(bdir, "kernel", "asm_defs.h")).read()))
+    read, syms = _elf_reader(os.path.join(bdir, "septum.elf"))
+
+    def ptr(va):
+        return struct.unpack("<Q", read(va, 8))[0]
+    cpu_root = [ptr(syms["cfg_cpus"] + c * int(defs["CFG_CPU_SIZE"]) + int(defs["CFG_CPU_EL2_ROOT"])) for c in (0, 1)]
+    boot_root = ptr(syms["cfg_hyp"] + int(defs["CFG_HYP_EL2_ROOT"]))
+    cluster, probe = 0x48000000, 0x4c000000
+    m0, m1, mb = (_el2_leaves(read, r) for r in (cpu_root[0], cpu_root[1], boot_root))
+    assert _maps(m0, cluster) and _maps(m0, cluster + 64 * 2**20 - 1) and not _maps(m0, probe)
+    assert _maps(m1, probe) and not _maps(m1, cluster) and not _maps(m1, cluster + 64 * 2**20 - 1)
+    assert not _maps(mb, cluster) and not _maps(mb, probe)
+    for root in {cpu_root[0], cpu_root[1], boot_root}:
+        assert any(va <= root < va + size and not w for va, size, w in m0), f"table {root:#x} writable at EL2"
+    c = boot(image)
+    c.expect(r"CPU 0: partition 'cluster' vCPU 0 starts", timeout=120)
+    c.expect(r"CPU 1: partition 'probe' vCPU 0 starts", timeout=120)
+    # Hypercall buffers are read through CPU 1's map (the probe's own RAM); the cluster computes on CPU 0's.
+    c.expect(r"^\[probe\] probe: console_write outside memory -> -3$", timeout=60)
+    c.expect(r"^\[cluster\] frame \d+ ", timeout=60)

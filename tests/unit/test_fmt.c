@@ -115,8 +115,8 @@ static void test_memset_fills_exactly_the_range_at_any_alignment(void **state)
     }
 }
 
-/* memcpy: four words per step, single words, bytes; and bytes throughout when misaligned.
- * Every length around the 8- and 32-byte steps lands exactly, guards untouched. */
+/* memcpy: eight words per step, single words, bytes; and bytes throughout when misaligned.
+ * Every length around the 8- and 64-byte steps lands exactly, guards untouched. */
 static void test_memcpy_copies_exactly_the_range_aligned_and_not(void **state)
 {
     static uint64_t src[16];
@@ -146,8 +146,8 @@ static void test_memcpy_copies_exactly_the_range_aligned_and_not(void **state)
     }
 }
 
-/* The image checksum (kernel/lib/string.c; part.c compares a partition's images
- * with the sum taken at boot, over the same addresses) sums whole words where the
+/* The image checksum (kernel/lib/string.c; part.c compares a reloaded partition's images
+ * with the digest tools/image-digest took of the same files at build time) sums whole words where the
  * buffer is aligned and bytes otherwise. On either path the value is repeatable and
  * depends on every byte, the length and the seed. */
 static void test_checksum_aligned_and_misaligned_sees_every_byte(void **state)

@@ -18,6 +18,7 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "health.h"
+#include "lib.h"
 #include "vcpu.h"
 
 static const uint8_t *ram(uint64_t pa)
@@ -212,6 +213,35 @@ static void test_restart_scrubs_only_writable_regions_then_reloads_the_blobs(voi
     assert_int_equal(v->regs.x[0], 0x40600000u);
 }
 
+/*
+ * The build-time digest (tools/image-digest, in Python) is what lib_checksum folds over the
+ * read-only copies: image, then the partition's blobs in cfg_blobs order. Were they to
+ * differ, every reload would be refused.
+ */
+/* @req SRS-HEALTH-001 */
+static void test_build_time_digest_is_lib_checksum_of_the_images_and_blobs(void **state)
+{
+    uint32_t p;
+    uint32_t i;
+    uint32_t with_blobs = 0u;
+
+    (void)state;
+    for (p = 0u; p < CFG_NUM_PARTITIONS; p++) {
+        const struct cfg_partition *cp = &cfg_partitions[p];
+        uint64_t h = lib_checksum(0u, cp->image, (size_t)(cp->image_end - cp->image));
+
+        for (i = 0u; i < CFG_NUM_BLOBS; i++) {
+            if (cfg_blobs[i].partition == p) {
+                h = lib_checksum(h, cfg_blobs[i].start, (size_t)(cfg_blobs[i].end - cfg_blobs[i].start));
+                with_blobs++;
+            }
+        }
+        assert_true(h == *cp->digest);
+        assert_true(part_get(p)->checksum == *cp->digest);
+    }
+    assert_true(with_blobs > 0u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +253,7 @@ int main(void)
         cmocka_unit_test_setup(test_scheduled_cpu_of_secondary_vcpus_loads_nothing, setup),
         cmocka_unit_test_setup(test_reload_verifies_the_device_tree_copy_as_well_as_the_kernel, setup),
         cmocka_unit_test_setup(test_restart_scrubs_only_writable_regions_then_reloads_the_blobs, setup),
+        cmocka_unit_test_setup(test_build_time_digest_is_lib_checksum_of_the_images_and_blobs, setup),
     };
 
     return cmocka_run_group_tests_name("lx_load", tests, NULL, NULL);

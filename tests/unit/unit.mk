@@ -28,13 +28,11 @@ $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin $(UNIT_BUIL
 	@mkdir -p $(@D)
 	$(Q)printf 'IMAGE-%s-0123456789abcdef' $(basename $(@F)) > $@
 
-$(UNIT_BUILD)/obj/images.o: tools/image-digests $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin \
+$(UNIT_BUILD)/obj/images.o: tools/image-digest $(UNIT_GEN)/fingerprint $(UNIT_BUILD)/partitions/alpha.bin $(UNIT_BUILD)/partitions/beta.bin \
 		$(UNIT_BUILD)/partitions/gamma.bin
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $(UNIT_BUILD)/obj/images-only.o
-	$(Q)$(PYTHON) tools/image-digests $(UNIT_GEN) $(UNIT_BUILD) > $(UNIT_BUILD)/obj/digests.S
-	$(Q)$(HOST_CC) -c $(UNIT_BUILD)/obj/digests.S -o $(UNIT_BUILD)/obj/digests.o
-	$(Q)ld -r $(UNIT_BUILD)/obj/images-only.o $(UNIT_BUILD)/obj/digests.o -o $@
+	$(Q)$(PYTHON) tools/image-digest $(UNIT_GEN) $(UNIT_BUILD)
+	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_BUILD) $(UNIT_GEN)/images.S -o $@
 
 $(UNIT_BUILD)/obj/%.c.o: %.c $(UNIT_GEN)/fingerprint
 	@mkdir -p $(@D)
@@ -67,17 +65,15 @@ $(UNIT_LX_GEN)/fingerprint: tests/unit/lx/system.yaml tests/unit/lx/Image $(BOAR
 $(UNIT_LX_GEN)/config.c $(UNIT_LX_GEN)/pagetables.c $(UNIT_LX_GEN)/images.S: $(UNIT_LX_GEN)/fingerprint ;
 
 # tux's kernel is the committed stand-in Image, its device tree the generated one; the programs are stand-ins.
-$(UNIT_LX)/obj/images.o: tools/image-digests $(UNIT_LX_GEN)/fingerprint tests/unit/lx/Image
+$(UNIT_LX)/obj/images.o: tools/image-digest $(UNIT_LX_GEN)/fingerprint tests/unit/lx/Image
 	@mkdir -p $(@D) $(UNIT_LX)/partitions
 	$(Q)cp tests/unit/lx/Image $(UNIT_LX)/partitions/tux.bin
 	$(Q)dtc -q -I dts -O dtb -o $(UNIT_LX)/partitions/tux.dtb $(UNIT_LX_GEN)/tux.dts
 	$(Q)printf 'IMAGE-stone-0123456789abcdef' > $(UNIT_LX)/partitions/stone.bin
 	$(Q)printf 'IMAGE-pebble-0123456789abcdef' > $(UNIT_LX)/partitions/pebble.bin
 	$(Q)printf 'IMAGE-slate-0123456789abcdef' > $(UNIT_LX)/partitions/slate.bin
-	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_LX) $(UNIT_LX_GEN)/images.S -o $(UNIT_LX)/obj/images-only.o
-	$(Q)$(PYTHON) tools/image-digests $(UNIT_LX_GEN) $(UNIT_LX) > $(UNIT_LX)/obj/digests.S
-	$(Q)$(HOST_CC) -c $(UNIT_LX)/obj/digests.S -o $(UNIT_LX)/obj/digests.o
-	$(Q)ld -r $(UNIT_LX)/obj/images-only.o $(UNIT_LX)/obj/digests.o -o $@
+	$(Q)$(PYTHON) tools/image-digest $(UNIT_LX_GEN) $(UNIT_LX)
+	$(Q)$(HOST_CC) -c -Wa,--noexecstack -Wa,-I$(UNIT_LX) $(UNIT_LX_GEN)/images.S -o $@
 
 $(UNIT_LX)/obj/%.c.o: %.c $(UNIT_LX_GEN)/fingerprint
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@ void asm_defs(void)
     DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
     DEFINE(CFG_CPU_SIZE, sizeof(struct cfg_cpu));
     DEFINE(CFG_CPU_MPIDR, offsetof(struct cfg_cpu, mpidr));
+    DEFINE(CFG_CPU_EL2_ROOT, offsetof(struct cfg_cpu, el2_root));
     DEFINE(CFG_HYP_EL2_ROOT, offsetof(struct cfg_hyp, el2_root));
     DEFINE(CFG_HYP_RAM_BASE, offsetof(struct cfg_hyp, ram_base));
     DEFINE(CFG_HYP_RAM_SIZE, offsetof(struct cfg_hyp, ram_size));

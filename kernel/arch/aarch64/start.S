@@ -255,7 +255,7 @@ fw_dtb_copy:
 12: dsb     sy
 9:  ret
 
-/* Turn on the EL2 MMU with cfg_hyp.el2_root. Clobbers x0-x3. */
+/* Turn on the EL2 MMU with cfg_hyp.el2_root, the boot map. Clobbers x0-x3. */
 el2_mmu_on:
     ldr     x0, =MAIR_EL2_VALUE
     msr     mair_el2, x0
@@ -279,8 +279,24 @@ el2_mmu_on:
     isb
     ret
 
-/* x0 = CPU index: stack, TPIDR_EL2 and vectors of this CPU. Clobbers x0-x3. */
+/*
+ * x0 = CPU index: EL2 map, stack, TPIDR_EL2 and vectors of this CPU. Clobbers x0-x3.
+ * The MMU came on with the boot map (no partition memory); this CPU's own map
+ * (cfg_cpus[x0].el2_root) adds only the RAM of the partitions it hosts or serves.
+ * Both map the hypervisor and its devices identically, so the switch needs no
+ * break-before-make; the TLB is invalidated after it (Arm ARM DDI 0487,
+ * "TLB maintenance requirements": a TTBR write, then TLBI ALLE2, DSB, ISB).
+ */
 cpu_setup:
+    ldr     x1, =cfg_cpus
+    mov     x2, #CFG_CPU_SIZE
+    madd    x1, x0, x2, x1
+    ldr     x1, [x1, #CFG_CPU_EL2_ROOT]
+    msr     ttbr0_el2, x1
+    isb
+    tlbi    alle2
+    dsb     ish
+    isb
     ldr     x1, =arch_cpus
     mov     x2, #ARCH_CPU_SIZE
     madd    x1, x0, x2, x1          /* &arch_cpus[cpu] */
