@@ -71,6 +71,11 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->group1 = on;
         return kick;
     case VGIC_BIT_ENABLE:
+        if ((irq->enabled == on) && !irq->hw) {
+            /* No change (a guest re-enabling what is enabled): nothing to update, nobody to kick, and
+             * a withdrawal asked by an earlier ICPENDR write (retract) stands. */
+            return false;
+        }
         irq->enabled = on;
         irq->retract = !on;
         if (irq->hw) {

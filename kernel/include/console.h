@@ -45,6 +45,9 @@ void console_init(void);
  */
 void console_part_write(uint32_t p, const char *bytes, size_t len);
 
+/** console_part_write() of the one byte c (a vUART's DR write); printable bytes take a shorter path. */
+void console_part_putc(uint32_t p, char c);
+
 /*
  * U+2014 (em dash) in UTF-8, for console messages: "... " CONSOLE_EMDASH " ...".
  * Its own literal, so the last escape ends at the end of a literal and no

@@ -93,6 +93,58 @@ static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_it
     assert_false(fake_tx_irq);
 }
 
+static uint32_t lock_tries;
+
+static void count_lock_try(void)
+{
+    lock_tries++;
+}
+
+/* One exit of CPU cpu; true if it tried the UART lock. */
+static bool poll_tries(uint32_t cpu)
+{
+    uint32_t before = lock_tries;
+
+    fake_lock_try_hook = count_lock_try;
+    poll_on(cpu);
+    fake_lock_try_hook = NULL;
+    return lock_tries != before;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_whose_lines_wait_for_their_turn_leaves_the_uart_alone(void **state)
+{
+    char line[60];
+
+    (void)state;
+    lock_tries = 0u;
+    memset(line, 'a', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    /* Nobody on the UART: alpha's line starts, unfinished after a burst. */
+    assert_true(poll_tries(0u));
+    /* beta's first exit with a line asks for the next turn; its next ones wait for it. */
+    put(PART_BETA, "b\n");
+    assert_true(poll_tries(2u));
+    assert_false(poll_tries(2u));
+    assert_false(poll_tries(3u));
+    /* A hypervisor line of beta's CPU asks too (the turn is beta's), then waits as well. */
+    fake_cpu = 2u;
+    fake_lock_try_hook = count_lock_try;
+    console_hyp_printf("h");
+    fake_lock_try_hook = NULL;
+    fake_cpu = 0u;
+    assert_int_equal(lock_tries, 3u);
+    assert_false(poll_tries(2u));
+    /* The CPU whose line is on the UART goes on with it. */
+    assert_true(poll_tries(0u));
+    assert_int_equal(fake_console_len, 2u * CONSOLE_TX_BURST);
+    /* A line that stops progressing: the waiting CPU looks again and cuts it. */
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    assert_true(poll_tries(2u));
+    assert_string_equal(&fake_console[2u * CONSOLE_TX_BURST], "\r\n[beta] b\r\n");
+}
+
 /* @req SRS-CON-003 */
 static void test_a_full_fifo_ends_the_burst_without_waiting(void **state)
 {
@@ -756,6 +808,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole, setup),
         cmocka_unit_test_setup(test_writers_waiting_behind_a_taken_turn_get_theirs_in_order, setup),
         cmocka_unit_test_setup(test_a_stalled_line_is_cut_and_the_others_go_on, setup),
+        cmocka_unit_test_setup(test_a_cpu_whose_lines_wait_for_their_turn_leaves_the_uart_alone, setup),
         cmocka_unit_test_setup(test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full, setup),
         cmocka_unit_test_setup(test_lost_lines_leave_a_mark_before_the_next_line, setup),
         cmocka_unit_test_setup(test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole, setup),
