@@ -25,11 +25,6 @@ struct vgic_part *vgic_get(uint32_t p)
     return &vgic_parts[p];
 }
 
-uint32_t vgic_num_vcpus(uint32_t p)
-{
-    return cfg_partitions[p].num_vcpus;
-}
-
 uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu)
 {
     return cfg_partitions[p].first_vcpu + vcpu;
@@ -45,19 +40,6 @@ uint64_t vgic_vcpu_affinity(uint32_t p, uint32_t i)
     return cfg_vcpus[cfg_partitions[p].first_vcpu + i].vmpidr & MPIDR_AFF_MASK;
 }
 
-struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid)
-{
-    struct vgic_part *g = &vgic_parts[p];
-
-    if (vintid < GIC_NUM_PRIVATE) {
-        return &g->vcpu[vcpu].priv[vintid];
-    }
-    if (vintid < g->num_irqs) {
-        return &g->spi[vintid - GIC_NUM_PRIVATE];
-    }
-    return NULL;
-}
-
 struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     struct vgic_irq *irq = vgic_irq(p, vcpu, vintid);
@@ -68,15 +50,6 @@ struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid)
     return irq;
 }
 
-uint32_t vgic_owned_word(uint32_t p, uint32_t first)
-{
-    const struct vgic_part *g = &vgic_parts[p];
-
-    if (first == 0u) {
-        return VGIC_PRIV_OWNED;
-    }
-    return (first < g->num_irqs) ? g->owned[first / 32u] : 0u;
-}
 
 uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq)
 {
