@@ -491,6 +491,29 @@ static void test_bytes_above_0x7f_are_shown_escaped(void **state)
 }
 
 /* @req SRS-CON-001 */
+static void test_vuart_bytes_one_at_a_time_make_the_same_lines(void **state)
+{
+    static const char text[] = "ok \x1b[2J\x7f\x80\tend\r\n";
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < (sizeof(text) - 1u); i++) {
+        console_part_putc(PART_ALPHA, text[i]);
+    }
+    /* A full line is finished before the byte that does not fit. */
+    for (i = 0u; i < (CONSOLE_LINE_MAX + 1u); i++) {
+        console_part_putc(PART_ALPHA, 'z');
+    }
+    console_part_putc(PART_ALPHA, '\n');
+    console_part_putc(CFG_NUM_PARTITIONS, 'x');
+    for (i = 0u; i < 20u; i++) {
+        poll_on(0u);
+    }
+    assert_memory_equal(fake_console, "[alpha] ok \\x1b[2J\\x7f\\x80\tend\r\n[alpha] zzz", 39u);
+    assert_int_equal(fake_console_len, 32u + (8u + CONSOLE_LINE_MAX + 2u) + (8u + 1u + 2u));
+}
+
+/* @req SRS-CON-001 */
 static void test_an_escaped_byte_is_never_split_across_lines(void **state)
 {
     char line[CONSOLE_LINE_MAX];
@@ -801,6 +824,7 @@ int main(void)
         cmocka_unit_test_setup(test_long_line_is_split_at_the_limit, setup),
         cmocka_unit_test_setup(test_control_bytes_esc_and_del_are_shown_escaped, setup),
         cmocka_unit_test_setup(test_bytes_above_0x7f_are_shown_escaped, setup),
+        cmocka_unit_test_setup(test_vuart_bytes_one_at_a_time_make_the_same_lines, setup),
         cmocka_unit_test_setup(test_an_escaped_byte_is_never_split_across_lines, setup),
         cmocka_unit_test_setup(test_a_cpu_sends_only_its_own_partitions_lines, setup),
         cmocka_unit_test_setup(test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_its_tx_interrupt, setup),
