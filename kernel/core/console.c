@@ -164,7 +164,7 @@ static uint64_t console_ticks(uint32_t ms)
 /* Copy len bytes (len <= CONSOLE_RING_SIZE) into ring r at pos, wrapping once at most; the position after them. */
 static uint32_t console_ring_copy(struct console_ring *r, uint32_t pos, const char *src, size_t len)
 {
-    size_t first = CONSOLE_RING_SIZE - pos;
+    size_t first = (size_t)CONSOLE_RING_SIZE - (size_t)pos;
 
     if (first > len) {
         first = len;
