@@ -361,16 +361,18 @@ static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool 
 bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
 {
     uint64_t off = a->offset;
-    bool prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
-    bool router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+    bool prio;
+    bool router;
 
-    if (!vgic_size_ok(a, prio, router)) {
-        return false;
-    }
-    if (off == GICD_TYPER) {
-        /* Constant for the partition's life: no lock. */
+    if ((off == GICD_TYPER) && (a->size == 4u)) {
+        /* Constant for the partition's life: no lock, no further decode. */
         vgic_dist_ctl_access(p, a);
         return true;
+    }
+    prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
+    router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+    if (!vgic_size_ok(a, prio, router)) {
+        return false;
     }
     arch_lock_acquire(&vgic_locks[p]);
     vgic_dist_locked(p, a, prio, router);

@@ -84,7 +84,7 @@ static struct console_ring console_rings[CONSOLE_WRITERS];
 static struct arch_lock console_writer_locks[CONSOLE_WRITERS];
 static struct console_uart console_uart;
 /* Whole lines queued in all rings and not yet sent: lets an exit with nothing to send return at once. */
-static uint32_t console_queued;
+uint32_t console_queued;
 /*
  * Writers that found the UART busy while the next turn was taken, or could
  * not take the UART lock: the end of each line hands the turn to the next of
@@ -99,7 +99,7 @@ static uint32_t console_cpu_part[CFG_NUM_CPUS];
 /* Input state: the partition with focus and whether an escape is pending. */
 static uint32_t console_focus;
 static bool console_escape;
-static bool console_typed;  /* a byte went to the focus: show its unfinished line */
+bool console_typed;  /* a byte went to the focus: show its unfinished line */
 static console_input_fn console_sink;
 static uint32_t console_input_dropped;
 
@@ -663,7 +663,7 @@ void console_poll(void)
 {
     uint32_t cpu;
 
-    if ((__atomic_load_n(&console_queued, __ATOMIC_RELAXED) == 0u) && !console_typed) {
+    if (!console_busy()) {
         /* The common exit: nothing queued anywhere, nobody typing. */
         return;
     }

@@ -339,8 +339,10 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
-    /* This CPU's own console lines, a burst per exit (console.c). */
-    console_poll();
+    /* This CPU's own console lines, a burst per exit (console.c); the common exit only tests. */
+    if (console_busy()) {
+        console_poll();
+    }
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
         /* Leaving the guest for good: what its list registers hold must not be lost. */
         vgic_vcpu_stop(v->partition, vcpu_index(v));

@@ -68,6 +68,17 @@ void console_hyp_printf(const char *f, ...) __attribute__((format(printf, 1, 2))
  */
 void console_poll(void);
 
+/** Whole lines queued in all writers' rings and not yet sent (console.c). */
+extern uint32_t console_queued;
+/** A byte typed went to the focus since it got focus: its unfinished line is shown (console.c). */
+extern bool console_typed;
+
+/** console_poll()'s first test, inline for the exit path: may there be console work on any CPU? */
+static inline bool console_busy(void)
+{
+    return (__atomic_load_n(&console_queued, __ATOMIC_RELAXED) != 0u) || console_typed;
+}
+
 /**
  * CPU cpu now runs a vCPU of partition p (CFG_NUM_PARTITIONS: none, an idle
  * window): a CPU under a schedule sends the lines of the partition whose

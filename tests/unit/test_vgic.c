@@ -602,6 +602,8 @@ static void test_gicd_malformed_accesses_are_rejected(void **state)
     (void)state;
     assert_false(dist_ok(PART_ALPHA, CTLR, 2u));
     assert_false(dist_ok(PART_ALPHA, CTLR, 1u));
+    assert_false(dist_ok(PART_ALPHA, TYPER, 2u));
+    assert_false(dist_ok(PART_ALPHA, TYPER, 8u));
     assert_false(dist_ok(PART_ALPHA, ICFGR + 8u, 1u));
     assert_false(dist_ok(PART_ALPHA, ISENABLER + 2u, 4u));
     assert_false(dist_ok(PART_ALPHA, ISENABLER + 4u, 8u));
