@@ -40,6 +40,19 @@ uint64_t vgic_vcpu_affinity(uint32_t p, uint32_t i)
     return cfg_vcpus[cfg_partitions[p].first_vcpu + i].vmpidr & MPIDR_AFF_MASK;
 }
 
+struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid)
+{
+    struct vgic_part *g = &vgic_parts[p];
+
+    if (vintid < GIC_NUM_PRIVATE) {
+        return &g->vcpu[vcpu].priv[vintid];
+    }
+    if (vintid < g->num_irqs) {
+        return &g->spi[vintid - GIC_NUM_PRIVATE];
+    }
+    return NULL;
+}
+
 struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     struct vgic_irq *irq = vgic_irq(p, vcpu, vintid);

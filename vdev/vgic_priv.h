@@ -32,19 +32,8 @@ static inline uint32_t vgic_num_vcpus(uint32_t p)
 uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu);
 /** MPIDR affinity of vCPU i of p, in ICC_SGI1R/GICD_IROUTER layout (Aff3 at [39:32]). */
 uint64_t vgic_vcpu_affinity(uint32_t p, uint32_t i);
-/** State of vintid as seen by vCPU vcpu, or NULL when p does not implement it (inline: per bank bit). */
-static inline struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid)
-{
-    struct vgic_part *g = &vgic_parts[p];
-
-    if (vintid < GIC_NUM_PRIVATE) {
-        return &g->vcpu[vcpu].priv[vintid];
-    }
-    if (vintid < g->num_irqs) {
-        return &g->spi[vintid - GIC_NUM_PRIVATE];
-    }
-    return NULL;
-}
+/** State of vintid as seen by vCPU vcpu, or NULL when p does not implement it. */
+struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid);
 /** Like vgic_irq(), but only interrupts the partition owns. */
 struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid);
 /** Ownership bits of INTIDs first..first+31 (first a multiple of 32). */

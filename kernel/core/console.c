@@ -633,7 +633,10 @@ static void __attribute__((noinline)) console_poll_budget(uint32_t cpu, uint32_t
     uint64_t now;
     uint32_t left = budget;
 
-    if (!console_has_work(cpu, p) || console_behind(cpu, p)) {
+    if (!console_has_work(cpu, p)) {
+        return;
+    }
+    if (console_behind(cpu, p)) {
         return;
     }
     if (!arch_lock_try(&console_uart.lock)) {

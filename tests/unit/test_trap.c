@@ -178,6 +178,18 @@ static void alpha_mmio(uint64_t ipa, uint64_t iss)
     assert_int_equal(alpha->regs.pc, pc + 4u);
 }
 
+/* @req SRS-CON-003 */
+static void test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none(void **state)
+{
+    (void)state;
+    fake_cpu = 0u;
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_int_equal(fake_console_len, 0u);
+    console_part_write(PART_ALPHA, "x\n", 2u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_string_equal(fake_console, "[alpha] x\r\n");
+}
+
 /* @req SRS-VDEV-001 */
 static void test_light_step_takes_mmio_only_through_registers_it_saved(void **state)
 {
@@ -542,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup(test_instruction_abort_and_other_classes_fault, setup),
         cmocka_unit_test_setup(test_serror_is_a_partition_fault, setup),
         cmocka_unit_test_setup(test_fault_ipa_combines_hpfar_and_far, setup),
+        cmocka_unit_test_setup(test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none, setup),
         cmocka_unit_test_setup(test_light_step_takes_mmio_only_through_registers_it_saved, setup),
         cmocka_unit_test_setup(test_mmio_load_fills_its_register_zero_extended, setup),
         cmocka_unit_test_setup(test_mmio_store_takes_only_the_access_size_from_its_register, setup),
