@@ -178,6 +178,13 @@ static void alpha_mmio(uint64_t ipa, uint64_t iss)
     assert_int_equal(alpha->regs.pc, pc + 4u);
 }
 
+static bool trap_test_sink(uint32_t p, int c)
+{
+    (void)p;
+    (void)c;
+    return true;
+}
+
 /* @req SRS-CON-003 */
 static void test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none(void **state)
 {
@@ -188,6 +195,12 @@ static void test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none(v
     console_part_write(PART_ALPHA, "x\n", 2u);
     assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
     assert_string_equal(fake_console, "[alpha] x\r\n");
+    /* Nothing queued, but a person typed to the focus (alpha): its unfinished line is echoed. */
+    console_set_input(trap_test_sink);
+    console_input('k');
+    console_part_write(PART_ALPHA, "ab", 2u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_string_equal(fake_console, "[alpha] x\r\n[alpha] ab");
 }
 
 /* @req SRS-VDEV-001 */
