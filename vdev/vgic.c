@@ -25,11 +25,6 @@ struct vgic_part *vgic_get(uint32_t p)
     return &vgic_parts[p];
 }
 
-uint32_t vgic_num_vcpus(uint32_t p)
-{
-    return cfg_partitions[p].num_vcpus;
-}
-
 uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu)
 {
     return cfg_partitions[p].first_vcpu + vcpu;
@@ -68,15 +63,6 @@ struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid)
     return irq;
 }
 
-uint32_t vgic_owned_word(uint32_t p, uint32_t first)
-{
-    const struct vgic_part *g = &vgic_parts[p];
-
-    if (first == 0u) {
-        return VGIC_PRIV_OWNED;
-    }
-    return (first < g->num_irqs) ? g->owned[first / 32u] : 0u;
-}
 
 uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq)
 {

@@ -71,6 +71,11 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->group1 = on;
         return kick;
     case VGIC_BIT_ENABLE:
+        if ((irq->enabled == on) && !irq->hw) {
+            /* No change (a guest re-enabling what is enabled): nothing to update, nobody to kick, and
+             * a withdrawal asked by an earlier ICPENDR write (retract) stands. */
+            return false;
+        }
         /* A disable withdraws a pending LR by itself (vgic_should_withdraw looks at enabled) and
          * is not a clear: retract stays as ICPENDR left it, so a disabled edge stays pending. */
         irq->enabled = on;
@@ -322,8 +327,6 @@ bool vgic_size_ok(const struct mmio_access *a, bool bytes_ok, bool dword_ok)
 static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool router)
 {
     uint64_t off = a->offset;
-    enum vgic_bit what;
-    enum vgic_bank_kind kind;
 
     if (prio) {
         uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
@@ -343,32 +346,50 @@ static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool 
         } else {
             vgic_cfg_access(p, 0u, first, a);
         }
-    } else if (vgic_bank_of(off, &what, &kind)) {
-        uint32_t first = (uint32_t)((off % GICD_BANK_SIZE) / 4u) * 32u;
-
-        if (first == 0u) {
-            a->value = 0u;
-        } else {
-            vgic_bits_access(p, 0u, first, a, what, kind);
-        }
     } else {
         vgic_dist_ctl_access(p, a);
     }
 }
 
+/* A bit bank (IGROUPR ... ICACTIVER), 32-bit accesses only, under p's lock; word 0 is the SGIs' and PPIs' (RAZ/WI here). */
+static bool vgic_dist_bank(uint32_t p, struct mmio_access *a, enum vgic_bit what, enum vgic_bank_kind kind)
+{
+    uint32_t first = (uint32_t)((a->offset % GICD_BANK_SIZE) / 4u) * 32u;
+
+    if (!vgic_size_ok(a, false, false)) {
+        return false;
+    }
+    arch_lock_acquire(&vgic_locks[p]);
+    if (first == 0u) {
+        a->value = 0u;
+    } else {
+        vgic_bits_access(p, 0u, first, a, what, kind);
+    }
+    arch_lock_release(&vgic_locks[p]);
+    return true;
+}
+
 bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
 {
     uint64_t off = a->offset;
-    bool prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
-    bool router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+    bool prio;
+    bool router;
+    enum vgic_bit what;
+    enum vgic_bank_kind kind;
 
-    if (!vgic_size_ok(a, prio, router)) {
-        return false;
-    }
-    if (off == GICD_TYPER) {
-        /* Constant for the partition's life: no lock. */
+    if ((off == GICD_TYPER) && (a->size == 4u)) {
+        /* Constant for the partition's life: no lock, no further decode. */
         vgic_dist_ctl_access(p, a);
         return true;
+    }
+    if (vgic_bank_of(off, &what, &kind)) {
+        /* The most frequent (enable, pending): decoded before the rest. */
+        return vgic_dist_bank(p, a, what, kind);
+    }
+    prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
+    router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+    if (!vgic_size_ok(a, prio, router)) {
+        return false;
     }
     arch_lock_acquire(&vgic_locks[p]);
     vgic_dist_locked(p, a, prio, router);

@@ -23,8 +23,11 @@ _Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");
 extern struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
 extern struct arch_lock vgic_locks[CFG_NUM_PARTITIONS];
 
-/** vCPUs of partition p. */
-uint32_t vgic_num_vcpus(uint32_t p);
+/** vCPUs of partition p (inline: every distributor access may ask). */
+static inline uint32_t vgic_num_vcpus(uint32_t p)
+{
+    return cfg_partitions[p].num_vcpus;
+}
 /** Physical CPU of vCPU vcpu of p. */
 uint32_t vgic_pcpu(uint32_t p, uint32_t vcpu);
 /** MPIDR affinity of vCPU i of p, in ICC_SGI1R/GICD_IROUTER layout (Aff3 at [39:32]). */
@@ -34,7 +37,15 @@ struct vgic_irq *vgic_irq(uint32_t p, uint32_t vcpu, uint32_t vintid);
 /** Like vgic_irq(), but only interrupts the partition owns. */
 struct vgic_irq *vgic_owned(uint32_t p, uint32_t vcpu, uint32_t vintid);
 /** Ownership bits of INTIDs first..first+31 (first a multiple of 32). */
-uint32_t vgic_owned_word(uint32_t p, uint32_t first);
+static inline uint32_t vgic_owned_word(uint32_t p, uint32_t first)
+{
+    const struct vgic_part *g = &vgic_parts[p];
+
+    if (first == 0u) {
+        return VGIC_PRIV_OWNED;
+    }
+    return (first < g->num_irqs) ? g->owned[first / 32u] : 0u;
+}
 /** vCPU an interrupt is delivered to (SGI/PPI: the given vCPU). */
 uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
 /** Clear vintid's ready bit at vCPU target (before its target changes). */

@@ -158,13 +158,11 @@ static uint32_t vuart_rx_pop(struct vuart *u)
 /* @req SRS-VUART-003 SRS-VUART-004 */
 static void vuart_tx(struct vuart *u, uint8_t c)
 {
-    const char ch = (char)c;
-
     u->tx_bytes++;
     if ((u->cr & VUART_CR_LBE) != 0u) {
         (void)vuart_rx_push(u, c);
     } else {
-        vdev_console_write(u->partition, &ch, 1u);
+        vdev_console_putc(u->partition, (char)c);
     }
 }
 
@@ -282,6 +280,11 @@ bool vuart_mmio(struct vuart *u, struct mmio_access *a)
 
     if (!vuart_access_valid(a)) {
         return false;
+    }
+    if (a->write && (a->offset == VUART_DR)) {
+        /* The common access, a byte to transmit (any valid size at offset 0 writes DR): no decode. */
+        vuart_tx(u, (uint8_t)(a->value & 0xffu));
+        return true;
     }
     reg = (uint32_t)a->offset;
     size_mask = (a->size == 4u) ? 0xffffffffu : ((1u << (a->size * 8u)) - 1u);

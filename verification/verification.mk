@@ -146,7 +146,7 @@ $(COVT_DIR)/profile_rt.o: verification/target-profile/profile_rt.c FORCE
 $(BUILD)/septum-cov.elf: $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o $(GEN)/image.ld verification/target-profile/profile.ld
 	@echo "  LD.LLD  $@"
 	$(Q)$(LLD) -static -nostdlib --build-id=none -Map $(BUILD)/septum-cov.map \
-	  -T $(GEN)/image.ld -T verification/target-profile/profile.ld --wrap=arch_trap_sync --wrap=arch_trap_hvc \
+	  -T $(GEN)/image.ld -T verification/target-profile/profile.ld --wrap=arch_trap_sync --wrap=arch_trap_hvc --wrap=arch_trap_dabt \
 	  --wrap=fwcheck_dtb --wrap=arch_stop_system \
 	  $(COVT_OBJ) $(BUILD)/kernel/gen/images.S.o -o $@
 $(BUILD)/septum-cov.bin: $(BUILD)/septum-cov.elf

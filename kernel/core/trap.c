@@ -262,9 +262,26 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
     return TRAP_RESUME;
 }
 
+/*
+ * May the light exit step take this data abort? Only an access with a valid
+ * syndrome (ISS.ISV) whose transfer register (ISS.SRT; 31 = xzr) the light
+ * step saved: x0-x19 or x30 (Arm ARM D17.2.37; vectors.S). An access through
+ * x20-x29, or without syndrome (a fault), takes the full step.
+ */
+/* @req SRS-VDEV-001 */
+bool trap_dabt_light(uint64_t esr)
+{
+    uint32_t srt = ESR_ISS_SRT(esr);
+
+    if ((esr & ESR_ISS_ISV) == 0u) {
+        return false;
+    }
+    return (srt < 20u) || (srt >= 30u);
+}
+
 /* Data abort: an access to an emulated device window, or a fault of the partition. */
 /* @req SRS-VDEV-001 */
-static enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
+enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 {
     struct mmio_access a;
     uint32_t srt = ESR_ISS_SRT(t->esr);
@@ -322,8 +339,10 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
 
 enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
-    /* This CPU's own console lines, a burst per exit (console.c). */
-    console_poll();
+    /* This CPU's own console lines, a burst per exit (console.c); the common exit only tests. */
+    if (console_busy()) {
+        console_poll();
+    }
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
         /* Leaving the guest for good: what its list registers hold must not be lost. */
         vgic_vcpu_stop(v->partition, vcpu_index(v));

@@ -21,10 +21,9 @@ static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
 /* The level last driven on each vUART's line (false after a reset, as the vGIC's). */
 static bool vdev_vuart_levels[CFG_NUM_PARTITIONS];
 
-/* The window of kind in partition p, or NULL. */
-void vdev_console_write(uint32_t p, const char *bytes, size_t len)
+void vdev_console_putc(uint32_t p, char c)
 {
-    console_part_write(p, bytes, len);
+    console_part_putc(p, c);
 }
 
 void vdev_report_fault(uint32_t p, const char *kind, const char *name, const char *what,
@@ -34,6 +33,7 @@ void vdev_report_fault(uint32_t p, const char *kind, const char *name, const cha
                        name, what, effect);
 }
 
+/* The window of kind in partition p, or NULL. */
 static const struct cfg_vdev *vdev_find(uint32_t p, uint32_t kind)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];

@@ -45,6 +45,9 @@ void console_init(void);
  */
 void console_part_write(uint32_t p, const char *bytes, size_t len);
 
+/** console_part_write() of the one byte c (a vUART's DR write); printable bytes take a shorter path. */
+void console_part_putc(uint32_t p, char c);
+
 /*
  * U+2014 (em dash) in UTF-8, for console messages: "... " CONSOLE_EMDASH " ...".
  * Its own literal, so the last escape ends at the end of a literal and no
@@ -64,6 +67,19 @@ void console_hyp_printf(const char *f, ...) __attribute__((format(printf, 1, 2))
  * the partition whose vCPU it runs) and of the focus's echo. Never waits.
  */
 void console_poll(void);
+
+/** What every exit tests first (console.c): work may wait on some CPU. */
+struct console_news {
+    uint32_t queued;  /**< whole lines queued in all writers' rings and not yet sent */
+    bool typed;       /**< a byte typed went to the focus: its unfinished line is shown */
+};
+extern struct console_news console_pending;
+
+/** console_poll()'s first test, inline for the exit path: may there be console work on any CPU? */
+static inline bool console_busy(void)
+{
+    return (__atomic_load_n(&console_pending.queued, __ATOMIC_RELAXED) != 0u) || console_pending.typed;
+}
 
 /**
  * CPU cpu now runs a vCPU of partition p (CFG_NUM_PARTITIONS: none, an idle

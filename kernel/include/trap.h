@@ -39,6 +39,15 @@ struct trap_info {
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
 
 /**
+ * True when the light exit step (x20-x29 not saved) may emulate data abort
+ * esr: a valid syndrome whose transfer register is x0-x19, x30 or xzr.
+ */
+bool trap_dabt_light(uint64_t esr);
+
+/** Handle data abort t of v: emulate the MMIO access, or apply the fault policy. */
+enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t);
+
+/**
  * Last step of every exit: if v may go on running, bring its list registers
  * up to date and return TRAP_RESUME; otherwise TRAP_STOP.
  */

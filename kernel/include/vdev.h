@@ -25,10 +25,10 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a);
 bool vdev_console_input(uint32_t p, int c);
 
 /**
- * Output of partition p's emulated UART: len bytes to the hypervisor console
- * (console_part_write()). Devices reach the console only through this.
+ * Output of partition p's emulated UART: one byte to the hypervisor console
+ * (console_part_putc()). Devices reach the console only through this.
  */
-void vdev_console_write(uint32_t p, const char *bytes, size_t len);
+void vdev_console_putc(uint32_t p, char c);
 
 /**
  * A device of partition p entered an error state: one hypervisor line

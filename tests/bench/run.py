@@ -20,7 +20,7 @@ with a hard timeout:
   ivi          system.yaml (cluster + IVI Linux on 3 vCPUs), -smp 4 vs the same kernel and
                initramfs directly on QEMU with 3 CPUs (tests/bench/ivi_direct.py)
   scaling      the bench partition with 64 / 256 / 1,024 implemented INTIDs (bench.yaml, intids256.yaml,
-               intids1024.yaml, -smp 2) and alone / beside 3 cluster partitions (boot.yaml, parts4.yaml,
+               intids1024.yaml, -smp 2) and alone / beside 3 idle partitions (boot.yaml, parts4.yaml,
                -smp 4): each figure within 5 % of its reference configuration is the target
   restart      tests/bench/systems/restart.yaml: a bare-metal partition of the IVI's RAM and image size
                faults 5 times; its counter before the fault to its counter first in main() after the restart
@@ -163,7 +163,7 @@ SCALING = [("intids-64", "tests/bench/systems/bench.yaml", 2, None, "64 implemen
            ("intids-256", "tests/bench/systems/intids256.yaml", 2, "intids-64", "256 implemented INTIDs"),
            ("intids-1024", "tests/bench/systems/intids1024.yaml", 2, "intids-64", "1,024 implemented INTIDs"),
            ("parts-1", "tests/bench/systems/boot.yaml", 4, None, "1 partition (1 vCPU), -smp 4"),
-           ("parts-4", "tests/bench/systems/parts4.yaml", 4, "parts-1", "4 partitions (bench + 3 clusters)")]
+           ("parts-4", "tests/bench/systems/parts4.yaml", 4, "parts-1", "4 partitions (bench + 3 idle)")]
 SCALING_FIGURES = [("vtimer-latency", "virtual-timer latency", "ns"), ("sgi-roundtrip", "SGI round trip", "ns"),
                    ("hvc-null", "null hypercall", "instructions"),
                    ("gicd-isenabler-write", "trapped GICD_ISENABLER write", "instructions")]

@@ -110,6 +110,58 @@ static void test_each_exit_sends_at_most_a_burst_and_a_long_line_continues_on_it
     assert_false(fake_tx_irq);
 }
 
+static uint32_t lock_tries;
+
+static void count_lock_try(void)
+{
+    lock_tries++;
+}
+
+/* One exit of CPU cpu; true if it tried the UART lock. */
+static bool poll_tries(uint32_t cpu)
+{
+    uint32_t before = lock_tries;
+
+    fake_lock_try_hook = count_lock_try;
+    poll_on(cpu);
+    fake_lock_try_hook = NULL;
+    return lock_tries != before;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_whose_lines_wait_for_their_turn_leaves_the_uart_alone(void **state)
+{
+    char line[60];
+
+    (void)state;
+    lock_tries = 0u;
+    memset(line, 'a', sizeof(line));
+    put_n(PART_ALPHA, line, sizeof(line));
+    put(PART_ALPHA, "\n");
+    /* Nobody on the UART: alpha's line starts, unfinished after a burst. */
+    assert_true(poll_tries(0u));
+    /* beta's first exit with a line asks for the next turn; its next ones wait for it. */
+    put(PART_BETA, "b\n");
+    assert_true(poll_tries(2u));
+    assert_false(poll_tries(2u));
+    assert_false(poll_tries(3u));
+    /* A hypervisor line of beta's CPU asks too (the turn is beta's), then waits as well. */
+    fake_cpu = 2u;
+    fake_lock_try_hook = count_lock_try;
+    console_hyp_printf("h");
+    fake_lock_try_hook = NULL;
+    fake_cpu = 0u;
+    assert_int_equal(lock_tries, 3u);
+    assert_false(poll_tries(2u));
+    /* The CPU whose line is on the UART goes on with it. */
+    assert_true(poll_tries(0u));
+    assert_int_equal(fake_console_len, 2u * CONSOLE_TX_BURST);
+    /* A line that stops progressing: the waiting CPU looks again and cuts it. */
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    assert_true(poll_tries(2u));
+    assert_string_equal(&fake_console[2u * CONSOLE_TX_BURST], "\r\n[beta] b\r\n");
+}
+
 /* @req SRS-CON-003 */
 static void test_a_full_fifo_ends_the_burst_without_waiting(void **state)
 {
@@ -453,6 +505,29 @@ static void test_bytes_above_0x7f_are_shown_escaped(void **state)
     put(PART_BETA, "50 \xc2\xb0" "C \x9b" "2J\n");
     fake_console_drain();
     assert_string_equal(fake_console, "[beta] 50 \\xc2\\xb0C \\x9b2J\r\n");
+}
+
+/* @req SRS-CON-001 */
+static void test_vuart_bytes_one_at_a_time_make_the_same_lines(void **state)
+{
+    static const char text[] = "ok \x1b[2J\x7f\x80\tend\r\n";
+    uint32_t i;
+
+    (void)state;
+    for (i = 0u; i < (sizeof(text) - 1u); i++) {
+        console_part_putc(PART_ALPHA, text[i]);
+    }
+    /* A full line is finished before the byte that does not fit. */
+    for (i = 0u; i < (CONSOLE_LINE_MAX + 1u); i++) {
+        console_part_putc(PART_ALPHA, 'z');
+    }
+    console_part_putc(PART_ALPHA, '\n');
+    console_part_putc(CFG_NUM_PARTITIONS, 'x');
+    for (i = 0u; i < 20u; i++) {
+        poll_on(0u);
+    }
+    assert_memory_equal(fake_console, "[alpha] ok \\x1b[2J\\x7f\\x80\tend\r\n[alpha] zzz", 39u);
+    assert_int_equal(fake_console_len, 32u + (8u + CONSOLE_LINE_MAX + 2u) + (8u + 1u + 2u));
 }
 
 /* @req SRS-CON-001 */
@@ -814,6 +889,7 @@ int main(void)
         cmocka_unit_test_setup(test_long_line_is_split_at_the_limit, setup),
         cmocka_unit_test_setup(test_control_bytes_esc_and_del_are_shown_escaped, setup),
         cmocka_unit_test_setup(test_bytes_above_0x7f_are_shown_escaped, setup),
+        cmocka_unit_test_setup(test_vuart_bytes_one_at_a_time_make_the_same_lines, setup),
         cmocka_unit_test_setup(test_an_escaped_byte_is_never_split_across_lines, setup),
         cmocka_unit_test_setup(test_a_cpu_sends_only_its_own_partitions_lines, setup),
         cmocka_unit_test_setup(test_the_exit_fast_paths_see_queued_lines_and_leave_them_to_c, setup),
@@ -822,6 +898,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_busy_uart_gives_the_next_turn_and_lines_stay_whole, setup),
         cmocka_unit_test_setup(test_writers_waiting_behind_a_taken_turn_get_theirs_in_order, setup),
         cmocka_unit_test_setup(test_a_stalled_line_is_cut_and_the_others_go_on, setup),
+        cmocka_unit_test_setup(test_a_cpu_whose_lines_wait_for_their_turn_leaves_the_uart_alone, setup),
         cmocka_unit_test_setup(test_cluster_cpu_sends_only_its_line_while_the_ivi_ring_is_full, setup),
         cmocka_unit_test_setup(test_lost_lines_leave_a_mark_before_the_next_line, setup),
         cmocka_unit_test_setup(test_the_focus_echo_shows_as_typed_and_other_lines_stay_whole, setup),

@@ -178,6 +178,47 @@ static void alpha_mmio(uint64_t ipa, uint64_t iss)
     assert_int_equal(alpha->regs.pc, pc + 4u);
 }
 
+static bool trap_test_sink(uint32_t p, int c)
+{
+    (void)p;
+    (void)c;
+    return true;
+}
+
+/* @req SRS-CON-003 */
+static void test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none(void **state)
+{
+    (void)state;
+    fake_cpu = 0u;
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_int_equal(fake_console_len, 0u);
+    console_part_write(PART_ALPHA, "x\n", 2u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_string_equal(fake_console, "[alpha] x\r\n");
+    /* Nothing queued, but a person typed to the focus (alpha): its unfinished line is echoed. */
+    console_set_input(trap_test_sink);
+    console_input('k');
+    console_part_write(PART_ALPHA, "ab", 2u);
+    assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
+    assert_string_equal(fake_console, "[alpha] x\r\n[alpha] ab");
+}
+
+/* @req SRS-VDEV-001 */
+static void test_light_step_takes_mmio_only_through_registers_it_saved(void **state)
+{
+    (void)state;
+    /* x0-x19, x30 and xzr: saved by the light step (vectors.S). */
+    assert_true(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(0u)).esr));
+    assert_true(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(19u) | WNR).esr));
+    assert_true(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(30u)).esr));
+    assert_true(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(31u) | WNR).esr));
+    /* x20-x29 are only saved by the full step. */
+    assert_false(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(20u)).esr));
+    assert_false(trap_dabt_light(dabt(GICD, ISV | SAS(2u) | SRT(29u) | WNR).esr));
+    /* No syndrome: a fault, the full step. */
+    assert_false(trap_dabt_light(dabt(GICD, SAS(2u) | SRT(3u)).esr));
+}
+
 /* @req SRS-VDEV-001 */
 static void test_mmio_load_fills_its_register_zero_extended(void **state)
 {
@@ -537,6 +578,8 @@ int main(void)
         cmocka_unit_test_setup(test_instruction_abort_and_other_classes_fault, setup),
         cmocka_unit_test_setup(test_serror_is_a_partition_fault, setup),
         cmocka_unit_test_setup(test_fault_ipa_combines_hpfar_and_far, setup),
+        cmocka_unit_test_setup(test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none, setup),
+        cmocka_unit_test_setup(test_light_step_takes_mmio_only_through_registers_it_saved, setup),
         cmocka_unit_test_setup(test_mmio_load_fills_its_register_zero_extended, setup),
         cmocka_unit_test_setup(test_mmio_store_takes_only_the_access_size_from_its_register, setup),
         cmocka_unit_test_setup(test_mmio_signed_loads_are_sign_extended_to_w_or_x, setup),

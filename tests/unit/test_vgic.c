@@ -602,6 +602,8 @@ static void test_gicd_malformed_accesses_are_rejected(void **state)
     (void)state;
     assert_false(dist_ok(PART_ALPHA, CTLR, 2u));
     assert_false(dist_ok(PART_ALPHA, CTLR, 1u));
+    assert_false(dist_ok(PART_ALPHA, TYPER, 2u));
+    assert_false(dist_ok(PART_ALPHA, TYPER, 8u));
     assert_false(dist_ok(PART_ALPHA, ICFGR + 8u, 1u));
     assert_false(dist_ok(PART_ALPHA, ISENABLER + 2u, 4u));
     assert_false(dist_ok(PART_ALPHA, ISENABLER + 4u, 8u));
@@ -1149,6 +1151,30 @@ static void test_cleared_pending_lr_is_withdrawn(void **state)
     assert_int_equal(fake_lrs[1], LR(1u, 0u) | LR_G1);
     assert_int_equal(rread(PART_ALPHA, SGI(0u) + ISPENDR, 4u), 0x2u);
     assert_int_equal(fake_num_dirs, 0u);
+}
+
+/* @req SRS-IRQ-001 */
+static void test_reenabling_an_enabled_interrupt_changes_nothing(void **state)
+{
+    (void)state;
+    sgis_ready(PART_ALPHA, 0u, 0x3u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 1u);
+    exit_flush(PART_ALPHA, 0u);
+    rwrite(PART_ALPHA, SGI(0u) + ICPENDR, 4u, 1u);
+    /* Enabling what is enabled neither keeps the cleared interrupt in its list register nor kicks. */
+    vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu] = 0u;
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 0x3u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
+    vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu] = 1u;
+    exit_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_lrs[1], LR(1u, 0u) | LR_G1);
+    /* A hardware-backed one is still mirrored on the physical GIC. */
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    fake_irq_enabled[48] = false;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    assert_true(fake_irq_enabled[48]);
 }
 
 /* @req SRS-IRQ-002 */
@@ -1869,6 +1895,7 @@ int main(void)
         cmocka_unit_test_setup(test_disabled_then_repended_lr_is_still_withdrawn, setup),
         cmocka_unit_test_setup(test_sgi_disabled_while_pending_in_its_lr_stays_pending_until_enabled, setup),
         cmocka_unit_test_setup(test_cleared_pending_lr_is_withdrawn, setup),
+        cmocka_unit_test_setup(test_reenabling_an_enabled_interrupt_changes_nothing, setup),
         cmocka_unit_test_setup(test_list_registers_beyond_16_are_never_used, setup),
         cmocka_unit_test_setup(test_inject_of_an_unowned_intid_is_dropped, setup),
         cmocka_unit_test_setup(test_set_level_kicks_the_target_only_when_the_line_changes, setup),

@@ -191,6 +191,8 @@ uint64_t __real_arch_trap_sync(struct arch_cpu *c);
 uint64_t __real_arch_trap_hvc(struct arch_cpu *c);
 uint64_t __wrap_arch_trap_sync(struct arch_cpu *c);
 uint64_t __wrap_arch_trap_hvc(struct arch_cpu *c);
+uint64_t __real_arch_trap_dabt(struct arch_cpu *c);
+uint64_t __wrap_arch_trap_dabt(struct arch_cpu *c);
 
 static volatile uint32_t septum_cov_dumping;
 
@@ -310,6 +312,15 @@ uint64_t __wrap_arch_trap_hvc(struct arch_cpu *c)
 
     septum_cov_seen_hvc(c);
     r = __real_arch_trap_hvc(c);
+    septum_cov_after_exit();
+    return r;
+}
+
+/* The light step of a data abort (vectors.S: MMIO does not go through arch_trap_sync when it emulates it). */
+uint64_t __wrap_arch_trap_dabt(struct arch_cpu *c)
+{
+    uint64_t r = __real_arch_trap_dabt(c);
+
     septum_cov_after_exit();
     return r;
 }

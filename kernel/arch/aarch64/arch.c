@@ -722,6 +722,25 @@ uint64_t arch_trap_hvc(struct arch_cpu *c)
     return arch_exit_result(trap_exit_done(c->vcpu, TRAP_RESUME));
 }
 
+/*
+ * Light step of a data abort (vectors.S checked ESR_EL2.EC): an MMIO access
+ * whose transfer register the light step saved is emulated here
+ * (trap_data_abort() reads or writes no other guest register); any other
+ * abort returns ARCH_EXIT_FULL having done nothing, for arch_trap_sync().
+ */
+uint64_t arch_trap_dabt(struct arch_cpu *c)
+{
+    struct trap_info t;
+
+    t.esr = SYSREG_READ(esr_el2);
+    if (!trap_dabt_light(t.esr)) {
+        return ARCH_EXIT_FULL;
+    }
+    t.far = SYSREG_READ(far_el2);
+    t.hpfar = SYSREG_READ(hpfar_el2);
+    return arch_exit_result(trap_exit_done(c->vcpu, trap_data_abort(c->vcpu, &t)));
+}
+
 /* A synchronous exit other than HVC: every guest register is in c->regs. */
 uint64_t arch_trap_sync(struct arch_cpu *c)
 {

@@ -89,9 +89,11 @@ el2_vectors:
  * what it saved: x20-x29 were preserved by the C code itself. Otherwise it
  * returns ARCH_EXIT_FULL having done nothing (or ARCH_EXIT_STOP with the vCPU leaving
  * the CPU): x20-x29, still the guest's, are saved too, so that v->regs is
- * complete before the full handler, a vCPU switch or a stop. Other
- * synchronous exits (MMIO, system registers, faults) take the full step at
- * once. trap_irq_light() (kernel/core) decides for interrupts.
+ * complete before the full handler, a vCPU switch or a stop. A data abort
+ * takes the light step when it is an MMIO access through a register the light
+ * step saved (arch_trap_dabt, trap_dabt_light() in kernel/core); other
+ * synchronous exits (system registers, faults, MMIO through x20-x29) take
+ * the full step. trap_irq_light() (kernel/core) decides for interrupts.
  */
 
 /* x0 = struct vcpu_regs *, guest x0/x1 at [sp]. Saves x0-x19, x30, ELR, SPSR; x19 = save area, x0 = arch_cpu. */
@@ -242,7 +244,7 @@ exit_irq_fast:
     ldr     x0, [x0, #ARCH_CPU_REGS]
     b       exit_irq
 
-/* Synchronous: an HVC takes the light step, everything else the full one at once. */
+/* Synchronous: an HVC and a data abort take the light step, everything else the full one at once. */
 exit_sync:
     .cfi_startproc
     .cfi_signal_frame
@@ -254,7 +256,7 @@ exit_sync:
     mrs     x1, esr_el2
     ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
     cmp     x1, #ESR_EC_HVC64_ASM
-    b.ne    1f
+    b.ne    2f
     bl      arch_trap_hvc
     cbz     x0, exit_resume_light
     .cfi_remember_state
@@ -262,8 +264,25 @@ exit_sync:
     .cfi_offset x29, VCPU_REGS_X + 29 * 8
     b       exit_stop
     .cfi_restore_state
+    /*
+     * A data abort takes the light step too: arch_trap_dabt() emulates an MMIO
+     * access whose transfer register the light step saved (trap_dabt_light()),
+     * and returns ARCH_EXIT_FULL having done nothing for any other.
+     */
+2:  cmp     x1, #ESR_EC_DABT_LOW_ASM
+    b.ne    1f
+    bl      arch_trap_dabt
+    cbz     x0, exit_resume_light
+    .cfi_remember_state
+    save_rest                       /* EXIT_STOP, or ARCH_EXIT_FULL: the full step */
+    .cfi_offset x29, VCPU_REGS_X + 29 * 8
+    cmp     x0, #ARCH_EXIT_STOP_ASM
+    b.eq    exit_stop
+    b       3f
+    .cfi_restore_state
 1:  save_rest
     .cfi_offset x29, VCPU_REGS_X + 29 * 8
+3:  mrs     x0, tpidr_el2
     bl      arch_trap_sync
     cbnz    x0, exit_stop
     b       exit_resume
