@@ -3,6 +3,7 @@
 the bare-metal partitions' symbols; the exception vectors' CFI lets a backtrace from the hypercall
 handler (hypercall_handle, reached from the HVC exit's light step arch_trap_hvc) go through the guest
 exit to the guest function that made the hypercall."""
+import re
 import shlex
 import socket
 import subprocess
@@ -49,5 +50,7 @@ def test_backtrace_from_the_hypercall_handler_reaches_the_guest():
     assert lines[0].startswith("#0  hypercall_handle ("), out
     assert " in arch_trap_hvc (" in lines[1], out
     assert lines[2] == "#2  <signal handler called>", out
-    # The caller of the exit is the guest's hypercall wrapper, by name, from the cluster's ELF.
-    assert lines[3].startswith("#3  sp_hvc (") and "partitions/lib/hvc.c" in lines[3], out
+    # The caller of the exit is the guest's hypercall code, by name, from the cluster's ELF: the
+    # first call that reaches hypercall_handle is a console write (Septum's constant-answer calls
+    # are answered in the HVC vector without C), with sp_hvc inlined into sp_console_write.
+    assert re.match(r"#3  sp_\w+ \(", lines[3]) and "partitions/lib/hvc.c" in lines[3], out
