@@ -238,13 +238,13 @@ static uint32_t vuart_read_special(struct vuart *u, uint32_t reg)
     }
 }
 
-/* A write of v (already cut to the access size) to a register other than a plain read/write one. */
+/*
+ * A write of v (already cut to the access size) to a register other than a plain read/write
+ * one. DR never gets here: vuart_mmio() sends a DR write before any decode.
+ */
 static void vuart_write_special(struct vuart *u, uint32_t reg, uint32_t v)
 {
     switch (reg) {
-    case VUART_DR:
-        vuart_tx(u, (uint8_t)(v & 0xffu));
-        break;
     case VUART_RSR:
         /* ECR: any write clears the receive errors (3.3.2). */
         u->rsr = 0u;

@@ -103,6 +103,83 @@ static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line
     assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] two\r\n");
 }
 
+/* While CPU 0 holds the UART past the stall time, CPU 2 (beta, nothing queued) prints a hypervisor line and polls. */
+static void beta_cpu_prints_after_a_stall(void)
+{
+    uint32_t me = fake_cpu;
+
+    fake_cpu = 2u;
+    console_hyp_printf("two");
+    fake_counter += (arch_counter_hz() / 1000u) * (CONSOLE_STALL_MS + 1u);
+    console_poll();
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_whose_partition_has_nothing_queued_asks_a_turn_for_its_hypervisor_line(void **state)
+{
+    (void)state;
+    /* Past the stall time CPU 2 is not "behind" any more and tries the UART: held, so it asks again
+     * for its hypervisor line (its partition's ring is empty), not for beta. */
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_hook = beta_cpu_prints_after_a_stall;
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
+    fake_cpu = 2u;
+    console_uart_irq();
+    fake_cpu = 0u;
+    assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] two\r\n");
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* CPU 1, which runs alpha too (a schedule), polls while CPU 0 sends alpha's line: it asks a turn for alpha. */
+static void second_alpha_cpu_polls(void)
+{
+    uint32_t me = fake_cpu;
+
+    poll_on(1u);
+    fake_cpu = me;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_turn_asked_for_a_line_another_cpu_sent_meanwhile_is_not_given(void **state)
+{
+    (void)state;
+    console_cpu_runs(1u, PART_ALPHA);
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_hook = second_alpha_cpu_polls;
+    poll_on(0u);
+    /* CPU 0 sent the line whole; alpha's wish (from CPU 1) found nothing queued at the line's end. */
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_false(fake_tx_irq);
+    poll_on(1u);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[alpha] alpha\r\n");
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_partition_with_the_turn_behind_its_own_cpus_unfinished_hypervisor_line_waits(void **state)
+{
+    (void)state;
+    /* CPU 0's hypervisor line owns the UART, unfinished (the FIFO took 8 bytes). */
+    fake_tx_room = 8u;
+    console_hyp_printf("restart");
+    assert_int_equal(fake_console_len, 8u);
+    /* alpha's line on the same CPU takes the next turn, then waits for it on the next exits. */
+    put(PART_ALPHA, "alpha\n");
+    fake_tx_room = 0u;
+    poll_on(0u);
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 8u);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    poll_on(0u);
+    poll_on(0u);
+    assert_string_equal(fake_console, "[septum] restart\r\n[alpha] alpha\r\n");
+    assert_int_equal(fake_lock_depth, 0);
+}
+
 /* @req SRS-CON-003 */
 static void test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn(void **state)
 {
@@ -472,6 +549,9 @@ int main(void)
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line, setup),
         cmocka_unit_test_setup(test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line, setup),
         cmocka_unit_test_setup(test_a_cpu_without_partition_finding_the_uart_held_asks_a_turn, setup),
+        cmocka_unit_test_setup(test_a_cpu_whose_partition_has_nothing_queued_asks_a_turn_for_its_hypervisor_line, setup),
+        cmocka_unit_test_setup(test_a_turn_asked_for_a_line_another_cpu_sent_meanwhile_is_not_given, setup),
+        cmocka_unit_test_setup(test_a_partition_with_the_turn_behind_its_own_cpus_unfinished_hypervisor_line_waits, setup),
         cmocka_unit_test_setup(test_a_hypervisor_line_that_takes_the_whole_burst_leaves_the_partitions_line_for_the_next_exit, setup),
         cmocka_unit_test_setup(test_a_turn_not_taken_within_the_stall_time_is_passed_over, setup),
         cmocka_unit_test_setup(test_a_writer_waiting_with_nothing_queued_is_passed_over_for_the_turn, setup),

@@ -143,6 +143,9 @@ static void test_tokens_of_a_small_tree(void **state)
     assert_int_equal(pos, f.struct_end);
     /* Past the end: no FDT_END left. */
     assert_int_equal(fdt_next(&f, &pos, &t), FDT_ERR_STRUCT);
+    /* A position beyond the block (a caller's error) reads nothing. */
+    pos = f.struct_end + 4u;
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_ERR_STRUCT);
 }
 
 /* A structure block holding exactly words[0..n) (the blob's own strings block: "reg\0"). */
@@ -230,6 +233,9 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     assert_int_equal(next_of_raw(prop_len_beyond, 7u), FDT_ERR_STRUCT);
     assert_int_equal(next_of_raw(prop_name_beyond, 7u), FDT_ERR_STRUCT);
     assert_int_equal(next_of_raw(ok, 4u), FDT_OK);
+    assert_int_equal(next_of_raw(bad_token, 5u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(unterminated_name, 2u), FDT_ERR_STRUCT);
+    assert_int_equal(next_of_raw(prop_header_cut, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_header_cut, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(prop_outside, 4u), FDT_ERR_STRUCT);
     assert_int_equal(facts_of_raw(end_outside, 2u), FDT_ERR_STRUCT);
@@ -248,6 +254,51 @@ static void test_corrupt_structure_blocks_are_refused(void **state)
     }
     deep[3u * FDT_MAX_DEPTH] = 9u;
     assert_int_equal(facts_of_raw(deep, 3u * FDT_MAX_DEPTH + 1u), FDT_OK);
+}
+
+/* @req SRS-BOOT-003 */
+static void test_tokens_ending_at_the_block_end(void **state)
+{
+    /* A property whose value ends exactly at the block's end: no room for padding. */
+    const uint32_t prop_at_end[] = {1u, 0u, 3u, 4u, 0u, 0x78787878u};
+    /* A node name "ab" whose padding would pass the end of a 7-byte block. */
+    const uint32_t name_at_end[] = {1u, 0x61620000u};
+    struct fdt f;
+    struct fdt_token t;
+    uint32_t pos;
+
+    (void)state;
+    assert_int_equal(next_of_raw(prop_at_end, 6u), FDT_ERR_STRUCT);
+    pos = raw_struct(prop_at_end, 6u);
+    assert_int_equal(fdt_open(&f, blob, pos), FDT_OK);
+    pos = f.struct_off;
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_OK);
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_OK);
+    assert_int_equal(t.kind, FDT_TOK_PROP);
+    assert_int_equal(pos, f.struct_end);
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_ERR_STRUCT);
+
+    pos = raw_struct(name_at_end, 2u);
+    fdtb_put32(&blob[36], 7u);
+    assert_int_equal(fdt_open(&f, blob, pos), FDT_OK);
+    pos = f.struct_off;
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_OK);
+    assert_int_equal(t.kind, FDT_TOK_BEGIN);
+    assert_string_equal(t.name, "ab");
+    assert_int_equal(pos, f.struct_end);
+    assert_int_equal(fdt_next(&f, &pos, &t), FDT_ERR_STRUCT);
+}
+
+/* @req SRS-BOOT-003 */
+static void test_facts_reads_a_repeated_name_once_and_skips_nops(void **state)
+{
+    /* Root with a NOP and "reg", child "a" with "reg" again (the same name offset: the
+     * name cache's hit), as dtc and libfdt share names in the strings block. */
+    const uint32_t words[] = {1u, 0u, 4u, 3u, 4u, 0u, 0x11223344u, 1u, 0x61000000u, 3u, 4u, 0u, 0x55667788u,
+                              2u, 2u, 9u};
+
+    (void)state;
+    assert_int_equal(facts_of_raw(words, 16u), FDT_OK);
 }
 
 /* @req SRS-BOOT-003 */
@@ -818,6 +869,8 @@ int main(void)
         cmocka_unit_test_setup(test_open_reports_a_blob_larger_than_the_copy, setup),
         cmocka_unit_test_setup(test_tokens_of_a_small_tree, setup),
         cmocka_unit_test_setup(test_corrupt_structure_blocks_are_refused, setup),
+        cmocka_unit_test_setup(test_tokens_ending_at_the_block_end, setup),
+        cmocka_unit_test_setup(test_facts_reads_a_repeated_name_once_and_skips_nops, setup),
         cmocka_unit_test_setup(test_facts_of_the_board, setup),
         cmocka_unit_test_setup(test_shared_names_and_decoys_are_read_by_name, setup),
         cmocka_unit_test_setup(test_facts_count_beyond_their_tables_and_decode_cells, setup),
