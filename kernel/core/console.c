@@ -844,7 +844,7 @@ static void console_command(char c)
     if ((c == 'n') || (c == '\t')) {
         console_focus_to(console_next_focus());
     } else if ((c >= '0') && (c <= '9')) {
-        console_focus_to((uint32_t)(c - '0'));
+        console_focus_to((uint32_t)c - (uint32_t)'0');
     } else if (c == '?') {
         console_show_status();
     } else if (ctl_console_command(c)) {

@@ -122,7 +122,8 @@ bool part_ipa_range_to_pa(uint32_t p, uint64_t ipa, uint64_t len, uint32_t perm,
 /* Copy [src, end) to guest-physical ipa of partition p; false if it does not fit a writable region. */
 static bool part_copy_in(uint32_t p, const char *what, const uint8_t *src, const uint8_t *end, uint64_t ipa)
 {
-    uint64_t size = (uint64_t)(uintptr_t)(end - src);
+    ptrdiff_t len = end - src;
+    uint64_t size = (uint64_t)len;
     uint64_t pa;
 
     if (!part_ipa_range_to_pa(p, ipa, size, CFG_PERM_W, &pa)) {
@@ -171,14 +172,16 @@ static bool part_verify_loaded(uint32_t p)
 {
     const struct cfg_partition *cp = &cfg_partitions[p];
     bool ok = true;
-    uint64_t h = part_loaded_sum(p, 0u, cp->load_ipa, (uint64_t)(cp->image_end - cp->image), &ok);
+    ptrdiff_t len = cp->image_end - cp->image;
+    uint64_t h = part_loaded_sum(p, 0u, cp->load_ipa, (uint64_t)len, &ok);
     uint32_t i;
 
     for (i = 0u; i < part_num_blobs; i++) {
         const struct cfg_blob *b = &cfg_blobs[i];
 
         if (b->partition == p) {
-            h = part_loaded_sum(p, h, b->load_ipa, (uint64_t)(b->end - b->start), &ok);
+            len = b->end - b->start;
+            h = part_loaded_sum(p, h, b->load_ipa, (uint64_t)len, &ok);
         }
     }
     return ok && (h == parts[p].checksum);

@@ -303,8 +303,11 @@ enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
     if (!a.write && (srt < 31u)) {
         shift = 64u - (8u * a.size);
         if (((t->esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
-            /* Sign-extend: arithmetic shift of the value placed at the top. */
-            a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
+            /* Sign-extend the access's low size bytes: flip their sign bit, then subtract it. */
+            uint32_t top = 63u - shift;
+            uint64_t sign = 1ULL << top;
+
+            a.value = ((a.value & ((sign << 1) - 1u)) ^ sign) - sign;
         }
         if ((t->esr & ESR_ISS_SF) == 0u) {
             a.value &= 0xffffffffULL;

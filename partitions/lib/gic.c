@@ -108,7 +108,11 @@ void sp_irq_mask(void)
 void sp_sgi_send(uint32_t cpu, uint32_t intid)
 {
     /* ICC_SGI1R_EL1: Aff3.Aff2.Aff1 = 0, RS = cpu / 16, target list bit cpu % 16. */
-    uint64_t v = (((uint64_t)cpu / 16u) << 44) | (((uint64_t)intid & 0xfu) << 24) | (1ULL << (cpu % 16u));
+    uint64_t rs = (uint64_t)cpu / 16u;
+    uint64_t id = (uint64_t)intid & 0xfu;
+    uint32_t bit = cpu % 16u;
+    uint64_t target = 1ULL << bit;
+    uint64_t v = (rs << 44) | (id << 24) | target;
 
     __asm__ volatile("dsb sy; msr S3_0_C12_C11_5, %0; isb" : : "r"(v) : "memory");
 }
