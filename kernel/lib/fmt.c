@@ -70,6 +70,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
         uint32_t longs = 0u;
         uint64_t mag = 0u;
         uint32_t base = 0u;  /* a number to print in this base; 0: none */
+        int64_t sv;          /* %d's argument */
 
         if (*f != '%') {
             fmt_put(&o, *f);
@@ -90,21 +91,19 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
             f++;
         }
         switch (*f) {
-        case 'd': {
-            int64_t v = (longs > 0u) ? va_arg(ap, int64_t) : (int64_t)va_arg(ap, int);
-
-            if (v < 0) {
+        case 'd':
+            sv = (longs > 0u) ? va_arg(ap, int64_t) : (int64_t)va_arg(ap, int);
+            if (sv < 0) {
                 fmt_put(&o, '-');
-                mag = (uint64_t)0 - (uint64_t)v;
+                mag = (uint64_t)0 - (uint64_t)sv;
                 if (width > 0u) {
                     width--;
                 }
             } else {
-                mag = (uint64_t)v;
+                mag = (uint64_t)sv;
             }
             base = 10u;
             break;
-        }
         case 'u':
             mag = (longs > 0u) ? va_arg(ap, uint64_t) : (uint64_t)va_arg(ap, unsigned int);
             base = 10u;
