@@ -91,10 +91,13 @@ void vgic_signal(uint32_t p, uint32_t vcpu)
 
 /* ---------------------------------------------------------------- reset */
 
-/* Power-on state of one interrupt (GICv3 spec 12.9: all fields reset to 0). */
+/*
+ * Power-on state of one interrupt (GICv3 spec 12.9: all fields reset to 0) in a
+ * state vgic_init() has just zeroed whole: only the fields that are not 0 (a
+ * memset per interrupt was 2,900 instructions of the boot).
+ */
 static void vgic_irq_reset(struct vgic_irq *irq, bool edge)
 {
-    (void)memset(irq, 0, sizeof(*irq));
     irq->edge = edge;
     irq->lr = -1;
 }

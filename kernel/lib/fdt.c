@@ -509,6 +509,9 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
     const uint8_t *buf = f->buf;
     uint32_t end = f->struct_end;
     uint32_t p = f->struct_off;
+    /* In registers: the stores of the pass may alias *f for the compiler (reloaded per property). */
+    const uint32_t str_term = f->strings_term;
+    const uint8_t *const strings = &buf[f->strings_off];
     uint32_t depth = 0u;  /* nodes open; lv[depth] is the innermost, lv[0] a virtual parent of / */
     bool seen_root = false;
 
@@ -542,7 +545,7 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
             nameoff = fdt_be32(&buf[p + 4u]);
             p += 8u;
             /* nameoff < strings_term: the name is NUL-terminated inside the strings block (fdt_open). */
-            if ((vlen > (end - p)) || (nameoff >= f->strings_term)) {
+            if ((vlen > (end - p)) || (nameoff >= str_term)) {
                 return FDT_ERR_STRUCT;
             }
             if (depth == 0u) {
@@ -551,7 +554,7 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
             slot = nameoff % FDT_NAME_SLOTS;
             if (names.tag[slot] != (nameoff + 1u)) {
                 names.tag[slot] = nameoff + 1u;
-                names.id[slot] = (uint8_t)fdt_prop_id((const char *)&buf[f->strings_off + nameoff]);
+                names.id[slot] = (uint8_t)fdt_prop_id((const char *)&strings[nameoff]);
             }
             if (names.id[slot] != P_OTHER) {
                 fdt_prop(&lv[depth], names.id[slot], &buf[p], vlen, out);

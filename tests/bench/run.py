@@ -681,8 +681,8 @@ def assemble(raw):
                  "and the size of its image (Image + initramfs, 29.5 MB, tests/bench/restart/pad.S) faults in "
                  "every life; its counter read right before the faulting load to its counter read first in main() "
                  "of the next life: fault report, scrub of 512 MiB, clean, reload of the image and its check against the build-time digest, "
-                 "start, and the runtime's start code (stack, .bss, CNTKCTL: about 17,700 instructions for its 35 KB "
-                 "of .bss); resolution 16. Linux's own "
+                 "start, and the runtime's start code (stack, .bss cleared 64 bytes per step, CNTKCTL); "
+                 "resolution 16. Linux's own "
                  "first instruction is not observed (the gdbstub probe hung at part_restart under icount)")
     size = raw.get("size")
     if size:

@@ -213,8 +213,8 @@ fw_dtb_copy:
     /*
      * 64 bytes per step while the source is 16-byte aligned (the MMU is off: every
      * access is Device memory, where an unaligned one faults; arch_fw_dtb is page
-     * aligned), the tail byte by byte. Byte by byte throughout, QEMU's 64 KiB DTB
-     * was about 390,000 of the boot's instructions.
+     * aligned), then 16, the tail byte by byte. Byte by byte throughout, QEMU's 64 KiB
+     * DTB was about 390,000 of the boot's instructions. Loops test at the bottom.
      */
     tst     x19, #15
     b.ne    6f
@@ -222,9 +222,9 @@ fw_dtb_copy:
     add     x6, x19, x2
     mov     x7, x0
     mov     x5, x19
-10: cmp     x5, x6
-    b.hs    11f
-    ldp     x8, x9, [x5], #16
+    cmp     x5, x6
+    b.hs    13f
+10: ldp     x8, x9, [x5], #16
     ldp     x10, x11, [x5], #16
     ldp     x12, x13, [x5], #16
     ldp     x14, x15, [x5], #16
@@ -232,7 +232,15 @@ fw_dtb_copy:
     stp     x10, x11, [x7], #16
     stp     x12, x13, [x7], #16
     stp     x14, x15, [x7], #16
-    b       10b
+    cmp     x5, x6
+    b.lo    10b
+13: and     x2, x3, #~15            /* bytes of whole 16-byte blocks */
+    add     x6, x19, x2
+14: cmp     x5, x6
+    b.hs    11f
+    ldp     x8, x9, [x5], #16
+    stp     x8, x9, [x7], #16
+    b       14b
 11: mov     x1, x2
 6:  cmp     x1, x3
     b.hs    7f
@@ -247,11 +255,12 @@ fw_dtb_copy:
     mov     x5, #4
     lsl     x5, x5, x4              /* smallest D-cache line, bytes */
     add     x6, x0, x3              /* only the lines copied: nothing else of arch_fw_dtb is read */
-8:  cmp     x0, x6
+    cmp     x0, x6
     b.hs    12f
-    dc      ivac, x0
+8:  dc      ivac, x0
     add     x0, x0, x5
-    b       8b
+    cmp     x0, x6
+    b.lo    8b
 12: dsb     sy
 9:  ret
 
