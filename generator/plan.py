@@ -16,21 +16,34 @@ from typing import Dict, List
 from . import REPO_ROOT
 from .board import Board
 from .model import System
-from .layout import (GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, link_mac, linux_layout, resolve_devices,
-                     windows)
+from .layout import (GICD_SIZE, GICR_FRAME, HYP_DATA_WINDOW, HYP_RODATA_WINDOW, HYP_TEXT_WINDOW, TEXT_OFFSET,
+                     allocate_virqs, console_intid, hyp_rw_top, link_mac, linux_layout, resolve_devices, windows)
 from .pagetables import MAIR_EL2, Tables, share_tables
 
-TEXT_OFFSET = 0x200000
-#: EL2 W^X: the hypervisor's .text lies in [link base, + HYP_TEXT_WINDOW), mapped read-only and
-#: executable; its .rodata in the next HYP_RODATA_WINDOW, read-only and never executable; everything else
-#: of the hypervisor's memory (tables, images, data, bss, stacks) is read/write and never executable.
-#: image.ld places the sections there and fails the link if one does not fit.
-HYP_TEXT_WINDOW = 0x80000
-HYP_RODATA_WINDOW = 0x80000
 PAGE = 0x1000
 
 
-def _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console) -> dict:
+def hyp_windows(hyp, links, ncpus: int) -> List[tuple]:
+    """The hypervisor region at EL2, (base, size, perm, what) in address order (layout.py's constants).
+
+    EL2 W^X and read-only images: .text read-only and executable; the tables and .rodata read-only;
+    .data read/write; the partitions' boot images read-only (nothing at EL2 writes them: loads and
+    reloads only read them); .bss and .stacks, at the top, read/write. Nothing else executable.
+    image.ld places the sections there and fails the link if one does not fit.
+    """
+    link = hyp.base + TEXT_OFFSET
+    data = link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW
+    images = data + HYP_DATA_WINDOW
+    top = hyp.base + hyp.size - hyp_rw_top(links, ncpus)
+    return [(hyp.base, TEXT_OFFSET, "rw", "hypervisor (below the image)"),
+            (link, HYP_TEXT_WINDOW, "rx", "hypervisor .text"),
+            (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "r", "hypervisor .rodata and tables"),
+            (data, HYP_DATA_WINDOW, "rw", "hypervisor .data"),
+            (images, top - images, "r", "partition boot images"),
+            (top, hyp.base + hyp.size - top, "rw", "hypervisor .bss and stacks")]
+
+
+def _el2_tables(hyp, links, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console) -> dict:
     """The EL2 stage-1 maps: one per CPU, and the boot map.
 
     Every map holds the hypervisor (W^X windows) and the MMIO it drives. A CPU's map adds
@@ -44,13 +57,8 @@ def _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_siz
     The boot map has no partition memory at all: the boot CPU uses it until it knows its
     index (start.S), and a CPU that hosts nothing keeps it. Identical tables are shared.
     """
-    link = hyp.base + TEXT_OFFSET
-    base_items = [(hyp.base, TEXT_OFFSET, "normal", "rw", "hypervisor (below the image)"),
-                  (link, HYP_TEXT_WINDOW, "normal", "rx", "hypervisor .text"),
-                  (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "normal", "r", "hypervisor .rodata and tables"),
-                  (link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW,
-                   hyp.size - TEXT_OFFSET - HYP_TEXT_WINDOW - HYP_RODATA_WINDOW, "normal", "rw", "hypervisor data"),
-                  (con_pa, con_size, "device", "rw", f"console {console.label or console.path}"),
+    base_items = [(b, size, "normal", perm, what) for b, size, perm, what in hyp_windows(hyp, links, ncpus)]
+    base_items += [(con_pa, con_size, "device", "rw", f"console {console.label or console.path}"),
                   (gic.gicd[0], 0x10000, "device", "rw", "GICD"),
                   (gic.gicr[0], gic.stride * ncpus, "device", "rw", "GICR")]
 
@@ -340,7 +348,7 @@ def build_plan(system: System, board: Board) -> Dict:
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])
 
-    el2 = _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console)
+    el2 = _el2_tables(hyp, system.links, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console)
 
     # Time partitioning: a scheduled CPU starts in the vCPU of its first window.
     schedules, windows_flat = [], []
@@ -377,7 +385,10 @@ def build_plan(system: System, board: Board) -> Dict:
                    timer_flags=board.timer_flags),
         hypervisor=dict(base=hyp.base, size=hyp.size, text_offset=TEXT_OFFSET,
                         link_base=hyp.base + TEXT_OFFSET, text_window=HYP_TEXT_WINDOW,
-                        rodata_window=HYP_RODATA_WINDOW,
+                        rodata_window=HYP_RODATA_WINDOW, data_window=HYP_DATA_WINDOW,
+                        rw_top=hyp_rw_top(system.links, ncpus),
+                        windows=[dict(base=b, size=size, perm=perm, what=what)
+                                 for b, size, perm, what in hyp_windows(hyp, system.links, ncpus)],
                         console=dict(path=console.path, label=console.label, pa=con_pa,
                                      size=con_size),
                         ram_base=board.ram[0][0], ram_size=board.ram[0][1],

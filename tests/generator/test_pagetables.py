@@ -75,11 +75,16 @@ def _el2_expected(plan, served):
         for page in range(base, base + size, 4096):
             want[page] = attrs
     hyp = plan["hypervisor"]
-    # W^X: .text read-only and executable, tables and .rodata read-only, the rest read/write, never executable.
+    # W^X: .text read-only and executable, tables and .rodata read-only, .data read/write, the boot
+    # images read-only up to the read/write window of .bss and stacks at the top; nothing else executable.
     link, text, ro = _h(hyp["link_base"]), _h(hyp["text_window"]), _h(hyp["rodata_window"])
+    data, top = _h(hyp["data_window"]), _h(hyp["rw_top"])
+    end = _h(hyp["base"]) + _h(hyp["size"])
     expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
     expect(link, text, dict(memtype="normal", perm="rx", sh=3, af=1))
     expect(link + text, ro, dict(memtype="normal", perm="r", sh=3, af=1))
+    images = link + text + ro + data
+    expect(images, end - top - images, dict(memtype="normal", perm="r", sh=3, af=1))
     for r in plan["regions"]:
         if r["partition"] in served:
             perm = "rw" if "w" in r["perm"] else "r"
