@@ -28,6 +28,8 @@ extern const uint64_t cfg_el2_boot_l3_2[512];
 extern const uint64_t cfg_el2_boot_l3_3[512];
 extern const uint64_t cfg_el2_cpu0_l1[512];
 extern const uint64_t cfg_el2_cpu0_l2_1[512];
+extern const uint64_t cfg_el2_cpu1_l1[512];
+extern const uint64_t cfg_el2_cpu1_l2_1[512];
 
 /* stage 2 of 'cluster': level 1 table for [0x0..0x8000000000) */
 const uint64_t cfg_s2_cluster_l1[512] __attribute__((aligned(4096), section(".pagetables"))) = {
@@ -1682,6 +1684,48 @@ const uint64_t cfg_el2_cpu0_l2_1[512] __attribute__((aligned(4096), section(".pa
     [93] = 0x4000004ba00741ull, /* [0x4ba00000..0x4bc00000) cluster.ram rw */
     [94] = 0x4000004bc00741ull, /* [0x4bc00000..0x4be00000) cluster.ram rw */
     [95] = 0x4000004be00741ull, /* [0x4be00000..0x4c000000) cluster.ram rw */
+};
+
+/* EL2 stage 1 (boot and per-CPU maps, identical tables shared): level 1 table for [0x0..0x8000000000) */
+const uint64_t cfg_el2_cpu1_l1[512] __attribute__((aligned(4096), section(".pagetables"))) = {
+    [0] = (uint64_t)(uintptr_t)cfg_el2_boot_l2_0 + 0x3u, /* [0x0..0x40000000) -> level 2 table */
+    [1] = (uint64_t)(uintptr_t)cfg_el2_cpu1_l2_1 + 0x3u, /* [0x40000000..0x80000000) -> level 2 table */
+};
+
+/* EL2 stage 1 (boot and per-CPU maps, identical tables shared): level 2 table for [0x40000000..0x80000000) */
+const uint64_t cfg_el2_cpu1_l2_1[512] __attribute__((aligned(4096), section(".pagetables"))) = {
+    [0] = 0x40000040000741ull, /* [0x40000000..0x40200000) hypervisor (below the image) rw */
+    [1] = (uint64_t)(uintptr_t)cfg_el2_boot_l3_2 + 0x3u, /* [0x40200000..0x40400000) -> level 3 table */
+    [2] = 0x400000404007c1ull, /* [0x40400000..0x40600000) partition boot images r */
+    [3] = 0x400000406007c1ull, /* [0x40600000..0x40800000) partition boot images r */
+    [4] = 0x400000408007c1ull, /* [0x40800000..0x40a00000) partition boot images r */
+    [5] = 0x40000040a007c1ull, /* [0x40a00000..0x40c00000) partition boot images r */
+    [6] = 0x40000040c007c1ull, /* [0x40c00000..0x40e00000) partition boot images r */
+    [7] = 0x40000040e007c1ull, /* [0x40e00000..0x41000000) partition boot images r */
+    [8] = 0x400000410007c1ull, /* [0x41000000..0x41200000) partition boot images r */
+    [9] = 0x400000412007c1ull, /* [0x41200000..0x41400000) partition boot images r */
+    [10] = 0x400000414007c1ull, /* [0x41400000..0x41600000) partition boot images r */
+    [11] = 0x400000416007c1ull, /* [0x41600000..0x41800000) partition boot images r */
+    [12] = 0x400000418007c1ull, /* [0x41800000..0x41a00000) partition boot images r */
+    [13] = 0x40000041a007c1ull, /* [0x41a00000..0x41c00000) partition boot images r */
+    [14] = 0x40000041c007c1ull, /* [0x41c00000..0x41e00000) partition boot images r */
+    [15] = 0x40000041e007c1ull, /* [0x41e00000..0x42000000) partition boot images r */
+    [16] = 0x400000420007c1ull, /* [0x42000000..0x42200000) partition boot images r */
+    [17] = 0x400000422007c1ull, /* [0x42200000..0x42400000) partition boot images r */
+    [18] = 0x400000424007c1ull, /* [0x42400000..0x42600000) partition boot images r */
+    [19] = 0x400000426007c1ull, /* [0x42600000..0x42800000) partition boot images r */
+    [20] = 0x400000428007c1ull, /* [0x42800000..0x42a00000) partition boot images r */
+    [21] = 0x40000042a007c1ull, /* [0x42a00000..0x42c00000) partition boot images r */
+    [22] = 0x40000042c007c1ull, /* [0x42c00000..0x42e00000) partition boot images r */
+    [23] = 0x40000042e007c1ull, /* [0x42e00000..0x43000000) partition boot images r */
+    [24] = 0x400000430007c1ull, /* [0x43000000..0x43200000) partition boot images r */
+    [25] = 0x400000432007c1ull, /* [0x43200000..0x43400000) partition boot images r */
+    [26] = 0x400000434007c1ull, /* [0x43400000..0x43600000) partition boot images r */
+    [27] = 0x400000436007c1ull, /* [0x43600000..0x43800000) partition boot images r */
+    [28] = 0x400000438007c1ull, /* [0x43800000..0x43a00000) partition boot images r */
+    [29] = 0x40000043a007c1ull, /* [0x43a00000..0x43c00000) partition boot images r */
+    [30] = 0x40000043c007c1ull, /* [0x43c00000..0x43e00000) partition boot images r */
+    [31] = (uint64_t)(uintptr_t)cfg_el2_boot_l3_3 + 0x3u, /* [0x43e00000..0x44000000) -> level 3 table */
     [128] = 0x40000050000741ull, /* [0x50000000..0x50200000) ivi.ram rw */
     [129] = 0x40000050200741ull, /* [0x50200000..0x50400000) ivi.ram rw */
     [130] = 0x40000050400741ull, /* [0x50400000..0x50600000) ivi.ram rw */
