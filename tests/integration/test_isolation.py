@@ -130,3 +130,31 @@ def test_linked_image_boot_images_are_read_only_in_every_el2_map():
             assert hit == [False], f"image page {page:#x} is {'writable' if hit else 'unmapped'} at EL2 (root {root:#x})"
         for sym in ("__bss_start", "__bss_end", "arch_stacks"):
             assert [w for va, size, w in leaves if va <= syms[sym] - (sym == "__bss_end") < va + size] == [True], sym
+
+
+@pytest.mark.req("SRS-ISO-020")
+def test_linked_default_image_no_cpu_maps_the_ram_of_a_partition_it_does_not_host():
+    """The default system's cluster and IVI share the link 'media'; a link's frames pass through
+    hypervisor memory, so in the linked image each CPU's EL2 map (what TTBR0_EL2 loads) holds the RAM of
+    the partition it hosts and not one page of the other's, and a CPU that hosts nothing holds neither."""
+    import json
+    image, bdir = build()
+    plan = json.load(open(os.path.join(bdir, "..", "gen", "plan.json")))
+    assert plan["netdevs"], "the default system has a link"
+    defs = dict(re.findall(r"#define (CFG_\w+) (\d+)", open(os.path.join(bdir, "kernel", "asm_defs.h")).read()))
+    read, syms = _elf_reader(os.path.join(bdir, "septum.elf"))
+    hosts = {}
+    for v in plan["vcpus"]:
+        hosts.setdefault(v["pcpu"], set()).add(v["partition_name"])
+    for c in plan["cpus"]:
+        root = struct.unpack("<Q", read(syms["cfg_cpus"] + c["index"] * int(defs["CFG_CPU_SIZE"]) +
+                                        int(defs["CFG_CPU_EL2_ROOT"]), 8))[0]
+        leaves = _el2_leaves(read, root)
+        for r in plan["regions"]:
+            base, size = int(r["pa"], 16), int(r["size"], 16)
+            mapped = [p for p in range(base, base + size, 2 << 20) if _maps(leaves, p)] + \
+                [p for p in (base + size - 1,) if _maps(leaves, p)]
+            if r["partition"] in hosts.get(c["index"], set()):
+                assert len(mapped) == len(range(base, base + size, 2 << 20)) + 1, (c["index"], r["name"])
+            else:
+                assert not mapped, f"CPU {c['index']} maps {r['partition']}.{r['name']} at {mapped[0]:#x}"

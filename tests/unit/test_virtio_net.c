@@ -475,11 +475,20 @@ static void test_frames_wait_in_the_senders_slots_for_buffers_and_a_full_link_dr
     assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 4u);
     assert_int_equal(rd(dev_beta, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0u);
     /* Frames waiting when the receiver stops taking them (RX queue off) are dropped at its next look. */
-    send_one(dev_alpha, 0u, 60u, 1u);
+    send_only(dev_alpha, 0u, 60u, 1u);
     wr(dev_beta, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_RXQ);
     wr(dev_beta, VIRTIO_MMIO_QUEUE_READY, 0u);
-    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_false(receive(dev_beta));
     assert_int_equal(virtio_net_get(dev_beta)->rx_dropped, CFG_LINK_SLOTS - 1u);
+    /* Frames waiting when the receiver's driver stops being live (status without DRIVER_OK) likewise. */
+    memset(g(qbase(dev_beta, VIRTIO_NET_RXQ)), 0, 0x3000);
+    queue_setup(dev_beta, VIRTIO_NET_RXQ, qbase(dev_beta, VIRTIO_NET_RXQ), QN);
+    send_only(dev_alpha, 3u, 60u, 1u);
+    wr(dev_beta, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_int_equal(virtio_net_get(dev_beta)->rx_dropped, CFG_LINK_SLOTS);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_READY, 0u);
     /* A receiver whose RX queue is off, or whose driver is not running, makes the sender drop. */
     send_one(dev_alpha, 1u, 60u, 1u);
     assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 2u);
