@@ -308,25 +308,24 @@ static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
     }
 }
 
-/* Read len bytes at cursor c into buf (the chain holds them). Same defensive guard as vnet_put. */
-static void vnet_get(struct vnet_cursor *c, uint8_t *buf, uint32_t len)
+/*
+ * Gather the validated TX chain segs[0..n) into out, without its first
+ * VIRTIO_NET_HDR_SIZE bytes (the sender's virtio_net_hdr: no offload was
+ * negotiated, the receiver gets a header of its own). out holds the chain's
+ * total minus the header: vnet_tx() checked the total against the MTU.
+ */
+static void vnet_gather(const struct vnet_seg *segs, uint32_t n, uint8_t *out)
 {
-    uint32_t done = 0u;
+    uint32_t skip = VIRTIO_NET_HDR_SIZE;
+    uint32_t at = 0u;
+    uint32_t i;
 
-    while ((done < len) && (c->i < c->n)) {
-        const struct vnet_seg *s = &c->segs[c->i];
-        uint32_t k = s->len - c->off;
+    for (i = 0u; i < n; i++) {
+        uint32_t drop = (segs[i].len < skip) ? segs[i].len : skip;
 
-        if (k > (len - done)) {
-            k = len - done;
-        }
-        (void)memcpy(buf + done, (const uint8_t *)arch_phys_to_virt(s->pa) + c->off, k);
-        done += k;
-        c->off += k;
-        if (c->off == s->len) {
-            c->i++;
-            c->off = 0u;
-        }
+        (void)memcpy(out + at, (const uint8_t *)arch_phys_to_virt(segs[i].pa) + drop, segs[i].len - drop);
+        at += segs[i].len - drop;
+        skip -= drop;
     }
 }
 
@@ -339,8 +338,6 @@ static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
 {
     const struct cfg_netdev *c = &cfg_netdevs[s];
     struct vnet_ring *ring = &vnet_rings[s];
-    struct vnet_cursor src = { vnet_scratch[s], n, 0u, 0u };
-    uint8_t skip[VIRTIO_NET_HDR_SIZE];
     uint32_t head = ring->head;
     uint32_t slot;
 
@@ -351,9 +348,7 @@ static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
         return false;  /* the receiver has not taken the frames before: dropped, like a full NIC FIFO */
     }
     slot = head % c->slots;
-    /* The sender's header carries no offload (none negotiated): the receiver writes its own. */
-    vnet_get(&src, skip, VIRTIO_NET_HDR_SIZE);
-    vnet_get(&src, c->frames + ((size_t)slot * c->slot_size), (uint32_t)total - VIRTIO_NET_HDR_SIZE);
+    vnet_gather(vnet_scratch[s], n, c->frames + ((size_t)slot * c->slot_size));
     ring->len[slot] = (uint32_t)total - VIRTIO_NET_HDR_SIZE;
     __atomic_store_n(&ring->head, head + 1u, __ATOMIC_RELEASE);
     return true;
@@ -792,7 +787,9 @@ bool virtio_net_receive(uint32_t p)
     for (i = 0u; i < vnet_count; i++) {
         if (cfg_netdevs[i].partition == p) {
             arch_lock_acquire(&vnet_locks[i]);
-            raised = vnet_rx(i) || raised;
+            if (vnet_rx(i)) {
+                raised = true;
+            }
             arch_lock_release(&vnet_locks[i]);
         }
     }

@@ -411,11 +411,12 @@ static void test_scattered_frame_into_scattered_buffers(void **state)
     uint32_t k;
 
     (void)state;
-    /* RX: 10 + 200 bytes, chained; TX: header alone, then 30 + 70 bytes. */
+    /* RX: 10 + 200 bytes, chained; TX: the header in two pieces (5 + 7), then 30 + 70 bytes. */
     set_desc(dev_beta, VIRTIO_NET_RXQ, 3u, RAM_BETA + RXBUF_OFF, 10u, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 5u);
     set_desc(dev_beta, VIRTIO_NET_RXQ, 5u, RAM_BETA + RXBUF_OFF + BUF, 200u, VIRTQ_DESC_F_WRITE, 0u);
     offer(dev_beta, VIRTIO_NET_RXQ, 3u);
-    set_desc(dev_alpha, VIRTIO_NET_TXQ, 0u, b, HDR, VIRTQ_DESC_F_NEXT, 1u);
+    set_desc(dev_alpha, VIRTIO_NET_TXQ, 0u, b, 5u, VIRTQ_DESC_F_NEXT, 4u);
+    set_desc(dev_alpha, VIRTIO_NET_TXQ, 4u, b + 5u, HDR - 5u, VIRTQ_DESC_F_NEXT, 1u);
     set_desc(dev_alpha, VIRTIO_NET_TXQ, 1u, b + HDR, 30u, VIRTQ_DESC_F_NEXT, 2u);
     set_desc(dev_alpha, VIRTIO_NET_TXQ, 2u, b + HDR + 30u, 70u, 0u, 0u);
     offer(dev_alpha, VIRTIO_NET_TXQ, 0u);
