@@ -338,6 +338,7 @@ static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
 {
     const struct cfg_netdev *c = &cfg_netdevs[s];
     struct vnet_ring *ring = &vnet_rings[s];
+    uint8_t *frames = c->frames;
     uint32_t head = ring->head;
     uint32_t slot;
 
@@ -348,7 +349,7 @@ static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
         return false;  /* the receiver has not taken the frames before: dropped, like a full NIC FIFO */
     }
     slot = head % c->slots;
-    vnet_gather(vnet_scratch[s], n, c->frames + ((size_t)slot * c->slot_size));
+    vnet_gather(vnet_scratch[s], n, &frames[(size_t)slot * c->slot_size]);
     ring->len[slot] = (uint32_t)total - VIRTIO_NET_HDR_SIZE;
     __atomic_store_n(&ring->head, head + 1u, __ATOMIC_RELEASE);
     return true;
@@ -428,9 +429,10 @@ static bool vnet_rx(uint32_t r)
     uint32_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
     uint32_t tail = ring->tail;
     uint32_t delivered = 0u;
+    uint32_t waiting = head - tail;
     uint32_t i;
-    /* head - tail <= slots: the sender never publishes more; the bound keeps the loop bounded regardless. */
-    uint32_t n = ((head - tail) < sc->slots) ? (head - tail) : sc->slots;
+    /* waiting <= slots: the sender never publishes more; the bound keeps the loop bounded regardless. */
+    uint32_t n = (waiting < sc->slots) ? waiting : sc->slots;
 
     if (!vnet_live(re) || (re->q[VIRTIO_NET_RXQ].ready == 0u)) {
         re->rx_dropped += n;
