@@ -77,6 +77,9 @@ static struct arch_lock vnet_locks[VNET_ENDS];
 /* Snapshot of the chain an end is sending from or receiving into, under its lock. */
 static struct vnet_seg vnet_scratch[VNET_ENDS][VIRTIO_NET_MAX_QUEUE];
 static struct vnet_ring vnet_rings[VNET_ENDS];
+/* Per end: it takes frames (driver live, RX queue ready); written under its lock, read by the sender (acquire).
+ * Outside struct virtio_net, which a reset clears with a plain memset while a sender may be reading this. */
+static bool vnet_open[VNET_ENDS];
 /* Per partition: a peer left frames in its slots since the partition last looked (sequentially consistent). */
 static uint32_t vnet_waiting[CFG_NUM_PARTITIONS];
 
@@ -128,7 +131,7 @@ static void vnet_publish_open(uint32_t dev)
 {
     const struct virtio_net *e = &vnet_ends[dev];
 
-    __atomic_store_n(&vnet_ends[dev].open, vnet_live(e) && (e->q[VIRTIO_NET_RXQ].ready != 0u), __ATOMIC_RELEASE);
+    __atomic_store_n(&vnet_open[dev], vnet_live(e) && (e->q[VIRTIO_NET_RXQ].ready != 0u), __ATOMIC_RELEASE);
 }
 
 /* Drive the end's interrupt line from InterruptStatus (a level interrupt: 4.2.2, InterruptACK). */
@@ -342,7 +345,7 @@ static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
     uint32_t head = ring->head;
     uint32_t slot;
 
-    if (!vnet_peer_running(s) || !__atomic_load_n(&vnet_ends[c->peer].open, __ATOMIC_ACQUIRE)) {
+    if (!vnet_peer_running(s) || !__atomic_load_n(&vnet_open[c->peer], __ATOMIC_ACQUIRE)) {
         return false;
     }
     if ((head - __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE)) >= c->slots) {

@@ -131,7 +131,6 @@ struct virtio_net {
     uint32_t isr;               /**< InterruptStatus */
     uint32_t config_gen;        /**< ConfigGeneration */
     bool link_up;               /**< last link state the driver was told of */
-    bool open;                  /**< takes frames (driver live, RX queue ready): published for the sender */
     enum virtio_net_fault fault;
     struct virtio_net_queue q[VIRTIO_NET_NUM_QUEUES];
     /* statistics */
