@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-_Static_assert(CFG_LAYOUT_VERSION == 6u, "gen/config.c was generated for cfg_types.h layout 6");
+_Static_assert(CFG_LAYOUT_VERSION == 7u, "gen/config.c was generated for cfg_types.h layout 7");
 
 const char cfg_fingerprint[] = CFG_FINGERPRINT;
 
@@ -67,9 +67,9 @@ _Static_assert(sizeof(cfg_vcpus) / sizeof(cfg_vcpus[0]) == CFG_NUM_VCPUS, "cfg_v
 
 const struct cfg_cpu cfg_cpus[] = {
     [0] = { .mpidr = 0x0u, .vcpu = 0u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@0: cluster vCPU 0 */
-    [1] = { .mpidr = 0x1u, .vcpu = 1u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@1: ivi vCPU 0 */
-    [2] = { .mpidr = 0x2u, .vcpu = 2u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@2: ivi vCPU 1 */
-    [3] = { .mpidr = 0x3u, .vcpu = 3u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@3: ivi vCPU 2 */
+    [1] = { .mpidr = 0x1u, .vcpu = 1u, .el2_root = cfg_el2_cpu1_l1 }, /* /cpus/cpu@1: ivi vCPU 0 */
+    [2] = { .mpidr = 0x2u, .vcpu = 2u, .el2_root = cfg_el2_cpu1_l1 }, /* /cpus/cpu@2: ivi vCPU 1 */
+    [3] = { .mpidr = 0x3u, .vcpu = 3u, .el2_root = cfg_el2_cpu1_l1 }, /* /cpus/cpu@3: ivi vCPU 2 */
 };
 _Static_assert(sizeof(cfg_cpus) / sizeof(cfg_cpus[0]) == CFG_NUM_CPUS, "cfg_cpus count");
 
@@ -124,10 +124,18 @@ const struct cfg_channel_peer cfg_channel_peers[] = {
 _Static_assert(sizeof(cfg_channel_peers) / sizeof(cfg_channel_peers[0]) ==
                (CFG_NUM_CHANNEL_PEERS > 0u ? CFG_NUM_CHANNEL_PEERS : 1u), "cfg_channel_peers count");
 
+/*
+ * Link frame slots in hypervisor memory (.bss: the read/write window at the top of the
+ * hypervisor's memory, mapped on every CPU): per end, the frames it sent that the other
+ * end's CPU has not yet copied into its own buffers. No CPU touches its peer's RAM.
+ */
+static uint8_t cfg_link_frames_0[32u * 1536u] __attribute__((aligned(64))); /* media: cluster -> ivi */
+static uint8_t cfg_link_frames_1[32u * 1536u] __attribute__((aligned(64))); /* media: ivi -> cluster */
+
 /* Ends of links: by link name, then partition name; peer = the other end. */
 const struct cfg_netdev cfg_netdevs[] = {
-    [0] = { .link = "media", .partition = PART_CLUSTER, .peer = 1u, .link_index = 0u, .mtu = 1500u, .queue_size = 256u, .vintid = 35u, .ipa = 0xa000000u, .mac = { 0x02u, 0x53u, 0xf0u, 0x3au, 0x5cu, 0x63u } }, /* media: cluster <-> ivi, 02:53:f0:3a:5c:63 */
-    [1] = { .link = "media", .partition = PART_IVI, .peer = 0u, .link_index = 0u, .mtu = 1500u, .queue_size = 256u, .vintid = 34u, .ipa = 0xa000000u, .mac = { 0x02u, 0x53u, 0xa7u, 0xbdu, 0xb5u, 0xbau } }, /* media: ivi <-> cluster, 02:53:a7:bd:b5:ba */
+    [0] = { .link = "media", .partition = PART_CLUSTER, .peer = 1u, .link_index = 0u, .mtu = 1500u, .queue_size = 256u, .vintid = 35u, .ipa = 0xa000000u, .mac = { 0x02u, 0x53u, 0xf0u, 0x3au, 0x5cu, 0x63u }, .slot_size = 1536u, .slots = 32u, .frames = cfg_link_frames_0 }, /* media: cluster <-> ivi, 02:53:f0:3a:5c:63 */
+    [1] = { .link = "media", .partition = PART_IVI, .peer = 0u, .link_index = 0u, .mtu = 1500u, .queue_size = 256u, .vintid = 34u, .ipa = 0xa000000u, .mac = { 0x02u, 0x53u, 0xa7u, 0xbdu, 0xb5u, 0xbau }, .slot_size = 1536u, .slots = 32u, .frames = cfg_link_frames_1 }, /* media: ivi <-> cluster, 02:53:a7:bd:b5:ba */
 };
 _Static_assert(sizeof(cfg_netdevs) / sizeof(cfg_netdevs[0]) == (CFG_NUM_NETDEVS > 0u ? CFG_NUM_NETDEVS : 1u),
                "cfg_netdevs count");

@@ -35,6 +35,8 @@
 /** Ends of virtio-net links (cfg_netdevs, two per link) and links. */
 #define CFG_NUM_NETDEVS 2u
 #define CFG_NUM_LINKS 1u
+/** Frame slots of each end of a link in hypervisor memory (cfg_netdev.slots). */
+#define CFG_LINK_SLOTS 32u
 /** Time partitioning: scheduled CPUs (cfg_scheds) and their windows (cfg_windows). */
 #define CFG_NUM_SCHEDS 0u
 #define CFG_NUM_WINDOWS 0u
@@ -83,4 +85,5 @@ extern const uint8_t cfg_image_ivi_initrd_end[];
 extern const uint64_t cfg_s2_ivi_l1[512];
 extern const uint64_t cfg_el2_boot_l1[512];
 extern const uint64_t cfg_el2_cpu0_l1[512];
+extern const uint64_t cfg_el2_cpu1_l1[512];
 #endif /* __ASSEMBLER__ */

@@ -71,7 +71,7 @@ def _tables_view(tabs, who: str) -> List[dict]:
 ADDR_KEYS = {"base", "size", "pa", "ipa", "va", "ctl_ipa", "gicd_ipa", "gicr_ipa", "kernel_ipa",
              "dtb_ipa", "initrd_ipa", "initrd_size", "dtb_max", "kernel_file_size", "kernel_image_size", "load_ipa", "entry_ipa", "ram_base", "ram_size",
              "ram_ipa", "gicd", "gicd_size", "gicr", "gicr_size", "stride", "gicr_stride",
-             "link_base", "text_offset", "text_window", "rodata_window", "mpidr", "vmpidr", "attrs", "mair_el2", "value"}
+             "link_base", "text_offset", "text_window", "rodata_window", "data_window", "rw_top", "mpidr", "vmpidr", "attrs", "mair_el2", "value"}
 
 
 def _jsonable(v, key=None):

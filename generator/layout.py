@@ -25,6 +25,50 @@ GICR_FRAME = 0x20000  # RD_base + SGI_base frames of one GICv3 redistributor
 FIRST_SPI = 32
 MAX_INTID = 1019
 
+# ---- The hypervisor's memory at EL2 (image.ld places the sections, the EL2 tables map the windows) ----
+#: The arm64 Image's text_offset: the kernel is linked this far into the hypervisor region.
+TEXT_OFFSET = 0x200000
+#: [link base, + HYP_TEXT_WINDOW): .text, read-only and executable.
+HYP_TEXT_WINDOW = 0x80000
+#: The next HYP_RODATA_WINDOW: the translation tables and .rodata, read-only, never executable.
+HYP_RODATA_WINDOW = 0x80000
+#: The next HYP_DATA_WINDOW: .data (initialised, loaded with the image), read/write, never executable.
+HYP_DATA_WINDOW = 0x10000
+#: Then the partitions' boot images (.images), read-only, up to the read/write window at the top of the
+#: region, which holds .bss and .stacks (not loaded): its size is the hypervisor's zero-initialised state,
+#: bounded here, plus every link's buffers (the generator knows them; image.ld checks the rest fits).
+HYP_BSS_ALLOWANCE = 0x80000
+#: One CPU's EL2 stack (kernel/arch/aarch64/arch_cpu.h, ARCH_STACK_SIZE_VALUE) and the firmware DTB copy
+#: (kernel/include/fwcheck.h, FWCHECK_DTB_MAX), both in .stacks.
+HYP_STACK = 0x4000
+HYP_FW_DTB = 0x10000
+#: A link's frame buffers in hypervisor memory (vdev/virtio_net.c): per direction LINK_SLOTS frames of
+#: virtio_net_hdr (12) + Ethernet header with a VLAN tag (18) + MTU bytes, each rounded up to 64 bytes.
+LINK_SLOTS = 32
+LINK_SLOT_ALIGN = 64
+
+
+def link_slot_size(mtu: int) -> int:
+    """Bytes of one frame slot of a link's buffer (header, Ethernet header, MTU)."""
+    return (12 + 18 + mtu + LINK_SLOT_ALIGN - 1) // LINK_SLOT_ALIGN * LINK_SLOT_ALIGN
+
+
+def link_buffer_bytes(mtu: int) -> int:
+    """Bytes of a link's buffers in hypervisor memory: two directions of LINK_SLOTS slots."""
+    return 2 * LINK_SLOTS * link_slot_size(mtu)
+
+
+def hyp_rw_top(links, ncpus: int) -> int:
+    """Bytes of the read/write window at the top of the hypervisor region (.bss and .stacks)."""
+    size = HYP_BSS_ALLOWANCE + ncpus * HYP_STACK + HYP_FW_DTB
+    size += sum(link_buffer_bytes(min(max(ln.mtu, 68), 9000)) for ln in links)  # E0804 bounds the MTU
+    return (size + 0xFFFF) // 0x10000 * 0x10000
+
+
+def hyp_min_size(links, ncpus: int) -> int:
+    """The smallest hypervisor region for these links and CPUs (one page left for the images)."""
+    return TEXT_OFFSET + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW + HYP_DATA_WINDOW + PAGE + hyp_rw_top(links, ncpus)
+
 
 def page_round(base: int, size: int) -> Tuple[int, int]:
     b = base & ~(PAGE - 1)

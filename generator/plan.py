@@ -16,41 +16,50 @@ from typing import Dict, List
 from . import REPO_ROOT
 from .board import Board
 from .model import System
-from .layout import (GICD_SIZE, GICR_FRAME, allocate_virqs, console_intid, link_mac, linux_layout, resolve_devices,
-                     windows)
+from .layout import (GICD_SIZE, GICR_FRAME, HYP_DATA_WINDOW, HYP_RODATA_WINDOW, HYP_TEXT_WINDOW, TEXT_OFFSET,
+                     LINK_SLOTS, allocate_virqs, console_intid, hyp_rw_top, link_mac, link_slot_size, linux_layout, resolve_devices, windows)
 from .pagetables import MAIR_EL2, Tables, share_tables
 
-TEXT_OFFSET = 0x200000
-#: EL2 W^X: the hypervisor's .text lies in [link base, + HYP_TEXT_WINDOW), mapped read-only and
-#: executable; its .rodata in the next HYP_RODATA_WINDOW, read-only and never executable; everything else
-#: of the hypervisor's memory (tables, images, data, bss, stacks) is read/write and never executable.
-#: image.ld places the sections there and fails the link if one does not fit.
-HYP_TEXT_WINDOW = 0x80000
-HYP_RODATA_WINDOW = 0x80000
 PAGE = 0x1000
 
 
-def _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console) -> dict:
+def hyp_windows(hyp, links, ncpus: int) -> List[tuple]:
+    """The hypervisor region at EL2, (base, size, perm, what) in address order (layout.py's constants).
+
+    EL2 W^X and read-only images: .text read-only and executable; the tables and .rodata read-only;
+    .data read/write; the partitions' boot images read-only (nothing at EL2 writes them: loads and
+    reloads only read them); .bss and .stacks, at the top, read/write. Nothing else executable.
+    image.ld places the sections there and fails the link if one does not fit.
+    """
+    link = hyp.base + TEXT_OFFSET
+    data = link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW
+    images = data + HYP_DATA_WINDOW
+    top = hyp.base + hyp.size - hyp_rw_top(links, ncpus)
+    return [(hyp.base, TEXT_OFFSET, "rw", "hypervisor (below the image)"),
+            (link, HYP_TEXT_WINDOW, "rx", "hypervisor .text"),
+            (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "r", "hypervisor .rodata and tables"),
+            (data, HYP_DATA_WINDOW, "rw", "hypervisor .data"),
+            (images, top - images, "r", "partition boot images"),
+            (top, hyp.base + hyp.size - top, "rw", "hypervisor .bss and stacks")]
+
+
+def _el2_tables(hyp, links, regions, parts, vcpus, ncpus, gic, con_pa, con_size, console) -> dict:
     """The EL2 stage-1 maps: one per CPU, and the boot map.
 
     Every map holds the hypervisor (W^X windows) and the MMIO it drives. A CPU's map adds
-    only the RAM the hypervisor touches on that CPU: the regions of every partition with a
-    vCPU there (loading, restart scrub and reload, hypercall buffers, set/way maintenance
-    all run on a CPU of the partition itself) and, for each virtio-net link end of such a
-    partition, the peer's regions (the sender's CPU reads the peer's RX rings and copies
-    the frame into its buffers, vdev/virtio_net.c vnet_deliver). Read-only regions are
-    mapped read-only; no partition memory is executable. Channel memory is never touched by
-    the hypervisor (its control pages are emulated in hypervisor data) and is not mapped.
-    The boot map has no partition memory at all: the boot CPU uses it until it knows its
-    index (start.S), and a CPU that hosts nothing keeps it. Identical tables are shared.
+    only the RAM of the partitions with a vCPU there: loading, restart scrub and reload,
+    hypercall buffers, set/way maintenance and both halves of a link's copy (the sender's
+    CPU copies a frame from its own buffers into the link's frame slots in hypervisor
+    memory, the receiver's CPU from there into its own buffers, vdev/virtio_net.c) all run
+    on a CPU of the partition itself, so no CPU maps RAM of a partition it does not host.
+    Read-only regions are mapped read-only; no partition memory is executable. Channel
+    memory is never touched by the hypervisor (its control pages are emulated in hypervisor
+    data) and is not mapped. The boot map has no partition memory at all: the boot CPU uses
+    it until it knows its index (start.S), and a CPU that hosts nothing keeps it. Identical
+    tables are shared.
     """
-    link = hyp.base + TEXT_OFFSET
-    base_items = [(hyp.base, TEXT_OFFSET, "normal", "rw", "hypervisor (below the image)"),
-                  (link, HYP_TEXT_WINDOW, "normal", "rx", "hypervisor .text"),
-                  (link + HYP_TEXT_WINDOW, HYP_RODATA_WINDOW, "normal", "r", "hypervisor .rodata and tables"),
-                  (link + HYP_TEXT_WINDOW + HYP_RODATA_WINDOW,
-                   hyp.size - TEXT_OFFSET - HYP_TEXT_WINDOW - HYP_RODATA_WINDOW, "normal", "rw", "hypervisor data"),
-                  (con_pa, con_size, "device", "rw", f"console {console.label or console.path}"),
+    base_items = [(b, size, "normal", perm, what) for b, size, perm, what in hyp_windows(hyp, links, ncpus)]
+    base_items += [(con_pa, con_size, "device", "rw", f"console {console.label or console.path}"),
                   (gic.gicd[0], 0x10000, "device", "rw", "GICD"),
                   (gic.gicr[0], gic.stride * ncpus, "device", "rw", "GICR")]
 
@@ -69,10 +78,8 @@ def _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_siz
     for c in range(ncpus):
         hosted = sorted({v["partition"] for v in vcpus if v["pcpu"] == c})
         names = [parts[i]["name"] for i in hosted]
-        peers = sorted({n["peer_name"] for n in netdevs if n["partition"] in hosted} - set(names),
-                       key=lambda n: next(p["index"] for p in parts if p["name"] == n))
-        serves.append(dict(hosts=names, link_peers=peers))
-        cpus.append(build(f"cfg_el2_cpu{c}", set(names) | set(peers)))
+        serves.append(dict(hosts=names))
+        cpus.append(build(f"cfg_el2_cpu{c}", set(names)))
     boot = build("cfg_el2_boot", set())
     return dict(boot=boot, cpus=cpus, serves=serves, tables=share_tables([boot] + cpus))
 
@@ -286,7 +293,8 @@ def build_plan(system: System, board: Board) -> Dict:
             netdevs.append(dict(link=ln.name, link_index=li, partition=index_of[n], partition_name=n,
                                 peer=first + 1 - k, peer_name=names[1 - k], mtu=ln.mtu, queue_size=ln.queue_size,
                                 ipa=ln.base, size=0x200, vintid=chan_virqs[n][f"link:{ln.name}"],
-                                mac=link_mac(ln, n)))
+                                mac=link_mac(ln, n), slots=LINK_SLOTS, slot_size=link_slot_size(ln.mtu),
+                                frames=f"cfg_link_frames_{first + k}"))
     for p in parts:
         p["links"] = [x for x in netdevs if x["partition"] == p["index"]]
     for p in parts:
@@ -340,7 +348,7 @@ def build_plan(system: System, board: Board) -> Dict:
                              peers=[dict(partition=n, perm=v) for n, v in c.peers.items()]))
     irq_routes.sort(key=lambda r: r["intid"])
 
-    el2 = _el2_tables(hyp, regions, parts, vcpus, netdevs, ncpus, gic, con_pa, con_size, console)
+    el2 = _el2_tables(hyp, system.links, regions, parts, vcpus, ncpus, gic, con_pa, con_size, console)
 
     # Time partitioning: a scheduled CPU starts in the vCPU of its first window.
     schedules, windows_flat = [], []
@@ -377,7 +385,10 @@ def build_plan(system: System, board: Board) -> Dict:
                    timer_flags=board.timer_flags),
         hypervisor=dict(base=hyp.base, size=hyp.size, text_offset=TEXT_OFFSET,
                         link_base=hyp.base + TEXT_OFFSET, text_window=HYP_TEXT_WINDOW,
-                        rodata_window=HYP_RODATA_WINDOW,
+                        rodata_window=HYP_RODATA_WINDOW, data_window=HYP_DATA_WINDOW,
+                        rw_top=hyp_rw_top(system.links, ncpus),
+                        windows=[dict(base=b, size=size, perm=perm, what=what)
+                                 for b, size, perm, what in hyp_windows(hyp, system.links, ncpus)],
                         console=dict(path=console.path, label=console.label, pa=con_pa,
                                      size=con_size),
                         ram_base=board.ram[0][0], ram_size=board.ram[0][1],
@@ -387,7 +398,7 @@ def build_plan(system: System, board: Board) -> Dict:
         partitions=parts, vcpus=vcpus, regions=regions, cpus=cpus, channels=channels,
         schedules=schedules, sched_windows=windows_flat,
         irq_routes=irq_routes, console_intid=con_intid, vdevs=vdevs, channel_peers=channel_peers, netdevs=netdevs,
-        num_links=len(system.links), blobs=blobs, devices=devices,
+        num_links=len(system.links), link_slots=LINK_SLOTS, blobs=blobs, devices=devices,
         max_virqs=max(p["num_virqs"] for p in parts), layout_version=layout_version(),
         console_kind=console.uart_kind(),
         max_vcpus=max(p["num_vcpus"] for p in parts),

@@ -89,6 +89,12 @@ void vgic_signal(uint32_t p, uint32_t vcpu)
     }
 }
 
+void vgic_wake(uint32_t p, uint32_t vcpu)
+{
+    /* No vGIC state changes: the flag and the kick alone, no lock. */
+    vgic_signal(p, vcpu);
+}
+
 /* ---------------------------------------------------------------- reset */
 
 /*

@@ -143,6 +143,14 @@ void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid);
  */
 void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid);
 
+/**
+ * Another CPU left work for vCPU vcpu of partition p outside the vGIC (a link's
+ * frames, vdev/virtio_net.c): set its change flag (sequentially consistent) and
+ * kick its CPU on the flag's 0 -> 1, so that its next exit leaves the fast path
+ * and runs the exit's device work. vcpu is a valid index (e.g. vgic_spi_target()).
+ */
+void vgic_wake(uint32_t p, uint32_t vcpu);
+
 /** Set the input level of an emulated level-triggered interrupt of partition p. */
 void vgic_set_level(uint32_t p, uint32_t vintid, bool level);
 

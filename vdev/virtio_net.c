@@ -10,17 +10,28 @@
  *   inside one region granting the access the device makes (read for TX and
  *   rings, write for RX and the used ring). Ring addresses are checked once,
  *   when the queue is made ready (they may not change while it is ready).
+ * - No CPU touches another partition's RAM (its EL2 map does not even hold it):
+ *   a frame leaves its sender on the sender's CPU, at its QueueNotify, into the
+ *   sending end's frame slots in hypervisor memory (cfg_netdevs[].frames), and
+ *   enters the receiver on the receiver's CPU, at its next exit (the sender sets
+ *   the partition's waiting word and the vCPU's vGIC change flag, which kicks
+ *   its CPU) or at its RX QueueNotify. The slots are a single-producer,
+ *   single-consumer ring: the sender writes a slot and then publishes head
+ *   (release), the receiver reads head (acquire), the slot, then publishes tail.
  * - Each descriptor is read from guest memory exactly once, into a snapshot
- *   (the link's scratch segments), and the frame is copied only after the
- *   whole TX chain and the whole RX chain were validated: a violation copies
- *   nothing. Indexes from the guest are masked or range-checked before use.
- * - Work per QueueNotify is bounded: at most one queue's worth of descriptors
- *   on each side (chains in flight are disjoint, so a well-behaved driver never
- *   comes near), at most HDR + 18 + MTU bytes per frame.
+ *   (the end's scratch segments), and a frame is copied only after its whole
+ *   chain was validated: a violation copies nothing. Indexes from the guest are
+ *   masked or range-checked before use.
+ * - Work is bounded: a TX QueueNotify walks at most one queue's worth of
+ *   descriptors and copies at most one MTU-sized frame per chain; a receive
+ *   takes at most the end's slots (CFG_LINK_SLOTS) frames, each chain walk at
+ *   most one queue's worth of descriptors. No slot free: the frame is dropped
+ *   and counted; no buffer posted: the frames wait in the slots.
  * - A violation by one end puts only that end into DEVICE_NEEDS_RESET with a
  *   configuration interrupt and a [septum] line; the other end only sees a drop.
- * - The state of both ends of a link is guarded by the link's lock, held for
- *   one access or one bounded copy; nobody ever waits for the other partition.
+ * - Each end's state is guarded by its own lock, taken only by its own
+ *   partition's CPUs (and, to tell it of a peer's state change, by the CPU
+ *   that changes it), held for one access, one send or one receive.
  */
 #include "virtio_net.h"
 
@@ -33,20 +44,13 @@
 /* Counts as objects: an empty table then compiles without warnings. */
 static const uint32_t vnet_count = CFG_NUM_NETDEVS;
 
-/* One spare element each, so that a system without links still compiles. */
+/* One spare element, so that a system without links still compiles. */
 #define VNET_ENDS (CFG_NUM_NETDEVS + 1u)
-#define VNET_LINKS (CFG_NUM_LINKS + 1u)
 
 /** One validated buffer of a chain: where the hypervisor reaches it, and its length. */
 struct vnet_seg {
     uint64_t pa;
     uint32_t len;
-};
-
-/** Snapshots of the TX and RX chain of the frame being copied; per link, under its lock. */
-struct vnet_scratch {
-    struct vnet_seg tx[VIRTIO_NET_MAX_QUEUE];
-    struct vnet_seg rx[VIRTIO_NET_MAX_QUEUE];
 };
 
 /** A position in a snapshot chain. */
@@ -57,9 +61,27 @@ struct vnet_cursor {
     uint32_t off;  /* bytes of it already consumed */
 };
 
+/**
+ * The frames end s sent, in cfg_netdevs[s].frames: slot k % slots holds frame k
+ * (len[] bytes, Ethernet frame without the virtio header) for head - tail < slots.
+ * head is the sender's, tail the receiver's; each is read by the other with acquire.
+ */
+struct vnet_ring {
+    uint32_t head;
+    uint32_t tail;
+    uint32_t len[CFG_LINK_SLOTS];
+};
+
 static struct virtio_net vnet_ends[VNET_ENDS];
-static struct arch_lock vnet_locks[VNET_LINKS];
-static struct vnet_scratch vnet_scratch[VNET_LINKS];
+static struct arch_lock vnet_locks[VNET_ENDS];
+/* Snapshot of the chain an end is sending from or receiving into, under its lock. */
+static struct vnet_seg vnet_scratch[VNET_ENDS][VIRTIO_NET_MAX_QUEUE];
+static struct vnet_ring vnet_rings[VNET_ENDS];
+/* Per end: it takes frames (driver live, RX queue ready); written under its lock, read by the sender (acquire).
+ * Outside struct virtio_net, which a reset clears with a plain memset while a sender may be reading this. */
+static bool vnet_open[VNET_ENDS];
+/* Per partition: a peer left frames in its slots since the partition last looked (sequentially consistent). */
+static uint32_t vnet_waiting[CFG_NUM_PARTITIONS];
 
 /* ---- guest memory, through the hypervisor's mapping (addresses validated by the caller) ---- */
 
@@ -104,6 +126,14 @@ static bool vnet_peer_running(uint32_t dev)
     return (st == PART_STATE_RUNNING) || (st == PART_STATE_STARTING);
 }
 
+/* Publish whether end dev takes frames now (its driver live, its RX queue ready): the sender drops otherwise. */
+static void vnet_publish_open(uint32_t dev)
+{
+    const struct virtio_net *e = &vnet_ends[dev];
+
+    __atomic_store_n(&vnet_open[dev], vnet_live(e) && (e->q[VIRTIO_NET_RXQ].ready != 0u), __ATOMIC_RELEASE);
+}
+
 /* Drive the end's interrupt line from InterruptStatus (a level interrupt: 4.2.2, InterruptACK). */
 static void vnet_update_irq(uint32_t dev)
 {
@@ -115,9 +145,13 @@ static void vnet_reset_locked(uint32_t dev)
 {
     struct virtio_net *e = &vnet_ends[dev];
 
+    struct vnet_ring *in = &vnet_rings[cfg_netdevs[dev].peer];
+
     (void)memset(e, 0, sizeof(*e));
     e->link_up = vnet_peer_running(dev);
     vnet_update_irq(dev);
+    /* Frames the peer sent to the old driver are discarded: the receiver's half of the ring. */
+    __atomic_store_n(&in->tail, __atomic_load_n(&in->head, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
 }
 
 /* The driver broke the rules: NEEDS_RESET, a configuration interrupt and a line (2.1.2). */
@@ -144,6 +178,7 @@ static void vnet_fail(uint32_t dev, enum virtio_net_fault f)
     e->faults++;
     e->isr |= VIRTIO_MMIO_INT_CONFIG;
     vnet_update_irq(dev);
+    vnet_publish_open(dev);
 }
 
 /* ---- virtqueues ---- */
@@ -253,9 +288,7 @@ static void vnet_kick(uint32_t dev, const struct virtio_net_queue *q)
 
 /*
  * Write len bytes of buf at cursor c (the caller made sure they fit). The
- * c->i < c->n guards of this and the next function are defensive: a cursor
- * never runs past its snapshot, whose stale entries may belong to the other
- * direction of the link.
+ * c->i < c->n guard is defensive: a cursor never runs past its snapshot.
  */
 static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
 {
@@ -278,90 +311,156 @@ static void vnet_put(struct vnet_cursor *c, const uint8_t *buf, uint32_t len)
     }
 }
 
-/* Move cursor c forward by len bytes. */
-static void vnet_skip(struct vnet_cursor *c, uint32_t len)
+/*
+ * Gather the validated TX chain segs[0..n) into out, without its first
+ * VIRTIO_NET_HDR_SIZE bytes (the sender's virtio_net_hdr: no offload was
+ * negotiated, the receiver gets a header of its own). out holds the chain's
+ * total minus the header: vnet_tx() checked the total against the MTU.
+ */
+static void vnet_gather(const struct vnet_seg *segs, uint32_t n, uint8_t *out)
 {
-    uint32_t left = len;
+    uint32_t skip = VIRTIO_NET_HDR_SIZE;
+    uint32_t at = 0u;
+    uint32_t i;
 
-    while ((left > 0u) && (c->i < c->n)) {
-        uint32_t k = c->segs[c->i].len - c->off;
+    for (i = 0u; i < n; i++) {
+        uint32_t drop = (segs[i].len < skip) ? segs[i].len : skip;
 
-        if (k > left) {
-            k = left;
-        }
-        left -= k;
-        c->off += k;
-        if (c->off == c->segs[c->i].len) {
-            c->i++;
-            c->off = 0u;
-        }
-    }
-}
-
-/* Copy what is left in src into dst (dst holds at least as much). */
-static void vnet_copy(struct vnet_cursor *dst, struct vnet_cursor *src)
-{
-    while (src->i < src->n) {
-        const struct vnet_seg *s = &src->segs[src->i];
-
-        vnet_put(dst, (const uint8_t *)arch_phys_to_virt(s->pa) + src->off, s->len - src->off);
-        src->i++;
-        src->off = 0u;
+        (void)memcpy(out + at, (const uint8_t *)arch_phys_to_virt(segs[i].pa) + drop, segs[i].len - drop);
+        at += segs[i].len - drop;
+        skip -= drop;
     }
 }
 
 /*
- * Deliver the validated frame (tx[0..ntx), total bytes with its header) from
- * end s into a buffer the other end posted; false if it was dropped. A
- * violation of the receiver's rules faults the receiver only.
+ * On the sender's CPU: put the validated frame (the end's snapshot, n segments,
+ * total bytes with its header) into a free slot of end s; false if it was
+ * dropped (the peer is down or not receiving, or no slot is free).
  */
-static bool vnet_deliver(uint32_t s, uint32_t ntx, uint64_t total, uint32_t *rx_budget)
+static bool vnet_send(uint32_t s, uint32_t n, uint64_t total)
 {
-    uint32_t r = cfg_netdevs[s].peer;
+    const struct cfg_netdev *c = &cfg_netdevs[s];
+    struct vnet_ring *ring = &vnet_rings[s];
+    uint8_t *frames = c->frames;
+    uint32_t head = ring->head;
+    uint32_t slot;
+
+    if (!vnet_peer_running(s) || !__atomic_load_n(&vnet_open[c->peer], __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    if ((head - __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE)) >= c->slots) {
+        return false;  /* the receiver has not taken the frames before: dropped, like a full NIC FIFO */
+    }
+    slot = head % c->slots;
+    vnet_gather(vnet_scratch[s], n, &frames[(size_t)slot * c->slot_size]);
+    ring->len[slot] = (uint32_t)total - VIRTIO_NET_HDR_SIZE;
+    __atomic_store_n(&ring->head, head + 1u, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* Tell the receiver of end s's frames: its partition's waiting word, then its vCPU's change flag (a kick). */
+static void vnet_wake(uint32_t s)
+{
+    const struct cfg_netdev *r = &cfg_netdevs[cfg_netdevs[s].peer];
+
+    /* Sequentially consistent, before the change flag: see virtio_net_receive(). */
+    __atomic_store_n(&vnet_waiting[r->partition], 1u, __ATOMIC_SEQ_CST);
+    vgic_wake(r->partition, vgic_spi_target(r->partition, r->vintid));
+}
+
+/* What became of one frame offered to a receiver. */
+enum vnet_rx_result {
+    VNET_RX_DELIVERED = 0,  /**< in a buffer, on the used ring */
+    VNET_RX_DROPPED,        /**< the posted buffer is too small: dropped, the buffer stays posted */
+    VNET_RX_WAIT,           /**< no buffer posted, or the receiver broke a rule: the frame stays */
+};
+
+/* On the receiver's CPU: copy frame (len bytes) into the next buffer end r posted. */
+static enum vnet_rx_result vnet_rx_one(uint32_t r, const uint8_t *frame, uint32_t len)
+{
     struct virtio_net *re = &vnet_ends[r];
     struct virtio_net_queue *rq = &re->q[VIRTIO_NET_RXQ];
-    struct vnet_scratch *sc = &vnet_scratch[cfg_netdevs[s].link_index];
     /* virtio_net_hdr (5.1.6): no offloads negotiated, so all zero but num_buffers = 1. */
     static const uint8_t hdr[VIRTIO_NET_HDR_SIZE] = { 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 1u, 0u };
-    struct vnet_cursor src = { sc->tx, ntx, 0u, 0u };
-    struct vnet_cursor dst = { sc->rx, 0u, 0u, 0u };
+    struct vnet_cursor dst = { vnet_scratch[r], 0u, 0u, 0u };
     enum virtio_net_fault f;
     uint64_t cap = 0u;
+    uint32_t budget = rq->num;
     uint32_t head;
-    uint16_t pending;
+    uint16_t pending = (uint16_t)(vnet_avail_idx(rq) - rq->last_avail);
 
-    if (!vnet_peer_running(s) || !vnet_live(re) || (rq->ready == 0u)) {
-        return false;
-    }
-    pending = (uint16_t)(vnet_avail_idx(rq) - rq->last_avail);
     if (pending > rq->num) {
         vnet_fail(r, VNET_BAD_AVAIL_IDX);
-        return false;
+        return VNET_RX_WAIT;
     }
     if (pending == 0u) {
-        return false;  /* no buffer posted: dropped, like a real NIC */
+        return VNET_RX_WAIT;  /* no buffer posted: the frame waits for the next RX notify */
     }
     head = vnet_next_head(rq);
     if (head >= rq->num) {
         vnet_fail(r, VNET_BAD_HEAD);
-        return false;
+        return VNET_RX_WAIT;
     }
-    f = vnet_chain(cfg_netdevs[r].partition, rq, head, true, sc->rx, &dst.n, &cap, rx_budget);
+    /* One queue's worth of descriptors per chain: a longer chain loops. */
+    f = vnet_chain(cfg_netdevs[r].partition, rq, head, true, vnet_scratch[r], &dst.n, &cap, &budget);
     if (f != VNET_OK) {
         vnet_fail(r, f);
+        return VNET_RX_WAIT;
+    }
+    if (cap < ((uint64_t)len + VIRTIO_NET_HDR_SIZE)) {
+        return VNET_RX_DROPPED;
+    }
+    vnet_put(&dst, hdr, VIRTIO_NET_HDR_SIZE);
+    vnet_put(&dst, frame, len);
+    rq->last_avail++;
+    vnet_push_used(rq, head, len + VIRTIO_NET_HDR_SIZE);
+    re->rx_frames++;
+    return VNET_RX_DELIVERED;
+}
+
+/*
+ * On the receiver's CPU, end r's lock held: take the frames its peer left in
+ * its slots, at most the slots' count, into r's posted buffers. A receiver not
+ * taking frames (driver not live, RX queue off) drops them. True if a frame
+ * was delivered (the RX interrupt may have been raised).
+ */
+static bool vnet_rx(uint32_t r)
+{
+    const struct cfg_netdev *sc = &cfg_netdevs[cfg_netdevs[r].peer];
+    struct vnet_ring *ring = &vnet_rings[cfg_netdevs[r].peer];
+    struct virtio_net *re = &vnet_ends[r];
+    uint32_t head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+    uint32_t tail = ring->tail;
+    uint32_t delivered = 0u;
+    uint32_t waiting = head - tail;
+    uint32_t i;
+    /* waiting <= slots: the sender never publishes more; the bound keeps the loop bounded regardless. */
+    uint32_t n = (waiting < sc->slots) ? waiting : sc->slots;
+
+    if (!vnet_live(re) || (re->q[VIRTIO_NET_RXQ].ready == 0u)) {
+        re->rx_dropped += n;
+        __atomic_store_n(&ring->tail, tail + n, __ATOMIC_RELEASE);
         return false;
     }
-    if (cap < total) {
-        return false;  /* too small for this frame: dropped, the buffer stays posted */
+    for (i = 0u; i < n; i++) {
+        uint32_t slot = tail % sc->slots;
+        enum vnet_rx_result res = vnet_rx_one(r, sc->frames + ((size_t)slot * sc->slot_size), ring->len[slot]);
+
+        if (res == VNET_RX_WAIT) {
+            break;
+        }
+        if (res == VNET_RX_DELIVERED) {
+            delivered++;
+        } else {
+            re->rx_dropped++;
+        }
+        tail++;
     }
-    vnet_skip(&src, VIRTIO_NET_HDR_SIZE);
-    vnet_put(&dst, hdr, VIRTIO_NET_HDR_SIZE);
-    vnet_copy(&dst, &src);
-    rq->last_avail++;
-    vnet_push_used(rq, head, (uint32_t)total);
-    re->rx_frames++;
-    vnet_kick(r, rq);
-    return true;
+    __atomic_store_n(&ring->tail, tail, __ATOMIC_RELEASE);
+    if (delivered > 0u) {
+        vnet_kick(r, &re->q[VIRTIO_NET_RXQ]);
+    }
+    return delivered > 0u;
 }
 
 /* QueueNotify of end s's TX queue: send every available frame, at most one queue's worth of descriptors. */
@@ -369,14 +468,11 @@ static void vnet_tx(uint32_t s)
 {
     struct virtio_net *e = &vnet_ends[s];
     struct virtio_net_queue *q = &e->q[VIRTIO_NET_TXQ];
-    struct vnet_scratch *sc = &vnet_scratch[cfg_netdevs[s].link_index];
-    const struct virtio_net_queue *pq = &vnet_ends[cfg_netdevs[s].peer].q[VIRTIO_NET_RXQ];
     uint64_t max = VIRTIO_NET_HDR_SIZE + VIRTIO_NET_ETH_HDR + (uint64_t)cfg_netdevs[s].mtu;
     uint32_t tx_budget = q->num;
-    /* Budgets bound the walk by validated sizes (<= VIRTIO_NET_MAX_QUEUE); a queue not ready walks nothing. */
-    uint32_t rx_budget = (pq->ready != 0u) ? pq->num : 0u;
     uint16_t pending;
     uint32_t done = 0u;
+    uint32_t sent = 0u;
     uint32_t i;
 
     if (!vnet_live(e) || (q->ready == 0u)) {
@@ -394,7 +490,7 @@ static void vnet_tx(uint32_t s)
         uint64_t total = 0u;
 
         if (head < q->num) {
-            f = vnet_chain(cfg_netdevs[s].partition, q, head, false, sc->tx, &n, &total, &tx_budget);
+            f = vnet_chain(cfg_netdevs[s].partition, q, head, false, vnet_scratch[s], &n, &total, &tx_budget);
         }
         if ((f == VNET_OK) && ((total <= VIRTIO_NET_HDR_SIZE) || (total > max))) {
             f = VNET_BAD_LENGTH;
@@ -403,8 +499,9 @@ static void vnet_tx(uint32_t s)
             vnet_fail(s, f);
             break;
         }
-        if (vnet_deliver(s, n, total, &rx_budget)) {
+        if (vnet_send(s, n, total)) {
             e->tx_frames++;
+            sent++;
         } else {
             e->tx_dropped++;
         }
@@ -414,6 +511,9 @@ static void vnet_tx(uint32_t s)
     }
     if (done > 0u) {
         vnet_kick(s, q);
+    }
+    if (sent > 0u) {
+        vnet_wake(s);
     }
 }
 
@@ -546,8 +646,12 @@ static void vnet_reg_write(uint32_t dev, uint64_t off, uint32_t v)
     case VIRTIO_MMIO_QUEUE_NOTIFY:
         if (v == VIRTIO_NET_TXQ) {
             vnet_tx(dev);
+        } else if (v == VIRTIO_NET_RXQ) {
+            (void)vnet_rx(dev);  /* new buffers: frames waiting in the peer's slots go in now */
+        } else {
+            /* no such queue */
         }
-        break;  /* RX: buffers are taken when a frame arrives */
+        break;
     case VIRTIO_MMIO_INTERRUPT_ACK:
         e->isr &= ~v;
         vnet_update_irq(dev);
@@ -646,12 +750,13 @@ bool virtio_net_mmio(uint32_t dev, struct mmio_access *a)
     } else {
         /* an aligned 32-bit register access */
     }
-    lock = &vnet_locks[cfg_netdevs[dev].link_index];
+    lock = &vnet_locks[dev];
     arch_lock_acquire(lock);
     if (a->offset >= VIRTIO_MMIO_CONFIG) {
         ok = vnet_config_read(dev, a);
     } else if (a->write) {
         vnet_reg_write(dev, a->offset, (uint32_t)a->value);
+        vnet_publish_open(dev);
     } else {
         a->value = vnet_reg_read(dev, a->offset);
     }
@@ -665,11 +770,35 @@ void virtio_net_reset_partition(uint32_t p)
 
     for (i = 0u; i < vnet_count; i++) {
         if (cfg_netdevs[i].partition == p) {
-            arch_lock_acquire(&vnet_locks[cfg_netdevs[i].link_index]);
+            arch_lock_acquire(&vnet_locks[i]);
             vnet_reset_locked(i);
-            arch_lock_release(&vnet_locks[cfg_netdevs[i].link_index]);
+            vnet_publish_open(i);
+            arch_lock_release(&vnet_locks[i]);
         }
     }
+}
+
+bool virtio_net_receive(uint32_t p)
+{
+    bool raised = false;
+    uint32_t i;
+
+    /* Cleared before looking, after the caller's vGIC flush cleared the change flag: a frame a
+     * sender publishes after this exchange sets the word again and finds the flag clear, so
+     * it kicks (both sides sequentially consistent). */
+    if (__atomic_exchange_n(&vnet_waiting[p], 0u, __ATOMIC_SEQ_CST) == 0u) {
+        return false;
+    }
+    for (i = 0u; i < vnet_count; i++) {
+        if (cfg_netdevs[i].partition == p) {
+            arch_lock_acquire(&vnet_locks[i]);
+            if (vnet_rx(i)) {
+                raised = true;
+            }
+            arch_lock_release(&vnet_locks[i]);
+        }
+    }
+    return raised;
 }
 
 void virtio_net_peer_changed(uint32_t p)
@@ -683,8 +812,8 @@ void virtio_net_peer_changed(uint32_t p)
         if (cfg_netdevs[cfg_netdevs[i].peer].partition != p) {
             continue;
         }
-        /* Taking the lock also waits out a copy into p that began while it still ran. */
-        arch_lock_acquire(&vnet_locks[cfg_netdevs[i].link_index]);
+        /* End i is the other partition's: its lock, briefly (no copy into p happens here any more). */
+        arch_lock_acquire(&vnet_locks[i]);
         up = vnet_peer_running(i);
         if (up != e->link_up) {
             e->link_up = up;
@@ -694,7 +823,7 @@ void virtio_net_peer_changed(uint32_t p)
                 vnet_update_irq(i);
             }
         }
-        arch_lock_release(&vnet_locks[cfg_netdevs[i].link_index]);
+        arch_lock_release(&vnet_locks[i]);
     }
 }
 

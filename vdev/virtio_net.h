@@ -3,10 +3,12 @@
  * virtio-net peer links: one virtio-mmio (version 2, "modern") network device
  * per end of a link (cfg_netdevs), virtio 1.2 sections 4.2.2 (MMIO registers),
  * 2.7 (split virtqueues) and 5.1 (network device). A frame the one end puts on
- * its TX queue is copied, on the sender's CPU at its QueueNotify, into a buffer
- * the other end posted on its RX queue; no buffer, the frame is dropped and
- * counted. Everything a guest gives is validated; a violation puts only that
- * end into DEVICE_NEEDS_RESET.
+ * its TX queue is copied, on the sender's CPU at its QueueNotify, into the
+ * sending end's frame slots in hypervisor memory, and from there, on the
+ * receiver's CPU at its next exit or RX QueueNotify, into a buffer the receiver
+ * posted: no CPU touches the other partition's RAM. No free slot, the frame is
+ * dropped and counted; no buffer, it waits in its slot. Everything a guest
+ * gives is validated; a violation puts only that end into DEVICE_NEEDS_RESET.
  */
 #pragma once
 
@@ -133,16 +135,25 @@ struct virtio_net {
     struct virtio_net_queue q[VIRTIO_NET_NUM_QUEUES];
     /* statistics */
     uint32_t tx_frames;         /**< frames delivered to the peer */
-    uint32_t tx_dropped;        /**< frames dropped: peer down, no RX buffer, or too small */
+    uint32_t tx_dropped;        /**< frames dropped on sending: peer down or not receiving, no free slot */
     uint32_t rx_frames;         /**< frames received */
+    uint32_t rx_dropped;        /**< frames dropped on receiving: buffer too small, or not receiving */
     uint32_t faults;            /**< violations seen */
 };
 
-/** Emulate an access to the window of link end dev (index into cfg_netdevs). */
+/** Emulate an access to the window of link end dev (index into cfg_netdevs), on a CPU of its partition. */
 bool virtio_net_mmio(uint32_t dev, struct mmio_access *a);
 
 /** Return every link end of partition p to its initial state (partition reset or restart). */
 void virtio_net_reset_partition(uint32_t p);
+
+/**
+ * On a CPU of partition p, at an exit that found its vGIC change flag set, after
+ * the vGIC flush: if a link peer left frames for p, copy them into the buffers
+ * p's ends posted (at most CFG_LINK_SLOTS frames per end). True if a frame was
+ * delivered, so that the caller flushes the vGIC again (the RX interrupt).
+ */
+bool virtio_net_receive(uint32_t p);
 
 /** Partition p changed state: tell the other end of each of its links (link up or down). */
 void virtio_net_peer_changed(uint32_t p);

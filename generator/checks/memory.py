@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..layout import hyp_min_size, hyp_rw_top
 from . import Context, earlier_overlaps, hexr, rule
 
 PAGE = 0x1000
@@ -88,7 +89,7 @@ def check_hypervisor_memory_disjoint(ctx: Context) -> None:
 
 @rule("E0205")
 def check_hypervisor_region(ctx: Context) -> None:
-    """The hypervisor region is in RAM, 2 MiB aligned and at least 4 MiB."""
+    """The hypervisor region is in RAM, 2 MiB aligned, at least 4 MiB and holds its windows and link buffers."""
     h = ctx.sys.hypervisor
     if h.base is None:
         return
@@ -100,6 +101,14 @@ def check_hypervisor_region(ctx: Context) -> None:
         ctx.error("E0205", h.loc,
                   f"hypervisor memory size {h.size:#x} is too small; it needs at least 4 MiB "
                   f"(0x400000): the kernel starts 2 MiB into it")
+    elif h.size < hyp_min_size(ctx.sys.links, len(ctx.board.cpus)):
+        nl = len(ctx.sys.links)
+        ctx.error("E0205", h.loc,
+                  f"hypervisor memory size {h.size:#x} is too small; it needs at least "
+                  f"{hyp_min_size(ctx.sys.links, len(ctx.board.cpus)):#x} plus the partition images: "
+                  f"its read/write window of {hyp_rw_top(ctx.sys.links, len(ctx.board.cpus)):#x} bytes at the top "
+                  f"holds the state of {len(ctx.board.cpus)} CPUs and the frame buffers of {nl} "
+                  f"link{'' if nl == 1 else 's'}")
     if not ctx.board.in_ram(h.base, h.size):
         ctx.error("E0205", h.loc,
                   f"hypervisor memory {hexr(h.base, h.size)} is outside the RAM of board "

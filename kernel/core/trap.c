@@ -353,6 +353,11 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
     }
     if (vgic_has_news(v->id)) {
         vgic_flush(v->partition, vcpu_index(v));
+        /* After the flush cleared the change flag: frames a link peer left for this partition go
+         * into its buffers here, on its own CPU (bounded), and the interrupt they raise goes out now. */
+        if (vdev_exit_work(v->partition)) {
+            vgic_flush(v->partition, vcpu_index(v));
+        }
     }
     return TRAP_RESUME;
 }

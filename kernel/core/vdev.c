@@ -125,6 +125,11 @@ bool vdev_console_input(uint32_t p, int c)
     return vdev_vuart_access(p, d->intid, NULL, c);
 }
 
+bool vdev_exit_work(uint32_t p)
+{
+    return virtio_net_receive(p);
+}
+
 void vdev_reset(uint32_t p)
 {
     vgic_init(p);

@@ -23,13 +23,15 @@
  * Layout 5: time partitioning: cfg_scheds[] (one per scheduled CPU, counted
  * by CFG_NUM_SCHEDS) and their windows cfg_windows[] (CFG_NUM_WINDOWS);
  * cfg_health gains watchdog_clock.
+ * Layout 7: cfg_netdev gains slot_size, slots and frames (a link's frame slots in
+ * hypervisor memory; CFG_LINK_SLOTS in config.h).
  */
 #pragma once
 
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 6u
+#define CFG_LAYOUT_VERSION 7u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -207,7 +209,10 @@ struct cfg_netdev {
     uint64_t ipa;           /**< its virtio-mmio window */
     uint8_t mac[6];         /**< VIRTIO_NET_F_MAC value */
     uint16_t pad0;
+    uint32_t slot_size;     /**< bytes of one frame slot: header + Ethernet header + MTU, 64-byte aligned */
+    uint32_t slots;         /**< frame slots of this end (CFG_LINK_SLOTS) */
     uint32_t pad1;
+    uint8_t *frames;        /**< slots * slot_size bytes in hypervisor memory: frames this end sent, not yet received */
 };
 
 /** Health-monitor policy of a partition; cfg_health[i] belongs to cfg_partitions[i]. */

@@ -38,5 +38,12 @@ void vdev_console_putc(uint32_t p, char c);
 void vdev_report_fault(uint32_t p, const char *kind, const char *name, const char *what,
                        const char *effect);
 
+/**
+ * Device work of partition p at an exit of one of its vCPUs, after the vGIC
+ * flush (frames a link peer left for it). True if it raised an interrupt that
+ * the caller must flush.
+ */
+bool vdev_exit_work(uint32_t p);
+
 /** Reset the emulated devices of partition p. */
 void vdev_reset(uint32_t p);

@@ -320,7 +320,7 @@ def run_link(timeout):
 
 def run_netframe(timeout):
     """tests/bench/systems/netframe.yaml: a bare-metal sender times each frame's sp_net_tx_commit() (the trapped
-    QUEUE_NOTIFY and the hypervisor's copy into the sink's posted buffer), 60 and 1,514 bytes, -smp 2."""
+    QUEUE_NOTIFY and the hypervisor's copy into the link's frame slots), 60 and 1,514 bytes, -smp 2."""
     bdir = build_system("tests/bench/systems/netframe.yaml", "build/bench/netframe")
     lines = run_lines(machine(True, 2) + ["-kernel", os.path.join(bdir, "septum.bin")], r"^\[send\] bench done",
                       timeout)
@@ -661,12 +661,15 @@ def assemble(raw):
         small, big = nf["link-frame-60"], nf["link-frame-1514"]
         a, b = small["median"] * NS_PER_TICK, big["median"] * NS_PER_TICK
         per_byte = (b - a) / (1514 - 60)
-        row("link-frame-60", "link frame send, 60 bytes: NOTIFY -> copied to the peer (EL2)", "instructions", a, None,
+        row("link-frame-60", "link frame send, 60 bytes: NOTIFY -> copied into the link's slots (EL2)", "instructions",
+            a, None,
             note=f"median of {small['n']} ({spread(small, NS_PER_TICK)}); tests/bench/systems/netframe.yaml, -smp 2: a "
                  "bare-metal sender (tests/bench/netsend) times sp_net_tx_commit() of a frame already in its TX "
                  "slot: the driver's header and descriptor writes (about 60 instructions), the trapped "
-                 "QUEUE_NOTIFY store and EL2's walk, copy into the sink's posted RX buffer, used rings and the "
-                 "sink's interrupt; the sink (tests/bench/netsink) polls and reposts, every frame arrived")
+                 "QUEUE_NOTIFY store and EL2's walk, copy into the sending end's frame slot in hypervisor memory, "
+                 "its used ring and the kick of the sink's CPU; the sink's half (its CPU copies the frame into its "
+                 "posted buffer at the exit the kick causes) runs on the sink's CPU and is not in this figure; the "
+                 "sink (tests/bench/netsink) polls and reposts, every frame arrived")
         row("link-frame-1514", "link frame send, 1,514 bytes (full MTU)", "instructions", b, None,
             note=f"median of {big['n']} ({spread(big, NS_PER_TICK)})")
         row("link-el2-per-byte", "link: EL2 instructions per byte (slope 60 -> 1,514 bytes)", "instructions",

@@ -62,9 +62,9 @@ def test_no_two_partitions_map_the_same_physical_page_except_a_channel(default_g
 
 
 def _el2_served(plan, cpu):
-    """Partitions whose RAM CPU cpu's EL2 map must hold, from plan.json's vCPUs and links alone."""
-    hosts = {v["partition_name"] for v in plan["vcpus"] if v["pcpu"] == cpu}
-    return hosts | {n["peer_name"] for n in plan["netdevs"] if n["partition_name"] in hosts}
+    """Partitions whose RAM CPU cpu's EL2 map must hold, from plan.json's vCPUs alone: those it hosts
+    (a link's peer is not among them: its frames pass through hypervisor memory)."""
+    return {v["partition_name"] for v in plan["vcpus"] if v["pcpu"] == cpu}
 
 
 def _el2_expected(plan, served):
@@ -75,11 +75,16 @@ def _el2_expected(plan, served):
         for page in range(base, base + size, 4096):
             want[page] = attrs
     hyp = plan["hypervisor"]
-    # W^X: .text read-only and executable, tables and .rodata read-only, the rest read/write, never executable.
+    # W^X: .text read-only and executable, tables and .rodata read-only, .data read/write, the boot
+    # images read-only up to the read/write window of .bss and stacks at the top; nothing else executable.
     link, text, ro = _h(hyp["link_base"]), _h(hyp["text_window"]), _h(hyp["rodata_window"])
+    data, top = _h(hyp["data_window"]), _h(hyp["rw_top"])
+    end = _h(hyp["base"]) + _h(hyp["size"])
     expect(_h(hyp["base"]), _h(hyp["size"]), dict(memtype="normal", perm="rw", sh=3, af=1))
     expect(link, text, dict(memtype="normal", perm="rx", sh=3, af=1))
     expect(link + text, ro, dict(memtype="normal", perm="r", sh=3, af=1))
+    images = link + text + ro + data
+    expect(images, end - top - images, dict(memtype="normal", perm="r", sh=3, af=1))
     for r in plan["regions"]:
         if r["partition"] in served:
             perm = "rw" if "w" in r["perm"] else "r"
@@ -109,7 +114,7 @@ def test_el2_maps_hypervisor_devices_and_only_served_partitions_xn(default_gen):
     assert _el2_pages(tables, plan["hypervisor"]["el2_root"]) == _el2_expected(plan, set())
     for c in plan["cpus"]:
         served = _el2_served(plan, c["index"])
-        assert set(c["el2_serves"]["hosts"]) | set(c["el2_serves"]["link_peers"]) == served
+        assert set(c["el2_serves"]["hosts"]) == served
         assert _el2_pages(tables, c["el2_root"]) == _el2_expected(plan, served), c["index"]
     # Channel memory is never touched by the hypervisor: no EL2 map holds it.
     for c in plan["channels"]:

@@ -104,3 +104,57 @@ def test_linked_image_each_cpu_el2_map_excludes_the_other_partitions_ram(boot):
     # Hypercall buffers are read through CPU 1's map (the probe's own RAM); the cluster computes on CPU 0's.
     c.expect(r"^\[probe\] probe: console_write outside memory -> -3$", timeout=60)
     c.expect(r"^\[cluster\] frame \d+ ", timeout=60)
+
+
+@pytest.mark.req("SRS-ISO-021")
+def test_linked_image_boot_images_are_read_only_in_every_el2_map():
+    """Read the EL2 tables the image loads (every CPU's and the boot map) from the linked ELF: every page of
+    the partitions' boot images (.images, from __images_start to __images_end, the copies each restart
+    reloads from) is mapped and not writable, while .bss and the stacks are mapped writable."""
+    image, bdir = build("tests/integration/systems/isolation.yaml", "isolation")
+    defs = dict(re.findall(r"#define (CFG_\w+) (\d+)", open(os.path.join(bdir, "kernel", "asm_defs.h")).read()))
+    read, syms = _elf_reader(os.path.join(bdir, "septum.elf"))
+
+    def ptr(va):
+        return struct.unpack("<Q", read(va, 8))[0]
+    import json
+    ncpus = len(json.load(open(os.path.join(bdir, "gen", "plan.json")))["cpus"])
+    roots = {ptr(syms["cfg_cpus"] + c * int(defs["CFG_CPU_SIZE"]) + int(defs["CFG_CPU_EL2_ROOT"]))
+             for c in range(ncpus)} | {ptr(syms["cfg_hyp"] + int(defs["CFG_HYP_EL2_ROOT"]))}
+    lo, hi = syms["__images_start"], syms["__images_end"]
+    assert hi - lo > 4096 and syms["cfg_image_cluster"] >= lo and syms["cfg_image_probe"] < hi
+    for root in roots:
+        leaves = _el2_leaves(read, root)
+        for page in range(lo & ~0xFFF, hi, 4096):
+            hit = [w for va, size, w in leaves if va <= page < va + size]
+            assert hit == [False], f"image page {page:#x} is {'writable' if hit else 'unmapped'} at EL2 (root {root:#x})"
+        for sym in ("__bss_start", "__bss_end", "arch_stacks"):
+            assert [w for va, size, w in leaves if va <= syms[sym] - (sym == "__bss_end") < va + size] == [True], sym
+
+
+@pytest.mark.req("SRS-ISO-020")
+def test_linked_default_image_no_cpu_maps_the_ram_of_a_partition_it_does_not_host():
+    """The default system's cluster and IVI share the link 'media'; a link's frames pass through
+    hypervisor memory, so in the linked image each CPU's EL2 map (what TTBR0_EL2 loads) holds the RAM of
+    the partition it hosts and not one page of the other's, and a CPU that hosts nothing holds neither."""
+    import json
+    image, bdir = build()
+    plan = json.load(open(os.path.join(bdir, "..", "gen", "plan.json")))
+    assert plan["netdevs"], "the default system has a link"
+    defs = dict(re.findall(r"#define (CFG_\w+) (\d+)", open(os.path.join(bdir, "kernel", "asm_defs.h")).read()))
+    read, syms = _elf_reader(os.path.join(bdir, "septum.elf"))
+    hosts = {}
+    for v in plan["vcpus"]:
+        hosts.setdefault(v["pcpu"], set()).add(v["partition_name"])
+    for c in plan["cpus"]:
+        root = struct.unpack("<Q", read(syms["cfg_cpus"] + c["index"] * int(defs["CFG_CPU_SIZE"]) +
+                                        int(defs["CFG_CPU_EL2_ROOT"]), 8))[0]
+        leaves = _el2_leaves(read, root)
+        for r in plan["regions"]:
+            base, size = int(r["pa"], 16), int(r["size"], 16)
+            mapped = [p for p in range(base, base + size, 2 << 20) if _maps(leaves, p)] + \
+                [p for p in (base + size - 1,) if _maps(leaves, p)]
+            if r["partition"] in hosts.get(c["index"], set()):
+                assert len(mapped) == len(range(base, base + size, 2 << 20)) + 1, (c["index"], r["name"])
+            else:
+                assert not mapped, f"CPU {c['index']} maps {r['partition']}.{r['name']} at {mapped[0]:#x}"

@@ -3,7 +3,9 @@
  * Unit tests of vdev/virtio_net.c against the fake arch: a driver simulated
  * in fake RAM sets up both ends of tests/unit/system.yaml's link 'wire'
  * (alpha <-> beta, queue size 8, MTU 1500). A frame on one end's TX queue
- * lands in the other's RX buffer; every malformed descriptor or ring puts
+ * goes into that end's frame slots in hypervisor memory on the sender's CPU
+ * and from there into the other's RX buffer at the receiver's next exit
+ * (virtio_net_receive, trap_exit_done) or RX notify; every malformed descriptor or ring puts
  * only the offending end into DEVICE_NEEDS_RESET with nothing copied; a
  * bounded random loop over rings checks that no byte outside the receiver's
  * posted buffers and used rings ever changes.
@@ -20,6 +22,7 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "health.h"
+#include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
 #include "vgic.h"
@@ -179,13 +182,30 @@ static uint64_t make_frame(uint32_t dev, uint32_t i, uint32_t len, uint8_t seed)
     return b;
 }
 
-static void send_one(uint32_t dev, uint32_t i, uint32_t len, uint8_t seed)
+/* The sender's half: frame len in TX slot i of dev, notified (on the sender's CPU). */
+static void send_only(uint32_t dev, uint32_t i, uint32_t len, uint8_t seed)
 {
     uint64_t b = make_frame(dev, i, len, seed);
 
     set_desc(dev, VIRTIO_NET_TXQ, i, b, HDR + len, 0u, 0u);
     offer(dev, VIRTIO_NET_TXQ, (uint16_t)i);
     wr(dev, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TXQ);
+}
+
+/* The receiver's half: what an exit of dev's partition does after its vGIC flush. */
+static bool receive(uint32_t dev)
+{
+    bool raised = virtio_net_receive(cfg_netdevs[dev].partition);
+
+    assert_int_equal(fake_lock_depth, 0);
+    return raised;
+}
+
+/* Both halves: the sender notifies, then the receiver's CPU takes its next exit. */
+static void send_one(uint32_t dev, uint32_t i, uint32_t len, uint8_t seed)
+{
+    send_only(dev, i, len, seed);
+    (void)receive(cfg_netdevs[dev].peer);
 }
 
 static bool line(uint32_t dev)
@@ -334,7 +354,19 @@ static void test_frame_is_copied_into_the_peers_rx_buffer_with_interrupts(void *
     (void)state;
     post_rx(dev_beta, 0u);
     assert_false(line(dev_beta));
-    send_one(dev_alpha, 0u, 60u, 7u);
+    /* beta's vCPU 0 has flushed its vGIC (as its last exit did). */
+    vgic_changed[cfg_partitions[PART_BETA].first_vcpu] = 0u;
+    fake_num_sgis = 0u;
+    send_only(dev_alpha, 0u, 60u, 7u);
+    /* The sender's CPU wrote nothing of beta's; it kicked the CPU of beta's vCPU the interrupt targets. */
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
+    assert_int_equal(rx[HDR], 0u);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], cfg_vcpus[cfg_partitions[PART_BETA].first_vcpu].pcpu);
+    assert_true(vgic_has_news(cfg_partitions[PART_BETA].first_vcpu));
+    assert_true(receive(dev_beta));
+    /* Nothing left for beta: its next exit does nothing. */
+    assert_false(receive(dev_beta));
     /* Receiver: used entry (id 0, header + frame), header with num_buffers 1, the bytes. */
     assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 1u);
     assert_int_equal(get32(RAM_BETA + RXQ_OFF + 0x2004u), 0u);
@@ -379,15 +411,17 @@ static void test_scattered_frame_into_scattered_buffers(void **state)
     uint32_t k;
 
     (void)state;
-    /* RX: 10 + 200 bytes, chained; TX: header alone, then 30 + 70 bytes. */
+    /* RX: 10 + 200 bytes, chained; TX: the header in two pieces (5 + 7), then 30 + 70 bytes. */
     set_desc(dev_beta, VIRTIO_NET_RXQ, 3u, RAM_BETA + RXBUF_OFF, 10u, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 5u);
     set_desc(dev_beta, VIRTIO_NET_RXQ, 5u, RAM_BETA + RXBUF_OFF + BUF, 200u, VIRTQ_DESC_F_WRITE, 0u);
     offer(dev_beta, VIRTIO_NET_RXQ, 3u);
-    set_desc(dev_alpha, VIRTIO_NET_TXQ, 0u, b, HDR, VIRTQ_DESC_F_NEXT, 1u);
+    set_desc(dev_alpha, VIRTIO_NET_TXQ, 0u, b, 5u, VIRTQ_DESC_F_NEXT, 4u);
+    set_desc(dev_alpha, VIRTIO_NET_TXQ, 4u, b + 5u, HDR - 5u, VIRTQ_DESC_F_NEXT, 1u);
     set_desc(dev_alpha, VIRTIO_NET_TXQ, 1u, b + HDR, 30u, VIRTQ_DESC_F_NEXT, 2u);
     set_desc(dev_alpha, VIRTIO_NET_TXQ, 2u, b + HDR + 30u, 70u, 0u, 0u);
     offer(dev_alpha, VIRTIO_NET_TXQ, 0u);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_TXQ);
+    assert_true(receive(dev_beta));
     assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 1u);
     assert_int_equal(get32(RAM_BETA + RXQ_OFF + 0x2004u), 3u);
     assert_int_equal(get32(RAM_BETA + RXQ_OFF + 0x2008u), HDR + 100u);
@@ -402,30 +436,103 @@ static void test_scattered_frame_into_scattered_buffers(void **state)
 }
 
 /* @req SRS-NET-003 */
-static void test_no_rx_buffer_drops_and_counts_without_waiting(void **state)
+static void test_frames_wait_in_the_senders_slots_for_buffers_and_a_full_link_drops(void **state)
+{
+    uint32_t i;
+
+    (void)state;
+    /* No buffer posted: the frames wait in alpha's slots; nobody waits for anybody. */
+    send_one(dev_alpha, 0u, 60u, 1u);
+    send_one(dev_alpha, 1u, 61u, 2u);
+    assert_int_equal(used_idx(dev_alpha, VIRTIO_NET_TXQ), 2u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames, 2u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 0u);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
+    /* Buffers and an RX notify (beta's own CPU) take them, in order. */
+    post_rx(dev_beta, 0u);
+    post_rx(dev_beta, 1u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 2u);
+    assert_int_equal(get32(RAM_BETA + RXQ_OFF + 0x2008u), HDR + 60u);
+    assert_int_equal(get32(RAM_BETA + RXQ_OFF + 0x2010u), HDR + 61u);
+    assert_int_equal(g(RAM_BETA + RXBUF_OFF + BUF)[HDR], 2u);
+    assert_int_equal(virtio_net_get(dev_beta)->rx_frames, 2u);
+    /* CFG_LINK_SLOTS frames fill the slots; the next is dropped and counted. */
+    for (i = 0u; i <= CFG_LINK_SLOTS; i++) {
+        send_one(dev_alpha, i % QN, 60u, (uint8_t)i);
+    }
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames, 2u + CFG_LINK_SLOTS);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 1u);
+    /* A receive takes at most one buffer per frame; here two buffers, then the rest wait. */
+    post_rx(dev_beta, 2u);
+    post_rx(dev_beta, 3u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 4u);
+    /* A buffer too small for the frame stays posted and the frame is dropped by the receiver. */
+    set_desc(dev_beta, VIRTIO_NET_RXQ, 4u, RAM_BETA + RXBUF_OFF + (4u * BUF), 20u, VIRTQ_DESC_F_WRITE, 0u);
+    offer(dev_beta, VIRTIO_NET_RXQ, 4u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_int_equal(virtio_net_get(dev_beta)->rx_dropped, CFG_LINK_SLOTS - 2u);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 4u);
+    assert_int_equal(rd(dev_beta, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0u);
+    /* Frames waiting when the receiver stops taking them (RX queue off) are dropped at its next look. */
+    send_only(dev_alpha, 0u, 60u, 1u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_RXQ);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_READY, 0u);
+    assert_false(receive(dev_beta));
+    assert_int_equal(virtio_net_get(dev_beta)->rx_dropped, CFG_LINK_SLOTS - 1u);
+    /* Frames waiting when the receiver's driver stops being live (status without DRIVER_OK) likewise. */
+    memset(g(qbase(dev_beta, VIRTIO_NET_RXQ)), 0, 0x3000);
+    queue_setup(dev_beta, VIRTIO_NET_RXQ, qbase(dev_beta, VIRTIO_NET_RXQ), QN);
+    send_only(dev_alpha, 3u, 60u, 1u);
+    wr(dev_beta, VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
+    assert_int_equal(virtio_net_get(dev_beta)->rx_dropped, CFG_LINK_SLOTS);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_READY, 0u);
+    /* A receiver whose RX queue is off, or whose driver is not running, makes the sender drop. */
+    send_one(dev_alpha, 1u, 60u, 1u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 2u);
+    wr(dev_beta, VIRTIO_MMIO_STATUS, 0u);
+    send_one(dev_alpha, 2u, 60u, 1u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 3u);
+}
+
+/* @req SRS-NET-003 */
+static void test_a_receiver_reset_discards_the_frames_waiting_for_it(void **state)
 {
     (void)state;
     send_one(dev_alpha, 0u, 60u, 1u);
-    send_one(dev_alpha, 1u, 60u, 1u);
-    assert_int_equal(used_idx(dev_alpha, VIRTIO_NET_TXQ), 2u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 2u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames, 0u);
+    send_one(dev_alpha, 1u, 60u, 2u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames, 2u);
+    driver_init(dev_beta);
+    post_rx(dev_beta, 0u);
+    wr(dev_beta, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_NET_RXQ);
     assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
-    /* A buffer too small for the frame stays posted and the frame is dropped. */
-    set_desc(dev_beta, VIRTIO_NET_RXQ, 0u, RAM_BETA + RXBUF_OFF, 20u, VIRTQ_DESC_F_WRITE, 0u);
-    offer(dev_beta, VIRTIO_NET_RXQ, 0u);
-    send_one(dev_alpha, 2u, 60u, 1u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 3u);
+    /* The new driver gets what is sent to it from now on. */
+    send_one(dev_alpha, 2u, 60u, 3u);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 1u);
+    assert_int_equal(g(RAM_BETA + RXBUF_OFF)[HDR], 3u);
+}
+
+/* @req SRS-NET-003 */
+static void test_the_receivers_exit_copies_the_frame_and_flushes_its_interrupt(void **state)
+{
+    struct vcpu *b = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+
+    (void)state;
+    b->state = VCPU_RUNNING;
+    post_rx(dev_beta, 0u);
+    send_only(dev_alpha, 0u, 60u, 7u);
     assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 0u);
-    assert_int_equal(rd(dev_beta, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0u);
-    /* A receiver whose driver is not running (or whose RX queue is off) drops too. */
-    wr(dev_beta, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_RXQ);
-    wr(dev_beta, VIRTIO_MMIO_QUEUE_READY, 0u);
-    send_one(dev_alpha, 3u, 60u, 1u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 4u);
-    wr(dev_beta, VIRTIO_MMIO_STATUS, 0u);
-    send_one(dev_alpha, 4u, 60u, 1u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 5u);
+    fake_cpu = cfg_vcpus[b->id].pcpu;
+    assert_int_equal(trap_exit_done(b, TRAP_RESUME), TRAP_RESUME);
+    assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), 1u);
+    assert_int_equal(g(RAM_BETA + RXBUF_OFF)[HDR], 7u);
+    assert_true(line(dev_beta));
+    /* The second flush took the interrupt's news: nothing is left for the next exit. */
+    assert_false(vgic_has_news(b->id));
+    fake_cpu = 0u;
 }
 
 /* @req SRS-NET-002 */
@@ -550,9 +657,9 @@ static void test_malformed_rx_buffer_faults_the_receiver_only(void **state)
         assert_int_equal(virtio_net_get(dev_alpha)->fault, bad[c].fault);
         assert_true((rd(dev_alpha, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET) != 0u);
         assert_memory_equal(before, g(RAM_ALPHA), RAM_SIZE);
-        /* The sender only sees a drop. */
+        /* The sender is not at fault: its frame went on the link and waits there. */
         assert_int_equal(rd(dev_beta, VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET, 0u);
-        assert_int_equal(virtio_net_get(dev_beta)->tx_dropped, 1u);
+        assert_int_equal(virtio_net_get(dev_beta)->tx_frames, 1u);
         assert_int_equal(used_idx(dev_beta, VIRTIO_NET_TXQ), 1u);
     }
     /* An RX avail index that ran ahead, and an RX head out of range. */
@@ -645,13 +752,13 @@ static void test_bad_rings_need_reset_when_made_ready(void **state)
     assert_int_equal(rd(dev_alpha, VIRTIO_MMIO_QUEUE_READY), 0u);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_NOTIFY, 5u);
     send_one(dev_alpha, 0u, 60u, 1u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 1u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames, 1u);
     assert_int_equal(virtio_net_get(dev_alpha)->faults, 0u);
     /* A TX queue taken out of service sends nothing. */
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_SEL, VIRTIO_NET_TXQ);
     wr(dev_alpha, VIRTIO_MMIO_QUEUE_READY, 0u);
     send_one(dev_alpha, 1u, 60u, 1u);
-    assert_int_equal(virtio_net_get(dev_alpha)->tx_dropped, 1u);
+    assert_int_equal(virtio_net_get(dev_alpha)->tx_frames + virtio_net_get(dev_alpha)->tx_dropped, 1u);
     assert_int_equal(used_idx(dev_alpha, VIRTIO_NET_TXQ), 1u);
     /* A second violation while broken is counted but reported once. */
     queue_setup(dev_alpha, VIRTIO_NET_TXQ, 0x10000u, QN);
@@ -807,9 +914,13 @@ static void test_random_tx_rings_never_touch_anything_but_posted_buffers(void **
                     RXBUF_OFF + (4u * BUF), RAM_SIZE, iter);
         same_except(before_a, g(RAM_ALPHA), TXQ_OFF + 0x2000u, TXQ_OFF + 0x2000u + 4u + (8u * QN), TXQ_OFF + 0x3000u,
                     TXQ_OFF + 0x3000u, RAM_SIZE, iter);
+        (void)receive(dev_beta);
+        same_except(before_b, g(RAM_BETA), RXQ_OFF + 0x2000u, RXQ_OFF + 0x2000u + 4u + (8u * QN), RXBUF_OFF,
+                    RXBUF_OFF + (4u * BUF), RAM_SIZE, iter);
         assert_int_equal(virtio_net_get(dev_beta)->faults, 0u);
         assert_true(used_idx(dev_beta, VIRTIO_NET_RXQ) <= 4u);
-        assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), virtio_net_get(dev_alpha)->tx_frames);
+        assert_int_equal(used_idx(dev_beta, VIRTIO_NET_RXQ), virtio_net_get(dev_beta)->rx_frames);
+        assert_true(virtio_net_get(dev_beta)->rx_frames <= virtio_net_get(dev_alpha)->tx_frames);
         for (i = 0u; i < used_idx(dev_beta, VIRTIO_NET_RXQ); i++) {
             assert_true(get32(RAM_BETA + RXQ_OFF + 0x2008u + (8u * i)) <= BUF);
         }
@@ -880,7 +991,9 @@ int main(void)
         cmocka_unit_test_setup(test_features_ok_only_for_a_subset_with_version_1, setup),
         cmocka_unit_test_setup(test_frame_is_copied_into_the_peers_rx_buffer_with_interrupts, setup),
         cmocka_unit_test_setup(test_scattered_frame_into_scattered_buffers, setup),
-        cmocka_unit_test_setup(test_no_rx_buffer_drops_and_counts_without_waiting, setup),
+        cmocka_unit_test_setup(test_frames_wait_in_the_senders_slots_for_buffers_and_a_full_link_drops, setup),
+        cmocka_unit_test_setup(test_a_receiver_reset_discards_the_frames_waiting_for_it, setup),
+        cmocka_unit_test_setup(test_the_receivers_exit_copies_the_frame_and_flushes_its_interrupt, setup),
         cmocka_unit_test_setup(test_no_interrupt_flag_suppresses_only_that_queues_interrupt, setup),
         cmocka_unit_test_setup(test_every_malformed_tx_descriptor_needs_reset_and_copies_nothing, setup),
         cmocka_unit_test_setup(test_malformed_rx_buffer_faults_the_receiver_only, setup),
