@@ -676,6 +676,18 @@ uint32_t arch_irq_fast_take(uint32_t vcpu_id)
     return lrs;
 }
 
+uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i)
+{
+    return arch_irq_fast[vcpu_id].vintid[i % 16u];
+}
+
+void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
+{
+    /* As arch_irq_fast_set(): single-copy atomic stores, hold changes only on the vCPU's CPU. */
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_hold[n % 16u], hold, __ATOMIC_RELAXED);
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % 16u], lr, __ATOMIC_RELEASE);
+}
+
 void arch_vcpu_resume(struct vcpu *v)
 {
     struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);

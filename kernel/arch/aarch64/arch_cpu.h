@@ -23,10 +23,13 @@ struct vcpu_regs;
  * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take()).
  */
 struct arch_irq_fast {
+    uint8_t vintid[16];       /**< the vINTID the vector last put into each list register (offset 0) */
     uint64_t lr;              /**< ICH_LR value for the virtual timer PPI; 0: take the C path */
-    const uint32_t *news;     /**< the vCPU's vGIC change flag */
+    const uint32_t *news;     /**< the vCPU's vGIC change word */
     uint32_t lrs;             /**< list registers the vector filled, not yet taken by the vGIC */
     uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
+    uint64_t sgi_lr[16];      /**< ICH_LR value for SGI n from the inbox; 0: take the C path */
+    uint32_t sgi_hold[16];    /**< the list register the vGIC put SGI n in (0: none): must be empty */
 };
 /* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
 

@@ -23,6 +23,12 @@
 .if (FAST_CONSOLE_QUEUED != 0) || (FAST_CONSOLE_TYPED != 8)
 .error "struct arch_fast_console: queued, typed must be one ldp pair"
 .endif
+.if (ARCH_SGI_KICK_ASM != 0) || (ARCH_SGI_INBOX_ASM != 0xffff)
+.error "exit_irq_fast tests the kick with cbz and the inbox with tst #0xffff0000"
+.endif
+.if IRQ_FAST_VINTID != 0
+.error "struct arch_irq_fast: vintid[] must be at offset 0 (strb with a register offset)"
+.endif
 
     .cfi_sections .debug_frame
 
@@ -188,6 +194,19 @@ el2_vectors:
  * No DSB after the IAR read here: a timer PPI hands over no memory (the C path keeps
  * Linux's DSB for the interrupts whose handlers read device state).
  * x0-x3 are scratch: x0/x1 were saved by the vector, x2/x3 are pushed here.
+ *
+ * The kick (SGI 0, ARCH_SGI_KICK) takes the same way when all it brings is one SGI from
+ * another vCPU of the partition (section at 20 below): the vCPU's changed word holds only
+ * inbox bits (ARCH_SGI_INBOX), exactly one, the vGIC published a non-zero ICH_LR value for
+ * that SGI n (arch_irq_fast.sgi_lr: vgic_fast_sgi(), enabled, group 1 and group 1 enabled,
+ * not pending in software), every list register that may hold vINTID n is empty (the vGIC's,
+ * .sgi_hold[n], and every one the vector filled, .lrs), a list register is empty, and the
+ * console has no work waiting. The word is emptied with the exclusive pair that read it
+ * (ldaxr/stlxr: what the flush's exchange does); if another CPU wrote it meanwhile, the C step
+ * takes everything. The SGI goes into the lowest empty list register as the timer does (the
+ * vINTID is recorded per list register, arch_irq_fast.vintid, for vgic_lr_adopt()); the kick
+ * is the hypervisor's own: priority drop and deactivation (ICC_EOIR1_EL1, ICC_DIR_EL1, EOImode
+ * 1). fake_irq_vector() models these decisions too (SRS-IRQ-008).
  */
 exit_irq_fast:
     stp     x2, x3, [sp, #-16]!
@@ -195,9 +214,9 @@ exit_irq_fast:
     and     w1, w1, #0xffffff               /* INTID, bits [23:0] */
     mrs     x0, tpidr_el2
     str     w1, [x0, #ARCH_CPU_IRQ_INTID]
-    cmp     w1, #ARCH_PPI_VTIMER_ASM
-    b.ne    9f
     ldr     x2, [x0, #ARCH_CPU_IRQ_FAST]
+    cmp     w1, #ARCH_PPI_VTIMER_ASM
+    b.ne    19f
     ldr     x3, [x2, #IRQ_FAST_LR]          /* the vGIC's value, or 0 */
     cbz     x3, 9f
     ldr     x0, [x2, #IRQ_FAST_NEWS]
@@ -218,6 +237,9 @@ exit_irq_fast:
     cbz     w0, 9f                          /* no empty list register */
     rbit    w0, w0
     clz     w0, w0                          /* the lowest empty one */
+    mov     x1, #ARCH_PPI_VTIMER_ASM
+    msr     icc_eoir1_el1, x1
+4:  /* x0 = list register, x2 = arch_irq_fast, x3 = ICH_LR value (vINTID in bits [31:0]) */
     adr     x1, 5f
     add     x1, x1, x0, lsl #3              /* 8 bytes per table entry */
     br      x1
@@ -226,17 +248,58 @@ exit_irq_fast:
     msr     ich_lr\n\()_el2, x3
     b       6f
     .endr
-6:  mov     w3, #1
-    lsl     w3, w3, w0
-    ldr     w1, [x2, #IRQ_FAST_LRS]
-    orr     w1, w1, w3
-    str     w1, [x2, #IRQ_FAST_LRS]
-    mov     x1, #ARCH_PPI_VTIMER_ASM
-    msr     icc_eoir1_el1, x1
+6:  strb    w3, [x2, x0]                    /* which interrupt the list register holds (vintid[]) */
+    mov     w1, #1
+    lsl     w1, w1, w0
+    ldr     w0, [x2, #IRQ_FAST_LRS]
+    orr     w0, w0, w1
+    str     w0, [x2, #IRQ_FAST_LRS]
     ldp     x2, x3, [sp], #16
     ldp     x0, x1, [sp], #16
     eret
     isb                                     /* speculation barrier after ERET */
+19: cbnz    w1, 9f                          /* INTID 0 is the kick: on at 20 */
+20: /* The kick: one inbox SGI straight into a list register (see above). x4/x5 are pushed too. */
+    stp     x4, x5, [sp, #-16]!
+    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x0, x0, :lo12:arch_fast_console
+    ldp     x0, x1, [x0]
+    ldr     w0, [x0]                        /* console_queued */
+    ldrb    w1, [x1]                        /* console_typed */
+    orr     w0, w0, w1
+    cbnz    w0, 29f
+    ldr     x1, [x2, #IRQ_FAST_NEWS]
+    ldaxr   w0, [x1]                        /* the vCPU's changed word */
+    tst     w0, #0xffff0000                 /* other news: the flush */
+    b.ne    29f
+    cbz     w0, 29f                         /* nothing (the flush took it already) */
+    sub     w3, w0, #1
+    tst     w0, w3
+    b.ne    29f                             /* more than one SGI: the flush */
+    rbit    w4, w0
+    clz     w4, w4                          /* n */
+    add     x3, x2, x4, lsl #3
+    ldr     x3, [x3, #IRQ_FAST_SGI_LR]      /* the vGIC's value for SGI n, or 0 */
+    cbz     x3, 29f
+    add     x5, x2, x4, lsl #2
+    ldr     w5, [x5, #IRQ_FAST_SGI_HOLD]
+    ldr     w4, [x2, #IRQ_FAST_LRS]
+    orr     w5, w5, w4
+    mrs     x4, ich_elrsr_el2
+    bics    wzr, w5, w4                     /* every LR that may hold SGI n empty? */
+    b.ne    29f
+    cbz     w4, 29f                         /* no empty list register */
+    stlxr   w5, wzr, [x1]                   /* the word emptied: the SGI is this exit's */
+    cbnz    w5, 29f                         /* written meanwhile: the C step takes all of it */
+    rbit    w0, w4
+    clz     w0, w0                          /* the lowest empty list register */
+    ldp     x4, x5, [sp], #16
+    mov     x1, #ARCH_SGI_KICK_ASM          /* the kick is the hypervisor's own: drop and deactivate */
+    msr     icc_eoir1_el1, x1
+    msr     icc_dir_el1, x1
+    b       4b
+29: clrex
+    ldp     x4, x5, [sp], #16
 9:  /* Not for the fast path: the light C step, with the INTID in arch_cpu.irq_intid. */
     dsb     sy
     ldp     x2, x3, [sp], #16
