@@ -141,6 +141,9 @@ void vgic_init(uint32_t p)
         g->num_irqs = 64u;
     }
     for (v = 0u; v < cfg_partitions[p].num_vcpus; v++) {
+        /* The sync vector's ICC_SGI1R_EL1 path posts to the partition's changed words. */
+        arch_sgi_send_bind(vgic_vcpu_id(p, v), vgic_vcpu_id(p, 0u), cfg_partitions[p].num_vcpus,
+                           &vgic_changed[vgic_vcpu_id(p, 0u)]);
         /* Nothing new and an empty inbox: SGIs sent to the old life are gone with it. */
         vgic_changed[vgic_vcpu_id(p, v)] = 0u;
         arch_irq_fast_bind(vgic_vcpu_id(p, v), &vgic_changed[vgic_vcpu_id(p, v)]);

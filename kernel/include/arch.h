@@ -197,6 +197,14 @@ uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i);
  * empty. Under the partition's vGIC lock.
  */
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold);
+/**
+ * The sync vector's ICC_SGI1R_EL1 path for vCPU vcpu_id, one of the num vCPUs of a partition
+ * whose first is first_id: news = that first vCPU's changed word (the others' follow). When
+ * every vCPU i of the partition has affinity 0.0.0.i (i < 16), a write with Aff1-3 and RS zero
+ * naming only other vCPUs is done there: each target's inbox bit set, its CPU kicked when its
+ * word was 0 (as vgic_send_sgi()); any other write takes the C path. Once per partition reset.
+ */
+void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news);
 /** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n); the rest is "other news". */
 #define ARCH_SGI_INBOX 0x0000ffffu
 /** Maintenance interrupt requests (ICH_HCR_EL2, GICv3 spec 12.4.4). */

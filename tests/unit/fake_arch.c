@@ -333,6 +333,14 @@ uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i)
     return fake_fast_vintid[vcpu_id][i % 16u];
 }
 
+void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news)
+{
+    (void)vcpu_id;
+    (void)first_id;
+    (void)num;
+    (void)news;
+}
+
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
 {
     fake_sgi_lr[vcpu_id][n % 16u] = lr;

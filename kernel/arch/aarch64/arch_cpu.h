@@ -30,6 +30,11 @@ struct arch_irq_fast {
     uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
     uint64_t sgi_lr[16];      /**< ICH_LR value for SGI n from the inbox; 0: take the C path */
     uint32_t sgi_hold[16];    /**< the list register the vGIC put SGI n in (0: none): must be empty */
+    /* The sync vector's ICC_SGI1R_EL1 path (set once per partition reset, arch_sgi_send_bind). */
+    uint32_t *sgi_news;       /**< changed word of the partition's vCPU 0 (vCPU i's at [i]) */
+    const uint64_t *sgi_kick; /**< ICC_SGI1R_EL1 value kicking vCPU 0's CPU (vCPU i's at [i]) */
+    uint32_t sgi_self;        /**< this vCPU's bit in a target list */
+    uint32_t sgi_vcpus;       /**< target-list bits that name the partition's vCPUs; 0: the C path */
 };
 /* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
 
@@ -51,6 +56,9 @@ struct arch_cpu {
     uint32_t irq_intid;       /**< interrupt the IRQ vector acknowledged, for the C steps */
     struct arch_irq_fast *irq_fast;  /**< the running vCPU's fast-path record */
 };
+
+/** ICC_SGI1R_EL1 value that sends SGI sgi to physical CPU cpu alone (gic.c). */
+uint64_t arch_gic_sgir(uint32_t cpu, uint32_t sgi);
 
 /** What an exit's C step tells vectors.S. */
 #define ARCH_EXIT_RESUME 0u

@@ -26,6 +26,9 @@
 .if (ARCH_SGI_KICK_ASM != 0) || (ARCH_SGI_INBOX_ASM != 0xffff)
 .error "exit_irq_fast tests the kick with cbz and the inbox with tst #0xffff0000"
 .endif
+.if IRQ_FAST_SGI_VCPUS_AFTER_SELF != 4
+.error "struct arch_irq_fast: sgi_vcpus must follow sgi_self (one ldp)"
+.endif
 .if IRQ_FAST_VINTID != 0
 .error "struct arch_irq_fast: vintid[] must be at offset 0 (strb with a register offset)"
 .endif
@@ -367,7 +370,7 @@ exit_hvc_fast:
     mrs     x1, esr_el2
     ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
     cmp     x1, #ESR_EC_HVC64_ASM
-    b.ne    exit_sync
+    b.ne    exit_sgi_fast                   /* not an HVC: the SGI test, then exit_sync */
     stp     x2, x3, [sp, #-16]!
     ldr     w1, [sp, #16]                   /* the guest's w0: the function ID (DEN0028 2.5) */
     adrp    x2, hypercall_answers
@@ -413,6 +416,114 @@ exit_hvc_fast:
     eret
     isb                                     /* speculation barrier after ERET */
 8:  /* Not for the fast path: the light C step, as before. */
+    ldp     x2, x3, [sp], #16
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_sync
+
+/*
+ * The sync exit's fast path for a guest's ICC_SGI1R_EL1 write (issue 11), after the HVC test
+ * (x1 = ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]). Every other exception class goes to
+ * exit_sync (2 instructions). It does what vgic_send_sgi() does for group-1 SGIs to other
+ * vCPUs (vdev/vgic.c): each target's inbox bit set in its changed word with a sequentially
+ * consistent fetch-or (the exclusive pair the C atomic compiles to), and a kick to the target's
+ * CPU when the word was 0 (DSB before the SGI write: the word is visible before the interrupt,
+ * as arch_gic_send_sgi). It goes on only for a write (ESR_EL2 ISS: Op0 3, Op1 0, CRn 12, CRm
+ * 11, Op2 5, direction 0; Arm ARM D17.2.37), with Aff1, Aff2, Aff3, RS, IRM and the RES0 bits
+ * above Aff2 zero (GICv3 spec 12.2.22), in a partition whose vCPU i is 0.0.0.i on its own CPU
+ * (arch_irq_fast.sgi_vcpus non-zero: arch_sgi_send_bind), not naming the sender itself (its own
+ * SGI is a direct injection: C), while the sender's changed word is 0 and the console has no
+ * work waiting (what the C exit would do first). Target-list bits beyond the partition's vCPUs
+ * name nobody (as vgic_sgi_targets()). Then ELR_EL2 steps over the MSR (IL = 1: 4 bytes).
+ * The guest's Xt is read through a table (x0-x3 from the stack, xzr as 0).
+ * x0-x9 are scratch: x0/x1 saved by the vector, x2-x9 pushed here.
+ */
+exit_sgi_fast:
+    cmp     x1, #ESR_EC_SYSREG_ASM
+    b.ne    exit_sync
+    stp     x2, x3, [sp, #-16]!
+    mrs     x1, esr_el2
+    movz    w2, #(ESR_SGI1R_MASK_ASM & 0xffff)
+    movk    w2, #(ESR_SGI1R_MASK_ASM >> 16), lsl #16
+    and     w2, w1, w2
+    movz    w3, #(ESR_SGI1R_WRITE_ASM & 0xffff)
+    movk    w3, #(ESR_SGI1R_WRITE_ASM >> 16), lsl #16
+    cmp     w2, w3
+    b.ne    39f                             /* not an ICC_SGI1R_EL1 write */
+    ubfx    x2, x1, #5, #5                  /* Rt */
+    adr     x3, 31f
+    add     x3, x3, x2, lsl #3              /* 8 bytes per table entry */
+    br      x3
+31:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .if \n < 2
+    ldr     x2, [sp, #(16 + 8 * \n)]
+    .elseif \n < 4
+    ldr     x2, [sp, #(8 * (\n - 2))]
+    .elseif \n == 31
+    mov     x2, xzr
+    .else
+    mov     x2, x\n
+    .endif
+    b       32f
+    .endr
+32: /* x2 = the value written */
+    tst     x2, #0x00ffffff00000000         /* Aff3, RS, IRM, RES0, Aff2 */
+    b.ne    39f
+    tst     x2, #0x0000000000ff0000         /* Aff1 */
+    b.ne    39f
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_IRQ_FAST]
+    ldp     w1, w3, [x0, #IRQ_FAST_SGI_SELF] /* sgi_self, sgi_vcpus */
+    cbz     w3, 39f                         /* target lists not decoded here */
+    and     w3, w3, w2                      /* the named vCPUs (TargetList, bits [15:0]) */
+    tst     w3, w1
+    b.ne    39f                             /* the sender itself: C (direct injection) */
+    ldr     x1, [x0, #IRQ_FAST_NEWS]
+    ldar    w1, [x1]                        /* the sender's changed word */
+    cbnz    w1, 39f
+    stp     x4, x5, [sp, #-16]!
+    adrp    x4, arch_fast_console           /* console work waiting: C sends this CPU's burst */
+    add     x4, x4, :lo12:arch_fast_console
+    ldp     x4, x5, [x4]
+    ldr     w4, [x4]                        /* console_queued */
+    ldrb    w5, [x5]                        /* console_typed */
+    orr     w4, w4, w5
+    cbnz    w4, 38f
+    stp     x6, x7, [sp, #-16]!
+    stp     x8, x9, [sp, #-16]!
+    ubfx    w2, w2, #24, #4                 /* INTID */
+    mov     w1, #1
+    lsl     w2, w1, w2                      /* its inbox bit */
+    ldr     x4, [x0, #IRQ_FAST_SGI_NEWS]
+    ldr     x5, [x0, #IRQ_FAST_SGI_KICK]
+33: cbz     w3, 35f                         /* every target done (at most 16) */
+    rbit    w1, w3
+    clz     w1, w1                          /* target t */
+    sub     w6, w3, #1
+    and     w3, w3, w6
+    add     x0, x4, x1, lsl #2              /* its changed word */
+    ldr     x1, [x5, x1, lsl #3]            /* the kick for its CPU */
+34: ldaxr   w6, [x0]
+    orr     w7, w6, w2
+    stlxr   w8, w7, [x0]
+    cbnz    w8, 34b
+    cbnz    w6, 33b                         /* its word was not 0: an exit is on its way */
+    dsb     ish
+    msr     icc_sgi1r_el1, x1
+    b       33b
+35: mrs     x0, elr_el2
+    add     x0, x0, #4
+    msr     elr_el2, x0
+    ldp     x8, x9, [sp], #16
+    ldp     x6, x7, [sp], #16
+    ldp     x4, x5, [sp], #16
+    ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+38: ldp     x4, x5, [sp], #16
+39: /* Not for the fast path: exit_sync as before, with x0 = save area. */
     ldp     x2, x3, [sp], #16
     mrs     x0, tpidr_el2
     ldr     x0, [x0, #ARCH_CPU_REGS]
