@@ -263,16 +263,19 @@ exit_irq_fast:
     isb                                     /* speculation barrier after ERET */
 19: cbnz    w1, 9f                          /* INTID 0 is the kick: on at 20 */
 20: /* The kick: one inbox SGI straight into a list register (see above). x4/x5 are pushed too. */
+    ldr     x1, [x2, #IRQ_FAST_NEWS]
+    ldar    w0, [x1]                        /* other news (a doorbell, ...): the flush, at once */
+    tst     w0, #0xffff0000
+    b.ne    9f
     stp     x4, x5, [sp, #-16]!
     adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
     add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x1, [x0]
+    ldp     x0, x4, [x0]
     ldr     w0, [x0]                        /* console_queued */
-    ldrb    w1, [x1]                        /* console_typed */
-    orr     w0, w0, w1
+    ldrb    w4, [x4]                        /* console_typed */
+    orr     w0, w0, w4
     cbnz    w0, 29f
-    ldr     x1, [x2, #IRQ_FAST_NEWS]
-    ldaxr   w0, [x1]                        /* the vCPU's changed word */
+    ldaxr   w0, [x1]                        /* the vCPU's changed word, for the exclusive pair */
     tst     w0, #0xffff0000                 /* other news: the flush */
     b.ne    29f
     cbz     w0, 29f                         /* nothing (the flush took it already) */
