@@ -264,9 +264,9 @@ void vgic_sgi_take(uint32_t p, uint32_t vcpu, uint32_t bits, bool signal)
         /* ICC_SGI1R_EL1 raises group-1 SGIs only (12.2.22): as configured when it arrives. */
         if (priv[n].group1) {
             vgic_pend(p, vcpu, n, &priv[n]);
-        }
-        if (signal && priv[n].group1 && priv[n].enabled) {
-            vgic_signal(p, vcpu);
+            if (signal && priv[n].enabled) {
+                vgic_signal(p, vcpu);
+            }
         }
     }
 }
