@@ -35,6 +35,18 @@
 
     .cfi_sections .debug_frame
 
+/* Console work waiting (arch_fast_console: lines queued, a typed byte)? Then branch to \busy: the
+ * C exit sends this CPU's burst (console_poll()). ra, rb: scratch (x registers, given as numbers). */
+.macro fast_console_busy ra, rb, busy
+    adrp    x\ra, arch_fast_console
+    add     x\ra, x\ra, :lo12:arch_fast_console
+    ldp     x\ra, x\rb, [x\ra]
+    ldr     w\ra, [x\ra]                   /* console_queued */
+    ldrb    w\rb, [x\rb]                   /* console_typed */
+    orr     w\ra, w\ra, w\rb
+    cbnz    w\ra, \busy
+.endm
+
 .macro el2_bug kind
     .balign 0x80
     mov     x0, #\kind
@@ -225,13 +237,7 @@ exit_irq_fast:
     ldr     x0, [x2, #IRQ_FAST_NEWS]
     ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
     cbnz    w0, 9f
-    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x1, [x0]
-    ldr     w0, [x0]                        /* console_queued */
-    ldrb    w1, [x1]                        /* console_typed */
-    orr     w0, w0, w1
-    cbnz    w0, 9f
+    fast_console_busy 0, 1, 9f  /* C sends this CPU's burst */
     mrs     x0, ich_elrsr_el2
     ldr     x1, [x2, #IRQ_FAST_LRS]         /* lrs, and hold in the high half */
     orr     x1, x1, x1, lsr #32
@@ -268,13 +274,7 @@ exit_irq_fast:
     tst     w0, #0xffff0000
     b.ne    9f
     stp     x4, x5, [sp, #-16]!
-    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x4, [x0]
-    ldr     w0, [x0]                        /* console_queued */
-    ldrb    w4, [x4]                        /* console_typed */
-    orr     w0, w0, w4
-    cbnz    w0, 29f
+    fast_console_busy 0, 4, 29f  /* C sends this CPU's burst */
     ldaxr   w0, [x1]                        /* the vCPU's changed word, for the exclusive pair */
     tst     w0, #0xffff0000                 /* other news: the flush */
     b.ne    29f
@@ -391,13 +391,7 @@ exit_hvc_fast:
     ldr     x0, [x0, #IRQ_FAST_NEWS]
     ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
     cbnz    w0, 8f
-    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x1, [x0]
-    ldr     w0, [x0]                        /* console_queued */
-    ldrb    w1, [x1]                        /* console_typed */
-    orr     w0, w0, w1
-    cbnz    w0, 8f
+    fast_console_busy 0, 1, 8f  /* C sends this CPU's burst */
     /* The results into the saved slots: guest x0/x1 at [sp + 16], x2/x3 at [sp]. */
     ldr     w3, [x2, #HANSWER_NREGS]
     ldr     x0, [x2, #HANSWER_X]
@@ -486,13 +480,7 @@ exit_sgi_fast:
     ldar    w1, [x1]                        /* the sender's changed word */
     cbnz    w1, 39f
     stp     x4, x5, [sp, #-16]!
-    adrp    x4, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x4, x4, :lo12:arch_fast_console
-    ldp     x4, x5, [x4]
-    ldr     w4, [x4]                        /* console_queued */
-    ldrb    w5, [x5]                        /* console_typed */
-    orr     w4, w4, w5
-    cbnz    w4, 38f
+    fast_console_busy 4, 5, 38f  /* C sends this CPU's burst */
     stp     x6, x7, [sp, #-16]!
     stp     x8, x9, [sp, #-16]!
     ubfx    w2, w2, #24, #4                 /* INTID */
