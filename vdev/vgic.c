@@ -257,9 +257,10 @@ static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid, bool 
 void vgic_sgi_take(uint32_t p, uint32_t vcpu, uint32_t bits, bool signal)
 {
     struct vgic_irq *priv = vgic_parts[p].vcpu[vcpu].priv;
+    uint32_t left;
 
-    for (; bits != 0u; bits &= bits - 1u) {
-        uint32_t n = vgic_ctz(bits);
+    for (left = bits; left != 0u; left &= left - 1u) {
+        uint32_t n = vgic_ctz(left);
 
         /* ICC_SGI1R_EL1 raises group-1 SGIs only (12.2.22): as configured when it arrives. */
         if (priv[n].group1) {

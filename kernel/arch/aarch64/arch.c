@@ -682,12 +682,13 @@ uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i)
     return arch_irq_fast[vcpu_id].vintid[i % 16u];
 }
 
-/* Per vCPU: the ICC_SGI1R_EL1 value that kicks its CPU (the sync vector's SGI path). */
-static uint64_t arch_kick_sgir[CFG_NUM_VCPUS];
-
 void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news)
 {
+    /* Per vCPU: the ICC_SGI1R_EL1 value that kicks its CPU (read by the sync vector's SGI path). */
+    static uint64_t arch_kick_sgir[CFG_NUM_VCPUS];
     struct arch_irq_fast *f = &arch_irq_fast[vcpu_id];
+    uint32_t vcpus = 0u;
+    bool plain = num <= 16u;
     uint32_t i;
 
     arch_kick_sgir[vcpu_id] = arch_gic_sgir(cfg_vcpus[vcpu_id].pcpu, ARCH_SGI_KICK);
@@ -696,13 +697,14 @@ void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint3
     f->sgi_self = 1u << ((vcpu_id - first_id) % 32u);
     /* The vector decodes a target list as vCPU bits only where vCPU i is 0.0.0.i (the
      * generator's plan: vmpidr = i) and every vCPU has its own CPU (a kick for each target). */
-    f->sgi_vcpus = (num <= 16u) ? ((1u << num) - 1u) : 0u;
     for (i = 0u; i < num; i++) {
         if (((cfg_vcpus[first_id + i].vmpidr & MPIDR_AFF_MASK) != i) ||
             ((i != (vcpu_id - first_id)) && (cfg_vcpus[first_id + i].pcpu == cfg_vcpus[vcpu_id].pcpu))) {
-            f->sgi_vcpus = 0u;
+            plain = false;
         }
+        vcpus |= 1u << (i % 32u);
     }
+    f->sgi_vcpus = plain ? vcpus : 0u;
 }
 
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
