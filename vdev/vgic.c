@@ -76,17 +76,22 @@ uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
 
 /* ---------------------------------------------------------------- change flag and kicks */
 
-void vgic_signal(uint32_t p, uint32_t vcpu)
+/* Set bits in vCPU id's changed word; kick its CPU when the word was 0. Any CPU, lock or not. */
+static void vgic_post(uint32_t id, uint32_t bits)
 {
-    uint32_t id = vgic_vcpu_id(p, vcpu);
     uint32_t pcpu = cfg_vcpus[id].pcpu;
 
-    /* Sequentially consistent exchange: the state written before it (under the lock) is
-     * visible to the vCPU's CPU once it sees the flag; only a 0 -> 1 change needs a kick,
-     * because a flag already set has an exit on its way (or this CPU's own exit). */
-    if ((__atomic_exchange_n(&vgic_changed[id], 1u, __ATOMIC_SEQ_CST) == 0u) && (pcpu != arch_cpu_index())) {
+    /* Sequentially consistent fetch-or: the state written before it (under the lock) is
+     * visible to the vCPU's CPU once it sees the bit; only a 0 -> non-zero change needs a
+     * kick, because a word already non-zero has an exit on its way (or this CPU's own exit). */
+    if ((__atomic_fetch_or(&vgic_changed[id], bits, __ATOMIC_SEQ_CST) == 0u) && (pcpu != arch_cpu_index())) {
         arch_gic_send_sgi(pcpu, ARCH_SGI_KICK);
     }
+}
+
+void vgic_signal(uint32_t p, uint32_t vcpu)
+{
+    vgic_post(vgic_vcpu_id(p, vcpu), VGIC_NEWS);
 }
 
 void vgic_wake(uint32_t p, uint32_t vcpu)
@@ -145,10 +150,17 @@ void vgic_init(uint32_t p)
         g->num_irqs = 64u;
     }
     for (v = 0u; v < cfg_partitions[p].num_vcpus; v++) {
+        /* The sync vector's ICC_SGI1R_EL1 path posts to the partition's changed words. */
+        arch_sgi_send_bind(vgic_vcpu_id(p, v), vgic_vcpu_id(p, 0u), cfg_partitions[p].num_vcpus,
+                           &vgic_changed[vgic_vcpu_id(p, 0u)]);
+        /* Nothing new and an empty inbox: SGIs sent to the old life are gone with it. */
         vgic_changed[vgic_vcpu_id(p, v)] = 0u;
         arch_irq_fast_bind(vgic_vcpu_id(p, v), &vgic_changed[vgic_vcpu_id(p, v)]);
-        /* Disabled at reset: the C path until the guest enables its timer's PPI. */
+        /* Disabled at reset: the C path until the guest enables its timer's PPI or an SGI. */
         arch_irq_fast_set(vgic_vcpu_id(p, v), 0u, 0u);
+        for (i = 0u; i < GIC_NUM_SGIS; i++) {
+            arch_sgi_fast_set(vgic_vcpu_id(p, v), i, 0u, 0u);
+        }
     }
     for (v = 0u; v < CFG_MAX_VCPUS_PER_PARTITION; v++) {
         struct vgic_vcpu *vc = &g->vcpu[v];
@@ -217,12 +229,19 @@ uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgir)
     return mask;
 }
 
-/* Make an owned interrupt pending in software and tell its vCPU. Lock held. */
-static void vgic_make_pending(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
+/* Make an owned interrupt pending in software. Lock held. */
+static void vgic_pend(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
 {
     irq->pending = true;
     irq->retract = false;
     vgic_ready_update(p, vcpu, vintid, irq);
+    vgic_fast_priv(p, vcpu, vintid);
+}
+
+/* Make an owned interrupt pending in software and tell its vCPU. Lock held. */
+static void vgic_make_pending(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
+{
+    vgic_pend(p, vcpu, vintid, irq);
     if (irq->enabled) {
         /* A disabled interrupt gives its vCPU nothing to do until it is enabled. */
         vgic_signal(p, vgic_irq_target(vcpu, vintid, irq));
@@ -244,11 +263,41 @@ static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid, bool 
     vgic_make_pending(p, vcpu, vintid, irq);
 }
 
+void vgic_sgi_take(uint32_t p, uint32_t vcpu, uint32_t bits, bool signal)
+{
+    struct vgic_irq *priv = vgic_parts[p].vcpu[vcpu].priv;
+    uint32_t left;
+
+    for (left = bits; left != 0u; left &= left - 1u) {
+        uint32_t n = vgic_ctz(left);
+
+        /* ICC_SGI1R_EL1 raises group-1 SGIs only (12.2.22): as configured when it arrives. */
+        if (priv[n].group1) {
+            vgic_pend(p, vcpu, n, &priv[n]);
+            if (signal && priv[n].enabled) {
+                vgic_signal(p, vcpu);
+            }
+        }
+    }
+}
+
 void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1)
 {
     uint32_t mask = vgic_sgi_targets(p, src, sgir);
     uint32_t intid = SGIR_INTID(sgir);
+    uint32_t remote;
 
+    if (group1) {
+        /* Another vCPU's group-1 SGI goes into its inbox without the lock (vgic_sgi_take()
+         * checks the group when the target takes it); the sender's own takes the lock below. */
+        for (remote = mask & ~(1u << src); remote != 0u; remote &= remote - 1u) {
+            vgic_post(vgic_vcpu_id(p, vgic_ctz(remote)), 1u << intid);
+        }
+        mask &= 1u << src;
+    }
+    if (mask == 0u) {
+        return;
+    }
     arch_lock_acquire(&vgic_locks[p]);
     while (mask != 0u) {
         uint32_t t = vgic_ctz(mask);
@@ -313,6 +362,6 @@ uint32_t vgic_spi_target(uint32_t p, uint32_t vintid)
 
 void vgic_maintenance(uint32_t p, uint32_t vcpu)
 {
-    /* Own CPU: no kick, the flush at the end of this exit collects. */
-    __atomic_store_n(&vgic_changed[vgic_vcpu_id(p, vcpu)], 1u, __ATOMIC_RELEASE);
+    /* Own CPU: no kick, the flush at the end of this exit collects (the inbox is kept). */
+    (void)__atomic_fetch_or(&vgic_changed[vgic_vcpu_id(p, vcpu)], VGIC_NEWS, __ATOMIC_RELEASE);
 }

@@ -17,14 +17,20 @@
  * its CPU only when the flag goes from 0 to 1; an exit that finds the flag
  * clear (acquire) takes no lock and does no vGIC work.
  *
+ * Group-1 SGIs between vCPUs go through the target's inbox (bits of its
+ * changed word) without the lock: the sender sets the SGI's bit; the target
+ * takes it into its state at its next flush, or its IRQ vector puts it
+ * straight into a list register (vgic_fast_sgi() publishes when it may).
+ *
  * The public interface is this file; vgic_priv.h is shared by vgic*.c only.
  * The kernel reaches the vGIC through vgic_inject() / vgic_inject_local() /
- * vgic_set_level() (injection), vgic_flush() / vgic_maintenance() /
- * vgic_vcpu_stop() (its exit path), the two MMIO handlers (the vdev table)
- * and vgic_init() (partition reset).
+ * vgic_set_level() / vgic_send_sgi() (injection), vgic_flush() /
+ * vgic_maintenance() / vgic_vcpu_stop() (its exit path), the two MMIO
+ * handlers (the vdev table) and vgic_init() (partition reset).
  */
 #pragma once
 
+#include "arch.h"
 #include "config.h"
 #include "gicv3.h"
 #include "mmio.h"
@@ -91,10 +97,18 @@ struct vgic_part {
     struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
 };
 
+/** vgic_changed[]: something other than an inbox SGI changed for the vCPU. */
+#define VGIC_NEWS 0x80000000u
+/** vgic_changed[]: bit n (n < 16) is group-1 SGI n, sent by another vCPU, not yet taken (the inbox). */
+#define VGIC_INBOX ARCH_SGI_INBOX
+
 /**
- * Per vCPU (index into cfg_vcpus): something changed for it since its last
- * flush ("changed" flag, see above). Set with a sequentially consistent
- * exchange by whoever gives the vCPU work, cleared by the vCPU's own flush.
+ * Per vCPU (index into cfg_vcpus): what changed for it since its last flush
+ * (the "changed" word, see above): VGIC_NEWS and the SGI inbox (VGIC_INBOX).
+ * Set with a sequentially consistent fetch-or by whoever gives the vCPU work
+ * (the kick goes on its 0 -> non-zero change), emptied by the vCPU's own
+ * flush, or by the IRQ vector when the kick brings one inbox SGI only
+ * (vectors.S, exit_irq_fast).
  */
 extern uint32_t vgic_changed[CFG_NUM_VCPUS];
 

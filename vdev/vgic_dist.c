@@ -270,8 +270,9 @@ static void vgic_dist_ctl_access(uint32_t p, struct mmio_access *a)
             g->ctlr = (uint32_t)a->value & (GICD_CTLR_GRP0 | GICD_CTLR_GRP1);
             for (i = 0u; i < vgic_num_vcpus(p); i++) {
                 vgic_signal(p, i);
-                /* The group enables decide the IRQ vector's timer path (vgic_fast_lr). */
+                /* The group enables decide the IRQ vector's timer and SGI paths (vgic_fast_lr, _sgi). */
                 vgic_fast_update(p, i);
+                vgic_fast_sgis(p, i);
             }
         }
         a->value = g->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;

@@ -62,6 +62,7 @@ static void vgic_lr_put(uint32_t p, uint32_t vcpu, uint32_t slot, uint32_t vinti
     if (was_ready) {
         vgic_ready_clear(p, vgic_irq_target(vcpu, vintid, irq), vintid);
     }
+    vgic_fast_priv(p, vcpu, vintid);
 }
 
 /* List register i no longer holds its interrupt (done, or withdrawn). Lock held. */
@@ -87,6 +88,7 @@ static void vgic_lr_release(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_i
         vgic_signal(p, vcpu);
     }
     vgic_ready_update(p, vcpu, vintid, irq);
+    vgic_fast_priv(p, vcpu, vintid);
 }
 
 /* A list register still pending (not yet acknowledged) should be withdrawn. */
@@ -100,20 +102,21 @@ static bool vgic_should_withdraw(const struct vgic_irq *irq)
 }
 
 /*
- * The IRQ vector's fast path (vectors.S, exit_irq_fast) writes the virtual timer PPI into an
- * empty list register by itself, with the value vgic_fast_lr() published. Before the vGIC
- * reads or writes a list register of the vCPU (collection, direct injection, stop) it takes
- * those list registers into its state here, as if vgic_lr_put() had filled them: what it had
- * recorded in such a register was completed before the vector reused it (the vector takes
- * only registers ICH_ELRSR_EL2 shows empty: IHI 0069H 12.4), and of the registers the vector
- * filled at most one still holds the timer (the physical PPI stays active, HW = 1, until the
- * guest deactivates it, and the vector checks that the previous one is empty). Lock held,
- * the vCPU's own CPU.
+ * The IRQ vector's fast path (vectors.S, exit_irq_fast) writes the virtual timer PPI, and an
+ * SGI a kick brought through the inbox, into an empty list register by itself, with the value
+ * vgic_fast_lr() / vgic_fast_sgi() published, and records the vINTID of each register it
+ * filled (arch_irq_fast_vintid). Before the vGIC reads or writes a list register of the vCPU
+ * (collection, direct injection, stop) it takes those list registers into its state here, as
+ * if vgic_lr_put() had filled them: what it had recorded in such a register was completed
+ * before the vector reused it (the vector takes only registers ICH_ELRSR_EL2 shows empty:
+ * IHI 0069H 12.4), and of the registers the vector filled at most one still holds a given
+ * vINTID (the vector checks that every list register that may hold it is empty: for the
+ * timer the physical PPI also stays active, HW = 1, until the guest deactivates it). Lock
+ * held, the vCPU's own CPU.
  */
 static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
-    struct vgic_irq *timer = &vc->priv[GIC_PPI_VTIMER];
     uint32_t filled = arch_irq_fast_take(id);
     uint32_t free;
 
@@ -130,14 +133,19 @@ static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
             vgic_lr_release(p, vcpu, i, vgic_irq(p, vcpu, vc->lr_intid[i]));
         }
         if ((free & (1u << i)) == 0u) {
-            if (timer->lr >= 0) {
-                /* An older list register of the timer, empty when the vector went on. */
-                vgic_lr_release(p, vcpu, (uint32_t)timer->lr, timer);
+            /* Private: the vector records only the timer (27) and SGIs (0-15). */
+            uint32_t vintid = arch_irq_fast_vintid(id, i) % GIC_NUM_PRIVATE;
+            struct vgic_irq *irq = &vc->priv[vintid];
+
+            if (irq->lr >= 0) {
+                /* An older list register of the same interrupt, empty when the vector went on. */
+                vgic_lr_release(p, vcpu, (uint32_t)irq->lr, irq);
             }
-            vc->lr_intid[i] = GIC_PPI_VTIMER;
+            vc->lr_intid[i] = vintid;
             vc->lr_used |= 1u << i;
-            timer->lr = (int8_t)i;
-            vgic_ready_update(p, vcpu, GIC_PPI_VTIMER, timer);
+            irq->lr = (int8_t)i;
+            vgic_ready_update(p, vcpu, vintid, irq);
+            vgic_fast_priv(p, vcpu, vintid);
         }
     }
 }
@@ -159,6 +167,32 @@ static uint64_t vgic_fast_lr(uint32_t p, uint32_t vcpu)
         return 0u;
     }
     return vgic_lr_value(GIC_PPI_VTIMER, irq);
+}
+
+/*
+ * The ICH_LR value the IRQ vector may write by itself for SGI n of vCPU vcpu when a kick brings
+ * it through the inbox, or 0 when the C path must take it: enabled, group 1 (what the inbox
+ * carries: ICC_SGI1R_EL1) with group 1 enabled, and not pending in software. hold: the list
+ * register the vGIC has it in; the vector goes on only when it is empty. Lock held, any CPU.
+ */
+void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n)
+{
+    const struct vgic_irq *irq = &vgic_parts[p].vcpu[vcpu].priv[n];
+    uint64_t lr = 0u;
+
+    if (irq->enabled && irq->group1 && !irq->pending && vgic_group_enabled(&vgic_parts[p], irq)) {
+        lr = vgic_lr_value(n, irq);
+    }
+    arch_sgi_fast_set(vgic_vcpu_id(p, vcpu), n, lr, (irq->lr >= 0) ? (1u << (uint32_t)irq->lr) : 0u);
+}
+
+void vgic_fast_sgis(uint32_t p, uint32_t vcpu)
+{
+    uint32_t n;
+
+    for (n = 0u; n < GIC_NUM_SGIS; n++) {
+        vgic_fast_sgi(p, vcpu, n);
+    }
 }
 
 void vgic_fast_update(uint32_t p, uint32_t vcpu)
@@ -213,6 +247,7 @@ static bool vgic_lr_sync(uint32_t p, uint32_t vcpu, uint32_t i, struct vgic_irq 
         /* An edge while it is still pending in the LR: one interrupt (edges coalesce). */
         irq->pending = false;
     }
+    vgic_fast_priv(p, vcpu, vgic_parts[p].vcpu[vcpu].lr_intid[i]);
     return state == ICH_LR_STATE_PENDING;
 }
 
@@ -320,6 +355,7 @@ static bool vgic_lr_fill(uint32_t p, uint32_t vcpu, uint32_t n, uint32_t *pendin
             old->lr = -1;
             old->pending = true;
             vgic_ready_update(p, vcpu, vc->lr_intid[slot], old);
+            vgic_fast_priv(p, vcpu, vc->lr_intid[slot]);
         }
         vgic_lr_put(p, vcpu, slot, best, irq);
         *pending |= 1u << slot;
@@ -353,19 +389,22 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     bool timer_pending;
     uint32_t n;
     uint32_t pending;
+    uint32_t news;
     bool overflow;
 
     /* The fast path: nothing changed for this vCPU since its last flush. */
     if (!vgic_has_news(id)) {
         return;
     }
-    /* Clear before looking, so that a change made from now on is seen at the next exit. */
-    (void)__atomic_exchange_n(&vgic_changed[id], 0u, __ATOMIC_SEQ_CST);
+    /* Empty before looking, so that a change made from now on is seen at the next exit. */
+    news = __atomic_exchange_n(&vgic_changed[id], 0u, __ATOMIC_SEQ_CST);
     n = vgic_lr_num();
     arch_lock_acquire(&vgic_locks[p]);
     timer_lr = timer->lr;
     timer_pending = timer->pending;
     vgic_lr_adopt(p, vcpu, id);
+    /* The inbox's SGIs: pending now, placed below with the rest. */
+    vgic_sgi_take(p, vcpu, news & VGIC_INBOX, false);
     pending = vgic_lr_collect(p, vcpu, n);
     overflow = vgic_lr_fill(p, vcpu, n, &pending);
     /* What else decides the IRQ vector's timer path (enable, priority, group, GICD_CTLR) is
@@ -432,8 +471,8 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
         vc->lr_eoi &= ~(1u << i);
         vgic_lr_release(p, vcpu, i, irq);
     }
-    /* Its next run starts with a collection and a fill. */
-    vgic_changed[vgic_vcpu_id(p, vcpu)] = 1u;
+    /* Its next run starts with a collection and a fill (its inbox is kept for it). */
+    (void)__atomic_fetch_or(&vgic_changed[vgic_vcpu_id(p, vcpu)], VGIC_NEWS, __ATOMIC_SEQ_CST);
     vgic_fast_update(p, vcpu);
     arch_lock_release(&vgic_locks[p]);
 }

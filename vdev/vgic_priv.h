@@ -124,6 +124,24 @@ bool vgic_lr_inject_direct(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vg
 /** Publish the ICH_LR value the IRQ vector may write for vCPU vcpu's virtual timer PPI (vgic_lr.c,
  * vgic_fast_lr(); 0: the C path) and the timer's list register to the IRQ vector (arch_irq_fast_set). Lock held. */
 void vgic_fast_update(uint32_t p, uint32_t vcpu);
+/** Publish the ICH_LR value the IRQ vector may write for SGI n (< 16) of vCPU vcpu, taken from its inbox
+ * (vgic_lr.c; 0: the C path), and the list register the vGIC holds it in (arch_sgi_fast_set). Lock held. */
+void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n);
+/** vgic_fast_sgi() for every SGI of vCPU vcpu (enable, priority, group or GICD_CTLR written). Lock held. */
+void vgic_fast_sgis(uint32_t p, uint32_t vcpu);
+/** After a change of private INTID vintid of vCPU vcpu: republish it when it is an SGI. Lock held. */
+static inline void vgic_fast_priv(uint32_t p, uint32_t vcpu, uint32_t vintid)
+{
+    if (vintid < GIC_NUM_SGIS) {
+        vgic_fast_sgi(p, vcpu, vintid);
+    }
+}
+/**
+ * Take the SGIs of bits (bit n: SGI n, from vCPU vcpu's inbox) into its state: each one that is
+ * group 1 at the target becomes pending (12.2.22); signal: also tell the vCPU (not on its own
+ * flush, which places them itself). Lock held.
+ */
+void vgic_sgi_take(uint32_t p, uint32_t vcpu, uint32_t bits, bool signal);
 /** Global index (into cfg_vcpus) of vCPU vcpu of p. */
 uint32_t vgic_vcpu_id(uint32_t p, uint32_t vcpu);
 

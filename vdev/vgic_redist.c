@@ -87,9 +87,13 @@ bool vgic_redist_mmio(uint32_t p, struct mmio_access *a)
     if (off < GICR_SGI_BASE) {
         vgic_rd_access(p, vcpu, a);
     } else {
+        /* Its inbox's SGIs first: pending state the frame reads and writes (ISPENDR0, ICPENDR0). */
+        vgic_sgi_take(p, vcpu, __atomic_fetch_and(&vgic_changed[vgic_vcpu_id(p, vcpu)], ~VGIC_INBOX,
+                                                  __ATOMIC_SEQ_CST) & VGIC_INBOX, true);
         vgic_sgi_frame_access(p, vcpu, a);
-        /* Enable, priority, group or pending state of its timer PPI may have changed. */
+        /* Enable, priority, group or pending state of its timer PPI and SGIs may have changed. */
         vgic_fast_update(p, vcpu);
+        vgic_fast_sgis(p, vcpu);
     }
     arch_lock_release(&vgic_locks[p]);
     return true;

@@ -22,7 +22,6 @@
 /* ESR_EL2 ISS fields of data/instruction aborts (Arm ARM D17.2.37). */
 #define ESR_ISS_WNR (1u << 6)
 #define ESR_ISS_FSC_MASK 0x3fu
-#define ESR_IL ((uint32_t)1u << 25)
 #define ESR_ISS_ISV ((uint32_t)1u << 24)
 #define ESR_ISS_SAS(e) (((e) >> 22) & 3u)
 #define ESR_ISS_SSE ((uint32_t)1u << 21)
@@ -30,12 +29,6 @@
 #define ESR_ISS_SF ((uint32_t)1u << 15)
 /* DFSC groups that a stage-2 access outside any mapping produces. */
 
-/* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18): Op0, Op2, Op1, CRn, Rt, CRm, direction. */
-#define SYSREG_ISS_MASK 0x003ffc1eu  /* Op0, Op2, Op1, CRn, CRm */
-#define SYSREG_ISS(op0, op1, crn, crm, op2) \
-    (((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | ((uint32_t)(crn) << 10) | \
-     ((uint32_t)(crm) << 1))
-#define SYSREG_ICC_SGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 5u)
 #define SYSREG_ICC_ASGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 6u)
 #define SYSREG_ICC_SGI0R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 7u)
 #define SYSREG_ACTLR_EL1 SYSREG_ISS(3u, 0u, 1u, 0u, 1u)

@@ -187,6 +187,26 @@ void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news);
 void arch_irq_fast_set(uint32_t vcpu_id, uint64_t lr, uint32_t hold);
 /** List registers the vector filled for vCPU vcpu_id since the last call (its own CPU only); cleared. */
 uint32_t arch_irq_fast_take(uint32_t vcpu_id);
+/** The vINTID the vector last put into list register i for vCPU vcpu_id (the timer's or an SGI). */
+uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i);
+/**
+ * The kick's fast path: when the kick SGI finds only one SGI in vCPU vcpu_id's inbox (its vGIC
+ * changed word), the vector empties the word and writes the ICH_LR value published here for
+ * that SGI n into a list register ICH_ELRSR_EL2 shows empty, provided the value is non-zero and
+ * hold (the list register the vGIC has SGI n in) and every register the vector filled are
+ * empty. Under the partition's vGIC lock.
+ */
+void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold);
+/**
+ * The sync vector's ICC_SGI1R_EL1 path for vCPU vcpu_id, one of the num vCPUs of a partition
+ * whose first is first_id: news = that first vCPU's changed word (the others' follow). When
+ * every vCPU i of the partition has affinity 0.0.0.i (i < 16), a write with Aff1-3 and RS zero
+ * naming only other vCPUs is done there: each target's inbox bit set, its CPU kicked when its
+ * word was 0 (as vgic_send_sgi()); any other write takes the C path. Once per partition reset.
+ */
+void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news);
+/** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n); the rest is "other news". */
+#define ARCH_SGI_INBOX 0x0000ffffu
 /** Maintenance interrupt requests (ICH_HCR_EL2, GICv3 spec 12.4.4). */
 #define ARCH_LR_NOTIFY_NONE 0u
 #define ARCH_LR_NOTIFY_NO_PENDING 1u  /**< NPIE: no list register is pending */

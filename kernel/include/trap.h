@@ -35,6 +35,16 @@ struct trap_info {
 #define ESR_EC_IABT_LOW 0x20u
 #define ESR_EC_DABT_LOW 0x24u
 
+/* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18, Arm ARM D17.2.37): Op0, Op2, Op1, CRn, Rt, CRm, direction. */
+#define SYSREG_ISS_MASK 0x003ffc1eu  /**< Op0, Op2, Op1, CRn, CRm */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+    (((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | ((uint32_t)(crn) << 10) | \
+     ((uint32_t)(crm) << 1))
+/** ICC_SGI1R_EL1 (GICv3 spec 12.2.22); the SGI exit's fast path (vectors.S) matches it too. */
+#define SYSREG_ICC_SGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 5u)
+/** ESR_EL2.IL: a 32-bit instruction. */
+#define ESR_IL ((uint32_t)1u << 25)
+
 /** Handle a synchronous exit of v. */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
 

@@ -39,6 +39,7 @@ CHECKS = [
 @pytest.mark.req("SRS-PSCI-003")
 @pytest.mark.req("SRS-IRQ-006")
 @pytest.mark.req("SRS-IRQ-007")
+@pytest.mark.req("SRS-IRQ-008")
 def test_smp_partition_passes_every_interrupt_and_psci_check(boot):
     image, _ = build("tests/integration/systems/smp.yaml", "smp")
     c = boot(image)

@@ -29,6 +29,10 @@ uint32_t fake_free_mask_reads;
 uint64_t fake_fast_lr[CFG_NUM_VCPUS];
 uint32_t fake_fast_hold[CFG_NUM_VCPUS];
 uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
+uint8_t fake_fast_vintid[CFG_NUM_VCPUS][16];
+uint64_t fake_sgi_lr[CFG_NUM_VCPUS][16];
+uint32_t fake_sgi_hold[CFG_NUM_VCPUS][16];
+uint32_t fake_kick_done;
 const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
 const uint32_t *fake_fast_console_queued;
 const bool *fake_fast_console_typed;
@@ -137,6 +141,10 @@ void fake_reset(void)
     memset(fake_fast_lr, 0, sizeof(fake_fast_lr));
     memset(fake_fast_hold, 0, sizeof(fake_fast_hold));
     memset(fake_fast_lrs, 0, sizeof(fake_fast_lrs));
+    memset(fake_fast_vintid, 0, sizeof(fake_fast_vintid));
+    memset(fake_sgi_lr, 0, sizeof(fake_sgi_lr));
+    memset(fake_sgi_hold, 0, sizeof(fake_sgi_hold));
+    fake_kick_done = 0u;
     memset(fake_fast_news, 0, sizeof(fake_fast_news));
     fake_fast_console_queued = NULL;
     fake_fast_console_typed = NULL;
@@ -320,11 +328,63 @@ uint32_t arch_irq_fast_take(uint32_t vcpu_id)
     return lrs;
 }
 
+uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i)
+{
+    return fake_fast_vintid[vcpu_id][i % 16u];
+}
+
+void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news)
+{
+    (void)vcpu_id;
+    (void)first_id;
+    (void)num;
+    (void)news;
+}
+
+void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
+{
+    fake_sgi_lr[vcpu_id][n % 16u] = lr;
+    fake_sgi_hold[vcpu_id][n % 16u] = hold;
+}
+
+/* The kick's part of exit_irq_fast (vectors.S, label 20), decision for decision. */
+static bool fake_kick_vector(uint32_t vcpu_id)
+{
+    uint32_t *news = (uint32_t *)(uintptr_t)fake_fast_news[vcpu_id];
+    uint32_t w = *news;
+    uint32_t n;
+    uint32_t elrsr;
+    uint32_t slot;
+
+    if ((fake_fast_console_queued != NULL) && ((*fake_fast_console_queued != 0u) || *fake_fast_console_typed)) {
+        return false;
+    }
+    if (((w & ~ARCH_SGI_INBOX) != 0u) || (w == 0u) || ((w & (w - 1u)) != 0u)) {
+        return false;
+    }
+    n = (uint32_t)__builtin_ctz(w);
+    elrsr = fake_elrsr();
+    if ((fake_sgi_lr[vcpu_id][n] == 0u) || (((fake_sgi_hold[vcpu_id][n] | fake_fast_lrs[vcpu_id]) & ~elrsr) != 0u) ||
+        (elrsr == 0u)) {
+        return false;
+    }
+    *news = 0u;
+    slot = (uint32_t)__builtin_ctz(elrsr);
+    fake_lrs[slot] = fake_sgi_lr[vcpu_id][n];
+    fake_fast_lrs[vcpu_id] |= 1u << slot;
+    fake_fast_vintid[vcpu_id][slot] = (uint8_t)n;
+    fake_kick_done++;
+    return true;
+}
+
 bool fake_irq_vector(uint32_t vcpu_id, uint32_t intid)
 {
     uint32_t elrsr;
     uint32_t slot;
 
+    if (intid == ARCH_SGI_KICK) {
+        return fake_kick_vector(vcpu_id);
+    }
     if (intid != 27u) {
         return false;
     }
@@ -342,6 +402,7 @@ bool fake_irq_vector(uint32_t vcpu_id, uint32_t intid)
     slot = (uint32_t)__builtin_ctz(elrsr);
     fake_lrs[slot] = fake_fast_lr[vcpu_id];
     fake_fast_lrs[vcpu_id] |= 1u << slot;
+    fake_fast_vintid[vcpu_id][slot] = 27u;
     arch_gic_eoi(intid);
     return true;
 }

@@ -344,6 +344,10 @@ static void test_sgi_register_writes_reach_the_named_vcpus_of_the_partition(void
     beta->regs.x[5] = (3ull << 24) | 0x2u;
     assert_int_equal(trap_sync(beta, &t), TRAP_RESUME);
     assert_int_equal(beta->regs.pc, 0x40800004u);
+    /* Another vCPU's group-1 SGI waits in its inbox (its changed word) until its flush. */
+    assert_int_equal(vgic_changed[beta1->id], 1u << 3);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(vgic_changed[beta1->id], 0u);
     assert_true(vgic_get(PART_BETA)->vcpu[1].priv[3].pending);
     assert_false(vgic_get(PART_BETA)->vcpu[0].priv[3].pending);
     assert_false(vgic_get(PART_ALPHA)->vcpu[0].priv[3].pending);

@@ -1166,7 +1166,7 @@ static void test_reenabling_an_enabled_interrupt_changes_nothing(void **state)
     vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu] = 0u;
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 0x3u);
     assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
-    vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu] = 1u;
+    vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu] = VGIC_NEWS;
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     assert_int_equal(fake_lrs[1], LR(1u, 0u) | LR_G1);
@@ -1300,7 +1300,12 @@ static void test_send_sgi_pends_on_named_vcpus_only_and_kicks_other_cpus(void **
     assert_false(priv(PART_BETA, 1u, 5u)->pending);
     assert_int_equal(fake_num_sgis, 0u);
     vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
-    assert_true(priv(PART_BETA, 1u, 5u)->pending);
+    /* In vCPU 1's inbox, without the lock; its flush takes it (pending, then a list register). */
+    assert_int_equal(vgic_changed[cfg_partitions[PART_BETA].first_vcpu + 1u], 1u << 5);
+    assert_false(priv(PART_BETA, 1u, 5u)->pending);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_BETA].first_vcpu + 1u], 0u);
+    assert_true(priv(PART_BETA, 1u, 5u)->pending || (priv(PART_BETA, 1u, 5u)->lr >= 0));
     assert_false(priv(PART_BETA, 0u, 5u)->pending);
     assert_false(priv(PART_ALPHA, 0u, 5u)->pending);
     assert_int_equal(fake_num_sgis, 1u);
@@ -1463,7 +1468,7 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_true(priv(PART_ALPHA, 0u, 7u)->pending);
     assert_int_equal(fake_lrs[3], 0u);
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
-    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 1u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], VGIC_NEWS);
     fake_lrs[2] = 0u;
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[2], LR(6u, 0u));
@@ -1819,6 +1824,185 @@ static void test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_ac
     assert_int_equal(fake_lrs[0], LR(3u, 0u));
 }
 
+/* Beta's vCPU 1 (CPU 3) with SGIs 4-6 enabled in group 1, group 1 on, nothing new. */
+#define BETA1 (cfg_partitions[PART_BETA].first_vcpu + 1u)
+#define SGI_LR(n, prio) (LR((n), (prio)) | LR_G1)
+
+static void sgis_fast_ready(void)
+{
+    fake_cpu = 3u;
+    dwrite(PART_BETA, CTLR, 4u, 2u);
+    rwrite(PART_BETA, SGI(1u) + IGROUPR, 4u, 0xffffu);
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 0x70u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(vgic_changed[BETA1], 0u);
+}
+
+/* @req SRS-IRQ-008 */
+static void test_sgi_fast_value_is_published_only_while_enabled_group1_on_and_not_pending(void **state)
+{
+    (void)state;
+    /* Reset: the C path for every SGI. */
+    assert_int_equal(fake_sgi_lr[BETA1][5], 0u);
+    sgis_fast_ready();
+    assert_int_equal(fake_sgi_lr[BETA1][5], SGI_LR(5u, 0u));
+    assert_int_equal(fake_sgi_hold[BETA1][5], 0u);
+    assert_int_equal(fake_sgi_lr[BETA1][7], 0u);          /* disabled */
+    /* Group 0 at the target: what ICC_SGI1R_EL1 never raises. */
+    rwrite(PART_BETA, SGI(1u) + IGROUPR, 4u, 0xffdfu);
+    assert_int_equal(fake_sgi_lr[BETA1][5], 0u);
+    rwrite(PART_BETA, SGI(1u) + IGROUPR, 4u, 0xffffu);
+    assert_int_equal(fake_sgi_lr[BETA1][5], SGI_LR(5u, 0u));
+    /* Group 1 off in GICD_CTLR. */
+    dwrite(PART_BETA, CTLR, 4u, 1u);
+    assert_int_equal(fake_sgi_lr[BETA1][5], 0u);
+    dwrite(PART_BETA, CTLR, 4u, 2u);
+    assert_int_equal(fake_sgi_lr[BETA1][5], SGI_LR(5u, 0u));
+    /* Pending in software (ISPENDR0): the flush places it, so the C path; in its list register: held. */
+    rwrite(PART_BETA, SGI(1u) + ISPENDR, 4u, 1u << 5);
+    assert_int_equal(fake_sgi_lr[BETA1][5], 0u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], SGI_LR(5u, 0u));
+    assert_int_equal(fake_sgi_lr[BETA1][5], SGI_LR(5u, 0u));
+    assert_int_equal(fake_sgi_hold[BETA1][5], 1u << 0);
+    /* Its priority is the guest's. */
+    rwrite(PART_BETA, SGI(1u) + IPRIORITYR + 4u, 4u, 0x80u << 8);
+    assert_int_equal(fake_sgi_lr[BETA1][5], SGI_LR(5u, 0x80u));
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-008 */
+static void test_sgi_to_another_vcpu_goes_into_its_inbox_and_its_kick_into_a_free_lr(void **state)
+{
+    (void)state;
+    sgis_fast_ready();
+    fake_num_sgis = 0u;
+    /* vCPU 0 (CPU 2) sends SGI 5 to vCPU 1: its inbox bit, one kick, no lock. */
+    fake_cpu = 2u;
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    assert_int_equal(vgic_changed[BETA1], 1u << 5);
+    assert_int_equal(fake_num_sgis, 1u);
+    /* A second SGI while the first waits: no second kick (the word was not 0). */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    assert_int_equal(fake_num_sgis, 1u);
+    /* The kick on CPU 3: the vector puts SGI 5 into LR 0 and empties the word. */
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    assert_int_equal(fake_lrs[0], SGI_LR(5u, 0u));
+    assert_int_equal(vgic_changed[BETA1], 0u);
+    assert_int_equal(fake_fast_lrs[BETA1], 1u << 0);
+    assert_int_equal(fake_fast_vintid[BETA1][0], 5u);
+    /* Still in LR 0 (not yet completed): the next SGI 5 takes the C path, which coalesces it. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(priv(PART_BETA, 1u, 5u)->lr, 0);
+    assert_false(priv(PART_BETA, 1u, 5u)->pending);
+    assert_int_equal(fake_lrs[0], SGI_LR(5u, 0u));
+    assert_int_equal(fake_sgi_hold[BETA1][5], 1u << 0);
+    /* Completed by the guest: the next one goes into the empty LR 0 again, past the vGIC's hold. */
+    fake_lrs[0] = 0u;
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    assert_int_equal(fake_lrs[0], SGI_LR(5u, 0u));
+    /* While the guest handles it (active), SGI 6 takes the C path (a list register the vector
+     * filled is still valid: the vector does not know which vINTIDs such registers may hold)... */
+    fake_lrs[0] = (fake_lrs[0] & ~LR_PENDING) | LR_ACTIVE;
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(6u, 0x2u), true);
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    /* ... and the flush takes LR 0 into its state (vgic_lr_adopt) and puts SGI 6 into LR 1. */
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(priv(PART_BETA, 1u, 5u)->lr, 0);
+    assert_int_equal(priv(PART_BETA, 1u, 6u)->lr, 1);
+    assert_int_equal(fake_lrs[1], SGI_LR(6u, 0u));
+    assert_int_equal(fake_fast_lrs[BETA1], 0u);
+    /* LR 0 completed, LR 1 still pending: SGI 5 again goes past the vGIC's hold of it (LR 0) into
+     * LR 0, and the next flush releases its old record there before it records the new one. */
+    fake_lrs[0] = 0u;
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    fake_lrs[2] = 0u;
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(priv(PART_BETA, 1u, 5u)->lr, 0);
+    assert_int_equal(fake_lrs[0], SGI_LR(5u, 0u));
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-008 */
+static void test_kick_takes_the_c_path_unless_it_brings_one_deliverable_sgi(void **state)
+{
+    (void)state;
+    sgis_fast_ready();
+    fake_cpu = 2u;
+    /* Two SGIs at once: the flush places both. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(4u, 0x2u), true);
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    fake_cpu = 3u;
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], SGI_LR(4u, 0u));
+    assert_int_equal(fake_lrs[1], SGI_LR(5u, 0u));
+    fake_lrs[0] = 0u;
+    fake_lrs[1] = 0u;
+    /* Other news beside the SGI: the flush. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(4u, 0x2u), true);
+    vgic_maintenance(PART_BETA, 1u);
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    fake_lrs[0] = 0u;
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    /* A disabled SGI (7): the flush makes it pending and places nothing. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(7u, 0x2u), true);
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_true(priv(PART_BETA, 1u, 7u)->pending);
+    assert_int_equal(fake_lrs[0], 0u);
+    /* A group-0 SGI at the target: ICC_SGI1R_EL1 does not raise it (12.2.22). */
+    rwrite(PART_BETA, SGI(1u) + IGROUPR, 4u, 0xffefu);
+    vgic_flush(PART_BETA, 1u);
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(4u, 0x2u), true);
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_false(priv(PART_BETA, 1u, 4u)->pending);
+    /* Nothing at all (a stale kick): the C step. */
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    assert_int_equal(fake_kick_done, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-008 */
+static void test_redistributor_access_takes_the_inbox_first(void **state)
+{
+    uint64_t v = 0u;
+
+    (void)state;
+    sgis_fast_ready();
+    fake_cpu = 2u;
+    fake_num_sgis = 0u;
+    /* SGI 5 (enabled) and 7 (disabled) wait in vCPU 1's inbox; vCPU 0 reads vCPU 1's ISPENDR0. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(5u, 0x2u), true);
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(7u, 0x2u), true);
+    assert_true(vgic_access(true, PART_BETA, SGI(1u) + ISPENDR, 4u, false, &v));
+    assert_int_equal(v & 0xffffu, (1u << 5) | (1u << 7));
+    /* Taken: the inbox is empty; the enabled one made news for vCPU 1 (kicked again: its word went
+     * through 0), the disabled one did not. */
+    assert_int_equal(vgic_changed[BETA1], VGIC_NEWS);
+    assert_int_equal(fake_num_sgis, 2u);
+    /* ICPENDR0 clears one still in the inbox. */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(6u, 0x2u), true);
+    rwrite(PART_BETA, SGI(1u) + ICPENDR, 4u, 1u << 6);
+    assert_false(priv(PART_BETA, 1u, 6u)->pending);
+    assert_int_equal(vgic_changed[BETA1] & VGIC_INBOX, 0u);
+    /* To itself and a group-0 SGI: the lock path, as before (no inbox). */
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(8u, 0x1u), true);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_BETA].first_vcpu] & VGIC_INBOX, 0u);
+    vgic_send_sgi(PART_BETA, 0u, SGI1R(9u, 0x2u), false);
+    assert_int_equal(vgic_changed[BETA1] & VGIC_INBOX, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
 /* @req SRS-IRQ-001 */
 static void test_rerouting_a_pending_spi_kicks_its_new_vcpu(void **state)
 {
@@ -1907,6 +2091,10 @@ int main(void)
         cmocka_unit_test_setup(test_inject_kicks_only_a_vcpu_on_another_cpu, setup),
         cmocka_unit_test_setup(test_init_resets_state_and_ownership, setup),
         cmocka_unit_test_setup(test_timer_fast_value_is_published_only_while_enabled_group_on_and_not_pending, setup),
+        cmocka_unit_test_setup(test_sgi_fast_value_is_published_only_while_enabled_group1_on_and_not_pending, setup),
+        cmocka_unit_test_setup(test_sgi_to_another_vcpu_goes_into_its_inbox_and_its_kick_into_a_free_lr, setup),
+        cmocka_unit_test_setup(test_kick_takes_the_c_path_unless_it_brings_one_deliverable_sgi, setup),
+        cmocka_unit_test_setup(test_redistributor_access_takes_the_inbox_first, setup),
         cmocka_unit_test_setup(test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state, setup),
         cmocka_unit_test_setup(test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it, setup),
         cmocka_unit_test_setup(test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr, setup),

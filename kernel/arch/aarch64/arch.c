@@ -11,6 +11,7 @@
 #include "lib.h"
 #include "console.h"
 #include "fwcheck.h"
+#include "gicv3.h"
 #include "hypercall.h"
 #include "sysreg.h"
 #include "trap.h"
@@ -674,6 +675,43 @@ uint32_t arch_irq_fast_take(uint32_t vcpu_id)
 
     arch_irq_fast[vcpu_id].lrs = 0u;
     return lrs;
+}
+
+uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i)
+{
+    return arch_irq_fast[vcpu_id].vintid[i % 16u];
+}
+
+void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news)
+{
+    /* Per vCPU: the ICC_SGI1R_EL1 value that kicks its CPU (read by the sync vector's SGI path). */
+    static uint64_t arch_kick_sgir[CFG_NUM_VCPUS];
+    struct arch_irq_fast *f = &arch_irq_fast[vcpu_id];
+    uint32_t vcpus = 0u;
+    bool plain = num <= 16u;
+    uint32_t i;
+
+    arch_kick_sgir[vcpu_id] = arch_gic_sgir(cfg_vcpus[vcpu_id].pcpu, ARCH_SGI_KICK);
+    f->sgi_news = news;
+    f->sgi_kick = &arch_kick_sgir[first_id];
+    f->sgi_self = 1u << ((vcpu_id - first_id) % 32u);
+    /* The vector decodes a target list as vCPU bits only where vCPU i is 0.0.0.i (the
+     * generator's plan: vmpidr = i) and every vCPU has its own CPU (a kick for each target). */
+    for (i = 0u; i < num; i++) {
+        if (((cfg_vcpus[first_id + i].vmpidr & MPIDR_AFF_MASK) != i) ||
+            ((i != (vcpu_id - first_id)) && (cfg_vcpus[first_id + i].pcpu == cfg_vcpus[vcpu_id].pcpu))) {
+            plain = false;
+        }
+        vcpus |= 1u << (i % 32u);
+    }
+    f->sgi_vcpus = plain ? vcpus : 0u;
+}
+
+void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
+{
+    /* As arch_irq_fast_set(): single-copy atomic stores, hold changes only on the vCPU's CPU. */
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_hold[n % 16u], hold, __ATOMIC_RELAXED);
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % 16u], lr, __ATOMIC_RELEASE);
 }
 
 void arch_vcpu_resume(struct vcpu *v)

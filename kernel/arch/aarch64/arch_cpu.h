@@ -23,10 +23,18 @@ struct vcpu_regs;
  * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take()).
  */
 struct arch_irq_fast {
+    uint8_t vintid[16];       /**< the vINTID the vector last put into each list register (offset 0) */
     uint64_t lr;              /**< ICH_LR value for the virtual timer PPI; 0: take the C path */
-    const uint32_t *news;     /**< the vCPU's vGIC change flag */
+    const uint32_t *news;     /**< the vCPU's vGIC change word */
     uint32_t lrs;             /**< list registers the vector filled, not yet taken by the vGIC */
     uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
+    uint64_t sgi_lr[16];      /**< ICH_LR value for SGI n from the inbox; 0: take the C path */
+    uint32_t sgi_hold[16];    /**< the list register the vGIC put SGI n in (0: none): must be empty */
+    /* The sync vector's ICC_SGI1R_EL1 path (set once per partition reset, arch_sgi_send_bind). */
+    uint32_t *sgi_news;       /**< changed word of the partition's vCPU 0 (vCPU i's at [i]) */
+    const uint64_t *sgi_kick; /**< ICC_SGI1R_EL1 value kicking vCPU 0's CPU (vCPU i's at [i]) */
+    uint32_t sgi_self;        /**< this vCPU's bit in a target list */
+    uint32_t sgi_vcpus;       /**< target-list bits that name the partition's vCPUs; 0: the C path */
 };
 /* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
 
@@ -48,6 +56,9 @@ struct arch_cpu {
     uint32_t irq_intid;       /**< interrupt the IRQ vector acknowledged, for the C steps */
     struct arch_irq_fast *irq_fast;  /**< the running vCPU's fast-path record */
 };
+
+/** ICC_SGI1R_EL1 value that sends SGI sgi to physical CPU cpu alone (gic.c). */
+uint64_t arch_gic_sgir(uint32_t cpu, uint32_t sgi);
 
 /** What an exit's C step tells vectors.S. */
 #define ARCH_EXIT_RESUME 0u

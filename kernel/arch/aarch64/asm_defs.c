@@ -4,6 +4,7 @@
  * to assembly only; the build turns the "->" markers into asm_defs.h, so no
  * number is ever copied by hand into a .S file.
  */
+#include "arch.h"
 #include "arch_cpu.h"
 #include "config.h"
 #include "fwcheck.h"
@@ -37,6 +38,20 @@ void asm_defs(void)
     DEFINE(IRQ_FAST_NEWS, offsetof(struct arch_irq_fast, news));
     DEFINE(IRQ_FAST_LRS, offsetof(struct arch_irq_fast, lrs));
     DEFINE(IRQ_FAST_HOLD, offsetof(struct arch_irq_fast, hold));
+    DEFINE(IRQ_FAST_VINTID, offsetof(struct arch_irq_fast, vintid));
+    DEFINE(IRQ_FAST_SGI_LR, offsetof(struct arch_irq_fast, sgi_lr));
+    DEFINE(IRQ_FAST_SGI_HOLD, offsetof(struct arch_irq_fast, sgi_hold));
+    DEFINE(ARCH_SGI_KICK_ASM, ARCH_SGI_KICK);
+    DEFINE(IRQ_FAST_SGI_NEWS, offsetof(struct arch_irq_fast, sgi_news));
+    DEFINE(IRQ_FAST_SGI_KICK, offsetof(struct arch_irq_fast, sgi_kick));
+    DEFINE(IRQ_FAST_SGI_SELF, offsetof(struct arch_irq_fast, sgi_self));
+    DEFINE(IRQ_FAST_SGI_VCPUS, offsetof(struct arch_irq_fast, sgi_vcpus));
+    /* Below the EC field (the vector has tested EC): IL, the register's ISS, direction = write. */
+    DEFINE(ESR_SGI1R_WRITE_ASM, ESR_IL | SYSREG_ICC_SGI1R_EL1);
+    DEFINE(ESR_SGI1R_MASK_ASM, ESR_IL | SYSREG_ISS_MASK | 1u);
+    DEFINE(ESR_EC_SYSREG_ASM, ESR_EC_SYSREG);
+    DEFINE(IRQ_FAST_SGI_VCPUS_AFTER_SELF, offsetof(struct arch_irq_fast, sgi_vcpus) - offsetof(struct arch_irq_fast, sgi_self));
+    DEFINE(ARCH_SGI_INBOX_ASM, ARCH_SGI_INBOX);
     DEFINE(FAST_CONSOLE_QUEUED, offsetof(struct arch_fast_console, queued));
     DEFINE(FAST_CONSOLE_TYPED, offsetof(struct arch_fast_console, typed));
     DEFINE(ARCH_PPI_VTIMER_ASM, ARCH_PPI_VTIMER);

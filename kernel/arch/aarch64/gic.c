@@ -170,11 +170,18 @@ void arch_gic_clear_active(uint32_t intid, uint32_t cpu)
     __asm__ volatile("dsb sy" : : : "memory");
 }
 
-void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
+uint64_t arch_gic_sgir(uint32_t cpu, uint32_t sgi)
 {
     uint64_t m = cfg_cpus[cpu].mpidr;
-    uint64_t v = (((m >> 32) & 0xffu) << 48) | (((m >> 16) & 0xffu) << 32) | (((m >> 8) & 0xffu) << 16) |
-                 (((uint64_t)sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ULL << (m & 0xfu));
+
+    /* ICC_SGI1R_EL1 naming one PE (GICv3 spec 12.2.22): Aff3.Aff2.Aff1, RS = Aff0 / 16, one target bit. */
+    return (((m >> 32) & 0xffu) << 48) | (((m >> 16) & 0xffu) << 32) | (((m >> 8) & 0xffu) << 16) |
+           (((uint64_t)sgi & 0xfu) << 24) | (((m & 0xffu) >> 4) << 44) | (1ULL << (m & 0xfu));
+}
+
+void arch_gic_send_sgi(uint32_t cpu, uint32_t sgi)
+{
+    uint64_t v = arch_gic_sgir(cpu, sgi);
 
     __asm__ volatile("dsb ish" : : : "memory");
     SYSREG_WRITE(icc_sgi1r_el1, v);

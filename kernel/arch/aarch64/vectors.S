@@ -23,8 +23,29 @@
 .if (FAST_CONSOLE_QUEUED != 0) || (FAST_CONSOLE_TYPED != 8)
 .error "struct arch_fast_console: queued, typed must be one ldp pair"
 .endif
+.if (ARCH_SGI_KICK_ASM != 0) || (ARCH_SGI_INBOX_ASM != 0xffff)
+.error "exit_irq_fast tests the kick with cbz and the inbox with tst #0xffff0000"
+.endif
+.if IRQ_FAST_SGI_VCPUS_AFTER_SELF != 4
+.error "struct arch_irq_fast: sgi_vcpus must follow sgi_self (one ldp)"
+.endif
+.if IRQ_FAST_VINTID != 0
+.error "struct arch_irq_fast: vintid[] must be at offset 0 (strb with a register offset)"
+.endif
 
     .cfi_sections .debug_frame
+
+/* Console work waiting (arch_fast_console: lines queued, a typed byte)? Then branch to \busy: the
+ * C exit sends this CPU's burst (console_poll()). ra, rb: scratch (x registers, given as numbers). */
+.macro fast_console_busy ra, rb, busy
+    adrp    x\ra, arch_fast_console
+    add     x\ra, x\ra, :lo12:arch_fast_console
+    ldp     x\ra, x\rb, [x\ra]
+    ldr     w\ra, [x\ra]                   /* console_queued */
+    ldrb    w\rb, [x\rb]                   /* console_typed */
+    orr     w\ra, w\ra, w\rb
+    cbnz    w\ra, \busy
+.endm
 
 .macro el2_bug kind
     .balign 0x80
@@ -188,6 +209,19 @@ el2_vectors:
  * No DSB after the IAR read here: a timer PPI hands over no memory (the C path keeps
  * Linux's DSB for the interrupts whose handlers read device state).
  * x0-x3 are scratch: x0/x1 were saved by the vector, x2/x3 are pushed here.
+ *
+ * The kick (SGI 0, ARCH_SGI_KICK) takes the same way when all it brings is one SGI from
+ * another vCPU of the partition (section at 20 below): the vCPU's changed word holds only
+ * inbox bits (ARCH_SGI_INBOX), exactly one, the vGIC published a non-zero ICH_LR value for
+ * that SGI n (arch_irq_fast.sgi_lr: vgic_fast_sgi(), enabled, group 1 and group 1 enabled,
+ * not pending in software), every list register that may hold vINTID n is empty (the vGIC's,
+ * .sgi_hold[n], and every one the vector filled, .lrs), a list register is empty, and the
+ * console has no work waiting. The word is emptied with the exclusive pair that read it
+ * (ldaxr/stlxr: what the flush's exchange does); if another CPU wrote it meanwhile, the C step
+ * takes everything. The SGI goes into the lowest empty list register as the timer does (the
+ * vINTID is recorded per list register, arch_irq_fast.vintid, for vgic_lr_adopt()); the kick
+ * is the hypervisor's own: priority drop and deactivation (ICC_EOIR1_EL1, ICC_DIR_EL1, EOImode
+ * 1). fake_irq_vector() models these decisions too (SRS-IRQ-008).
  */
 exit_irq_fast:
     stp     x2, x3, [sp, #-16]!
@@ -195,21 +229,15 @@ exit_irq_fast:
     and     w1, w1, #0xffffff               /* INTID, bits [23:0] */
     mrs     x0, tpidr_el2
     str     w1, [x0, #ARCH_CPU_IRQ_INTID]
-    cmp     w1, #ARCH_PPI_VTIMER_ASM
-    b.ne    9f
     ldr     x2, [x0, #ARCH_CPU_IRQ_FAST]
+    cmp     w1, #ARCH_PPI_VTIMER_ASM
+    b.ne    19f
     ldr     x3, [x2, #IRQ_FAST_LR]          /* the vGIC's value, or 0 */
     cbz     x3, 9f
     ldr     x0, [x2, #IRQ_FAST_NEWS]
     ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
     cbnz    w0, 9f
-    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x1, [x0]
-    ldr     w0, [x0]                        /* console_queued */
-    ldrb    w1, [x1]                        /* console_typed */
-    orr     w0, w0, w1
-    cbnz    w0, 9f
+    fast_console_busy 0, 1, 9f  /* C sends this CPU's burst */
     mrs     x0, ich_elrsr_el2
     ldr     x1, [x2, #IRQ_FAST_LRS]         /* lrs, and hold in the high half */
     orr     x1, x1, x1, lsr #32
@@ -218,6 +246,9 @@ exit_irq_fast:
     cbz     w0, 9f                          /* no empty list register */
     rbit    w0, w0
     clz     w0, w0                          /* the lowest empty one */
+    mov     x1, #ARCH_PPI_VTIMER_ASM
+    msr     icc_eoir1_el1, x1
+4:  /* x0 = list register, x2 = arch_irq_fast, x3 = ICH_LR value (vINTID in bits [31:0]) */
     adr     x1, 5f
     add     x1, x1, x0, lsl #3              /* 8 bytes per table entry */
     br      x1
@@ -226,17 +257,55 @@ exit_irq_fast:
     msr     ich_lr\n\()_el2, x3
     b       6f
     .endr
-6:  mov     w3, #1
-    lsl     w3, w3, w0
-    ldr     w1, [x2, #IRQ_FAST_LRS]
-    orr     w1, w1, w3
-    str     w1, [x2, #IRQ_FAST_LRS]
-    mov     x1, #ARCH_PPI_VTIMER_ASM
-    msr     icc_eoir1_el1, x1
+6:  strb    w3, [x2, x0]                    /* which interrupt the list register holds (vintid[]) */
+    mov     w1, #1
+    lsl     w1, w1, w0
+    ldr     w0, [x2, #IRQ_FAST_LRS]
+    orr     w0, w0, w1
+    str     w0, [x2, #IRQ_FAST_LRS]
     ldp     x2, x3, [sp], #16
     ldp     x0, x1, [sp], #16
     eret
     isb                                     /* speculation barrier after ERET */
+19: cbnz    w1, 9f                          /* INTID 0 is the kick: on at 20 */
+20: /* The kick: one inbox SGI straight into a list register (see above). x4/x5 are pushed too. */
+    ldr     x1, [x2, #IRQ_FAST_NEWS]
+    ldar    w0, [x1]                        /* other news (a doorbell, ...): the flush, at once */
+    tst     w0, #0xffff0000
+    b.ne    9f
+    stp     x4, x5, [sp, #-16]!
+    fast_console_busy 0, 4, 29f  /* C sends this CPU's burst */
+    ldaxr   w0, [x1]                        /* the vCPU's changed word, for the exclusive pair */
+    tst     w0, #0xffff0000                 /* other news: the flush */
+    b.ne    29f
+    cbz     w0, 29f                         /* nothing (the flush took it already) */
+    sub     w3, w0, #1
+    tst     w0, w3
+    b.ne    29f                             /* more than one SGI: the flush */
+    rbit    w4, w0
+    clz     w4, w4                          /* n */
+    add     x3, x2, x4, lsl #3
+    ldr     x3, [x3, #IRQ_FAST_SGI_LR]      /* the vGIC's value for SGI n, or 0 */
+    cbz     x3, 29f
+    add     x5, x2, x4, lsl #2
+    ldr     w5, [x5, #IRQ_FAST_SGI_HOLD]
+    ldr     w4, [x2, #IRQ_FAST_LRS]
+    orr     w5, w5, w4
+    mrs     x4, ich_elrsr_el2
+    bics    wzr, w5, w4                     /* every LR that may hold SGI n empty? */
+    b.ne    29f
+    cbz     w4, 29f                         /* no empty list register */
+    stlxr   w5, wzr, [x1]                   /* the word emptied: the SGI is this exit's */
+    cbnz    w5, 29f                         /* written meanwhile: the C step takes all of it */
+    rbit    w0, w4
+    clz     w0, w0                          /* the lowest empty list register */
+    ldp     x4, x5, [sp], #16
+    mov     x1, #ARCH_SGI_KICK_ASM          /* the kick is the hypervisor's own: drop and deactivate */
+    msr     icc_eoir1_el1, x1
+    msr     icc_dir_el1, x1
+    b       4b
+29: clrex
+    ldp     x4, x5, [sp], #16
 9:  /* Not for the fast path: the light C step, with the INTID in arch_cpu.irq_intid. */
     dsb     sy
     ldp     x2, x3, [sp], #16
@@ -304,7 +373,7 @@ exit_hvc_fast:
     mrs     x1, esr_el2
     ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
     cmp     x1, #ESR_EC_HVC64_ASM
-    b.ne    exit_sync
+    b.ne    exit_sgi_fast                   /* not an HVC: the SGI test, then exit_sync */
     stp     x2, x3, [sp, #-16]!
     ldr     w1, [sp, #16]                   /* the guest's w0: the function ID (DEN0028 2.5) */
     adrp    x2, hypercall_answers
@@ -322,13 +391,7 @@ exit_hvc_fast:
     ldr     x0, [x0, #IRQ_FAST_NEWS]
     ldar    w0, [x0]                        /* the vCPU's vGIC change flag */
     cbnz    w0, 8f
-    adrp    x0, arch_fast_console           /* console work waiting: C sends this CPU's burst */
-    add     x0, x0, :lo12:arch_fast_console
-    ldp     x0, x1, [x0]
-    ldr     w0, [x0]                        /* console_queued */
-    ldrb    w1, [x1]                        /* console_typed */
-    orr     w0, w0, w1
-    cbnz    w0, 8f
+    fast_console_busy 0, 1, 8f  /* C sends this CPU's burst */
     /* The results into the saved slots: guest x0/x1 at [sp + 16], x2/x3 at [sp]. */
     ldr     w3, [x2, #HANSWER_NREGS]
     ldr     x0, [x2, #HANSWER_X]
@@ -350,6 +413,108 @@ exit_hvc_fast:
     eret
     isb                                     /* speculation barrier after ERET */
 8:  /* Not for the fast path: the light C step, as before. */
+    ldp     x2, x3, [sp], #16
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_sync
+
+/*
+ * The sync exit's fast path for a guest's ICC_SGI1R_EL1 write (issue 11), after the HVC test
+ * (x1 = ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]). Every other exception class goes to
+ * exit_sync (2 instructions). It does what vgic_send_sgi() does for group-1 SGIs to other
+ * vCPUs (vdev/vgic.c): each target's inbox bit set in its changed word with a sequentially
+ * consistent fetch-or (the exclusive pair the C atomic compiles to), and a kick to the target's
+ * CPU when the word was 0 (DSB before the SGI write: the word is visible before the interrupt,
+ * as arch_gic_send_sgi). It goes on only for a write (ESR_EL2 ISS: Op0 3, Op1 0, CRn 12, CRm
+ * 11, Op2 5, direction 0; Arm ARM D17.2.37), with Aff1, Aff2, Aff3, RS, IRM and the RES0 bits
+ * above Aff2 zero (GICv3 spec 12.2.22), in a partition whose vCPU i is 0.0.0.i on its own CPU
+ * (arch_irq_fast.sgi_vcpus non-zero: arch_sgi_send_bind), not naming the sender itself (its own
+ * SGI is a direct injection: C), while the sender's changed word is 0 and the console has no
+ * work waiting (what the C exit would do first). Target-list bits beyond the partition's vCPUs
+ * name nobody (as vgic_sgi_targets()). Then ELR_EL2 steps over the MSR (IL = 1: 4 bytes).
+ * The guest's Xt is read through a table (x0-x3 from the stack, xzr as 0).
+ * x0-x9 are scratch: x0/x1 saved by the vector, x2-x9 pushed here.
+ */
+exit_sgi_fast:
+    cmp     x1, #ESR_EC_SYSREG_ASM
+    b.ne    exit_sync
+    stp     x2, x3, [sp, #-16]!
+    mrs     x1, esr_el2
+    movz    w2, #(ESR_SGI1R_MASK_ASM & 0xffff)
+    movk    w2, #(ESR_SGI1R_MASK_ASM >> 16), lsl #16
+    and     w2, w1, w2
+    movz    w3, #(ESR_SGI1R_WRITE_ASM & 0xffff)
+    movk    w3, #(ESR_SGI1R_WRITE_ASM >> 16), lsl #16
+    cmp     w2, w3
+    b.ne    39f                             /* not an ICC_SGI1R_EL1 write */
+    ubfx    x2, x1, #5, #5                  /* Rt */
+    adr     x3, 31f
+    add     x3, x3, x2, lsl #3              /* 8 bytes per table entry */
+    br      x3
+31:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .if \n < 2
+    ldr     x2, [sp, #(16 + 8 * \n)]
+    .elseif \n < 4
+    ldr     x2, [sp, #(8 * (\n - 2))]
+    .elseif \n == 31
+    mov     x2, xzr
+    .else
+    mov     x2, x\n
+    .endif
+    b       32f
+    .endr
+32: /* x2 = the value written */
+    tst     x2, #0x00ffffff00000000         /* Aff3, RS, IRM, RES0, Aff2 */
+    b.ne    39f
+    tst     x2, #0x0000000000ff0000         /* Aff1 */
+    b.ne    39f
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_IRQ_FAST]
+    ldp     w1, w3, [x0, #IRQ_FAST_SGI_SELF] /* sgi_self, sgi_vcpus */
+    cbz     w3, 39f                         /* target lists not decoded here */
+    and     w3, w3, w2                      /* the named vCPUs (TargetList, bits [15:0]) */
+    tst     w3, w1
+    b.ne    39f                             /* the sender itself: C (direct injection) */
+    ldr     x1, [x0, #IRQ_FAST_NEWS]
+    ldar    w1, [x1]                        /* the sender's changed word */
+    cbnz    w1, 39f
+    stp     x4, x5, [sp, #-16]!
+    fast_console_busy 4, 5, 38f  /* C sends this CPU's burst */
+    stp     x6, x7, [sp, #-16]!
+    stp     x8, x9, [sp, #-16]!
+    ubfx    w2, w2, #24, #4                 /* INTID */
+    mov     w1, #1
+    lsl     w2, w1, w2                      /* its inbox bit */
+    ldr     x4, [x0, #IRQ_FAST_SGI_NEWS]
+    ldr     x5, [x0, #IRQ_FAST_SGI_KICK]
+33: cbz     w3, 35f                         /* every target done (at most 16) */
+    rbit    w1, w3
+    clz     w1, w1                          /* target t */
+    sub     w6, w3, #1
+    and     w3, w3, w6
+    add     x0, x4, x1, lsl #2              /* its changed word */
+    ldr     x1, [x5, x1, lsl #3]            /* the kick for its CPU */
+34: ldaxr   w6, [x0]
+    orr     w7, w6, w2
+    stlxr   w8, w7, [x0]
+    cbnz    w8, 34b
+    cbnz    w6, 33b                         /* its word was not 0: an exit is on its way */
+    dsb     ish
+    msr     icc_sgi1r_el1, x1
+    b       33b
+35: mrs     x0, elr_el2
+    add     x0, x0, #4
+    msr     elr_el2, x0
+    ldp     x8, x9, [sp], #16
+    ldp     x6, x7, [sp], #16
+    ldp     x4, x5, [sp], #16
+    ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+38: ldp     x4, x5, [sp], #16
+39: /* Not for the fast path: exit_sync as before, with x0 = save area. */
     ldp     x2, x3, [sp], #16
     mrs     x0, tpidr_el2
     ldr     x0, [x0, #ARCH_CPU_REGS]
