@@ -279,40 +279,63 @@ bool trap_dabt_light(uint64_t esr)
     return (srt < 20u) || (srt >= 30u);
 }
 
+/*
+ * Data abort t with a valid syndrome (ISS.ISV): an access to an emulated device window,
+ * or a fault of the partition. A store's value is the transfer register's low 8 << SAS
+ * bits; a load's result is sign-extended (SSE) and, for a W register (SF 0), zero-extended
+ * from bit 31 (Arm ARM D17.2.37, ISS encoding for an exception from a Data Abort). Only v
+ * and t live across the device's call (the syndrome is read again from t): the
+ * trapped-MMIO exit's path (trap_dabt_exit).
+ */
+static inline __attribute__((always_inline)) enum trap_action trap_mmio(struct vcpu *v, const struct trap_info *t)
+{
+    struct mmio_access a;
+    uint64_t esr = t->esr;
+    /* 64 - the access's width in bits: 56, 48, 32 or 0 for SAS 0-3. */
+    uint32_t shift = 64u - (8u << ESR_ISS_SAS(esr));
+
+    a.size = 1u << ESR_ISS_SAS(esr);
+    a.write = (esr & ESR_ISS_WNR) != 0u;
+    a.value = a.write ? ((trap_reg(v, ESR_ISS_SRT(esr)) << shift) >> shift) : 0u;
+    if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
+        return trap_partition_fault(v, t);
+    }
+    esr = t->esr;
+    if (!a.write && (ESR_ISS_SRT(esr) < 31u)) {
+        shift = 64u - (8u << ESR_ISS_SAS(esr));
+        if (((esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
+            /* Sign-extend: arithmetic shift of the value placed at the top. */
+            a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
+        }
+        if ((esr & ESR_ISS_SF) == 0u) {
+            a.value &= 0xffffffffULL;
+        }
+        v->regs.x[ESR_ISS_SRT(esr)] = a.value;
+    }
+    trap_skip(v, esr);
+    return TRAP_RESUME;
+}
+
 /* Data abort: an access to an emulated device window, or a fault of the partition. */
 /* @req SRS-VDEV-001 */
 enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
 {
-    struct mmio_access a;
-    uint32_t srt = ESR_ISS_SRT(t->esr);
-    uint32_t shift;
-
     if ((t->esr & ESR_ISS_ISV) == 0u) {
         /* No syndrome (load/store pair, writeback...): cannot be emulated. */
         return trap_partition_fault(v, t);
     }
-    a.size = 1u << ESR_ISS_SAS(t->esr);
-    a.write = (t->esr & ESR_ISS_WNR) != 0u;
-    a.value = a.write ? trap_reg(v, srt) : 0u;
-    if (a.size < 8u) {
-        a.value &= (1ULL << (8u * a.size)) - 1u;
+    return trap_mmio(v, t);
+}
+
+/* @req SRS-VDEV-001 */
+enum trap_action trap_dabt_exit(struct vcpu *v, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+    struct trap_info t = { esr, far, hpfar };
+
+    if (!trap_dabt_light(esr)) {
+        return TRAP_FULL;
     }
-    if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
-        return trap_partition_fault(v, t);
-    }
-    if (!a.write && (srt < 31u)) {
-        shift = 64u - (8u * a.size);
-        if (((t->esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
-            /* Sign-extend: arithmetic shift of the value placed at the top. */
-            a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);
-        }
-        if ((t->esr & ESR_ISS_SF) == 0u) {
-            a.value &= 0xffffffffULL;
-        }
-        v->regs.x[srt] = a.value;
-    }
-    trap_skip(v, t->esr);
-    return TRAP_RESUME;
+    return trap_exit_done(v, trap_mmio(v, &t));
 }
 
 /* @req SRS-HVC-001 SRS-ISO-004 */
@@ -337,9 +360,10 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
     }
 }
 
-enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
+/* trap_exit_done() when there is something to do. */
+static enum trap_action __attribute__((noinline)) trap_exit_work(struct vcpu *v, enum trap_action action)
 {
-    /* This CPU's own console lines, a burst per exit (console.c); the common exit only tests. */
+    /* This CPU's own console lines, a burst per exit (console.c). */
     if (console_busy()) {
         console_poll();
     }
@@ -350,6 +374,15 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
     }
     if (vgic_has_news(v->id)) {
         vgic_flush(v->partition, vcpu_index(v));
+    }
+    return TRAP_RESUME;
+}
+
+enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
+{
+    /* The common exit only tests, without a stack frame: the work is out of line. */
+    if (console_busy() || (action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING) || vgic_has_news(v->id)) {
+        return trap_exit_work(v, action);
     }
     return TRAP_RESUME;
 }
