@@ -71,9 +71,10 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->group1 = on;
         return kick;
     case VGIC_BIT_ENABLE:
-        /* Only a change, or a hardware-backed interrupt (vgic_enable_changes). A disable withdraws a pending LR by itself (vgic_should_withdraw looks at enabled) and
-         * is not a clear: retract stays as ICPENDR left it, so a disabled edge stays pending. */
-        irq->enabled = on;
+        /* Only a change, or a hardware-backed interrupt (vgic_enable_changes). A disable withdraws a pending
+         * LR by itself (vgic_should_withdraw looks at enabled) and is not a clear: retract stays as ICPENDR
+         * left it, so a disabled edge stays pending. An atomic store: vgic_dist_bank reads it unlocked. */
+        __atomic_store_n(&irq->enabled, on, __ATOMIC_RELAXED);
         if (irq->hw) {
             arch_gic_set_enabled(irq->pintid, vgic_hw_cpu(p, vcpu, irq), on);
         }
@@ -119,7 +120,7 @@ static void __attribute__((noinline)) vgic_bits_read(uint32_t p, uint32_t vcpu, 
 
     for (bits = owned; bits != 0u; bits &= bits - 1u) {
         uint32_t i = vgic_ctz(bits);
-        const struct vgic_irq *irq = vgic_irq_owned_at(p, vcpu, first + i);
+        const struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
 
         val |= (vgic_bit_get(p, vcpu, irq, what) ? ((uint32_t)1u << i) : 0u);
         if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
@@ -141,7 +142,7 @@ static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu,
 
     for (; bits != 0u; bits &= bits - 1u) {
         uint32_t i = vgic_ctz(bits);
-        struct vgic_irq *irq = vgic_irq_owned_at(p, vcpu, first + i);
+        struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
         bool on = (kind == VGIC_BANK_PLAIN) ? (((a->value >> i) & 1u) != 0u) : (kind == VGIC_BANK_SET);
 
         if (vgic_bit_set(p, vcpu, first + i, irq, what, on)) {
@@ -158,16 +159,17 @@ static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu,
  * always written through (its physical enable follows the guest's, 12.9.22 / 12.9.6). Only
  * reads, in a small frame: Linux's enable_irq() re-enables an enabled interrupt often.
  */
-static uint32_t vgic_enable_changes(uint32_t p, uint32_t vcpu, uint32_t first, uint32_t bits, bool on)
+static inline __attribute__((always_inline)) uint32_t vgic_enable_changes(uint32_t p, uint32_t vcpu, uint32_t first, uint32_t bits, bool on)
 {
     uint32_t out = 0u;
     uint32_t b;
 
     for (b = bits; b != 0u; b &= b - 1u) {
         uint32_t i = vgic_ctz(b);
-        const struct vgic_irq *irq = vgic_irq_owned_at(p, vcpu, first + i);
+        const struct vgic_irq *word = vgic_irq_word(p, vcpu, first);
 
-        if ((irq->enabled != on) || irq->hw) {
+        /* Atomic: read without the lock too (vgic_dist_bank); hw is fixed by the description. */
+        if ((__atomic_load_n(&word[i].enabled, __ATOMIC_RELAXED) != on) || word[i].hw) {
             out |= 1u << i;
         }
     }
@@ -419,6 +421,17 @@ static bool __attribute__((noinline)) vgic_dist_bank(uint32_t p, struct mmio_acc
 
     if (!vgic_bank_of(a->offset, &what, &kind) || !vgic_size_ok(a, false, false)) {
         return false;
+    }
+    if ((what == VGIC_BIT_ENABLE) && a->write && (first != 0u) &&
+        (vgic_enable_changes(p, 0u, first, vgic_owned_word(p, first) & (uint32_t)a->value, kind == VGIC_BANK_SET) ==
+         0u)) {
+        /*
+         * An IS/ICENABLER write that changes nothing (Linux's enable_irq() of an enabled interrupt) takes
+         * no lock: the enables are read atomically and only written under the lock, so the write takes
+         * effect (as nothing) at those reads, before or after any other vCPU's locked change, as two
+         * writes to the register from two PEs may be ordered either way.
+         */
+        return true;
     }
     arch_lock_acquire(&vgic_locks[p]);
     if (first == 0u) {

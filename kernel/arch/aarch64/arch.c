@@ -731,10 +731,11 @@ uint64_t arch_trap_hvc(struct arch_cpu *c)
  * (trap_data_abort() reads or writes no other guest register); any other
  * abort returns ARCH_EXIT_FULL having done nothing, for arch_trap_sync().
  */
-uint64_t arch_trap_dabt(struct arch_cpu *c)
+uint32_t arch_trap_dabt(struct arch_cpu *c)
 {
-    /* trap_dabt_exit answers TRAP_RESUME, TRAP_STOP or TRAP_FULL: the ARCH_EXIT_* values. */
-    return (uint64_t)trap_dabt_exit(c->vcpu, SYSREG_READ(esr_el2), SYSREG_READ(far_el2), SYSREG_READ(hpfar_el2));
+    /* trap_dabt_exit answers TRAP_RESUME, TRAP_STOP or TRAP_FULL: the ARCH_EXIT_* values; 32 bits, so that
+     * this is a tail call (the vector tests w0). */
+    return (uint32_t)trap_dabt_exit(c->vcpu, SYSREG_READ(esr_el2), SYSREG_READ(far_el2), SYSREG_READ(hpfar_el2));
 }
 
 /* A synchronous exit other than HVC: every guest register is in c->regs. */
