@@ -411,15 +411,15 @@ static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool 
     }
 }
 
-/* A bit bank (IGROUPR ... ICACTIVER, vgic_bank_of), 32-bit accesses only, under p's lock; word 0 is the SGIs' and
- * PPIs' (RAZ/WI here). Out of line: the other registers' decode stays out of its frame. */
-static bool __attribute__((noinline)) vgic_dist_bank(uint32_t p, struct mmio_access *a)
+/* A bit bank (IGROUPR ... ICACTIVER, vgic_bank_of), 32-bit accesses only, under p's lock but for an enable write
+ * that changes nothing; word 0 is the SGIs' and PPIs' (RAZ/WI here). Out of line: the other registers' decode
+ * stays out of its frame. */
+static bool __attribute__((noinline)) vgic_dist_bank(uint32_t p, struct mmio_access *a, enum vgic_bit what,
+                                                     enum vgic_bank_kind kind)
 {
     uint32_t first = (uint32_t)((a->offset % GICD_BANK_SIZE) / 4u) * 32u;
-    enum vgic_bit what;
-    enum vgic_bank_kind kind;
 
-    if (!vgic_bank_of(a->offset, &what, &kind) || !vgic_size_ok(a, false, false)) {
+    if (!vgic_size_ok(a, false, false)) {
         return false;
     }
     if ((what == VGIC_BIT_ENABLE) && a->write && (first != 0u) &&
@@ -462,15 +462,17 @@ static bool __attribute__((noinline)) vgic_dist_other(uint32_t p, struct mmio_ac
 bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
 {
     uint64_t off = a->offset;
+    enum vgic_bit what;
+    enum vgic_bank_kind kind;
 
     if ((off == GICD_TYPER) && (a->size == 4u)) {
         /* Constant for the partition's life: no lock, no further decode. */
         vgic_dist_ctl_access(p, a);
         return true;
     }
-    if ((off >= GICD_IGROUPR) && (off < (GICD_ICACTIVER + GICD_BANK_SIZE))) {
+    if (vgic_bank_of(off, &what, &kind)) {
         /* The most frequent (enable, pending): decoded before the rest. */
-        return vgic_dist_bank(p, a);
+        return vgic_dist_bank(p, a, what, kind);
     }
     return vgic_dist_other(p, a);
 }

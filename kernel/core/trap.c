@@ -349,10 +349,9 @@ enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t)
     }
 }
 
-/* trap_exit_done() when there is something to do. */
-static enum trap_action __attribute__((noinline)) trap_exit_work(struct vcpu *v, enum trap_action action)
+enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
 {
-    /* This CPU's own console lines, a burst per exit (console.c). */
+    /* This CPU's own console lines, a burst per exit (console.c); the common exit only tests. */
     if (console_busy()) {
         console_poll();
     }
@@ -367,20 +366,17 @@ static enum trap_action __attribute__((noinline)) trap_exit_work(struct vcpu *v,
     return TRAP_RESUME;
 }
 
-/* trap_exit_done(), also inlined into the data abort's light step (trap_dabt_exit). */
+/*
+ * trap_exit_done() for the data abort's light step (trap_dabt_exit): the common exit, with
+ * nothing to do, only tests, without a stack frame; anything else goes to trap_exit_done().
+ */
 static inline __attribute__((always_inline)) enum trap_action trap_exit_check(struct vcpu *v,
                                                                                enum trap_action action)
 {
-    /* The common exit only tests, without a stack frame: the work is out of line. */
     if (console_busy() || (action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING) || vgic_has_news(v->id)) {
-        return trap_exit_work(v, action);
+        return trap_exit_done(v, action);
     }
     return TRAP_RESUME;
-}
-
-enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
-{
-    return trap_exit_check(v, action);
 }
 
 /* @req SRS-VDEV-001 */
