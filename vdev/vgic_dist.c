@@ -105,8 +105,10 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
 /* The vCPUs whose list registers vgic_bits_access() changed or must collect: each re-evaluates them. */
 static void vgic_kick_all(uint32_t p, uint32_t kick)
 {
-    for (; kick != 0u; kick &= kick - 1u) {
-        vgic_signal(p, vgic_ctz(kick));
+    uint32_t k;
+
+    for (k = kick; k != 0u; k &= k - 1u) {
+        vgic_signal(p, vgic_ctz(k));
     }
 }
 
@@ -135,13 +137,15 @@ static void __attribute__((noinline)) vgic_bits_read(uint32_t p, uint32_t vcpu, 
 
 /* A bank write: only the owned bits it changes (bits = owned & written as one, or every owned bit of a
  * plain register), each bit found with one count of trailing zeros. */
-static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu, uint32_t first, const struct mmio_access *a,
-                            enum vgic_bit what, enum vgic_bank_kind kind, uint32_t bits)
+static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                      const struct mmio_access *a, enum vgic_bit what,
+                                                      enum vgic_bank_kind kind, uint32_t bits)
 {
     uint32_t kick = 0u;
+    uint32_t b;
 
-    for (; bits != 0u; bits &= bits - 1u) {
-        uint32_t i = vgic_ctz(bits);
+    for (b = bits; b != 0u; b &= b - 1u) {
+        uint32_t i = vgic_ctz(b);
         struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
         bool on = (kind == VGIC_BANK_PLAIN) ? (((a->value >> i) & 1u) != 0u) : (kind == VGIC_BANK_SET);
 
@@ -159,7 +163,8 @@ static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu,
  * always written through (its physical enable follows the guest's, 12.9.22 / 12.9.6). Only
  * reads, in a small frame: Linux's enable_irq() re-enables an enabled interrupt often.
  */
-static inline __attribute__((always_inline)) uint32_t vgic_enable_changes(uint32_t p, uint32_t vcpu, uint32_t first, uint32_t bits, bool on)
+static inline __attribute__((always_inline)) uint32_t vgic_enable_changes(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                                          uint32_t bits, bool on)
 {
     uint32_t out = 0u;
     uint32_t b;

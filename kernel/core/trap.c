@@ -292,7 +292,7 @@ static inline __attribute__((always_inline)) enum trap_action trap_mmio(struct v
     struct mmio_access a;
     uint64_t esr = t->esr;
     /* 64 - the access's width in bits: 56, 48, 32 or 0 for SAS 0-3. */
-    uint32_t shift = 64u - (8u << ESR_ISS_SAS(esr));
+    uint32_t shift = 64u - (8u << (uint32_t)ESR_ISS_SAS(esr));
 
     a.size = 1u << ESR_ISS_SAS(esr);
     a.write = (esr & ESR_ISS_WNR) != 0u;
@@ -302,7 +302,7 @@ static inline __attribute__((always_inline)) enum trap_action trap_mmio(struct v
     }
     esr = t->esr;
     if (!a.write && (ESR_ISS_SRT(esr) < 31u)) {
-        shift = 64u - (8u << ESR_ISS_SAS(esr));
+        shift = 64u - (8u << (uint32_t)ESR_ISS_SAS(esr));
         if (((esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
             /* Sign-extend: arithmetic shift of the value placed at the top. */
             a.value = (uint64_t)((int64_t)(a.value << shift) >> shift);

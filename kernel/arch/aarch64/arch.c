@@ -709,7 +709,8 @@ void arch_vcpu_enter(struct vcpu *v)
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
-_Static_assert((TRAP_RESUME == ARCH_EXIT_RESUME) && (TRAP_STOP == ARCH_EXIT_STOP) && (TRAP_FULL == ARCH_EXIT_FULL),
+_Static_assert(((uint32_t)TRAP_RESUME == ARCH_EXIT_RESUME) && ((uint32_t)TRAP_STOP == ARCH_EXIT_STOP) &&
+                   ((uint32_t)TRAP_FULL == ARCH_EXIT_FULL),
                "arch_trap_dabt returns a trap_action as the vector's exit code");
 
 static uint64_t arch_exit_result(enum trap_action a)
