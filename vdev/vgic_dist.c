@@ -71,14 +71,10 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->group1 = on;
         return kick;
     case VGIC_BIT_ENABLE:
-        if ((irq->enabled == on) && !irq->hw) {
-            /* No change (a guest re-enabling what is enabled): nothing to update, nobody to kick, and
-             * a withdrawal asked by an earlier ICPENDR write (retract) stands. */
-            return false;
-        }
-        /* A disable withdraws a pending LR by itself (vgic_should_withdraw looks at enabled) and
-         * is not a clear: retract stays as ICPENDR left it, so a disabled edge stays pending. */
-        irq->enabled = on;
+        /* Only a change, or a hardware-backed interrupt (vgic_enable_changes). A disable withdraws a pending
+         * LR by itself (vgic_should_withdraw looks at enabled) and is not a clear: retract stays as ICPENDR
+         * left it, so a disabled edge stays pending. An atomic store: vgic_dist_bank reads it unlocked. */
+        __atomic_store_n(&irq->enabled, on, __ATOMIC_RELAXED);
         if (irq->hw) {
             arch_gic_set_enabled(irq->pintid, vgic_hw_cpu(p, vcpu, irq), on);
         }
@@ -106,42 +102,105 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
     }
 }
 
-void vgic_bits_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a, enum vgic_bit what,
-                      enum vgic_bank_kind kind)
+/* The vCPUs whose list registers vgic_bits_access() changed or must collect: each re-evaluates them. */
+static void vgic_kick_all(uint32_t p, uint32_t kick)
 {
-    uint32_t owned = vgic_owned_word(p, first);
+    uint32_t k;
+
+    for (k = kick; k != 0u; k &= k - 1u) {
+        vgic_signal(p, vgic_ctz(k));
+    }
+}
+
+/* A bank read: every owned bit. */
+static void __attribute__((noinline)) vgic_bits_read(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                     struct mmio_access *a, enum vgic_bit what, uint32_t owned)
+{
     uint32_t val = 0u;
     uint32_t kick = 0u;
     uint32_t bits;
 
-    if (!a->write) {
-        for (bits = owned; bits != 0u; bits &= bits - 1u) {
-            uint32_t i = vgic_ctz(bits);
-            const struct vgic_irq *irq = vgic_irq(p, vcpu, first + i);
+    for (bits = owned; bits != 0u; bits &= bits - 1u) {
+        uint32_t i = vgic_ctz(bits);
+        const struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
 
-            val |= (vgic_bit_get(p, vcpu, irq, what) ? ((uint32_t)1u << i) : 0u);
-            if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
-                /* Its list register may hold newer state: have its vCPU collect it, so
-                 * that a guest polling this bit (Linux's synchronize_irq) sees it change. */
-                kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
-            }
-        }
-        a->value = val;
-    } else {
-        /* Plain registers change every owned bit that differs; set/clear ones only bits written as 1. */
-        bits = owned & ((kind == VGIC_BANK_PLAIN) ? ~0u : (uint32_t)a->value);
-        for (; bits != 0u; bits &= bits - 1u) {
-            uint32_t i = vgic_ctz(bits);
-            struct vgic_irq *irq = vgic_irq(p, vcpu, first + i);
-            bool on = (kind == VGIC_BANK_PLAIN) ? (((a->value >> i) & 1u) != 0u) : (kind == VGIC_BANK_SET);
-
-            if (vgic_bit_set(p, vcpu, first + i, irq, what, on)) {
-                kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
-            }
+        val |= (vgic_bit_get(p, vcpu, irq, what) ? ((uint32_t)1u << i) : 0u);
+        if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
+            /* Its list register may hold newer state: have its vCPU collect it, so
+             * that a guest polling this bit (Linux's synchronize_irq) sees it change. */
+            kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
         }
     }
-    for (; kick != 0u; kick &= kick - 1u) {
-        vgic_signal(p, vgic_ctz(kick));
+    a->value = val;
+    vgic_kick_all(p, kick);
+}
+
+/* A bank write: only the owned bits it changes (bits = owned & written as one, or every owned bit of a
+ * plain register), each bit found with one count of trailing zeros. */
+static void __attribute__((noinline)) vgic_bits_write(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                      const struct mmio_access *a, enum vgic_bit what,
+                                                      enum vgic_bank_kind kind, uint32_t bits)
+{
+    uint32_t kick = 0u;
+    uint32_t b;
+
+    for (b = bits; b != 0u; b &= b - 1u) {
+        uint32_t i = vgic_ctz(b);
+        struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
+        bool on = (kind == VGIC_BANK_PLAIN) ? (((a->value >> i) & 1u) != 0u) : (kind == VGIC_BANK_SET);
+
+        if (vgic_bit_set(p, vcpu, first + i, irq, what, on)) {
+            kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
+        }
+    }
+    vgic_kick_all(p, kick);
+}
+
+/*
+ * Of the bits an ISENABLER (on) or ICENABLER write names, those it changes: re-enabling an
+ * enabled interrupt, or disabling a disabled one, updates nothing, kicks nobody, and leaves a
+ * withdrawal an earlier ICPENDR write asked for (retract) standing. A hardware-backed one is
+ * always written through (its physical enable follows the guest's, 12.9.22 / 12.9.6). Only
+ * reads, in a small frame: Linux's enable_irq() re-enables an enabled interrupt often.
+ */
+static inline __attribute__((always_inline)) uint32_t vgic_enable_changes(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                                          uint32_t bits, bool on)
+{
+    uint32_t out = 0u;
+    uint32_t b;
+
+    for (b = bits; b != 0u; b &= b - 1u) {
+        uint32_t i = vgic_ctz(b);
+        const struct vgic_irq *word = vgic_irq_word(p, vcpu, first);
+
+        /* Atomic: read without the lock too (vgic_dist_bank); hw is fixed by the description. */
+        if ((__atomic_load_n(&word[i].enabled, __ATOMIC_RELAXED) != on) || word[i].hw) {
+            out |= 1u << i;
+        }
+    }
+    return out;
+}
+
+/* vgic_bits_access(), inlined into the distributor's bank path (vgic_dist_bank). */
+static inline __attribute__((always_inline)) void vgic_bits_do(uint32_t p, uint32_t vcpu, uint32_t first,
+                                                                struct mmio_access *a, enum vgic_bit what,
+                                                                enum vgic_bank_kind kind)
+{
+    uint32_t owned = vgic_owned_word(p, first);
+    uint32_t bits;
+
+    if (!a->write) {
+        vgic_bits_read(p, vcpu, first, a, what, owned);
+        return;
+    }
+    /* Plain registers change every owned bit that differs; set/clear ones only bits written as 1. */
+    bits = owned & ((kind == VGIC_BANK_PLAIN) ? ~0u : (uint32_t)a->value);
+    if (what == VGIC_BIT_ENABLE) {
+        /* IS/ICENABLER: set/clear registers (12.9.22, 12.9.6). */
+        bits = vgic_enable_changes(p, vcpu, first, bits, kind == VGIC_BANK_SET);
+    }
+    if (bits != 0u) {
+        vgic_bits_write(p, vcpu, first, a, what, kind, bits);
     }
 }
 
@@ -256,6 +315,12 @@ static void vgic_irouter_access(uint32_t p, struct mmio_access *a)
     }
 }
 
+void vgic_bits_access(uint32_t p, uint32_t vcpu, uint32_t first, struct mmio_access *a, enum vgic_bit what,
+                      enum vgic_bank_kind kind)
+{
+    vgic_bits_do(p, vcpu, first, a, what, kind);
+}
+
 /* ---------------------------------------------------------------- distributor */
 
 /* Registers of the distributor that are not per-INTID. */
@@ -352,20 +417,50 @@ static void vgic_dist_locked(uint32_t p, struct mmio_access *a, bool prio, bool 
     }
 }
 
-/* A bit bank (IGROUPR ... ICACTIVER), 32-bit accesses only, under p's lock; word 0 is the SGIs' and PPIs' (RAZ/WI here). */
-static bool vgic_dist_bank(uint32_t p, struct mmio_access *a, enum vgic_bit what, enum vgic_bank_kind kind)
+/* A bit bank (IGROUPR ... ICACTIVER, vgic_bank_of), 32-bit accesses only, under p's lock but for an enable write
+ * that changes nothing; word 0 is the SGIs' and PPIs' (RAZ/WI here). Out of line: the other registers' decode
+ * stays out of its frame. */
+static bool __attribute__((noinline)) vgic_dist_bank(uint32_t p, struct mmio_access *a, enum vgic_bit what,
+                                                     enum vgic_bank_kind kind)
 {
     uint32_t first = (uint32_t)((a->offset % GICD_BANK_SIZE) / 4u) * 32u;
 
     if (!vgic_size_ok(a, false, false)) {
         return false;
     }
+    if ((what == VGIC_BIT_ENABLE) && a->write && (first != 0u) &&
+        (vgic_enable_changes(p, 0u, first, vgic_owned_word(p, first) & (uint32_t)a->value, kind == VGIC_BANK_SET) ==
+         0u)) {
+        /*
+         * An IS/ICENABLER write that changes nothing (Linux's enable_irq() of an enabled interrupt) takes
+         * no lock: the enables are read atomically and only written under the lock, so the write takes
+         * effect (as nothing) at those reads, before or after any other vCPU's locked change, as two
+         * writes to the register from two PEs may be ordered either way.
+         */
+        return true;
+    }
     arch_lock_acquire(&vgic_locks[p]);
     if (first == 0u) {
         a->value = 0u;
     } else {
-        vgic_bits_access(p, 0u, first, a, what, kind);
+        vgic_bits_do(p, 0u, first, a, what, kind);
     }
+    arch_lock_release(&vgic_locks[p]);
+    return true;
+}
+
+/* The registers other than GICD_TYPER and the bit banks. */
+static bool __attribute__((noinline)) vgic_dist_other(uint32_t p, struct mmio_access *a)
+{
+    uint64_t off = a->offset;
+    bool prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
+    bool router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
+
+    if (!vgic_size_ok(a, prio, router)) {
+        return false;
+    }
+    arch_lock_acquire(&vgic_locks[p]);
+    vgic_dist_locked(p, a, prio, router);
     arch_lock_release(&vgic_locks[p]);
     return true;
 }
@@ -373,8 +468,6 @@ static bool vgic_dist_bank(uint32_t p, struct mmio_access *a, enum vgic_bit what
 bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
 {
     uint64_t off = a->offset;
-    bool prio;
-    bool router;
     enum vgic_bit what;
     enum vgic_bank_kind kind;
 
@@ -387,13 +480,5 @@ bool vgic_dist_mmio(uint32_t p, struct mmio_access *a)
         /* The most frequent (enable, pending): decoded before the rest. */
         return vgic_dist_bank(p, a, what, kind);
     }
-    prio = (off >= GICD_IPRIORITYR) && (off < GICD_IPRIORITYR_END);
-    router = (off >= GICD_IROUTER) && (off < GICD_IROUTER_END);
-    if (!vgic_size_ok(a, prio, router)) {
-        return false;
-    }
-    arch_lock_acquire(&vgic_locks[p]);
-    vgic_dist_locked(p, a, prio, router);
-    arch_lock_release(&vgic_locks[p]);
-    return true;
+    return vgic_dist_other(p, a);
 }

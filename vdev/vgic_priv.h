@@ -47,6 +47,14 @@ static inline uint32_t vgic_owned_word(uint32_t p, uint32_t first)
     return (first < g->num_irqs) ? g->owned[first / 32u] : 0u;
 }
 /** vCPU an interrupt is delivered to (SGI/PPI: the given vCPU). */
+/* The state of INTIDs first ... first + 31 (first a multiple of 32, a word p owns INTIDs of, so implemented:
+ * no bound check, unlike vgic_irq()): entry i is INTID first + i. */
+static inline struct vgic_irq *vgic_irq_word(uint32_t p, uint32_t vcpu, uint32_t first)
+{
+    struct vgic_part *g = &vgic_parts[p];
+
+    return (first < GIC_NUM_PRIVATE) ? g->vcpu[vcpu].priv : &g->spi[first - GIC_NUM_PRIVATE];
+}
 uint32_t vgic_irq_target(uint32_t vcpu, uint32_t vintid, const struct vgic_irq *irq);
 /** Clear vintid's ready bit at vCPU target (before its target changes). */
 static inline void vgic_ready_clear(uint32_t p, uint32_t target, uint32_t vintid)

@@ -272,43 +272,55 @@ bool trap_dabt_light(uint64_t esr)
     return (srt < 20u) || (srt >= 30u);
 }
 
-/* Data abort: an access to an emulated device window, or a fault of the partition. */
-/* @req SRS-VDEV-001 */
-enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
+/*
+ * Data abort t with a valid syndrome (ISS.ISV): an access to an emulated device window,
+ * or a fault of the partition. A store's value is the transfer register's low 8 << SAS
+ * bits; a load's result is sign-extended (SSE) and, for a W register (SF 0), zero-extended
+ * from bit 31 (Arm ARM D17.2.37, ISS encoding for an exception from a Data Abort). Only v
+ * and t live across the device's call (the syndrome is read again from t): the
+ * trapped-MMIO exit's path (trap_dabt_exit).
+ */
+static inline __attribute__((always_inline)) enum trap_action trap_mmio(struct vcpu *v, const struct trap_info *t)
 {
     struct mmio_access a;
-    uint32_t srt = ESR_ISS_SRT(t->esr);
-    uint32_t shift;
+    uint64_t esr = t->esr;
+    /* 64 - the access's width in bits: 56, 48, 32 or 0 for SAS 0-3. */
+    uint32_t shift = 64u - (8u << (uint32_t)ESR_ISS_SAS(esr));
 
-    if ((t->esr & ESR_ISS_ISV) == 0u) {
-        /* No syndrome (load/store pair, writeback...): cannot be emulated. */
-        return trap_partition_fault(v, t);
-    }
-    a.size = 1u << ESR_ISS_SAS(t->esr);
-    a.write = (t->esr & ESR_ISS_WNR) != 0u;
-    a.value = a.write ? trap_reg(v, srt) : 0u;
-    if (a.size < 8u) {
-        a.value &= (1ULL << (8u * a.size)) - 1u;
-    }
+    a.size = 1u << ESR_ISS_SAS(esr);
+    a.write = (esr & ESR_ISS_WNR) != 0u;
+    a.value = a.write ? ((trap_reg(v, ESR_ISS_SRT(esr)) << shift) >> shift) : 0u;
     if (vdev_mmio(v, trap_fault_ipa(t), &a) != VDEV_HANDLED) {
         return trap_partition_fault(v, t);
     }
-    if (!a.write && (srt < 31u)) {
-        shift = 64u - (8u * a.size);
-        if (((t->esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
+    esr = t->esr;
+    if (!a.write && (ESR_ISS_SRT(esr) < 31u)) {
+        shift = 64u - (8u << (uint32_t)ESR_ISS_SAS(esr));
+        if (((esr & ESR_ISS_SSE) != 0u) && (shift != 0u)) {
             /* Sign-extend the access's low size bytes: flip their sign bit, then subtract it. */
             uint32_t top = 63u - shift;
             uint64_t sign = 1ULL << top;
 
             a.value = ((a.value & ((sign << 1) - 1u)) ^ sign) - sign;
         }
-        if ((t->esr & ESR_ISS_SF) == 0u) {
+        if ((esr & ESR_ISS_SF) == 0u) {
             a.value &= 0xffffffffULL;
         }
-        v->regs.x[srt] = a.value;
+        v->regs.x[ESR_ISS_SRT(esr)] = a.value;
     }
-    trap_skip(v, t->esr);
+    trap_skip(v, esr);
     return TRAP_RESUME;
+}
+
+/* Data abort: an access to an emulated device window, or a fault of the partition. */
+/* @req SRS-VDEV-001 */
+enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t)
+{
+    if ((t->esr & ESR_ISS_ISV) == 0u) {
+        /* No syndrome (load/store pair, writeback...): cannot be emulated. */
+        return trap_partition_fault(v, t);
+    }
+    return trap_mmio(v, t);
 }
 
 /* @req SRS-HVC-001 SRS-ISO-004 */
@@ -353,6 +365,30 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
         }
     }
     return TRAP_RESUME;
+}
+
+/*
+ * trap_exit_done() for the data abort's light step (trap_dabt_exit): the common exit, with
+ * nothing to do, only tests, without a stack frame; anything else goes to trap_exit_done().
+ */
+static inline __attribute__((always_inline)) enum trap_action trap_exit_check(struct vcpu *v,
+                                                                               enum trap_action action)
+{
+    if (console_busy() || (action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING) || vgic_has_news(v->id)) {
+        return trap_exit_done(v, action);
+    }
+    return TRAP_RESUME;
+}
+
+/* @req SRS-VDEV-001 */
+enum trap_action trap_dabt_exit(struct vcpu *v, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+    struct trap_info t = { esr, far, hpfar };
+
+    if (!trap_dabt_light(esr)) {
+        return TRAP_FULL;
+    }
+    return trap_exit_check(v, trap_mmio(v, &t));
 }
 
 /* @req SRS-ISO-004 */

@@ -75,17 +75,20 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
     const struct cfg_partition *cp = &cfg_partitions[v->partition];
+    uint32_t end = cp->first_vdev + cp->num_vdevs;
     uint32_t i;
 
     /* Only this partition's windows (generated consecutive): no scan of the others'. */
-    for (i = cp->first_vdev; i < (cp->first_vdev + cp->num_vdevs); i++) {
+    for (i = cp->first_vdev; i < end; i++) {
         const struct cfg_vdev *d = &cfg_vdevs[i];
+        /* Below the window, the subtraction wraps far above any window's size. */
+        uint64_t off = ipa - d->ipa;
         bool ok;
 
-        if ((ipa < d->ipa) || ((ipa - d->ipa) >= d->size)) {
+        if (off >= d->size) {
             continue;
         }
-        a->offset = ipa - d->ipa;
+        a->offset = off;
         switch (d->kind) {
         case CFG_VDEV_VGICD:
             ok = vgic_dist_mmio(v->partition, a);

@@ -13,6 +13,7 @@ struct vcpu;
 enum trap_action {
     TRAP_RESUME = 0,  /**< return to the guest */
     TRAP_STOP,        /**< the vCPU is off or halted: its CPU waits in boot_cpu_idle() */
+    TRAP_FULL,        /**< a light step did nothing: the exit takes the full step (trap_dabt_exit) */
 };
 
 /** Syndrome of a synchronous exit, as read from ESR_EL2, FAR_EL2 and HPFAR_EL2. */
@@ -56,6 +57,14 @@ bool trap_dabt_light(uint64_t esr);
 
 /** Handle data abort t of v: emulate the MMIO access, or apply the fault policy. */
 enum trap_action trap_data_abort(struct vcpu *v, const struct trap_info *t);
+
+/**
+ * The light step of a data abort with syndrome esr, far, hpfar (the exit's ESR_EL2,
+ * FAR_EL2, HPFAR_EL2): TRAP_FULL having done nothing when trap_dabt_light(esr) says
+ * no, otherwise the access emulated as trap_data_abort() does and the exit finished
+ * as trap_exit_done() does (one frame for both: the trapped-MMIO fast path).
+ */
+enum trap_action trap_dabt_exit(struct vcpu *v, uint64_t esr, uint64_t far, uint64_t hpfar);
 
 /**
  * Last step of every exit: if v may go on running, bring its list registers

@@ -220,6 +220,30 @@ static void test_light_step_takes_mmio_only_through_registers_it_saved(void **st
 }
 
 /* @req SRS-VDEV-001 */
+static void test_light_step_of_a_data_abort_emulates_and_finishes_the_exit(void **state)
+{
+    struct trap_info t = dabt(GICD + T_GICD_TYPER, ISV | SAS(2u) | SRT(3u));
+    struct trap_info x20 = dabt(GICD + T_GICD_TYPER, ISV | SAS(2u) | SRT(20u));
+    struct trap_info hole = dabt(0x30000000u, ISV | SAS(2u) | SRT(3u));
+    uint64_t pc = alpha->regs.pc;
+
+    (void)state;
+    /* Through x20: nothing done, the full step takes it. */
+    alpha->regs.x[20] = 0x55u;
+    assert_int_equal(trap_dabt_exit(alpha, x20.esr, x20.far, x20.hpfar), TRAP_FULL);
+    assert_int_equal(alpha->regs.pc, pc);
+    assert_int_equal(alpha->regs.x[20], 0x55u);
+    /* Through x3: emulated as trap_sync() does, the exit finished, resumed after the load. */
+    alpha->regs.x[3] = ~0ull;
+    assert_int_equal(trap_dabt_exit(alpha, t.esr, t.far, t.hpfar), TRAP_RESUME);
+    assert_int_equal(alpha->regs.pc, pc + 4u);
+    assert_int_equal(alpha->regs.x[3], 0x02480001u);
+    /* Outside every window: a fault of the partition, the exit stops it. */
+    assert_int_equal(trap_dabt_exit(alpha, hole.esr, hole.far, hole.hpfar), TRAP_STOP);
+    assert_int_equal(part_get(PART_ALPHA)->state, PART_STATE_HALTED);
+}
+
+/* @req SRS-VDEV-001 */
 static void test_mmio_load_fills_its_register_zero_extended(void **state)
 {
     (void)state;
@@ -572,6 +596,30 @@ static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **
     assert_false(fake_npie && fake_uie);
 }
 
+/* Each thing an exit may have to do, seen by the data abort's light step on its own. */
+/* @req SRS-VDEV-001 SRS-IRQ-002 SRS-CON-003 */
+static void test_light_data_abort_exit_does_what_any_exit_does(void **state)
+{
+    struct mmio_access en = { 0x10100u, 4u, true, 1u };
+    struct mmio_access grp = { 0x0u, 4u, true, 1u };
+    struct trap_info t = dabt(GICD + T_GICD_TYPER, ISV | SAS(2u) | SRT(3u));
+
+    (void)state;
+    /* A queued console line of this CPU: sent by the exit. */
+    console_part_write(PART_ALPHA, "x\n", 2u);
+    assert_int_equal(trap_dabt_exit(alpha, t.esr, t.far, t.hpfar), TRAP_RESUME);
+    assert_string_equal(fake_console, "[alpha] x\r\n");
+    /* News for the vCPU: its list registers are filled. */
+    assert_true(vgic_redist_mmio(PART_ALPHA, &en));
+    assert_true(vgic_dist_mmio(PART_ALPHA, &grp));
+    vgic_inject(PART_ALPHA, 0u, 0u);
+    assert_int_equal(trap_dabt_exit(alpha, t.esr, t.far, t.hpfar), TRAP_RESUME);
+    assert_int_equal(fake_lrs[0] >> 62, 1u);
+    /* A vCPU no longer running: the exit stops it. */
+    alpha->state = VCPU_OFF;
+    assert_int_equal(trap_dabt_exit(alpha, t.esr, t.far, t.hpfar), TRAP_STOP);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +632,8 @@ int main(void)
         cmocka_unit_test_setup(test_fault_ipa_combines_hpfar_and_far, setup),
         cmocka_unit_test_setup(test_exit_sends_its_cpus_queued_console_line_and_nothing_when_none, setup),
         cmocka_unit_test_setup(test_light_step_takes_mmio_only_through_registers_it_saved, setup),
+        cmocka_unit_test_setup(test_light_step_of_a_data_abort_emulates_and_finishes_the_exit, setup),
+        cmocka_unit_test_setup(test_light_data_abort_exit_does_what_any_exit_does, setup),
         cmocka_unit_test_setup(test_mmio_load_fills_its_register_zero_extended, setup),
         cmocka_unit_test_setup(test_mmio_store_takes_only_the_access_size_from_its_register, setup),
         cmocka_unit_test_setup(test_mmio_signed_loads_are_sign_extended_to_w_or_x, setup),

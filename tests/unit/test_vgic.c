@@ -359,6 +359,36 @@ static void test_enable_set_and_clear_change_only_the_bits_written_as_one(void *
     assert_int_equal(fake_irq_enabled_cpu[33], 0xffffffffu);
 }
 
+/* @req SRS-IRQ-005 */
+static void test_an_enable_write_that_changes_nothing_takes_no_lock(void **state)
+{
+    (void)state;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0x2u);
+    fake_lock_acquires = 0u;
+    /* Re-enabling 33, disabling the disabled 34: nothing changes, no lock. */
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0x2u);
+    dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 0x4u);
+    assert_int_equal(fake_lock_acquires, 0u);
+    assert_true(spi(PART_ALPHA, 33u)->enabled);
+    assert_false(spi(PART_ALPHA, 34u)->enabled);
+    /* A read, the SGI/PPI word, another bank, a change: each under the lock. */
+    assert_int_equal(dread(PART_ALPHA, ISENABLER + 4u, 4u), 0x2u);
+    assert_int_equal(fake_lock_acquires, 1u);
+    dwrite(PART_ALPHA, ISENABLER, 4u, 0u);
+    assert_int_equal(fake_lock_acquires, 2u);
+    dwrite(PART_ALPHA, ICPENDR + 4u, 4u, 0x2u);
+    assert_int_equal(fake_lock_acquires, 3u);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 0x6u);
+    assert_int_equal(fake_lock_acquires, 4u);
+    assert_true(spi(PART_ALPHA, 34u)->enabled);
+    /* A hardware-backed interrupt's enable is always written through (40 is physical 48). */
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    fake_irq_enabled[48] = false;
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
+    assert_int_equal(fake_lock_acquires, 6u);
+    assert_true(fake_irq_enabled[48]);
+}
+
 /* @req SRS-IRQ-004 */
 static void test_enable_of_a_hw_interrupt_is_mirrored_on_its_targets_cpu(void **state)
 {
@@ -2040,6 +2070,7 @@ int main(void)
         cmocka_unit_test_setup(test_gicd_registers_of_intids_below_32_are_raz_wi, setup),
         cmocka_unit_test_setup(test_gicd_unowned_spis_are_raz_wi, setup),
         cmocka_unit_test_setup(test_enable_set_and_clear_change_only_the_bits_written_as_one, setup),
+        cmocka_unit_test_setup(test_an_enable_write_that_changes_nothing_takes_no_lock, setup),
         cmocka_unit_test_setup(test_enable_of_a_hw_interrupt_is_mirrored_on_its_targets_cpu, setup),
         cmocka_unit_test_setup(test_pending_set_and_clear_read_back_and_kick_the_target, setup),
         cmocka_unit_test_setup(test_active_set_and_clear_read_back_without_kicks, setup),

@@ -747,6 +747,10 @@ void arch_vcpu_enter(struct vcpu *v)
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
+_Static_assert(((uint32_t)TRAP_RESUME == ARCH_EXIT_RESUME) && ((uint32_t)TRAP_STOP == ARCH_EXIT_STOP) &&
+                   ((uint32_t)TRAP_FULL == ARCH_EXIT_FULL),
+               "arch_trap_dabt returns a trap_action as the vector's exit code");
+
 static uint64_t arch_exit_result(enum trap_action a)
 {
     return (a == TRAP_STOP) ? ARCH_EXIT_STOP : ARCH_EXIT_RESUME;
@@ -766,17 +770,11 @@ uint64_t arch_trap_hvc(struct arch_cpu *c)
  * (trap_data_abort() reads or writes no other guest register); any other
  * abort returns ARCH_EXIT_FULL having done nothing, for arch_trap_sync().
  */
-uint64_t arch_trap_dabt(struct arch_cpu *c)
+uint32_t arch_trap_dabt(struct arch_cpu *c)
 {
-    struct trap_info t;
-
-    t.esr = SYSREG_READ(esr_el2);
-    if (!trap_dabt_light(t.esr)) {
-        return ARCH_EXIT_FULL;
-    }
-    t.far = SYSREG_READ(far_el2);
-    t.hpfar = SYSREG_READ(hpfar_el2);
-    return arch_exit_result(trap_exit_done(c->vcpu, trap_data_abort(c->vcpu, &t)));
+    /* trap_dabt_exit answers TRAP_RESUME, TRAP_STOP or TRAP_FULL: the ARCH_EXIT_* values; 32 bits, so that
+     * this is a tail call (the vector tests w0). */
+    return (uint32_t)trap_dabt_exit(c->vcpu, SYSREG_READ(esr_el2), SYSREG_READ(far_el2), SYSREG_READ(hpfar_el2));
 }
 
 /* A synchronous exit other than HVC: every guest register is in c->regs. */

@@ -69,7 +69,7 @@ uint64_t arch_gic_sgir(uint32_t cpu, uint32_t sgi);
  * 0 resume, 1 stop the vCPU, 2 the full step is needed (nothing done yet).
  */
 uint64_t arch_trap_hvc(struct arch_cpu *c);
-uint64_t arch_trap_dabt(struct arch_cpu *c);
+uint32_t arch_trap_dabt(struct arch_cpu *c);  /* an ARCH_EXIT_* code in w0 (vectors.S tests w0) */
 uint64_t arch_trap_irq(struct arch_cpu *c);
 /** Full step (every register saved): 0 resume, nonzero stop the vCPU. */
 uint64_t arch_trap_sync(struct arch_cpu *c);

@@ -340,12 +340,12 @@ exit_sync:
      */
 2:  cmp     x1, #ESR_EC_DABT_LOW_ASM
     b.ne    1f
-    bl      arch_trap_dabt
-    cbz     x0, exit_resume_light
+    bl      arch_trap_dabt          /* returns a 32-bit code: w0 */
+    cbz     w0, exit_resume_light
     .cfi_remember_state
     save_rest                       /* EXIT_STOP, or ARCH_EXIT_FULL: the full step */
     .cfi_offset x29, VCPU_REGS_X + 29 * 8
-    cmp     x0, #ARCH_EXIT_STOP_ASM
+    cmp     w0, #ARCH_EXIT_STOP_ASM
     b.eq    exit_stop
     b       3f
     .cfi_restore_state
