@@ -26,15 +26,15 @@ static bool spectre_firmware[CFG_NUM_CPUS];
  */
 static bool spectre_firmware_has_wa1(void)
 {
-    bool has = false;
+    bool has = arch_firmware_call(PSCI_VERSION, 0u) >= (int32_t)PSCI_VERSION_1_0;
 
-    if (arch_firmware_call(PSCI_VERSION, 0u) < (int32_t)PSCI_VERSION_1_0) {
-        /* PSCI 0.2 or none: no PSCI_FEATURES to ask. */
-    } else if (arch_firmware_call(PSCI_FEATURES, SMCCC_VERSION) < PSCI_SUCCESS) {
-        /* SMCCC 1.0: no Arm Architecture Calls. */
-    } else if (arch_firmware_call(SMCCC_VERSION, 0u) < (int32_t)SMCCC_VERSION_1_1) {
-        /* SMCCC_VERSION answered below 1.1 (or NOT_SUPPORTED). */
-    } else {
+    if (has) {
+        has = arch_firmware_call(PSCI_FEATURES, SMCCC_VERSION) >= PSCI_SUCCESS;
+    }
+    if (has) {
+        has = arch_firmware_call(SMCCC_VERSION, 0u) >= (int32_t)SMCCC_VERSION_1_1;
+    }
+    if (has) {
         has = arch_firmware_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1) == SMCCC_SUCCESS;
     }
     return has;
@@ -61,12 +61,12 @@ bool spectre_is_workaround(uint32_t fid)
 
 int64_t spectre_features(uint32_t fid)
 {
-    uint32_t core = arch_spectre_core();
-    int64_t state = ARCH_SPECTRE_NOT_SUPPORTED;
+    int64_t state;
 
     if (!spectre_is_workaround(fid)) {
-        /* Not a workaround: NOT_SUPPORTED. */
-    } else if (core == ARCH_SPECTRE_CORE_UNAFFECTED) {
+        return ARCH_SPECTRE_NOT_SUPPORTED;
+    }
+    if (arch_spectre_core() == ARCH_SPECTRE_CORE_UNAFFECTED) {
         state = ARCH_SPECTRE_UNAFFECTED;
     } else if (spectre_firmware[arch_cpu_index()]) {
         /*
@@ -80,6 +80,7 @@ int64_t spectre_features(uint32_t fid)
          * Affected without firmware help, or an unknown core: not offered; the guest knows it
          * is not protected by them (Linux then reports "Vulnerable" or uses its own loop).
          */
+        state = ARCH_SPECTRE_NOT_SUPPORTED;
     }
     return state;
 }
