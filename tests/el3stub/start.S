@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A minimal EL3 firmware for one test (tests/integration/test_spectre_fw.py), run by
- * QEMU -machine virt,secure=on,virtualization=on -bios: CPU 0 starts here at EL3
- * (the others park), makes the GIC single-security (GICD_CTLR.DS, IHI 0069H 12.9.4)
+ * QEMU -machine virt,secure=on,virtualization=on -bios: every CPU starts here at EL3
+ * (the others wait for PSCI CPU_ON), makes the GIC single-security (GICD_CTLR.DS, IHI 0069H 12.9.4)
  * so that EL2 sees it as on a board without EL3 security, lets EL2 use the GIC system
  * registers (ICC_SRE_EL3.SRE, .Enable), and drops to EL2h at Septum's entry with x0 = 0
  * (no firmware DTB). SMCs from EL2 come to el3_smc() (main.c), x0-x3 in and out,
@@ -19,10 +19,10 @@
     .section .text.start, "ax"
     .global _start
 _start:
-    mrs     x0, mpidr_el1
-    and     x0, x0, #0xffffff
-    cbnz    x0, park
+    mrs     x4, mpidr_el1
+    and     x4, x4, #0xff                   /* CPU number (virt: Aff0, up to 8 CPUs) */
     ldr     x0, =el3_stack_top
+    sub     x0, x0, x4, lsl #12             /* 4 KiB of stack each */
     mov     sp, x0
     ldr     x0, =el3_vectors
     msr     vbar_el3, x0
@@ -33,16 +33,31 @@ _start:
     mov     x0, #0x9                        /* ICC_SRE_EL3: SRE | Enable */
     msr     S3_6_C12_C12_5, x0
     isb
+    cbnz    x4, secondary
     ldr     x1, =GICD_BASE
     mov     w0, #GICD_CTLR_DS
     str     w0, [x1]
     dsb     sy
     bl      el3_init
     ldr     x0, =SEPTUM_ENTRY
+    mov     x1, #0
+    b       to_el2
+
+/* Other CPUs wait for CPU_ON (el3_smc() fills el3_mailbox[cpu]: entry, context). */
+secondary:
+    ldr     x5, =el3_mailbox
+    add     x5, x5, x4, lsl #4
+1:  wfe
+    ldr     x0, [x5]
+    cbz     x0, 1b
+    ldr     x1, [x5, #8]
+
+/* Enter EL2h at x0 with x0 = x1 (PSCI CPU_ON: context_id). */
+to_el2:
     msr     elr_el3, x0
     mov     x0, #SPSR_EL2H
     msr     spsr_el3, x0
-    mov     x0, #0
+    mov     x0, x1
     mov     x1, #0
     mov     x2, #0
     mov     x3, #0
