@@ -14,6 +14,7 @@
 #include "health.h"
 #include "lib.h"
 #include "sched.h"
+#include "spectre.h"
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
@@ -43,11 +44,22 @@ void boot_stop_requested(void)
     arch_send_event();
 }
 
+/* A CPU whose exits call the firmware's Spectre-v2 workaround says so once (spectre_probe()). */
+static void boot_report_spectre(uint32_t cpu, bool hardened)
+{
+    if (hardened) {
+        console_hyp_printf("CPU %u: Spectre-v2: firmware branch-predictor invalidation on every exit",
+                           (unsigned)cpu);
+    }
+}
+
 void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 {
     uint32_t i;
+    bool hardened;
 
     boot_stopping = false;
+    hardened = spectre_probe(cpu);
     console_init();
     part_init_all();
     health_init();
@@ -57,6 +69,7 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
                        (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
                        (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
     boot_check_fw_dtb(fw_dtb);
+    boot_report_spectre(cpu, hardened);
     /* Frame 0 of every schedule starts now: one epoch, so windows of a partition align across CPUs. */
     sched_set_epoch(arch_counter());
     if (CFG_NUM_SCHEDS > 0u) {
@@ -89,6 +102,7 @@ void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 
 void boot_secondary(uint32_t cpu)
 {
+    boot_report_spectre(cpu, spectre_probe(cpu));
     boot_cpu_run(cpu);
 }
 

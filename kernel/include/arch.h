@@ -42,13 +42,19 @@ void arch_console_rx_enable(void);
 #define ARCH_SPECTRE_MITIGATED 0
 #define ARCH_SPECTRE_UNAFFECTED 1
 #define ARCH_SPECTRE_NOT_SUPPORTED (-1)
+/** The calling CPU's type as Spectre-v2/BHB sees it (arch_spectre_core()). */
+#define ARCH_SPECTRE_CORE_UNKNOWN 0u     /**< not known to Septum: nothing is claimed */
+#define ARCH_SPECTRE_CORE_UNAFFECTED 1u  /**< Cortex-A35/A53/A55 */
+#define ARCH_SPECTRE_CORE_FIRMWARE 2u    /**< Cortex-A57/A72: branch-predictor invalidation only by EL3 */
+/** The calling CPU's type: an ARCH_SPECTRE_CORE_* value (from MIDR_EL1). */
+uint32_t arch_spectre_core(void);
 /**
- * What SMCCC_ARCH_FEATURES(fid) says on the calling CPU for fid =
- * SMCCC_ARCH_WORKAROUND_1 or _3, by CPU type: ARCH_SPECTRE_UNAFFECTED,
- * ARCH_SPECTRE_MITIGATED (calling the workaround protects the caller), or
- * ARCH_SPECTRE_NOT_SUPPORTED. Never claims more than is done.
+ * An SMC32 fast call (fid, arg in x1) to the board's EL3 firmware; w0 as a signed result.
+ * NOT_SUPPORTED without calling when the board's firmware conduit is not SMC.
  */
-int64_t arch_spectre_state(uint32_t fid);
+int32_t arch_firmware_call(uint32_t fid, uint32_t arg);
+/** From now on every exit of the calling CPU calls SMCCC_ARCH_WORKAROUND_1 (el2_vectors_fw). */
+void arch_spectre_firmware_on(void);
 
 /** Index (into cfg_cpus) of the calling physical CPU. */
 uint32_t arch_cpu_index(void);

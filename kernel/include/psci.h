@@ -47,6 +47,8 @@ struct vcpu;
 #define PSCI_ENTRY_PSTATE 0x3c5u
 
 /** The version reported: 1.1. */
+/** PSCI 1.0: the first with PSCI_FEATURES (DEN0022 5.1.14). */
+#define PSCI_VERSION_1_0 0x00010000u
 #define PSCI_VERSION_1_1 0x00010001u
 
 /** True if fid is in the PSCI range (standard secure service, functions 0x00-0x1f). */

@@ -2,7 +2,7 @@
 /*
  * The SMCCC Spectre workaround calls (Arm DEN0028, SMC Calling Convention
  * 1.1+: 7.5 SMCCC_ARCH_WORKAROUND_1, 7.7 SMCCC_ARCH_WORKAROUND_3), answered
- * truthfully per CPU type (arch_spectre_state()).
+ * truthfully per CPU type and firmware (spectre_probe()).
  */
 #pragma once
 
@@ -11,6 +11,12 @@
 
 struct vcpu;
 
+
+/**
+ * At boot, on CPU cpu itself: on a Cortex-A57/A72 whose EL3 firmware implements
+ * SMCCC_ARCH_WORKAROUND_1, make every exit of this CPU call it. True if it does.
+ */
+bool spectre_probe(uint32_t cpu);
 
 /** True if fid is SMCCC_ARCH_WORKAROUND_1 or _3. */
 bool spectre_is_workaround(uint32_t fid);

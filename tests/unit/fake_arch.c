@@ -100,7 +100,10 @@ int fake_call_last(const char *name)
 uint64_t fake_clean_pa, fake_clean_bytes;
 uint32_t fake_cleans;
 uint32_t fake_stops;
-int64_t fake_spectre_state;
+uint32_t fake_spectre_core;
+int32_t fake_fw_psci_version, fake_fw_psci_features, fake_fw_smccc_version, fake_fw_wa1;
+uint32_t fake_fw_calls;
+uint32_t fake_spectre_fw_on;
 uint32_t fake_tx_room;
 uint64_t fake_tx_byte_ticks;
 uint32_t fake_tx_per_cpu[8];
@@ -116,7 +119,13 @@ void fake_reset(void)
     fake_clean_bytes = 0u;
     fake_cleans = 0u;
     fake_stops = 0u;
-    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
+    fake_spectre_core = ARCH_SPECTRE_CORE_UNKNOWN;
+    fake_fw_psci_version = (int32_t)0x10001;
+    fake_fw_psci_features = -1;
+    fake_fw_smccc_version = -1;
+    fake_fw_wa1 = -1;
+    fake_fw_calls = 0u;
+    fake_spectre_fw_on = 0u;
     fake_tx_byte_ticks = 0u;
     memset(fake_tx_per_cpu, 0, sizeof(fake_tx_per_cpu));
     fake_tx_irq = false;
@@ -549,10 +558,32 @@ int64_t arch_cpu_start(uint32_t cpu)
     return fake_cpu_start_rc;
 }
 
-int64_t arch_spectre_state(uint32_t fid)
+uint32_t arch_spectre_core(void)
 {
-    (void)fid;
-    return fake_spectre_state;
+    return fake_spectre_core;
+}
+
+/* The firmware's answers to the calls spectre_probe() makes; anything else: NOT_SUPPORTED. */
+int32_t arch_firmware_call(uint32_t fid, uint32_t arg)
+{
+    int32_t r = -1;
+
+    fake_fw_calls++;
+    if (fid == 0x84000000u) { /* PSCI_VERSION */
+        r = fake_fw_psci_version;
+    } else if ((fid == 0x8400000au) && (arg == 0x80000000u)) { /* PSCI_FEATURES(SMCCC_VERSION) */
+        r = fake_fw_psci_features;
+    } else if (fid == 0x80000000u) { /* SMCCC_VERSION */
+        r = fake_fw_smccc_version;
+    } else if ((fid == 0x80000001u) && (arg == 0x80008000u)) { /* ARCH_FEATURES(WORKAROUND_1) */
+        r = fake_fw_wa1;
+    }
+    return r;
+}
+
+void arch_spectre_firmware_on(void)
+{
+    fake_spectre_fw_on++;
 }
 
 void arch_stop_system(void)

@@ -28,8 +28,12 @@ extern uint32_t fake_tx_acks;
 /** arch_dcache_clean_inval(): last address, bytes in all calls, number of calls. */
 extern uint64_t fake_clean_pa, fake_clean_bytes;
 extern uint32_t fake_cleans;
-/** What arch_spectre_state() answers. */
-extern int64_t fake_spectre_state;
+/** The calling CPU's type for Spectre (arch_spectre_core()). */
+extern uint32_t fake_spectre_core;
+/* Firmware answers (arch_firmware_call): PSCI_VERSION, PSCI_FEATURES(SMCCC_VERSION), SMCCC_VERSION, ARCH_FEATURES(WA1). */
+extern int32_t fake_fw_psci_version, fake_fw_psci_features, fake_fw_smccc_version, fake_fw_wa1;
+extern uint32_t fake_fw_calls;       /* firmware calls made */
+extern uint32_t fake_spectre_fw_on;  /* arch_spectre_firmware_on() calls */
 /** arch_stop_system() calls. */
 extern uint32_t fake_stops;
 /** Simulated physical memory. */

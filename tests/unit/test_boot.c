@@ -127,6 +127,31 @@ static void test_secondary_loads_its_own_partition(void **state)
     assert_ptr_equal(fake_entered, vcpu_get(cfg_partitions[PART_BETA].first_vcpu));
     assert_memory_equal(&fake_ram[0x40800000u - FAKE_RAM_BASE], "IMAGE-beta-", 11u);
     assert_non_null(strstr(fake_console, "partition 'beta' vCPU 0 starts at 0x40800000"));
+    /* Not an A57/A72 with firmware help: no Spectre line, the exit vectors stay. */
+    assert_null(strstr(fake_console, "Spectre-v2"));
+    assert_int_equal(fake_spectre_fw_on, 0u);
+}
+
+/* @req SRS-ISO-022 */
+static void test_a_cpu_hardened_by_firmware_says_so(void **state)
+{
+    char line[96];
+
+    (void)state;
+    /* A Cortex-A57/A72 whose firmware offers SMCCC_ARCH_WORKAROUND_1 (spectre.c). */
+    fake_spectre_core = ARCH_SPECTRE_CORE_FIRMWARE;
+    fake_fw_psci_features = 0;
+    fake_fw_smccc_version = 0x10001;
+    fake_fw_wa1 = 0;
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu_of(PART_BETA, 0u));
+    }
+    (void)snprintf(line, sizeof(line),
+                   "[septum] CPU %u: Spectre-v2: firmware branch-predictor invalidation on every exit\r\n",
+                   (unsigned)cpu_of(PART_BETA, 0u));
+    assert_non_null(strstr(fake_console, line));
+    assert_int_equal(fake_spectre_fw_on, 1u);
+    assert_ptr_equal(fake_entered, vcpu_get(cfg_partitions[PART_BETA].first_vcpu));
 }
 
 /* @req SRS-BOOT-002 */
@@ -216,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup(test_firmware_that_differs_stops_before_any_partition, setup),
         cmocka_unit_test_setup(test_cpu_without_vcpu_parks, setup),
         cmocka_unit_test_setup(test_secondary_loads_its_own_partition, setup),
+        cmocka_unit_test_setup(test_a_cpu_hardened_by_firmware_says_so, setup),
         cmocka_unit_test_setup(test_secondary_vcpu_waits_for_cpu_on, setup),
         cmocka_unit_test_setup(test_watchdog_catches_a_partition_whose_vcpu0_is_off, setup),
         cmocka_unit_test_setup(test_kernel_assertion_stops_the_whole_system, setup),

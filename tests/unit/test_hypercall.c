@@ -104,23 +104,88 @@ static void test_spectre_workarounds_are_answered_truthfully_per_cpu_type(void *
 {
     (void)state;
     /* An affected core without firmware help (Cortex-A57/A72 here): offered neither way. */
-    fake_spectre_state = ARCH_SPECTRE_NOT_SUPPORTED;
+    fake_spectre_core = ARCH_SPECTRE_CORE_FIRMWARE;
+    assert_false(spectre_probe(fake_cpu));
     assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), SMCCC_NOT_SUPPORTED);
     assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u), SMCCC_NOT_SUPPORTED);
     assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_1, 0u, 0u), SMCCC_NOT_SUPPORTED);
+    /* An unknown core: nothing claimed. */
+    fake_spectre_core = ARCH_SPECTRE_CORE_UNKNOWN;
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), SMCCC_NOT_SUPPORTED);
     /* An unaffected core says so (1), and the calls are harmless no-ops. */
-    fake_spectre_state = ARCH_SPECTRE_UNAFFECTED;
+    fake_spectre_core = ARCH_SPECTRE_CORE_UNAFFECTED;
     assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), 1);
     assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_3, 0u, 0u), SMCCC_SUCCESS);
-    /* Mitigated by the exit itself: 0, and the call succeeds on the partition's PSCI conduit only. */
-    fake_spectre_state = ARCH_SPECTRE_MITIGATED;
+    /* A57/A72 whose firmware offers WORKAROUND_1: every exit calls it, so both are mitigated (0). */
+    fake_spectre_core = ARCH_SPECTRE_CORE_FIRMWARE;
+    fake_fw_psci_features = 0;
+    fake_fw_smccc_version = 0x10001;
+    fake_fw_wa1 = 0;
+    assert_true(spectre_probe(fake_cpu));
+    assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0u), 0);
     assert_int_equal(call(alpha, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0u), 0);
     assert_int_equal(call(alpha, SMCCC_ARCH_WORKAROUND_1, 0u, 0u), SMCCC_SUCCESS);
+    /* ... on the partition's PSCI conduit only. */
     alpha->regs.x[0] = SMCCC_ARCH_WORKAROUND_1;
     hypercall_handle(alpha, CFG_CONDUIT_SMC);
     assert_int_equal((int64_t)alpha->regs.x[0], SMCCC_NOT_SUPPORTED);
     /* ARCH_FEATURES about anything else is not answered here. */
     assert_int_equal(spectre_features(0x80008001u), SMCCC_NOT_SUPPORTED);
+    /* The answer is per CPU: another CPU that found no firmware help is not mitigated. */
+    fake_fw_wa1 = -1;
+    assert_false(spectre_probe(fake_cpu + 1u));
+    fake_cpu++;
+    assert_int_equal(spectre_features(SMCCC_ARCH_WORKAROUND_1), SMCCC_NOT_SUPPORTED);
+    fake_cpu--;
+    assert_int_equal(spectre_features(SMCCC_ARCH_WORKAROUND_1), 0);
+    (void)spectre_probe(fake_cpu);
+}
+
+/* Firmware discovery on boot (DEN0028 7.2, 7.3; DEN0022 5.1.14), fake firmware answers. */
+/* @req SRS-ISO-022 */
+static void test_spectre_probe_asks_the_firmware_only_where_it_helps(void **state)
+{
+    (void)state;
+    /* Not an A57/A72: the firmware is not asked, exits stay as they are. */
+    fake_spectre_core = ARCH_SPECTRE_CORE_UNAFFECTED;
+    fake_fw_psci_features = 0;
+    fake_fw_smccc_version = 0x10001;
+    fake_fw_wa1 = 0;
+    assert_false(spectre_probe(fake_cpu));
+    fake_spectre_core = ARCH_SPECTRE_CORE_UNKNOWN;
+    assert_false(spectre_probe(fake_cpu));
+    assert_int_equal(fake_fw_calls, 0u);
+    assert_int_equal(fake_spectre_fw_on, 0u);
+    /* A57/A72, firmware offers it: four calls, the exit vectors switch. */
+    fake_spectre_core = ARCH_SPECTRE_CORE_FIRMWARE;
+    assert_true(spectre_probe(fake_cpu));
+    assert_int_equal(fake_fw_calls, 4u);
+    assert_int_equal(fake_spectre_fw_on, 1u);
+    /* Firmware answers ARCH_FEATURES(WORKAROUND_1) NOT_SUPPORTED (QEMU without EL3 firmware). */
+    fake_fw_wa1 = -1;
+    assert_false(spectre_probe(fake_cpu));
+    fake_fw_wa1 = 1; /* "not required": this firmware does nothing on the call, so it is not used */
+    assert_false(spectre_probe(fake_cpu));
+    fake_fw_wa1 = 0;
+    /* SMCCC 1.0 firmware: PSCI_FEATURES does not know SMCCC_VERSION; never called further. */
+    fake_fw_calls = 0u;
+    fake_fw_psci_features = -1;
+    assert_false(spectre_probe(fake_cpu));
+    assert_int_equal(fake_fw_calls, 2u);
+    fake_fw_psci_features = 0;
+    /* SMCCC_VERSION below 1.1, or NOT_SUPPORTED. */
+    fake_fw_smccc_version = 0x10000;
+    assert_false(spectre_probe(fake_cpu));
+    fake_fw_smccc_version = -1;
+    assert_false(spectre_probe(fake_cpu));
+    fake_fw_smccc_version = 0x10002;
+    assert_true(spectre_probe(fake_cpu));
+    /* PSCI 0.2 (no PSCI_FEATURES): one call only. */
+    fake_fw_calls = 0u;
+    fake_fw_psci_version = 0x2;
+    assert_false(spectre_probe(fake_cpu));
+    assert_int_equal(fake_fw_calls, 1u);
+    assert_int_equal(fake_spectre_fw_on, 2u);
 }
 
 static void test_vendor_queries_answer(void **state)
@@ -238,6 +303,7 @@ int main(void)
         cmocka_unit_test_setup(test_unknown_function_returns_not_supported, setup),
         cmocka_unit_test_setup(test_upper_half_of_function_id_is_ignored, setup),
         cmocka_unit_test_setup(test_spectre_workarounds_are_answered_truthfully_per_cpu_type, setup),
+        cmocka_unit_test_setup(test_spectre_probe_asks_the_firmware_only_where_it_helps, setup),
         cmocka_unit_test_setup(test_vendor_queries_answer, setup),
         cmocka_unit_test_setup(test_console_write_prints_a_prefixed_line, setup),
         cmocka_unit_test_setup(test_console_write_from_read_only_region_is_allowed, setup),

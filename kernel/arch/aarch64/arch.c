@@ -13,6 +13,7 @@
 #include "fwcheck.h"
 #include "gicv3.h"
 #include "hypercall.h"
+#include "septum/hvc_abi.h"
 #include "sysreg.h"
 #include "trap.h"
 #include "vcpu.h"
@@ -115,21 +116,46 @@ static bool arch_spectre_unaffected(uint32_t part)
     return (part == MIDR_PART_A35) || (part == MIDR_PART_A53) || (part == MIDR_PART_A55);
 }
 
-int64_t arch_spectre_state(uint32_t fid)
+uint32_t arch_spectre_core(void)
 {
     uint32_t part = arch_arm_part();
+    uint32_t core = ARCH_SPECTRE_CORE_UNKNOWN;
 
-    (void)fid;
     if (arch_spectre_unaffected(part)) {
-        return ARCH_SPECTRE_UNAFFECTED;
+        core = ARCH_SPECTRE_CORE_UNAFFECTED;
+    } else if (arch_spectre_affected(part)) {
+        /*
+         * Invalidating the branch predictor of an A57/A72 takes EL3 (CPUACTLR_EL1 "BTB
+         * invalidate" + IC IALLU): only the firmware's SMCCC_ARCH_WORKAROUND_1 can.
+         */
+        core = ARCH_SPECTRE_CORE_FIRMWARE;
+    } else {
+        /* Another core: nothing claimed. */
     }
-    /*
-     * Affected (A57/A72) or unknown: invalidating the branch predictor of an A57/A72 takes
-     * EL3 firmware (CPUACTLR_EL1 "BTB invalidate" + IC IALLU), which Septum does not call, and
-     * SMCCC_ARCH_WORKAROUND_3 must also do that (DEN0028 7.7). So neither is offered: the guest
-     * knows it is not protected by them (Linux then reports "Vulnerable" or uses its own loop).
-     */
-    return ARCH_SPECTRE_NOT_SUPPORTED;
+    return core;
+}
+
+int32_t arch_firmware_call(uint32_t fid, uint32_t arg)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    register uint64_t x1 __asm__("x1") = arg;
+    register uint64_t x2 __asm__("x2") = 0u;
+    register uint64_t x3 __asm__("x3") = 0u;
+
+    if (cfg_hyp.psci_smc == 0u) {
+        return SMCCC_NOT_SUPPORTED;
+    }
+    /* SMCCC 1.1 (DEN0028 2.6): x0-x3 results, x4-x17 preserved; an SMC32 result is w0. */
+    __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    return (int32_t)(uint32_t)x0;
+}
+
+extern char el2_vectors_fw[];
+
+void arch_spectre_firmware_on(void)
+{
+    SYSREG_WRITE(vbar_el2, (uint64_t)(uintptr_t)el2_vectors_fw);
+    __asm__ volatile("isb" : : : "memory");
 }
 
 static void arch_cpu_setup(uint32_t cpu)

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "fwcheck.h"
 #include "hypercall.h"
+#include "smccc.h"
 #include "trap.h"
 #include "vcpu.h"
 
@@ -32,6 +33,8 @@ void asm_defs(void)
     DEFINE(ARCH_CPU_REGS, offsetof(struct arch_cpu, regs));
     DEFINE(ARCH_CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
     DEFINE(ARCH_CPU_BHB_LOOPS, offsetof(struct arch_cpu, bhb_loops));
+    DEFINE(SMCCC_WA1_HI_ASM, SMCCC_ARCH_WORKAROUND_1 >> 16);
+    DEFINE(SMCCC_WA1_LO_ASM, SMCCC_ARCH_WORKAROUND_1 & 0xffffu);
     DEFINE(ARCH_CPU_IRQ_INTID, offsetof(struct arch_cpu, irq_intid));
     DEFINE(ARCH_CPU_IRQ_FAST, offsetof(struct arch_cpu, irq_fast));
     DEFINE(IRQ_FAST_LR, offsetof(struct arch_irq_fast, lr));

@@ -56,10 +56,25 @@
     b       arch_trap_el2
 .endm
 
-.macro guest_exit handler
+.macro guest_exit handler, firmware=0
     .balign 0x80
     /* x0/x1 are parked on the stack while TPIDR_EL2 gives the save area. */
     stp     x0, x1, [sp, #-16]!
+    .if \firmware
+    /*
+     * Spectre-v2 on Cortex-A57/A72 (el2_vectors_fw, chosen per CPU at boot by
+     * spectre_probe() only where the firmware implements it): the EL3 firmware
+     * invalidates the branch predictor, SMCCC_ARCH_WORKAROUND_1 through SMC
+     * (DEN0028 7.5; as KVM's hardened hyp vectors do), before any indirect
+     * branch at EL2. An SMC32 call: x0-x3 may change (DEN0028 2.6), x0/x1 are
+     * parked already, x2/x3 are parked here.
+     */
+    stp     x2, x3, [sp, #-16]!
+    mov     w0, #SMCCC_WA1_LO_ASM
+    movk    w0, #SMCCC_WA1_HI_ASM, lsl #16
+    smc     #0
+    ldp     x2, x3, [sp], #16
+    .endif
     mrs     x0, tpidr_el2
     /*
      * Spectre-BHB: on cores that need it (Cortex-A57/A72: k = 8, as Linux's
@@ -95,6 +110,32 @@ el2_vectors:
     guest_exit exit_irq_fast        /* FIQ: not used, treated as IRQ */
     guest_exit exit_serror
     el2_bug 12                      /* lower EL, AArch32: never enabled */
+    el2_bug 13
+    el2_bug 14
+    el2_bug 15
+
+/*
+ * The same table with the firmware branch-predictor invalidation in every
+ * lower-EL entry (guest_exit firmware=1): VBAR_EL2 of the CPUs whose firmware
+ * offers SMCCC_ARCH_WORKAROUND_1 (arch_spectre_firmware_on()); the others keep
+ * el2_vectors and pay nothing for it.
+ */
+    .balign 0x800
+    .global el2_vectors_fw
+el2_vectors_fw:
+    el2_bug 0
+    el2_bug 1
+    el2_bug 2
+    el2_bug 3
+    el2_bug 4
+    el2_bug 5
+    el2_bug 6
+    el2_bug 7
+    guest_exit exit_hvc_fast, 1
+    guest_exit exit_irq_fast, 1
+    guest_exit exit_irq_fast, 1
+    guest_exit exit_serror, 1
+    el2_bug 12
     el2_bug 13
     el2_bug 14
     el2_bug 15
