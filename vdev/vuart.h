@@ -11,7 +11,7 @@
  * waiting behind it, and the interrupt lines are
  * levels computed from the state (see vuart.c for each deviation from the TRM).
  *
- * Not internally locked: the caller serialises vuart_mmio() and
+ * Not internally locked (but for vuart_mmio_tx()): the caller serialises vuart_mmio() and
  * vuart_rx_push() on one vuart, together with the vuart_irq_level() that
  * follows and the virtual interrupt line it drives, so that a stale level is
  * never driven.
@@ -111,6 +111,14 @@ void vuart_init(struct vuart *u, uint32_t partition);
  * the partition. For a load, sets a->value.
  */
 bool vuart_mmio(struct vuart *u, struct mmio_access *a);
+
+/**
+ * The common access without the caller's lock: a valid write of DR outside
+ * loopback, which changes nothing of u but its byte count and so no interrupt
+ * level, goes to the console. Returns false, touching nothing, for any other
+ * access (the caller then takes its lock and calls vuart_mmio()).
+ */
+bool vuart_mmio_tx(struct vuart *u, const struct mmio_access *a);
 
 /**
  * Receive byte c: into the FIFO, or behind it into the input ring, which
