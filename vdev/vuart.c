@@ -156,9 +156,9 @@ static uint32_t vuart_rx_pop(struct vuart *u)
 }
 
 /* @req SRS-VUART-003 SRS-VUART-004 */
-static void vuart_tx(struct vuart *u, uint8_t c)
+void vuart_tx(struct vuart *u, uint8_t c)
 {
-    /* Atomic: vuart_mmio_tx() counts without the caller's lock. */
+    /* Atomic: a vuart_tx_direct() write counts without the caller's lock. */
     (void)__atomic_add_fetch(&u->tx_bytes, 1u, __ATOMIC_RELAXED);
     if ((u->cr & VUART_CR_LBE) != 0u) {
         (void)vuart_rx_push(u, c);
@@ -269,24 +269,6 @@ static bool vuart_access_valid(const struct mmio_access *a)
         return false;
     }
     return (a->offset < VUART_WINDOW_SIZE) && ((a->offset % a->size) == 0u);
-}
-
-/*
- * A DR write outside loopback reads CR.LBE and counts the byte, nothing else: a CR write on
- * another vCPU of the partition at the same time takes effect before or after it, as two
- * unordered writes from two PEs may (the CR read is one atomic load).
- */
-/* @req SRS-VUART-003 SRS-VUART-008 */
-bool vuart_mmio_tx(struct vuart *u, const struct mmio_access *a)
-{
-    if (!a->write || (a->offset != VUART_DR) || !vuart_access_valid(a)) {
-        return false;
-    }
-    if ((__atomic_load_n(&u->cr, __ATOMIC_RELAXED) & VUART_CR_LBE) != 0u) {
-        return false;
-    }
-    vuart_tx(u, (uint8_t)(a->value & 0xffu));
-    return true;
 }
 
 /* @req SRS-VUART-008 */

@@ -74,15 +74,18 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
 
 /*
  * A guest's access to partition p's vUART. A byte written while the line is low needs neither
- * the lock nor the level (vuart_mmio_tx); a high line is driven again by each access. Out of
+ * the lock nor the level (vuart_tx_direct); a high line is driven again by each access. Out of
  * line, so that the other windows' dispatch in vdev_mmio() keeps its short frame.
  */
 static bool __attribute__((noinline)) vdev_vuart_mmio(uint32_t p, uint32_t intid, struct mmio_access *a)
 {
-    if (!__atomic_load_n(&vdev_vuart_levels[p], __ATOMIC_RELAXED) && vuart_mmio_tx(&vdev_vuarts[p], a)) {
-        return true;
+    struct vuart *u = &vdev_vuarts[p];
+
+    if (__atomic_load_n(&vdev_vuart_levels[p], __ATOMIC_RELAXED) || !vuart_tx_direct(u, a)) {
+        return vdev_vuart_access(p, intid, a, 0);
     }
-    return vdev_vuart_access(p, intid, a, 0);
+    vuart_tx(u, (uint8_t)(a->value & 0xffu));
+    return true;
 }
 
 /* @req SRS-VDEV-001 */

@@ -171,12 +171,16 @@ static void test_loopback_sends_transmitted_bytes_to_the_receive_fifo(void **sta
     assert_int_equal(uart.tx_bytes, 1u);
 }
 
-/* vuart_mmio_tx() on one access: whether it took it, and no other state than the byte count moved. */
+/* vuart_tx_direct() on one access and, if it takes it, vuart_tx() as its caller does. */
 static bool tx(uint64_t offset, uint32_t size, bool write, uint64_t value)
 {
     struct mmio_access a = {.offset = offset, .size = size, .write = write, .value = value};
 
-    return vuart_mmio_tx(&uart, &a);
+    if (!vuart_tx_direct(&uart, &a)) {
+        return false;
+    }
+    vuart_tx(&uart, (uint8_t)(a.value & 0xffu));
+    return true;
 }
 
 /* @req SRS-VUART-003 SRS-VUART-008 */
@@ -187,6 +191,8 @@ static void test_the_unlocked_path_takes_only_valid_dr_writes_outside_loopback(v
     assert_false(tx(VUART_DR, 4u, false, 'r'));
     assert_false(tx(VUART_IMSC, 4u, true, VUART_INT_TX));
     assert_false(tx(VUART_DR, 8u, true, 'w'));
+    assert_false(tx(VUART_DR, 3u, true, 'w'));
+    assert_false(tx(VUART_DR, 0u, true, 'w'));
     assert_int_equal(uart.imsc, 0u);
     assert_int_equal(uart.tx_bytes, 0u);
     /* Loopback needs the receive FIFO, so the lock: not taken here either. */
