@@ -156,9 +156,10 @@ static uint32_t vuart_rx_pop(struct vuart *u)
 }
 
 /* @req SRS-VUART-003 SRS-VUART-004 */
-static void vuart_tx(struct vuart *u, uint8_t c)
+void vuart_tx(struct vuart *u, uint8_t c)
 {
-    u->tx_bytes++;
+    /* Atomic: a vuart_tx_direct() write counts without the caller's lock. */
+    (void)__atomic_add_fetch(&u->tx_bytes, 1u, __ATOMIC_RELAXED);
     if ((u->cr & VUART_CR_LBE) != 0u) {
         (void)vuart_rx_push(u, c);
     } else {

@@ -11,7 +11,7 @@
  * waiting behind it, and the interrupt lines are
  * levels computed from the state (see vuart.c for each deviation from the TRM).
  *
- * Not internally locked: the caller serialises vuart_mmio() and
+ * Not internally locked (but for a vuart_tx_direct() write): the caller serialises vuart_mmio() and
  * vuart_rx_push() on one vuart, together with the vuart_irq_level() that
  * follows and the virtual interrupt line it drives, so that a stale level is
  * never driven.
@@ -111,6 +111,29 @@ void vuart_init(struct vuart *u, uint32_t partition);
  * the partition. For a load, sets a->value.
  */
 bool vuart_mmio(struct vuart *u, struct mmio_access *a);
+
+/**
+ * The common access, which needs no lock: a valid write of DR (1, 2 or 4 bytes;
+ * offset 0 is aligned for each) outside loopback changes nothing of u but its
+ * byte count and so no interrupt level; the caller sends it with vuart_tx()
+ * and takes its lock and vuart_mmio() for anything else. Inline, so that the
+ * caller's own path stays without a frame. CR is read with one atomic load: a
+ * CR write on another vCPU of the partition at the same time takes effect
+ * before or after it, as two unordered writes from two PEs may.
+ */
+static inline bool vuart_tx_direct(const struct vuart *u, const struct mmio_access *a)
+{
+    if (!a->write || (a->offset != VUART_DR)) {
+        return false;
+    }
+    if ((a->size != 1u) && (a->size != 2u) && (a->size != 4u)) {
+        return false;
+    }
+    return (__atomic_load_n(&u->cr, __ATOMIC_RELAXED) & VUART_CR_LBE) == 0u;
+}
+
+/** Transmit byte c of a DR write: to the console, or in loopback to the receive FIFO (then under the caller's lock). */
+void vuart_tx(struct vuart *u, uint8_t c);
 
 /**
  * Receive byte c: into the FIFO, or behind it into the input ring, which

@@ -180,16 +180,26 @@ static uint32_t console_ring_copy(struct console_ring *r, uint32_t pos, const ch
     return (uint32_t)((pos + len) % CONSOLE_RING_SIZE);
 }
 
-/* Append "[name] text\r\n" (need bytes, which fit) to ring r: three block copies, not a byte loop. */
+/* Store byte c in ring r at pos; the position after it. */
+static uint32_t console_ring_byte(struct console_ring *r, uint32_t pos, char c)
+{
+    r->buf[pos] = c;
+    return (pos + 1u) % CONSOLE_RING_SIZE;
+}
+
+/* Append "[name] text\r\n" (need bytes, which fit) to ring r: two block copies, the five
+ * punctuation bytes stored one by one (a block copy each cost about 25 instructions). */
 static void console_ring_put(struct console_ring *r, const char *name, size_t n, const char *text, size_t len)
 {
     uint32_t pos = (r->head + r->len) % CONSOLE_RING_SIZE;
 
-    pos = console_ring_copy(r, pos, "[", 1u);
+    pos = console_ring_byte(r, pos, '[');
     pos = console_ring_copy(r, pos, name, n);
-    pos = console_ring_copy(r, pos, "] ", 2u);
+    pos = console_ring_byte(r, pos, ']');
+    pos = console_ring_byte(r, pos, ' ');
     pos = console_ring_copy(r, pos, text, len);
-    (void)console_ring_copy(r, pos, "\r\n", 2u);
+    pos = console_ring_byte(r, pos, '\r');
+    (void)console_ring_byte(r, pos, '\n');
     r->len += (uint32_t)(n + len + 5u);
     (void)__atomic_add_fetch(&console_pending.queued, 1u, __ATOMIC_RELAXED);
 }
@@ -479,20 +489,6 @@ static void console_line_done(uint32_t w, uint64_t now)
     }
 }
 
-/* Bytes of s[0..len) up to and including the first '\n' (all len if none); *end: one was found. */
-static uint32_t console_line_end(const char *s, uint32_t len, bool *end)
-{
-    uint32_t i;
-
-    for (i = 0u; i < len; i++) {
-        if (s[i] == '\n') {
-            *end = true;
-            return i + 1u;
-        }
-    }
-    return len;
-}
-
 /*
  * Send whole-line bytes of writer w from the calling CPU, at most *budget.
  * Caller holds the UART lock (the only consumer); w's lock is taken only
@@ -504,9 +500,8 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
     uint32_t head;
     uint32_t avail;
     uint32_t first;
-    uint32_t n;
     uint32_t sent;
-    bool end = false;
+    bool end;
 
     if ((r->len == 0u) || (*budget == 0u)) {
         return;
@@ -527,25 +522,22 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
      * The queued bytes [head, head + len) are this consumer's: writers only append after them
      * (console_ring_put, under the writer lock whose release published them with len) and only
      * the holder of the UART lock moves head. So they are sent from the ring itself (at most
-     * two pieces, up to the line's end), without a copy and without the writer lock held
-     * across UART work.
+     * two pieces; the UART write stops after the line's '\n'), without a copy and without the
+     * writer lock held across UART work.
      */
     first = CONSOLE_RING_SIZE - head;
     if (first > avail) {
         first = avail;
     }
-    n = console_line_end(&r->buf[head], first, &end);
-    if (!end) {
-        n += console_line_end(&r->buf[0], avail - first, &end);
-    }
     if (console_uart.tx_irq && (console_uart.irq_cpu == cpu)) {
         /* Our own continuation: clear the transmit interrupt before refilling the FIFO. */
         arch_console_tx_ack();
     }
-    sent = console_put(&r->buf[head], (n < first) ? n : first, budget);
-    if ((sent == first) && (n > first)) {
-        sent += console_put(&r->buf[0], n - first, budget);
+    sent = console_put(&r->buf[head], first, budget);
+    if ((sent == first) && (avail > first) && (r->buf[CONSOLE_RING_SIZE - 1u] != '\n')) {
+        sent += console_put(&r->buf[0], avail - first, budget);
     }
+    end = (sent > 0u) && (r->buf[(head + sent - 1u) % CONSOLE_RING_SIZE] == '\n');
     arch_lock_acquire(&console_writer_locks[w]);
     r->head = (r->head + sent) % CONSOLE_RING_SIZE;
     r->len -= sent;
@@ -553,7 +545,7 @@ static void console_send(uint32_t w, uint32_t cpu, uint64_t now, uint32_t *budge
     if (sent > 0u) {
         console_uart.progress = now;
     }
-    if ((sent == n) && end) {
+    if (end) {
         (void)__atomic_sub_fetch(&console_pending.queued, 1u, __ATOMIC_RELAXED);
         console_line_done(w, now);
     } else if (sent > 0u) {

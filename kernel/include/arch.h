@@ -25,8 +25,9 @@ void arch_lock_release(struct arch_lock *lock);
 /** Write one byte to the hypervisor's physical console, waiting (bounded) for space: only when the system stops. */
 void arch_console_putc(char c);
 /**
- * Write s[0..n) to the physical console while its transmit FIFO has room; returns how
- * many bytes went (fewer than n: the FIFO is full). Never waits.
+ * Write s[0..n) to the physical console while its transmit FIFO has room, up to and
+ * including the first '\n' (a line's end: the console sends one line at a time); returns
+ * how many bytes went (fewer than n: the FIFO is full, or a '\n' ended them). Never waits.
  */
 uint32_t arch_console_tx_write(const char *s, uint32_t n);
 /** Unmask (true) or mask the physical console's transmit interrupt (FIFO at or below its trigger level). */

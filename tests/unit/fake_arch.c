@@ -514,6 +514,9 @@ uint32_t arch_console_tx_write(const char *s, uint32_t n)
     uint32_t i;
 
     for (i = 0u; (i < n) && fake_tx_put(s[i]); i++) {
+        if (s[i] == '\n') {
+            return i + 1u;
+        }
     }
     return i;
 }

@@ -839,16 +839,13 @@ static void test_a_hypervisor_line_continues_whatever_window_it_is(void **state)
     assert_false(fake_tx_irq);
 }
 
-/* @req SRS-CON-003 */
-static void test_a_line_across_the_ring_end_leaves_whole_and_in_order(void **state)
+/* 40 lines of 102 bytes ("[alpha] " + 92 + "\r\n") leave alpha's ring: its head is then 16 bytes before its end. */
+static void head_16_before_the_ring_end(void)
 {
-    char line[150];
-    char want[161];
+    char line[93];
     uint32_t i;
     uint32_t polls;
 
-    (void)state;
-    /* 40 lines of 102 bytes ("[alpha] " + 92 + "\r\n") leave: the ring's head is then 16 bytes before its end. */
     memset(line, 'a', 92u);
     line[92] = '\n';
     for (i = 0u; i < 40u; i++) {
@@ -859,6 +856,18 @@ static void test_a_line_across_the_ring_end_leaves_whole_and_in_order(void **sta
     }
     assert_int_equal(fake_console_len, 4080u);
     fake_console_len = 0u;
+}
+
+/* @req SRS-CON-003 */
+static void test_a_line_across_the_ring_end_leaves_whole_and_in_order(void **state)
+{
+    char line[150];
+    char want[161];
+    uint32_t i;
+    uint32_t polls;
+
+    (void)state;
+    head_16_before_the_ring_end();
     for (i = 0u; i < 150u; i++) {
         line[i] = (char)('0' + (i % 10u));
     }
@@ -880,11 +889,38 @@ static void test_a_line_across_the_ring_end_leaves_whole_and_in_order(void **sta
     assert_int_equal(console_dropped(PART_ALPHA), 0u);
 }
 
+/* @req SRS-CON-003 */
+static void test_a_line_ending_at_the_ring_end_leaves_alone_and_the_next_follows(void **state)
+{
+    uint32_t polls;
+
+    (void)state;
+    head_16_before_the_ring_end();
+    /* "[alpha] tail16\r\n" is exactly those 16 bytes; the next line starts at the ring's start. */
+    put(PART_ALPHA, "tail16\n");
+    put(PART_ALPHA, "next\n");
+    /* A full FIFO: nothing leaves and the line waits. */
+    fake_tx_room = 0u;
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 0u);
+    fake_tx_room = FAKE_TX_UNLIMITED;
+    /* One line per burst: the first ends at the ring's last byte, the next is not sent with it. */
+    poll_on(0u);
+    assert_int_equal(fake_console_len, 16u);
+    assert_memory_equal(fake_console, "[alpha] tail16\r\n", 16u);
+    for (polls = 0u; (polls < 10u) && (fake_console_len < 30u); polls++) {
+        poll_on(0u);
+    }
+    assert_int_equal(fake_console_len, 30u);
+    assert_memory_equal(&fake_console[16], "[alpha] next\r\n", 14u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_line_gets_partition_prefix, setup),
         cmocka_unit_test_setup(test_a_line_across_the_ring_end_leaves_whole_and_in_order, setup),
+        cmocka_unit_test_setup(test_a_line_ending_at_the_ring_end_leaves_alone_and_the_next_follows, setup),
         cmocka_unit_test_setup(test_partial_lines_of_two_partitions_never_interleave, setup),
         cmocka_unit_test_setup(test_long_line_is_split_at_the_limit, setup),
         cmocka_unit_test_setup(test_control_bytes_esc_and_del_are_shown_escaped, setup),

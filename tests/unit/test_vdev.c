@@ -166,6 +166,33 @@ static void test_vuart_window_and_its_interrupt_line(void **state)
 }
 
 /* @req SRS-VDEV-001 */
+static void test_a_dr_write_reaches_the_console_with_the_line_low_or_high(void **state)
+{
+    uint64_t v = 'o';
+
+    (void)state;
+    /* Line low: the byte goes without the vUART's lock (fake_lock_depth stays 0 either way). */
+    assert_int_equal(acc(alpha, UART, 1u, true, &v), VDEV_HANDLED);
+    assert_false(vgic_get(PART_ALPHA)->spi[33u - 32u].line);
+    /* Line high (receive interrupt unmasked, a byte waiting): each DR write drives it again. */
+    v = UART_RXIM;
+    assert_int_equal(acc(alpha, UART + UART_IMSC, 4u, true, &v), VDEV_HANDLED);
+    assert_true(vdev_console_input(PART_ALPHA, 'a'));
+    assert_true(vgic_get(PART_ALPHA)->spi[33u - 32u].line);
+    vgic_get(PART_ALPHA)->spi[33u - 32u].line = false;
+    v = 'k';
+    assert_int_equal(acc(alpha, UART, 4u, true, &v), VDEV_HANDLED);
+    assert_true(vgic_get(PART_ALPHA)->spi[33u - 32u].line);
+    /* A malformed DR write is rejected on either path. */
+    v = 'x';
+    assert_int_equal(acc(alpha, UART, 8u, true, &v), VDEV_REJECTED);
+    v = '\n';
+    assert_int_equal(acc(alpha, UART, 4u, true, &v), VDEV_HANDLED);
+    fake_console_drain();
+    assert_string_equal(fake_console, "[alpha] ok\r\n");
+}
+
+/* @req SRS-VDEV-001 */
 static void test_console_input_probe_and_full_fifo(void **state)
 {
     uint32_t i;
@@ -203,6 +230,7 @@ int main(void)
         cmocka_unit_test_setup(test_malformed_accesses_to_a_window_are_rejected, setup),
         cmocka_unit_test_setup(test_channel_control_windows_reach_the_channel_of_their_own_peer, setup),
         cmocka_unit_test_setup(test_vuart_window_and_its_interrupt_line, setup),
+        cmocka_unit_test_setup(test_a_dr_write_reaches_the_console_with_the_line_low_or_high, setup),
         cmocka_unit_test_setup(test_console_input_probe_and_full_fifo, setup),
         cmocka_unit_test_setup(test_reset_returns_the_devices_to_power_on_state, setup),
     };

@@ -171,6 +171,46 @@ static void test_loopback_sends_transmitted_bytes_to_the_receive_fifo(void **sta
     assert_int_equal(uart.tx_bytes, 1u);
 }
 
+/* vuart_tx_direct() on one access and, if it takes it, vuart_tx() as its caller does. */
+static bool tx(uint64_t offset, uint32_t size, bool write, uint64_t value)
+{
+    struct mmio_access a = {.offset = offset, .size = size, .write = write, .value = value};
+
+    if (!vuart_tx_direct(&uart, &a)) {
+        return false;
+    }
+    vuart_tx(&uart, (uint8_t)(a.value & 0xffu));
+    return true;
+}
+
+/* @req SRS-VUART-003 SRS-VUART-008 */
+static void test_the_unlocked_path_takes_only_valid_dr_writes_outside_loopback(void **state)
+{
+    (void)state;
+    /* A read, another register, a malformed size: left to vuart_mmio() (under the caller's lock). */
+    assert_false(tx(VUART_DR, 4u, false, 'r'));
+    assert_false(tx(VUART_IMSC, 4u, true, VUART_INT_TX));
+    assert_false(tx(VUART_DR, 8u, true, 'w'));
+    assert_false(tx(VUART_DR, 3u, true, 'w'));
+    assert_false(tx(VUART_DR, 0u, true, 'w'));
+    assert_int_equal(uart.imsc, 0u);
+    assert_int_equal(uart.tx_bytes, 0u);
+    /* Loopback needs the receive FIFO, so the lock: not taken here either. */
+    wr(VUART_CR, VUART_CR_UARTEN | VUART_CR_TXE | VUART_CR_RXE | VUART_CR_LBE);
+    assert_false(tx(VUART_DR, 4u, true, 'L'));
+    assert_int_equal(uart.tx_bytes, 0u);
+    assert_int_equal(rd(VUART_FR) & VUART_FR_RXFE, VUART_FR_RXFE);
+    /* Outside loopback every valid size writes DR's low byte to the console. */
+    wr(VUART_CR, VUART_CR_UARTEN | VUART_CR_TXE | VUART_CR_RXE);
+    assert_true(tx(VUART_DR, 1u, true, 'o'));
+    assert_true(tx(VUART_DR, 2u, true, 0x126bu));
+    assert_true(tx(VUART_DR, 4u, true, '\n'));
+    fake_console_drain();
+    assert_string_equal(fake_console, "[alpha] ok\r\n");
+    assert_int_equal(uart.tx_bytes, 3u);
+    assert_int_equal(rd(VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+}
+
 /* @req SRS-VUART-005 */
 static void test_received_bytes_are_read_in_order_and_empty_reads_zero(void **state)
 {
@@ -492,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup(test_dr_write_reaches_the_console_even_with_the_uart_disabled, setup),
         cmocka_unit_test_setup(test_dr_write_of_an_enabled_uart_goes_out_under_the_partition_name, setup),
         cmocka_unit_test_setup(test_loopback_sends_transmitted_bytes_to_the_receive_fifo, setup),
+        cmocka_unit_test_setup(test_the_unlocked_path_takes_only_valid_dr_writes_outside_loopback, setup),
         cmocka_unit_test_setup(test_received_bytes_are_read_in_order_and_empty_reads_zero, setup),
         cmocka_unit_test_setup(test_fifo_wraps_around_its_32_bytes, setup),
         cmocka_unit_test_setup(test_full_fifo_drops_counts_and_flags_overrun, setup),
