@@ -58,16 +58,16 @@ def _elf_reader(path):
 
 def _el2_leaves(read, root):
     """Leaves (va, size, writable) of the EL2 stage-1 tree at root (4 KiB granule, walk from level 1)."""
-    out, todo = [], [(root, 1, 0)]
-    while todo:
-        table, level, base = todo.pop()
+    out, pending = [], [(root, 1, 0)]
+    while pending:
+        table, level, base = pending.pop()
         span = 1 << (39 - 9 * level)
         for i in range(512):
             d, = struct.unpack("<Q", read(table + 8 * i, 8))
             if d & 1 == 0:
                 continue
             if level < 3 and d & 2:
-                todo.append((d & 0xFFFFFFFFF000, level + 1, base + i * span))
+                pending.append((d & 0xFFFFFFFFF000, level + 1, base + i * span))
             else:
                 out.append((base + i * span, span, not (d >> 7) & 1))
     return out

@@ -87,13 +87,15 @@ static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_partitions_line
     assert_int_equal(fake_lock_depth, 0);
 }
 
-/* @req SRS-CON-003 */
-static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line(void **state)
+/*
+ * CPU 0 sends alpha's line while hook runs on CPU 2 (beta: nothing queued) and gives it a
+ * hypervisor line: alpha's line goes out whole, CPU 2 gets the turn with the transmit
+ * interrupt, and its line follows when the interrupt comes.
+ */
+static void alpha_line_then_cpu2s_hypervisor_line(void (*hook)(void))
 {
-    (void)state;
-    /* CPU 2's partition has nothing queued, CPU 2 itself has a hypervisor line. */
     put(PART_ALPHA, "alpha\n");
-    fake_tx_hook = beta_cpu_prints;
+    fake_tx_hook = hook;
     poll_on(0u);
     assert_string_equal(fake_console, "[alpha] alpha\r\n");
     assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
@@ -101,6 +103,14 @@ static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line
     console_uart_irq();
     fake_cpu = 0u;
     assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] two\r\n");
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-CON-003 */
+static void test_a_cpu_finding_the_uart_held_asks_a_turn_for_its_hypervisor_line(void **state)
+{
+    (void)state;
+    alpha_line_then_cpu2s_hypervisor_line(beta_cpu_prints);
 }
 
 /* While CPU 0 holds the UART past the stall time, CPU 2 (beta, nothing queued) prints a hypervisor line and polls. */
@@ -121,16 +131,7 @@ static void test_a_cpu_whose_partition_has_nothing_queued_asks_a_turn_for_its_hy
     (void)state;
     /* Past the stall time CPU 2 is not "behind" any more and tries the UART: held, so it asks again
      * for its hypervisor line (its partition's ring is empty), not for beta. */
-    put(PART_ALPHA, "alpha\n");
-    fake_tx_hook = beta_cpu_prints_after_a_stall;
-    poll_on(0u);
-    assert_string_equal(fake_console, "[alpha] alpha\r\n");
-    assert_int_equal(fake_irq_route[cfg_hyp.console_intid], 2u);
-    fake_cpu = 2u;
-    console_uart_irq();
-    fake_cpu = 0u;
-    assert_string_equal(fake_console, "[alpha] alpha\r\n[septum] two\r\n");
-    assert_int_equal(fake_lock_depth, 0);
+    alpha_line_then_cpu2s_hypervisor_line(beta_cpu_prints_after_a_stall);
 }
 
 /* CPU 1, which runs alpha too (a schedule), polls while CPU 0 sends alpha's line: it asks a turn for alpha. */
