@@ -77,7 +77,7 @@ uint32_t vgic_hw_cpu(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq)
 /* ---------------------------------------------------------------- change flag and kicks */
 
 /* Set bits in vCPU id's changed word; kick its CPU when the word was 0. Any CPU, lock or not. */
-static void vgic_post(uint32_t id, uint32_t bits)
+void vgic_post(uint32_t id, uint32_t bits)
 {
     uint32_t pcpu = cfg_vcpus[id].pcpu;
 
@@ -158,7 +158,8 @@ void vgic_init(uint32_t p)
         arch_irq_fast_bind(vgic_vcpu_id(p, v), &vgic_changed[vgic_vcpu_id(p, v)]);
         /* Disabled at reset: the C path until the guest enables its timer's PPI or an SGI. */
         arch_irq_fast_set(vgic_vcpu_id(p, v), 0u, 0u);
-        for (i = 0u; i < GIC_NUM_SGIS; i++) {
+        for (i = 0u; i < ARCH_FAST_SLOTS; i++) {
+            /* The SGIs and the posted SPI's slot. */
             arch_sgi_fast_set(vgic_vcpu_id(p, v), i, 0u, 0u);
         }
     }
@@ -316,7 +317,10 @@ void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1)
 void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     arch_lock_acquire(&vgic_locks[p]);
-    vgic_inject_locked(p, vcpu, vintid, false);
+    /* A doorbell or health SPI that can be delivered at once: posted for its vCPU's IRQ vector. */
+    if (!vgic_post_spi(p, vintid)) {
+        vgic_inject_locked(p, vcpu, vintid, false);
+    }
     arch_lock_release(&vgic_locks[p]);
 }
 

@@ -21,6 +21,11 @@
  * changed word) without the lock: the sender sets the SGI's bit; the target
  * takes it into its state at its next flush, or its IRQ vector puts it
  * straight into a list register (vgic_fast_sgi() publishes when it may).
+ * A virtual edge SPI (channel doorbell, health notification) injected from
+ * another CPU is posted the same way when it can be delivered at once
+ * (vgic_post_spi()): one SPI per vCPU at a time, its ICH_LR value published
+ * with it, the rest of the vGIC state left as it was until the target
+ * settles it (vgic_posted_settle()).
  *
  * The public interface is this file; vgic_priv.h is shared by vgic*.c only.
  * The kernel reaches the vGIC through vgic_inject() / vgic_inject_local() /
@@ -67,6 +72,8 @@ struct vgic_irq {
     bool hw;         /**< backed by physical INTID pintid (HW bit in the LR) */
     bool line;       /**< input level of an emulated level-triggered source */
     bool retract;    /**< remove from its list register at the next flush */
+    bool posted;     /**< SPIs: posted to a vCPU (vgic_vcpu.posted) and not yet settled: raised and not in
+                      *   software; in that vCPU's changed word, or in a list register its vector filled */
     int8_t lr;       /**< list register holding it, or -1 */
     uint8_t priority;
     uint16_t pintid;
@@ -85,6 +92,7 @@ struct vgic_vcpu {
     bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
     uint32_t fast_hold;                /**< last published to the IRQ vector: the timer's LR mask */
     uint64_t fast_lr;                  /**< last published to the IRQ vector: its ICH_LR value (0: C path) */
+    uint32_t posted;                   /**< the vINTID of the SPI posted to it (VGIC_POSTED), 0: none */
 };
 
 /** Per-partition vGIC. */
@@ -92,6 +100,7 @@ struct vgic_part {
     uint32_t ctlr;                           /**< GICD_CTLR: EnableGrp0/1 */
     uint32_t num_irqs;                       /**< implemented INTIDs (from the generated table) */
     uint32_t unhandled;                      /**< RAZ/WI accesses to unsupported offsets */
+    uint32_t posted;                         /**< bit i: vcpu[i].posted is not 0 */
     uint32_t owned[VGIC_WORDS];              /**< bit per SPI the partition owns (word 0 unused) */
     struct vgic_irq spi[VGIC_MAX_SPIS];
     struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
@@ -101,14 +110,17 @@ struct vgic_part {
 #define VGIC_NEWS 0x80000000u
 /** vgic_changed[]: bit n (n < 16) is group-1 SGI n, sent by another vCPU, not yet taken (the inbox). */
 #define VGIC_INBOX ARCH_SGI_INBOX
+/** vgic_changed[]: the vCPU's posted SPI (vgic_vcpu.posted) is raised and not yet taken. */
+#define VGIC_POSTED ARCH_IRQ_POSTED
 
 /**
  * Per vCPU (index into cfg_vcpus): what changed for it since its last flush
- * (the "changed" word, see above): VGIC_NEWS and the SGI inbox (VGIC_INBOX).
+ * (the "changed" word, see above): VGIC_NEWS, the SGI inbox (VGIC_INBOX) and the
+ * posted SPI (VGIC_POSTED).
  * Set with a sequentially consistent fetch-or by whoever gives the vCPU work
  * (the kick goes on its 0 -> non-zero change), emptied by the vCPU's own
- * flush, or by the IRQ vector when the kick brings one inbox SGI only
- * (vectors.S, exit_irq_fast).
+ * flush, or by the IRQ vector when the kick brings one inbox SGI or the posted
+ * SPI only (vectors.S, exit_irq_fast).
  */
 extern uint32_t vgic_changed[CFG_NUM_VCPUS];
 

@@ -33,7 +33,8 @@ static bool vgic_bit_get(uint32_t p, uint32_t vcpu, const struct vgic_irq *irq, 
     case VGIC_BIT_ENABLE:
         return irq->enabled;
     case VGIC_BIT_PEND:
-        if (irq->pending || (irq->lr >= 0)) {
+        if (irq->pending || (irq->lr >= 0) || irq->posted) {
+            /* posted: delivered by its vCPU's vector, not yet settled (vgic_posted_recall took back the rest). */
             return true;
         }
         return irq->hw && vgic_hw_pending(p, vcpu, irq);
@@ -80,7 +81,7 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         }
         vgic_ready_update(p, vcpu, vintid, irq);
         /* Only a pending interrupt can become deliverable, or one in an LR need withdrawing. */
-        return irq->pending || (irq->lr >= 0);
+        return irq->pending || (irq->lr >= 0) || irq->posted;
     case VGIC_BIT_PEND:
         if (irq->hw) {
             vgic_hw_state(p, vcpu, irq, what, on);
@@ -92,7 +93,7 @@ static bool vgic_bit_set(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic
         irq->pending = on;
         irq->retract = !on;
         vgic_ready_update(p, vcpu, vintid, irq);
-        return on || (irq->lr >= 0);
+        return on || (irq->lr >= 0) || irq->posted;
     default:
         if (irq->hw) {
             vgic_hw_state(p, vcpu, irq, what, on);
@@ -125,7 +126,7 @@ static void __attribute__((noinline)) vgic_bits_read(uint32_t p, uint32_t vcpu, 
         const struct vgic_irq *irq = &vgic_irq_word(p, vcpu, first)[i];
 
         val |= (vgic_bit_get(p, vcpu, irq, what) ? ((uint32_t)1u << i) : 0u);
-        if ((what >= VGIC_BIT_PEND) && (irq->lr >= 0)) {
+        if ((what >= VGIC_BIT_PEND) && ((irq->lr >= 0) || irq->posted)) {
             /* Its list register may hold newer state: have its vCPU collect it, so
              * that a guest polling this bit (Linux's synchronize_irq) sees it change. */
             kick |= 1u << vgic_irq_target(vcpu, first + i, irq);
@@ -440,6 +441,8 @@ static bool __attribute__((noinline)) vgic_dist_bank(uint32_t p, struct mmio_acc
         return true;
     }
     arch_lock_acquire(&vgic_locks[p]);
+    /* A posted SPI still raised is pending in software for what follows (vgic_post_spi()). */
+    vgic_posted_recall(p);
     if (first == 0u) {
         a->value = 0u;
     } else {
@@ -460,6 +463,7 @@ static bool __attribute__((noinline)) vgic_dist_other(uint32_t p, struct mmio_ac
         return false;
     }
     arch_lock_acquire(&vgic_locks[p]);
+    vgic_posted_recall(p);
     vgic_dist_locked(p, a, prio, router);
     arch_lock_release(&vgic_locks[p]);
     return true;

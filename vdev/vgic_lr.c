@@ -111,7 +111,8 @@ static bool vgic_should_withdraw(const struct vgic_irq *irq)
  * before the vector reused it (the vector takes only registers ICH_ELRSR_EL2 shows empty:
  * IHI 0069H 12.4), and of the registers the vector filled at most one still holds a given
  * vINTID (the vector checks that every list register that may hold it is empty: for the
- * timer the physical PPI also stays active, HW = 1, until the guest deactivates it). Lock
+ * timer the physical PPI also stays active, HW = 1, until the guest deactivates it). A posted
+ * SPI the vector delivered stays posted (irq->posted) until vgic_posted_settle(). Lock
  * held, the vCPU's own CPU.
  */
 static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
@@ -133,9 +134,9 @@ static inline void vgic_lr_adopt(uint32_t p, uint32_t vcpu, uint32_t id)
             vgic_lr_release(p, vcpu, i, vgic_irq(p, vcpu, vc->lr_intid[i]));
         }
         if ((free & (1u << i)) == 0u) {
-            /* Private: the vector records only the timer (27) and SGIs (0-15). */
-            uint32_t vintid = arch_irq_fast_vintid(id, i) % GIC_NUM_PRIVATE;
-            struct vgic_irq *irq = &vc->priv[vintid];
+            /* The vector records only the timer (27), SGIs (0-15) and the vCPU's posted SPI. */
+            uint32_t vintid = arch_irq_fast_vintid(id, i);
+            struct vgic_irq *irq = vgic_irq_rec(p, vcpu, vintid);
 
             if (irq->lr >= 0) {
                 /* An older list register of the same interrupt, empty when the vector went on. */
@@ -184,6 +185,90 @@ void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n)
         lr = vgic_lr_value(n, irq);
     }
     arch_sgi_fast_set(vgic_vcpu_id(p, vcpu), n, lr, (irq->lr >= 0) ? (1u << (uint32_t)irq->lr) : 0u);
+}
+
+/* Can SPI vintid (irq, owned by p or NULL) be posted: a virtual edge SPI, deliverable now (enabled, its
+ * group enabled) and not pending already (a pending one is placed, or coalesced, by the flush)? */
+static bool vgic_postable(const struct vgic_part *g, uint32_t vintid, const struct vgic_irq *irq)
+{
+    if ((irq == NULL) || (vintid < GIC_NUM_PRIVATE)) {
+        return false;
+    }
+    if (irq->hw || !irq->edge || irq->pending) {
+        return false;
+    }
+    return irq->enabled && vgic_group_enabled(g, irq);
+}
+
+bool vgic_post_spi(uint32_t p, uint32_t vintid)
+{
+    struct vgic_part *g = &vgic_parts[p];
+    struct vgic_irq *irq = vgic_owned(p, 0u, vintid);
+    struct vgic_vcpu *vc;
+    uint32_t hold = 0u;
+
+    if (!vgic_postable(g, vintid, irq)) {
+        return false;
+    }
+    vc = &g->vcpu[irq->target];
+    /* One SPI per vCPU: its slot free (and the SPI posted nowhere else), or this SPI's already. */
+    if ((vc->posted != vintid) && ((vc->posted != 0u) || irq->posted)) {
+        return false;
+    }
+    if (irq->lr >= 0) {
+        if (vc->lr_intid[irq->lr] != vintid) {
+            /* In a list register of its previous target: that vCPU collects it first. */
+            return false;
+        }
+        /* Still in a list register of the target: the vector goes on only once it is empty. */
+        hold = 1u << (uint32_t)irq->lr;
+    }
+    vc->posted = vintid;
+    irq->posted = true;
+    g->posted |= 1u << irq->target;
+    arch_sgi_fast_set(vgic_vcpu_id(p, irq->target), ARCH_FAST_POSTED, vgic_lr_value(vintid, irq), hold);
+    vgic_post(vgic_vcpu_id(p, irq->target), VGIC_POSTED);
+    return true;
+}
+
+void vgic_posted_settle(uint32_t p, uint32_t vcpu, bool raised, bool signal)
+{
+    struct vgic_part *g = &vgic_parts[p];
+    struct vgic_vcpu *vc = &g->vcpu[vcpu];
+    uint32_t vintid = vc->posted;
+    struct vgic_irq *irq;
+
+    if (vintid == 0u) {
+        return;
+    }
+    irq = vgic_irq_rec(p, vcpu, vintid);
+    vc->posted = 0u;
+    irq->posted = false;
+    g->posted &= ~(1u << vcpu);
+    if (raised) {
+        /* Not delivered: pending, with its state as the distributor has it now (one edge). */
+        irq->pending = true;
+        irq->retract = false;
+        vgic_ready_update(p, vcpu, vintid, irq);
+        if (signal || (irq->target != vcpu)) {
+            vgic_signal(p, irq->target);
+        }
+    }
+}
+
+void vgic_posted_recall_all(uint32_t p)
+{
+    uint32_t left;
+
+    for (left = vgic_parts[p].posted; left != 0u; left &= left - 1u) {
+        uint32_t v = vgic_ctz(left);
+        uint32_t was = __atomic_fetch_and(&vgic_changed[vgic_vcpu_id(p, v)], ~VGIC_POSTED, __ATOMIC_SEQ_CST);
+
+        /* Still raised: taken back. Gone: the vector delivered it; its vCPU settles it at its next flush. */
+        if ((was & VGIC_POSTED) != 0u) {
+            vgic_posted_settle(p, v, true, true);
+        }
+    }
 }
 
 void vgic_fast_sgis(uint32_t p, uint32_t vcpu)
@@ -403,8 +488,9 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     timer_lr = timer->lr;
     timer_pending = timer->pending;
     vgic_lr_adopt(p, vcpu, id);
-    /* The inbox's SGIs: pending now, placed below with the rest. */
+    /* The inbox's SGIs and a posted SPI not delivered: pending now, placed below with the rest. */
     vgic_sgi_take(p, vcpu, news & VGIC_INBOX, false);
+    vgic_posted_settle(p, vcpu, (news & VGIC_POSTED) != 0u, false);
     pending = vgic_lr_collect(p, vcpu, n);
     overflow = vgic_lr_fill(p, vcpu, n, &pending);
     /* What else decides the IRQ vector's timer path (enable, priority, group, GICD_CTLR) is
@@ -447,9 +533,13 @@ void vgic_vcpu_stop(uint32_t p, uint32_t vcpu)
 {
     struct vgic_vcpu *vc = &vgic_parts[p].vcpu[vcpu];
     uint32_t used;
+    uint32_t was;
 
     arch_lock_acquire(&vgic_locks[p]);
+    /* Its posted SPI: pending again for when it returns, unless the vector delivered it (then in an LR). */
+    was = __atomic_fetch_and(&vgic_changed[vgic_vcpu_id(p, vcpu)], ~VGIC_POSTED, __ATOMIC_SEQ_CST);
     vgic_lr_adopt(p, vcpu, vgic_vcpu_id(p, vcpu));
+    vgic_posted_settle(p, vcpu, (was & VGIC_POSTED) != 0u, false);
     for (used = vc->lr_used; used != 0u; used &= used - 1u) {
         uint32_t i = vgic_ctz(used);
         uint32_t vintid = vc->lr_intid[i];

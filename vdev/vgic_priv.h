@@ -86,6 +86,16 @@ static inline void vgic_ready_update(uint32_t p, uint32_t vcpu, uint32_t vintid,
 }
 /** Tell vCPU vcpu of p that something changed for it; kick its CPU on the flag's 0 -> 1. Lock held. */
 void vgic_signal(uint32_t p, uint32_t vcpu);
+/** Set bits in the changed word of vCPU id (index into cfg_vcpus); kick its CPU when the word was 0. */
+void vgic_post(uint32_t id, uint32_t bits);
+/** The state of a vINTID the IRQ vector recorded for vCPU vcpu (private, or p's posted SPI): no bound test. */
+static inline struct vgic_irq *vgic_irq_rec(uint32_t p, uint32_t vcpu, uint32_t vintid)
+{
+    struct vgic_part *g = &vgic_parts[p];
+
+    return (vintid < GIC_NUM_PRIVATE) ? &g->vcpu[vcpu].priv[vintid]
+                                      : &g->spi[(vintid - GIC_NUM_PRIVATE) % VGIC_MAX_SPIS];
+}
 /** Is the group of irq enabled in p's GICD_CTLR? */
 static inline bool vgic_group_enabled(const struct vgic_part *g, const struct vgic_irq *irq)
 {
@@ -135,6 +145,29 @@ void vgic_fast_update(uint32_t p, uint32_t vcpu);
 /** Publish the ICH_LR value the IRQ vector may write for SGI n (< 16) of vCPU vcpu, taken from its inbox
  * (vgic_lr.c; 0: the C path), and the list register the vGIC holds it in (arch_sgi_fast_set). Lock held. */
 void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n);
+/**
+ * Post SPI vintid of p to its target vCPU for the IRQ vector (VGIC_POSTED, the ICH_LR value in its slot
+ * ARCH_FAST_POSTED) instead of making it pending: a virtual edge SPI, enabled, its group enabled, not pending,
+ * in no list register of another vCPU, while that vCPU has no other SPI posted. False: the caller makes it
+ * pending. Lock held, any CPU.
+ */
+bool vgic_post_spi(uint32_t p, uint32_t vintid);
+/**
+ * vCPU vcpu's posted SPI is settled: no longer posted; raised (was still in the changed word, taken by the
+ * caller): pending in software again, and its target told when it is not vcpu or signal. Called with every list
+ * register the vector filled adopted, or with raised. Lock held.
+ */
+void vgic_posted_settle(uint32_t p, uint32_t vcpu, bool raised, bool signal);
+/** Take every SPI posted in p and still raised back into software (before the distributor reads or changes
+ * state). Lock held, any CPU. */
+void vgic_posted_recall_all(uint32_t p);
+/** vgic_posted_recall_all() when p has a posted SPI at all (one test on every distributor access). Lock held. */
+static inline void vgic_posted_recall(uint32_t p)
+{
+    if (vgic_parts[p].posted != 0u) {
+        vgic_posted_recall_all(p);
+    }
+}
 /** vgic_fast_sgi() for every SGI of vCPU vcpu (enable, priority, group or GICD_CTLR written). Lock held. */
 void vgic_fast_sgis(uint32_t p, uint32_t vcpu);
 /** After a change of private INTID vintid of vCPU vcpu: republish it when it is an SGI. Lock held. */

@@ -194,14 +194,15 @@ void arch_irq_fast_bind(uint32_t vcpu_id, const uint32_t *news);
 void arch_irq_fast_set(uint32_t vcpu_id, uint64_t lr, uint32_t hold);
 /** List registers the vector filled for vCPU vcpu_id since the last call (its own CPU only); cleared. */
 uint32_t arch_irq_fast_take(uint32_t vcpu_id);
-/** The vINTID the vector last put into list register i for vCPU vcpu_id (the timer's or an SGI). */
+/** The vINTID the vector last put into list register i for vCPU vcpu_id (the timer's, an SGI or the posted SPI). */
 uint32_t arch_irq_fast_vintid(uint32_t vcpu_id, uint32_t i);
 /**
  * The kick's fast path: when the kick SGI finds only one SGI in vCPU vcpu_id's inbox (its vGIC
- * changed word), the vector empties the word and writes the ICH_LR value published here for
- * that SGI n into a list register ICH_ELRSR_EL2 shows empty, provided the value is non-zero and
- * hold (the list register the vGIC has SGI n in) and every register the vector filled are
- * empty. Under the partition's vGIC lock.
+ * changed word), or only its posted SPI (ARCH_IRQ_POSTED: n = ARCH_FAST_POSTED), the vector
+ * empties the word and writes the ICH_LR value published here for that SGI or SPI n into a list
+ * register ICH_ELRSR_EL2 shows empty, provided the value is non-zero and hold (the list register
+ * the vGIC has it in) and every register the vector filled are empty. Under the partition's
+ * vGIC lock.
  */
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold);
 /**
@@ -212,8 +213,14 @@ void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
  * word was 0 (as vgic_send_sgi()); any other write takes the C path. Once per partition reset.
  */
 void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news);
-/** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n); the rest is "other news". */
+/** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n). */
 #define ARCH_SGI_INBOX 0x0000ffffu
+/** The bit of a vCPU's changed word that is its posted SPI (a virtual SPI the vector may deliver); the bits
+ * above are "other news". */
+#define ARCH_IRQ_POSTED 0x00010000u
+/** arch_sgi_fast_set()'s n of the posted SPI (after the 16 SGIs), and the number of such slots. */
+#define ARCH_FAST_POSTED 16u
+#define ARCH_FAST_SLOTS 17u
 /** Maintenance interrupt requests (ICH_HCR_EL2, GICv3 spec 12.4.4). */
 #define ARCH_LR_NOTIFY_NONE 0u
 #define ARCH_LR_NOTIFY_NO_PENDING 1u  /**< NPIE: no list register is pending */

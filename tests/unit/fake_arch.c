@@ -29,9 +29,9 @@ uint32_t fake_free_mask_reads;
 uint64_t fake_fast_lr[CFG_NUM_VCPUS];
 uint32_t fake_fast_hold[CFG_NUM_VCPUS];
 uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
-uint8_t fake_fast_vintid[CFG_NUM_VCPUS][16];
-uint64_t fake_sgi_lr[CFG_NUM_VCPUS][16];
-uint32_t fake_sgi_hold[CFG_NUM_VCPUS][16];
+uint16_t fake_fast_vintid[CFG_NUM_VCPUS][16];
+uint64_t fake_sgi_lr[CFG_NUM_VCPUS][ARCH_FAST_SLOTS];
+uint32_t fake_sgi_hold[CFG_NUM_VCPUS][ARCH_FAST_SLOTS];
 uint32_t fake_kick_done;
 const uint32_t *fake_fast_news[CFG_NUM_VCPUS];
 const uint32_t *fake_fast_console_queued;
@@ -352,8 +352,8 @@ void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint3
 
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
 {
-    fake_sgi_lr[vcpu_id][n % 16u] = lr;
-    fake_sgi_hold[vcpu_id][n % 16u] = hold;
+    fake_sgi_lr[vcpu_id][n % ARCH_FAST_SLOTS] = lr;
+    fake_sgi_hold[vcpu_id][n % ARCH_FAST_SLOTS] = hold;
 }
 
 /* The kick's part of exit_irq_fast (vectors.S, label 20), decision for decision. */
@@ -368,7 +368,8 @@ static bool fake_kick_vector(uint32_t vcpu_id)
     if ((fake_fast_console_queued != NULL) && ((*fake_fast_console_queued != 0u) || *fake_fast_console_typed)) {
         return false;
     }
-    if (((w & ~ARCH_SGI_INBOX) != 0u) || (w == 0u) || ((w & (w - 1u)) != 0u)) {
+    /* tst #0xfffe0000: only inbox SGIs and the posted SPI (bit 16, slot ARCH_FAST_POSTED). */
+    if (((w & ~(ARCH_SGI_INBOX | ARCH_IRQ_POSTED)) != 0u) || (w == 0u) || ((w & (w - 1u)) != 0u)) {
         return false;
     }
     n = (uint32_t)__builtin_ctz(w);
@@ -381,7 +382,7 @@ static bool fake_kick_vector(uint32_t vcpu_id)
     slot = (uint32_t)__builtin_ctz(elrsr);
     fake_lrs[slot] = fake_sgi_lr[vcpu_id][n];
     fake_fast_lrs[vcpu_id] |= 1u << slot;
-    fake_fast_vintid[vcpu_id][slot] = (uint8_t)n;
+    fake_fast_vintid[vcpu_id][slot] = (uint16_t)fake_lrs[slot]; /* strh of the value: its vINTID */
     fake_kick_done++;
     return true;
 }

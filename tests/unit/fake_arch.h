@@ -73,9 +73,9 @@ extern uint32_t fake_free_mask_reads;      /**< arch_lr_free_mask() calls */
 extern uint64_t fake_fast_lr[CFG_NUM_VCPUS];
 extern uint32_t fake_fast_hold[CFG_NUM_VCPUS];
 extern uint32_t fake_fast_lrs[CFG_NUM_VCPUS];
-extern uint8_t fake_fast_vintid[CFG_NUM_VCPUS][16];
-extern uint64_t fake_sgi_lr[CFG_NUM_VCPUS][16];
-extern uint32_t fake_sgi_hold[CFG_NUM_VCPUS][16];
+extern uint16_t fake_fast_vintid[CFG_NUM_VCPUS][16];
+extern uint64_t fake_sgi_lr[CFG_NUM_VCPUS][ARCH_FAST_SLOTS];
+extern uint32_t fake_sgi_hold[CFG_NUM_VCPUS][ARCH_FAST_SLOTS];
 /** Kicks the model of the vector took by itself. */
 extern uint32_t fake_kick_done;
 extern const uint32_t *fake_fast_news[CFG_NUM_VCPUS];

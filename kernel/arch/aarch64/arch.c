@@ -747,8 +747,8 @@ void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint3
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
 {
     /* As arch_irq_fast_set(): single-copy atomic stores, hold changes only on the vCPU's CPU. */
-    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_hold[n % 16u], hold, __ATOMIC_RELAXED);
-    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % 16u], lr, __ATOMIC_RELEASE);
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_hold[n % ARCH_FAST_SLOTS], hold, __ATOMIC_RELAXED);
+    __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % ARCH_FAST_SLOTS], lr, __ATOMIC_RELEASE);
 }
 
 void arch_vcpu_resume(struct vcpu *v)

@@ -23,18 +23,19 @@ struct vcpu_regs;
  * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take()).
  */
 struct arch_irq_fast {
-    uint8_t vintid[16];       /**< the vINTID the vector last put into each list register (offset 0) */
+    uint16_t vintid[16];      /**< the vINTID the vector last put into each list register (offset 0) */
     uint64_t lr;              /**< ICH_LR value for the virtual timer PPI; 0: take the C path */
     const uint32_t *news;     /**< the vCPU's vGIC change word */
     uint32_t lrs;             /**< list registers the vector filled, not yet taken by the vGIC */
     uint32_t hold;            /**< the list register the vGIC put the timer in (0: none): must be empty */
-    uint64_t sgi_lr[16];      /**< ICH_LR value for SGI n from the inbox; 0: take the C path */
-    uint32_t sgi_hold[16];    /**< the list register the vGIC put SGI n in (0: none): must be empty */
     /* The sync vector's ICC_SGI1R_EL1 path (set once per partition reset, arch_sgi_send_bind). */
     uint32_t *sgi_news;       /**< changed word of the partition's vCPU 0 (vCPU i's at [i]) */
     const uint64_t *sgi_kick; /**< ICC_SGI1R_EL1 value kicking vCPU 0's CPU (vCPU i's at [i]) */
     uint32_t sgi_self;        /**< this vCPU's bit in a target list */
     uint32_t sgi_vcpus;       /**< target-list bits that name the partition's vCPUs; 0: the C path */
+    /* After the send path's words: its ldp of sgi_self, sgi_vcpus needs an offset below 256. */
+    uint64_t sgi_lr[ARCH_FAST_SLOTS];   /**< ICH_LR value for SGI n from the inbox (16: the posted SPI); 0: the C path */
+    uint32_t sgi_hold[ARCH_FAST_SLOTS]; /**< the list register the vGIC put SGI n in (0: none): must be empty */
 };
 /* The vector reads lrs and hold as one 64-bit word (lrs in its low half): vectors.S checks it. */
 

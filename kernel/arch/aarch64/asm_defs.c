@@ -55,6 +55,8 @@ void asm_defs(void)
     DEFINE(ESR_EC_SYSREG_ASM, ESR_EC_SYSREG);
     DEFINE(IRQ_FAST_SGI_VCPUS_AFTER_SELF, offsetof(struct arch_irq_fast, sgi_vcpus) - offsetof(struct arch_irq_fast, sgi_self));
     DEFINE(ARCH_SGI_INBOX_ASM, ARCH_SGI_INBOX);
+    DEFINE(ARCH_IRQ_POSTED_ASM, ARCH_IRQ_POSTED);
+    DEFINE(ARCH_FAST_POSTED_ASM, ARCH_FAST_POSTED);
     DEFINE(FAST_CONSOLE_QUEUED, offsetof(struct arch_fast_console, queued));
     DEFINE(FAST_CONSOLE_TYPED, offsetof(struct arch_fast_console, typed));
     DEFINE(ARCH_PPI_VTIMER_ASM, ARCH_PPI_VTIMER);

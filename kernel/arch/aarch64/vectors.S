@@ -23,14 +23,17 @@
 .if (FAST_CONSOLE_QUEUED != 0) || (FAST_CONSOLE_TYPED != 8)
 .error "struct arch_fast_console: queued, typed must be one ldp pair"
 .endif
-.if (ARCH_SGI_KICK_ASM != 0) || (ARCH_SGI_INBOX_ASM != 0xffff)
-.error "exit_irq_fast tests the kick with cbz and the inbox with tst #0xffff0000"
+.if (ARCH_SGI_KICK_ASM != 0) || (ARCH_SGI_INBOX_ASM != 0xffff) || (ARCH_IRQ_POSTED_ASM != 0x10000)
+.error "exit_irq_fast tests the kick with cbz and the inbox and posted SPI with tst #0xfffe0000"
+.endif
+.if ARCH_FAST_POSTED_ASM != 16
+.error "the posted SPI's slot (sgi_lr, sgi_hold) is the number of its bit in the changed word"
 .endif
 .if IRQ_FAST_SGI_VCPUS_AFTER_SELF != 4
 .error "struct arch_irq_fast: sgi_vcpus must follow sgi_self (one ldp)"
 .endif
 .if IRQ_FAST_VINTID != 0
-.error "struct arch_irq_fast: vintid[] must be at offset 0 (strb with a register offset)"
+.error "struct arch_irq_fast: vintid[] must be at offset 0 (strh with a register offset)"
 .endif
 
     .cfi_sections .debug_frame
@@ -263,6 +266,11 @@ el2_vectors_fw:
  * vINTID is recorded per list register, arch_irq_fast.vintid, for vgic_lr_adopt()); the kick
  * is the hypervisor's own: priority drop and deactivation (ICC_EOIR1_EL1, ICC_DIR_EL1, EOImode
  * 1). fake_irq_vector() models these decisions too (SRS-IRQ-008).
+ * A virtual SPI posted to the vCPU (a channel doorbell, a health notification: bit 16 of the
+ * word, ARCH_IRQ_POSTED, with its ICH_LR value in slot 16 of .sgi_lr / .sgi_hold, published by
+ * the sender under the partition's lock, vgic_post_spi() in vdev/vgic.c) takes the same way as
+ * one more SGI: the same tests, bit 16 alone in the word; its vINTID (up to 1019) is why
+ * vintid[] holds halfwords (SRS-IRQ-009).
  */
 exit_irq_fast:
     stp     x2, x3, [sp, #-16]!
@@ -298,7 +306,7 @@ exit_irq_fast:
     msr     ich_lr\n\()_el2, x3
     b       6f
     .endr
-6:  strb    w3, [x2, x0]                    /* which interrupt the list register holds (vintid[]) */
+6:  strh    w3, [x2, x0, lsl #1]            /* which interrupt the list register holds (vintid[]) */
     mov     w1, #1
     lsl     w1, w1, w0
     ldr     w0, [x2, #IRQ_FAST_LRS]
@@ -311,22 +319,22 @@ exit_irq_fast:
 19: cbnz    w1, 9f                          /* INTID 0 is the kick: on at 20 */
 20: /* The kick: one inbox SGI straight into a list register (see above). x4/x5 are pushed too. */
     ldr     x1, [x2, #IRQ_FAST_NEWS]
-    ldar    w0, [x1]                        /* other news (a doorbell, ...): the flush, at once */
-    tst     w0, #0xffff0000
+    ldar    w0, [x1]                        /* other news: the flush, at once */
+    tst     w0, #0xfffe0000
     b.ne    9f
     stp     x4, x5, [sp, #-16]!
     fast_console_busy 0, 4, 29f  /* C sends this CPU's burst */
     ldaxr   w0, [x1]                        /* the vCPU's changed word, for the exclusive pair */
-    tst     w0, #0xffff0000                 /* other news: the flush */
+    tst     w0, #0xfffe0000                 /* other news: the flush */
     b.ne    29f
     cbz     w0, 29f                         /* nothing (the flush took it already) */
     sub     w3, w0, #1
     tst     w0, w3
-    b.ne    29f                             /* more than one SGI: the flush */
+    b.ne    29f                             /* more than one SGI (or an SGI and the SPI): the flush */
     rbit    w4, w0
-    clz     w4, w4                          /* n */
+    clz     w4, w4                          /* n: SGI n, or 16, the posted SPI */
     add     x3, x2, x4, lsl #3
-    ldr     x3, [x3, #IRQ_FAST_SGI_LR]      /* the vGIC's value for SGI n, or 0 */
+    ldr     x3, [x3, #IRQ_FAST_SGI_LR]      /* the vGIC's value for SGI n (the SPI), or 0 */
     cbz     x3, 29f
     add     x5, x2, x4, lsl #2
     ldr     w5, [x5, #IRQ_FAST_SGI_HOLD]
