@@ -250,8 +250,10 @@ void vgic_posted_settle(uint32_t p, uint32_t vcpu, bool raised, bool signal)
         irq->pending = true;
         irq->retract = false;
         vgic_ready_update(p, vcpu, vintid, irq);
-        if (signal || (irq->target != vcpu)) {
-            vgic_signal(p, irq->target);
+        /* Its target is vcpu (a route change takes it back first, vgic_posted_recall): the caller's own flush
+         * places it, or another CPU (signal) tells it. */
+        if (signal) {
+            vgic_signal(p, vcpu);
         }
     }
 }

@@ -154,8 +154,8 @@ void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n);
 bool vgic_post_spi(uint32_t p, uint32_t vintid);
 /**
  * vCPU vcpu's posted SPI is settled: no longer posted; raised (was still in the changed word, taken by the
- * caller): pending in software again, and its target told when it is not vcpu or signal. Called with every list
- * register the vector filled adopted, or with raised. Lock held.
+ * caller): pending in software again, and vcpu told when signal. Called with every list register the vector
+ * filled adopted, or with raised. Lock held.
  */
 void vgic_posted_settle(uint32_t p, uint32_t vcpu, bool raised, bool signal);
 /** Take every SPI posted in p and still raised back into software (before the distributor reads or changes

@@ -2051,6 +2051,310 @@ static void test_rerouting_a_pending_spi_kicks_its_new_vcpu(void **state)
     assert_true(vgic_has_news(cfg_partitions[PART_BETA].first_vcpu + 1u));
 }
 
+/* ---------------------------------------------------------------- posted SPIs (doorbells) */
+
+/* The doorbell SPI of partition p's first channel peer. */
+static uint32_t door_of(uint32_t p)
+{
+    uint32_t i;
+
+    for (i = 0u; i < num_peers; i++) {
+        if (cfg_channel_peers[i].partition == p) {
+            return cfg_channel_peers[i].vintid;
+        }
+    }
+    fail();
+    return 0u;
+}
+
+#define DOOR_LR(v) (LR((v), 0u) | LR_G1)
+#define ALPHA0_ID (cfg_partitions[PART_ALPHA].first_vcpu)
+
+/* Enable SPI v of p in group 1 (priority 0), group 1 on. */
+static void spi_ready(uint32_t p, uint32_t v)
+{
+    dwrite(p, CTLR, 4u, 2u);
+    dwrite(p, IGROUPR + (4u * (v / 32u)), 4u, (uint32_t)dread(p, IGROUPR + (4u * (v / 32u)), 4u) | (1u << (v % 32u)));
+    dwrite(p, ISENABLER + (4u * (v / 32u)), 4u, 1u << (v % 32u));
+}
+
+/* Beta's doorbell enabled in group 1, routed to vCPU 1 (CPU 3), nothing new anywhere, no kick sent. */
+static uint32_t door_ready(void)
+{
+    uint32_t d = door_of(PART_BETA);
+
+    fake_cpu = 2u;
+    spi_ready(PART_BETA, d);
+    dwrite(PART_BETA, IROUTER(d), 8u, 1u);
+    vgic_flush(PART_BETA, 0u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(vgic_changed[BETA1], 0u);
+    assert_int_equal(spi(PART_BETA, d)->target, 1u);
+    fake_num_sgis = 0u;
+    return d;
+}
+
+/* @req SRS-IRQ-009 */
+static void test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr(void **state)
+{
+    struct vgic_part *g = vgic_get(PART_BETA);
+    uint32_t d;
+
+    (void)state;
+    d = door_ready();
+    /* Rung from CPU 0: posted to vCPU 1 with its ICH_LR value, one kick, nothing made pending. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_int_equal(vgic_changed[BETA1], VGIC_POSTED);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], 3u);
+    assert_int_equal(fake_sgi_lr[BETA1][ARCH_FAST_POSTED], DOOR_LR(d));
+    assert_int_equal(fake_sgi_hold[BETA1][ARCH_FAST_POSTED], 0u);
+    assert_true(spi(PART_BETA, d)->posted);
+    assert_false(spi(PART_BETA, d)->pending);
+    assert_int_equal(g->vcpu[1].posted, d);
+    assert_int_equal(g->posted, 1u << 1);
+    /* Rung again before its CPU took it: one interrupt (edges coalesce), no second kick. */
+    vgic_inject(PART_BETA, 0u, d);
+    assert_int_equal(fake_num_sgis, 1u);
+    /* The kick on CPU 3: the vector puts it into LR 0 and empties the word. */
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    assert_int_equal(vgic_changed[BETA1], 0u);
+    assert_int_equal(fake_fast_vintid[BETA1][0], d);
+    /* Rung while LR 0 is still pending: posted again (the same SPI); the vector leaves it to the
+     * flush (LR 0, which it filled, is not empty), which adopts LR 0 and coalesces the two. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_int_equal(vgic_changed[BETA1], VGIC_POSTED);
+    fake_cpu = 3u;
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(spi(PART_BETA, d)->lr, 0);
+    assert_false(spi(PART_BETA, d)->pending);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(g->vcpu[1].posted, 0u);
+    assert_int_equal(g->posted, 0u);
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    assert_int_equal(fake_lrs[1], 0u);
+    /* Completed by the guest: the next one is posted with the vGIC's hold (LR 0) and goes into the
+     * empty LR 0 again; the next flush releases the old record there and adopts the new one. */
+    fake_lrs[0] = 0u;
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_int_equal(fake_sgi_hold[BETA1][ARCH_FAST_POSTED], 1u << 0);
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(spi(PART_BETA, d)->lr, 0);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(g->vcpu[1].lr_used, 1u << 0);
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* Nothing posted anywhere in beta, and vintid v pending in software. */
+static void assert_made_pending(uint32_t v)
+{
+    assert_int_equal(vgic_get(PART_BETA)->posted, 0u);
+    assert_int_equal(vgic_changed[BETA1] & VGIC_POSTED, 0u);
+    assert_int_equal(vgic_changed[cfg_partitions[PART_BETA].first_vcpu] & VGIC_POSTED, 0u);
+    assert_true((v < 32u) ? priv(PART_BETA, 1u, v)->pending : spi(PART_BETA, v)->pending);
+}
+
+/* @req SRS-IRQ-009 */
+static void test_spi_is_posted_only_when_it_can_be_delivered_at_once(void **state)
+{
+    uint32_t d;
+
+    (void)state;
+    d = door_ready();
+    fake_cpu = 0u;
+    /* Not owned: nothing at all. */
+    vgic_inject(PART_ALPHA, 0u, 60u);
+    assert_int_equal(vgic_changed[ALPHA0_ID], 0u);
+    assert_int_equal(vgic_get(PART_ALPHA)->posted, 0u);
+    /* An SGI, a hardware-backed SPI (34) and a level one (33, the vUART): made pending. */
+    vgic_inject(PART_BETA, 1u, 5u);
+    assert_made_pending(5u);
+    vgic_inject(PART_BETA, 0u, 34u);
+    assert_made_pending(34u);
+    vgic_inject(PART_BETA, 0u, 33u);
+    assert_made_pending(33u);
+    /* The doorbell with group 1 off, then disabled: made pending. */
+    fake_cpu = 2u;
+    dwrite(PART_BETA, CTLR, 4u, 0u);
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_made_pending(d);
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ICPENDR + (4u * (d / 32u)), 4u, 1u << (d % 32u));
+    dwrite(PART_BETA, CTLR, 4u, 2u);
+    dwrite(PART_BETA, ICENABLER + (4u * (d / 32u)), 4u, 1u << (d % 32u));
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_made_pending(d);
+    /* Enabled again and still pending: it stays pending (the flush places it). */
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ISENABLER + (4u * (d / 32u)), 4u, 1u << (d % 32u));
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_made_pending(d);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-009 */
+static void test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_register(void **state)
+{
+    struct vgic_part *a = vgic_get(PART_ALPHA);
+    uint32_t n = cfg_health[PART_ALPHA].notify_vintid;
+    uint32_t ad = door_of(PART_ALPHA);
+    uint32_t d;
+
+    (void)state;
+    /* Alpha's health notification is posted to its vCPU 0; its doorbell, rung next, is made pending. */
+    fake_cpu = 0u;
+    spi_ready(PART_ALPHA, n);
+    spi_ready(PART_ALPHA, ad);
+    vgic_flush(PART_ALPHA, 0u);
+    fake_cpu = 2u;
+    vgic_inject(PART_ALPHA, 0u, n);
+    vgic_inject(PART_ALPHA, 0u, ad);
+    assert_int_equal(a->vcpu[0].posted, n);
+    assert_false(spi(PART_ALPHA, ad)->posted);
+    assert_true(spi(PART_ALPHA, ad)->pending);
+    assert_int_equal(vgic_changed[ALPHA0_ID], VGIC_POSTED | VGIC_NEWS);
+    /* Alpha's flush: the posted one is pending again, and both are placed. */
+    fake_cpu = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+    assert_false(spi(PART_ALPHA, n)->posted);
+    assert_int_equal(a->posted, 0u);
+    assert_true((spi(PART_ALPHA, n)->lr >= 0) && (spi(PART_ALPHA, ad)->lr >= 0));
+    /* Beta's doorbell delivered on vCPU 1 by its vector, then routed to vCPU 0 before vCPU 1 settled
+     * it: rung again, it is made pending (vCPU 1 may still have it in a list register). */
+    memset(fake_lrs, 0, sizeof(fake_lrs));
+    d = door_ready();
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    fake_cpu = 2u;
+    dwrite(PART_BETA, IROUTER(d), 8u, 0u);
+    assert_true(spi(PART_BETA, d)->posted);
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_int_equal(vgic_get(PART_BETA)->vcpu[0].posted, 0u);
+    assert_true(spi(PART_BETA, d)->pending);
+    /* vCPU 1 adopts it (LR 0) and settles it; cleared, then rung again: still in vCPU 1's LR 0, so
+     * made pending for vCPU 0 rather than posted. */
+    fake_cpu = 3u;
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(spi(PART_BETA, d)->lr, 0);
+    fake_cpu = 2u;
+    dwrite(PART_BETA, ICPENDR + (4u * (d / 32u)), 4u, 1u << (d % 32u));
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_true(spi(PART_BETA, d)->pending);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-009 */
+static void test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivered_one(void **state)
+{
+    uint32_t d;
+    uint32_t w;
+    uint32_t bit;
+
+    (void)state;
+    d = door_ready();
+    w = 4u * (d / 32u);
+    bit = 1u << (d % 32u);
+    /* Posted, not yet taken: a distributor access (vCPU 0) takes it back: pending, vCPU 1 told. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    fake_cpu = 2u;
+    assert_int_equal(dread(PART_BETA, ISPENDR + w, 4u) & bit, bit);
+    assert_true(spi(PART_BETA, d)->pending);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(vgic_get(PART_BETA)->posted, 0u);
+    assert_int_equal(vgic_changed[BETA1], VGIC_NEWS);
+    /* The kick finds other news: the flush places it. */
+    fake_cpu = 3u;
+    assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    /* Completed; posted again and delivered by the vector into LR 0, not yet settled. */
+    fake_lrs[0] = 0u;
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(spi(PART_BETA, d)->lr, -1);
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    /* ISPENDR shows it pending and has vCPU 1 collect it; so do an ICENABLER and an ICPENDR write. */
+    fake_cpu = 2u;
+    fake_num_sgis = 0u;
+    assert_int_equal(dread(PART_BETA, ISPENDR + w, 4u) & bit, bit);
+    assert_true(spi(PART_BETA, d)->posted);
+    assert_int_equal(vgic_changed[BETA1], VGIC_NEWS);
+    assert_int_equal(fake_num_sgis, 1u);
+    vgic_changed[BETA1] = 0u;
+    dwrite(PART_BETA, ICENABLER + w, 4u, bit);
+    assert_int_equal(fake_num_sgis, 2u);
+    vgic_changed[BETA1] = 0u;
+    dwrite(PART_BETA, ICPENDR + w, 4u, bit);
+    assert_int_equal(fake_num_sgis, 3u);
+    /* Its flush withdraws it (disabled and cleared) and settles it. */
+    fake_cpu = 3u;
+    vgic_flush(PART_BETA, 1u);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_false(spi(PART_BETA, d)->pending);
+    assert_int_equal(spi(PART_BETA, d)->lr, -1);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
+/* @req SRS-IRQ-009 */
+static void test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return(void **state)
+{
+    uint32_t d;
+
+    (void)state;
+    d = door_ready();
+    /* Posted and not taken: pending at the stop. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    fake_cpu = 3u;
+    vgic_vcpu_stop(PART_BETA, 1u);
+    assert_true(spi(PART_BETA, d)->pending);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(vgic_changed[BETA1], VGIC_NEWS);
+    vgic_flush(PART_BETA, 1u);
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    fake_lrs[0] = 0u;
+    vgic_maintenance(PART_BETA, 1u);
+    vgic_flush(PART_BETA, 1u);
+    /* Delivered by the vector and never acknowledged: pending again at the stop too. */
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, d);
+    fake_cpu = 3u;
+    assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
+    vgic_vcpu_stop(PART_BETA, 1u);
+    assert_true(spi(PART_BETA, d)->pending);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(spi(PART_BETA, d)->lr, -1);
+    assert_int_equal(fake_lrs[0], 0u);
+    assert_int_equal(vgic_get(PART_BETA)->posted, 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2126,6 +2430,11 @@ int main(void)
         cmocka_unit_test_setup(test_sgi_to_another_vcpu_goes_into_its_inbox_and_its_kick_into_a_free_lr, setup),
         cmocka_unit_test_setup(test_kick_takes_the_c_path_unless_it_brings_one_deliverable_sgi, setup),
         cmocka_unit_test_setup(test_redistributor_access_takes_the_inbox_first, setup),
+        cmocka_unit_test_setup(test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr, setup),
+        cmocka_unit_test_setup(test_spi_is_posted_only_when_it_can_be_delivered_at_once, setup),
+        cmocka_unit_test_setup(test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_register, setup),
+        cmocka_unit_test_setup(test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivered_one, setup),
+        cmocka_unit_test_setup(test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return, setup),
         cmocka_unit_test_setup(test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state, setup),
         cmocka_unit_test_setup(test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it, setup),
         cmocka_unit_test_setup(test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr, setup),
