@@ -93,6 +93,8 @@ struct vgic_vcpu {
     uint32_t fast_hold;                /**< last published to the IRQ vector: the timer's LR mask */
     uint64_t fast_lr;                  /**< last published to the IRQ vector: its ICH_LR value (0: C path) */
     uint32_t posted;                   /**< the vINTID of the SPI posted to it (VGIC_POSTED), 0: none */
+    uint32_t post_hold;                /**< last published to the IRQ vector for a posted SPI: hold */
+    uint64_t post_lr;                  /**< ... and its ICH_LR value */
 };
 
 /** Per-partition vGIC. */

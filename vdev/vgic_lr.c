@@ -187,14 +187,11 @@ void vgic_fast_sgi(uint32_t p, uint32_t vcpu, uint32_t n)
     arch_sgi_fast_set(vgic_vcpu_id(p, vcpu), n, lr, (irq->lr >= 0) ? (1u << (uint32_t)irq->lr) : 0u);
 }
 
-/* Can SPI vintid (irq, owned by p or NULL) be posted: a virtual edge SPI, deliverable now (enabled, its
- * group enabled) and not pending already (a pending one is placed, or coalesced, by the flush)? */
-static bool vgic_postable(const struct vgic_part *g, uint32_t vintid, const struct vgic_irq *irq)
+/* Can SPI irq of g be posted: an owned virtual edge SPI, deliverable now (enabled, its group enabled) and
+ * not pending already (a pending one is placed, or coalesced, by the flush)? */
+static bool vgic_postable(const struct vgic_part *g, const struct vgic_irq *irq)
 {
-    if ((irq == NULL) || (vintid < GIC_NUM_PRIVATE)) {
-        return false;
-    }
-    if (irq->hw || !irq->edge || irq->pending) {
+    if (!irq->owned || irq->hw || !irq->edge || irq->pending) {
         return false;
     }
     return irq->enabled && vgic_group_enabled(g, irq);
@@ -203,11 +200,18 @@ static bool vgic_postable(const struct vgic_part *g, uint32_t vintid, const stru
 bool vgic_post_spi(uint32_t p, uint32_t vintid)
 {
     struct vgic_part *g = &vgic_parts[p];
-    struct vgic_irq *irq = vgic_owned(p, 0u, vintid);
+    struct vgic_irq *irq;
     struct vgic_vcpu *vc;
     uint32_t hold = 0u;
+    uint32_t id;
+    uint64_t lr;
 
-    if (!vgic_postable(g, vintid, irq)) {
+    /* An SPI of p (the sender's path: the lookup inline, not through vgic_owned()). */
+    if ((vintid < GIC_NUM_PRIVATE) || (vintid >= g->num_irqs)) {
+        return false;
+    }
+    irq = &g->spi[vintid - GIC_NUM_PRIVATE];
+    if (!vgic_postable(g, irq)) {
         return false;
     }
     vc = &g->vcpu[irq->target];
@@ -226,8 +230,15 @@ bool vgic_post_spi(uint32_t p, uint32_t vintid)
     vc->posted = vintid;
     irq->posted = true;
     g->posted |= 1u << irq->target;
-    arch_sgi_fast_set(vgic_vcpu_id(p, irq->target), ARCH_FAST_POSTED, vgic_lr_value(vintid, irq), hold);
-    vgic_post(vgic_vcpu_id(p, irq->target), VGIC_POSTED);
+    id = cfg_partitions[p].first_vcpu + irq->target;
+    lr = vgic_lr_value(vintid, irq);
+    /* Most doorbells repeat the last value (vgic_init() published 0, 0): publish only a change. */
+    if ((lr != vc->post_lr) || (hold != vc->post_hold)) {
+        vc->post_lr = lr;
+        vc->post_hold = hold;
+        arch_sgi_fast_set(id, ARCH_FAST_POSTED, lr, hold);
+    }
+    vgic_post(id, VGIC_POSTED);
     return true;
 }
 

@@ -2175,6 +2175,7 @@ static void test_spi_is_posted_only_when_it_can_be_delivered_at_once(void **stat
     fake_cpu = 0u;
     /* Not owned: nothing at all. */
     vgic_inject(PART_ALPHA, 0u, 60u);
+    vgic_inject(PART_ALPHA, 0u, 100u); /* beyond alpha's 64 INTIDs */
     assert_int_equal(vgic_changed[ALPHA0_ID], 0u);
     assert_int_equal(vgic_get(PART_ALPHA)->posted, 0u);
     /* An SGI, a hardware-backed SPI (34) and a level one (33, the vUART): made pending. */
