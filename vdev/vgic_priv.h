@@ -16,6 +16,7 @@
 
 _Static_assert(CFG_MAX_VIRQS <= 1024u, "a two-level bitmap covers 32 x 32 INTIDs");
 _Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");
+_Static_assert(CFG_MAX_VCPUS_PER_PARTITION <= 32u, "vCPU masks (SGI targets, vgic_part.posted) have a bit per vCPU");
 
 /** Ownership of the private INTIDs of every vCPU: the 16 SGIs and the EL1 timer PPIs. */
 #define VGIC_PRIV_OWNED (0xffffu | ((uint32_t)1u << GIC_PPI_VTIMER) | ((uint32_t)1u << GIC_PPI_PTIMER))
