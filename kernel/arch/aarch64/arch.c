@@ -746,7 +746,10 @@ void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint3
 
 void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
 {
-    /* As arch_irq_fast_set(): single-copy atomic stores, hold changes only on the vCPU's CPU. */
+    /* As arch_irq_fast_set(): single-copy atomic stores, an SGI's hold changes only on the vCPU's CPU. The posted
+     * SPI's slot is written by its sender (any CPU) before it sets the word's bit, which the vector reads first
+     * (ldaxr); a re-post while the bit is set writes the word again, so a vector that read the old slot fails
+     * its stlxr and leaves the kick to C. */
     __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_hold[n % ARCH_FAST_SLOTS], hold, __ATOMIC_RELAXED);
     __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % ARCH_FAST_SLOTS], lr, __ATOMIC_RELEASE);
 }

@@ -20,7 +20,8 @@ struct vcpu_regs;
 /**
  * Per vCPU: what the IRQ vector's fast path reads and writes (arch.h, arch_irq_fast_*).
  * lr and news are written by C (lr from any CPU, single-copy atomic 64-bit store), lrs only on
- * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take()).
+ * the vCPU's own CPU (by the vector, with interrupts masked, and by arch_irq_fast_take());
+ * slot 16 of sgi_lr / sgi_hold (the posted SPI) by the SPI's sender, from any CPU.
  */
 struct arch_irq_fast {
     uint16_t vintid[16];      /**< the vINTID the vector last put into each list register (offset 0) */
