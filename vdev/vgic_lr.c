@@ -503,6 +503,10 @@ void vgic_flush(uint32_t p, uint32_t vcpu)
     vgic_lr_adopt(p, vcpu, id);
     /* The inbox's SGIs and a posted SPI not delivered: pending now, placed below with the rest. */
     vgic_sgi_take(p, vcpu, news & VGIC_INBOX, false);
+    if (vgic_parts[p].vcpu[vcpu].posted != 0u) {
+        /* Posted under the lock, perhaps after the exchange above: its bit is taken here, with the lock. */
+        news |= __atomic_fetch_and(&vgic_changed[id], ~VGIC_POSTED, __ATOMIC_SEQ_CST);
+    }
     vgic_posted_settle(p, vcpu, (news & VGIC_POSTED) != 0u, false);
     pending = vgic_lr_collect(p, vcpu, n);
     overflow = vgic_lr_fill(p, vcpu, n, &pending);

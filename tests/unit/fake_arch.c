@@ -63,6 +63,7 @@ uint64_t fake_cleaned;
 void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 void (*fake_tx_hook)(void);
 void (*fake_lock_try_hook)(void);
+void (*fake_lock_acquire_hook)(void);
 uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 
 static void fake_call(const char *name)
@@ -188,6 +189,7 @@ void fake_reset(void)
     fake_sync_hook = NULL;
     fake_tx_hook = NULL;
     fake_lock_try_hook = NULL;
+    fake_lock_acquire_hook = NULL;
     fake_vbar_el1 = 0u;
     fake_esr_el1 = 0u;
     fake_far_el1 = 0u;
@@ -448,6 +450,12 @@ bool arch_timer_output(uint32_t intid)
 
 void arch_lock_acquire(struct arch_lock *lock)
 {
+    if (fake_lock_acquire_hook != NULL) {
+        void (*hook)(void) = fake_lock_acquire_hook;
+
+        fake_lock_acquire_hook = NULL;
+        hook();
+    }
     if (lock->word != 0u) {
         fprintf(stderr, "fake_arch: lock taken twice (deadlock on hardware)\n");
         abort();

@@ -141,6 +141,8 @@ extern void (*fake_sync_hook)(uint64_t pa, uint64_t len);
 extern void (*fake_tx_hook)(void);
 /** Run once by the next arch_lock_try(), before it tries: another CPU acting between a caller's check and its lock. */
 extern void (*fake_lock_try_hook)(void);
+/** Run once by the next arch_lock_acquire(), before it takes the lock: another CPU's locked work just before. */
+extern void (*fake_lock_acquire_hook)(void);
 /** The EL1 registers the injection path reads and writes. */
 extern uint64_t fake_vbar_el1, fake_esr_el1, fake_far_el1, fake_elr_el1, fake_spsr_el1;
 /** Run console_poll() on every CPU until the queued lines have left (the exits of a running system). */

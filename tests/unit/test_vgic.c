@@ -2322,6 +2322,37 @@ static void test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivere
     assert_int_equal(fake_lock_depth, 0);
 }
 
+/* Another CPU rings beta's doorbell (CPU 0), while vCPU 1's flush (CPU 3) waits for the lock. */
+static void ring_beta_door_from_cpu0(void)
+{
+    uint32_t cpu = fake_cpu;
+
+    fake_cpu = 0u;
+    vgic_inject(PART_BETA, 0u, door_of(PART_BETA));
+    fake_cpu = cpu;
+}
+
+/* @req SRS-IRQ-009 */
+static void test_a_spi_posted_after_the_flush_emptied_the_word_is_taken_by_that_flush(void **state)
+{
+    uint32_t d;
+
+    (void)state;
+    d = door_ready();
+    /* vCPU 1's flush empties its word (other news), then the doorbell is posted before it takes the lock. */
+    fake_cpu = 3u;
+    vgic_maintenance(PART_BETA, 1u);
+    fake_lock_acquire_hook = ring_beta_door_from_cpu0;
+    vgic_flush(PART_BETA, 1u);
+    /* The flush took the posting with the lock: delivered, nothing left posted or in the word. */
+    assert_int_equal(fake_lrs[0], DOOR_LR(d));
+    assert_int_equal(spi(PART_BETA, d)->lr, 0);
+    assert_false(spi(PART_BETA, d)->posted);
+    assert_int_equal(vgic_get(PART_BETA)->vcpu[1].posted, 0u);
+    assert_int_equal(vgic_changed[BETA1], 0u);
+    assert_int_equal(fake_lock_depth, 0);
+}
+
 /* @req SRS-IRQ-009 */
 static void test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return(void **state)
 {
@@ -2436,6 +2467,7 @@ int main(void)
         cmocka_unit_test_setup(test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_register, setup),
         cmocka_unit_test_setup(test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivered_one, setup),
         cmocka_unit_test_setup(test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return, setup),
+        cmocka_unit_test_setup(test_a_spi_posted_after_the_flush_emptied_the_word_is_taken_by_that_flush, setup),
         cmocka_unit_test_setup(test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state, setup),
         cmocka_unit_test_setup(test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_releases_it, setup),
         cmocka_unit_test_setup(test_vector_leaves_the_timer_to_c_while_news_or_no_empty_lr, setup),
