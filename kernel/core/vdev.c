@@ -88,6 +88,21 @@ static bool __attribute__((noinline)) vdev_vuart_mmio(uint32_t p, uint32_t intid
     return true;
 }
 
+/*
+ * The sync vector's path for a printable byte stored to partition p's vUART DR (arch.h,
+ * arch_vuart_fast_bind): what vdev_vuart_mmio() and vuart_tx() read and write for it. Before
+ * p's vCPUs run (its reset); the same addresses each time.
+ */
+/* @req SRS-CON-005 */
+static void vdev_vuart_fast_bind(uint32_t p)
+{
+    const struct cfg_vdev *d = vdev_find(p, CFG_VDEV_VUART);
+    struct vuart *u = &vdev_vuarts[p];
+
+    arch_vuart_fast_bind(p, (d != NULL) ? (d->ipa + VUART_DR) : ARCH_VUART_NONE, &u->cr, &vdev_vuart_levels[p],
+                         &u->tx_bytes);
+}
+
 /* @req SRS-VDEV-001 */
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
@@ -159,4 +174,5 @@ void vdev_reset(uint32_t p)
     vuart_init(&vdev_vuarts[p], p);
     __atomic_store_n(&vdev_vuart_levels[p], false, __ATOMIC_RELAXED);
     arch_lock_release(&vdev_vuart_locks[p]);
+    vdev_vuart_fast_bind(p);
 }

@@ -751,6 +751,29 @@ void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
     __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % 16u], lr, __ATOMIC_RELEASE);
 }
 
+/* Read by the sync vector's vUART path (vectors.S, exit_dabt_fast), per partition. */
+struct arch_vuart_fast arch_vuart_fast[CFG_NUM_PARTITIONS];
+
+void arch_vuart_fast_bind(uint32_t p, uint64_t dr_ipa, const uint32_t *cr, const bool *level, uint64_t *tx_bytes)
+{
+    struct arch_vuart_fast *f = &arch_vuart_fast[p];
+
+    /* Before the partition's vCPUs run (its reset), with the same addresses each time. */
+    f->cr = cr;
+    f->level = level;
+    f->tx_bytes = tx_bytes;
+    f->dr_ipa = dr_ipa;
+}
+
+void arch_console_line_bind(uint32_t p, char *text, uint32_t *len, struct arch_lock *lock)
+{
+    struct arch_vuart_fast *f = &arch_vuart_fast[p];
+
+    f->text = text;
+    f->len = len;
+    f->lock = lock;
+}
+
 void arch_vcpu_resume(struct vcpu *v)
 {
     struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);

@@ -46,6 +46,26 @@ struct arch_fast_console {
 /* vectors.S loads the pair with one ldp: it checks that typed follows queued. */
 extern struct arch_fast_console arch_fast_console;
 
+struct arch_lock;
+
+/**
+ * Per partition: what the sync vector's vUART path reads (arch.h, arch_vuart_fast_bind and
+ * arch_console_line_bind). Written before the partition's vCPUs run (console_init, vdev_reset);
+ * the addresses never change afterwards. 64 bytes: vectors.S indexes it with a shift.
+ */
+struct arch_vuart_fast {
+    uint64_t dr_ipa;          /**< IPA of the partition's vUART DR; ARCH_VUART_NONE: none */
+    const uint32_t *cr;       /**< its CR (LBE set: the C path) */
+    const bool *level;        /**< the level last driven on its interrupt line (high: the C path) */
+    uint64_t *tx_bytes;       /**< its count of transmitted bytes */
+    char *text;               /**< the partition's unfinished console line */
+    uint32_t *len;            /**< its length in bytes */
+    struct arch_lock *lock;   /**< that line's writer lock */
+    uint64_t spare;           /**< (pads the record to 64 bytes) */
+};
+/* vectors.S checks the size and that cr/level and text/len are ldp pairs. */
+extern struct arch_vuart_fast arch_vuart_fast[];
+
 /** Per physical CPU: where exits save the guest registers, and the stack. */
 struct arch_cpu {
     struct vcpu_regs *regs;   /**< registers of the vCPU running here */

@@ -11,6 +11,8 @@
 #include "hypercall.h"
 #include "smccc.h"
 #include "trap.h"
+#include "vuart.h"
+#include "console.h"
 #include "vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -69,4 +71,21 @@ void asm_defs(void)
     DEFINE(ESR_EC_SHIFT_ASM, ESR_EC_SHIFT);
     DEFINE(ESR_EC_HVC64_ASM, ESR_EC_HVC64);
     DEFINE(ESR_EC_DABT_LOW_ASM, ESR_EC_DABT_LOW);
+    DEFINE(ARCH_CPU_VCPU, offsetof(struct arch_cpu, vcpu));
+    DEFINE(VCPU_PARTITION, offsetof(struct vcpu, partition));
+    DEFINE(VUART_FAST_SIZE, sizeof(struct arch_vuart_fast));
+    DEFINE(VUART_FAST_DR_IPA, offsetof(struct arch_vuart_fast, dr_ipa));
+    DEFINE(VUART_FAST_CR, offsetof(struct arch_vuart_fast, cr));
+    DEFINE(VUART_FAST_LEVEL, offsetof(struct arch_vuart_fast, level));
+    DEFINE(VUART_FAST_TX_BYTES, offsetof(struct arch_vuart_fast, tx_bytes));
+    DEFINE(VUART_FAST_TEXT, offsetof(struct arch_vuart_fast, text));
+    DEFINE(VUART_FAST_LEN, offsetof(struct arch_vuart_fast, len));
+    DEFINE(VUART_FAST_LOCK, offsetof(struct arch_vuart_fast, lock));
+    DEFINE(VUART_CR_LBE_BIT, 7);
+    DEFINE(VUART_CR_LBE_ASM, VUART_CR_LBE);
+    DEFINE(CONSOLE_LINE_MAX_ASM, CONSOLE_LINE_MAX);
+    /* Data abort syndrome (Arm ARM D17.2.37): IL, ISV, S1PTW and WnR; the wanted value: a store
+     * with a valid syndrome, not on a stage-1 walk, a 32-bit instruction. */
+    DEFINE(ESR_DABT_STORE_MASK_ASM, ESR_IL | ESR_ISS_ISV | ESR_ISS_S1PTW | ESR_ISS_WNR);
+    DEFINE(ESR_DABT_STORE_ASM, ESR_IL | ESR_ISS_ISV | ESR_ISS_WNR);
 }
