@@ -96,11 +96,18 @@ static bool __attribute__((noinline)) vdev_vuart_mmio(uint32_t p, uint32_t intid
 /* @req SRS-CON-005 */
 static void vdev_vuart_fast_bind(uint32_t p)
 {
-    const struct cfg_vdev *d = vdev_find(p, CFG_VDEV_VUART);
+    const struct cfg_partition *cp = &cfg_partitions[p];
     struct vuart *u = &vdev_vuarts[p];
+    uint64_t dr = ARCH_VUART_NONE;
+    uint32_t i;
 
-    arch_vuart_fast_bind(p, (d != NULL) ? (d->ipa + VUART_DR) : ARCH_VUART_NONE, &u->cr, &vdev_vuart_levels[p],
-                         &u->tx_bytes);
+    /* Its vUART's window (at most one), if it has one. */
+    for (i = cp->first_vdev; i < (cp->first_vdev + cp->num_vdevs); i++) {
+        if (cfg_vdevs[i].kind == CFG_VDEV_VUART) {
+            dr = cfg_vdevs[i].ipa + VUART_DR;
+        }
+    }
+    arch_vuart_fast_bind(p, dr, &u->cr, &vdev_vuart_levels[p], &u->tx_bytes);
 }
 
 /* @req SRS-VDEV-001 */
