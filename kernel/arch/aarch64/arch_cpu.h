@@ -2,6 +2,7 @@
 /* Per-CPU state of the aarch64 port; TPIDR_EL2 points at the CPU's record. */
 #pragma once
 
+#include "config.h"
 #include "types.h"
 
 struct vcpu;
@@ -64,7 +65,7 @@ struct arch_vuart_fast {
     uint64_t spare;           /**< (pads the record to 64 bytes) */
 };
 /* vectors.S checks the size and that cr/level and text/len are ldp pairs. */
-extern struct arch_vuart_fast arch_vuart_fast[];
+extern struct arch_vuart_fast arch_vuart_fast[CFG_NUM_PARTITIONS];
 
 /** Per physical CPU: where exits save the guest registers, and the stack. */
 struct arch_cpu {
