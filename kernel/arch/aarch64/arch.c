@@ -762,7 +762,9 @@ void arch_vuart_fast_bind(uint32_t p, uint64_t dr_ipa, const uint32_t *cr, const
     f->cr = cr;
     f->level = level;
     f->tx_bytes = tx_bytes;
-    f->dr_ipa = dr_ipa;
+    /* As HPFAR_EL2 gives it (FIPA, bits [43:4] = IPA[51:12]; RES0 below: never all ones) and the page offset. */
+    f->dr_page = (dr_ipa == ARCH_VUART_NONE) ? ARCH_VUART_NONE : ((dr_ipa >> 12) << 4);
+    f->dr_offset = dr_ipa & 0xfffu;
 }
 
 void arch_console_line_bind(uint32_t p, char *text, uint32_t *len, struct arch_lock *lock)
@@ -781,6 +783,7 @@ void arch_vcpu_resume(struct vcpu *v)
     c->vcpu = v;
     c->regs = &v->regs;
     c->irq_fast = &arch_irq_fast[v->id];
+    c->vuart_fast = &arch_vuart_fast[v->partition];
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
@@ -802,6 +805,7 @@ void arch_vcpu_enter(struct vcpu *v)
     c->vcpu = v;
     c->regs = &v->regs;
     c->irq_fast = &arch_irq_fast[v->id];
+    c->vuart_fast = &arch_vuart_fast[v->partition];
     /* Its list registers are empty: nothing the vector filled is left to take. */
     c->irq_fast->lrs = 0u;
     arch_guest_eret(&v->regs, c->stack_top);

@@ -71,10 +71,10 @@ void asm_defs(void)
     DEFINE(ESR_EC_SHIFT_ASM, ESR_EC_SHIFT);
     DEFINE(ESR_EC_HVC64_ASM, ESR_EC_HVC64);
     DEFINE(ESR_EC_DABT_LOW_ASM, ESR_EC_DABT_LOW);
-    DEFINE(ARCH_CPU_VCPU, offsetof(struct arch_cpu, vcpu));
-    DEFINE(VCPU_PARTITION, offsetof(struct vcpu, partition));
     DEFINE(VUART_FAST_SIZE, sizeof(struct arch_vuart_fast));
-    DEFINE(VUART_FAST_DR_IPA, offsetof(struct arch_vuart_fast, dr_ipa));
+    DEFINE(VUART_FAST_DR_PAGE, offsetof(struct arch_vuart_fast, dr_page));
+    DEFINE(VUART_FAST_DR_OFFSET, offsetof(struct arch_vuart_fast, dr_offset));
+    DEFINE(ARCH_CPU_VUART_FAST, offsetof(struct arch_cpu, vuart_fast));
     DEFINE(VUART_FAST_CR, offsetof(struct arch_vuart_fast, cr));
     DEFINE(VUART_FAST_LEVEL, offsetof(struct arch_vuart_fast, level));
     DEFINE(VUART_FAST_TX_BYTES, offsetof(struct arch_vuart_fast, tx_bytes));
@@ -84,8 +84,9 @@ void asm_defs(void)
     DEFINE(VUART_CR_LBE_BIT, 7);
     DEFINE(VUART_CR_LBE_ASM, VUART_CR_LBE);
     DEFINE(CONSOLE_LINE_MAX_ASM, CONSOLE_LINE_MAX);
-    /* Data abort syndrome (Arm ARM D17.2.37): IL, ISV, S1PTW and WnR; the wanted value: a store
-     * with a valid syndrome, not on a stage-1 walk, a 32-bit instruction. */
-    DEFINE(ESR_DABT_STORE_MASK_ASM, ESR_IL | ESR_ISS_ISV | ESR_ISS_S1PTW | ESR_ISS_WNR);
-    DEFINE(ESR_DABT_STORE_ASM, ESR_IL | ESR_ISS_ISV | ESR_ISS_WNR);
+    /* Data abort syndrome bits (Arm ARM D17.2.37) the vUART path tests one by one (tbz/tbnz). */
+    DEFINE(ESR_IL_ASM, ESR_IL);
+    DEFINE(ESR_ISS_ISV_ASM, ESR_ISS_ISV);
+    DEFINE(ESR_ISS_S1PTW_ASM, ESR_ISS_S1PTW);
+    DEFINE(ESR_ISS_WNR_ASM, ESR_ISS_WNR);
 }

@@ -41,6 +41,9 @@
 .if VUART_CR_LBE_ASM != (1 << VUART_CR_LBE_BIT)
 .error "exit_dabt_fast tests CR.LBE with tbnz"
 .endif
+.if (ESR_IL_ASM != (1 << 25)) || (ESR_ISS_ISV_ASM != (1 << 24)) || (ESR_ISS_S1PTW_ASM != (1 << 7)) || (ESR_ISS_WNR_ASM != (1 << 6))
+.error "exit_dabt_fast tests ESR_EL2 IL (25), ISV (24), S1PTW (7), WnR (6) with tbz/tbnz"
+.endif
 
     .cfi_sections .debug_frame
 
@@ -496,15 +499,18 @@ exit_hvc_fast:
 /*
  * The sync exit's fast path for a guest's vUART byte (issue 12), after the HVC test (x1 =
  * ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]); any other exception class goes on to
- * exit_sgi_fast (2 instructions). A store of a printable byte to the running partition's own
- * vUART DR is what vdev_vuart_mmio() -> vuart_tx() -> console_part_putc() do for it, here:
- * - The access: ESR_EL2 ISS.ISV = 1 (a valid syndrome), WnR = 1 (a store), S1PTW = 0, IL = 1
- *   (Arm ARM D17.2.37), SAS 0-2 (1, 2 or 4 bytes: every one is a DR write at offset 0, which
- *   is aligned for each; 8 bytes the vUART rejects: C faults the partition), at the IPA
- *   HPFAR_EL2.FIPA:FAR_EL2[11:0] (trap_fault_ipa()) that is the partition's vUART's DR
- *   (arch_vuart_fast[p].dr_ipa, bound by vdev_reset(); its window holds no other register at
- *   offset 0). The byte is the transfer register's (SRT, through guest_xt) low 8 bits, as
- *   vuart_mmio() takes it whatever the width.
+ * exit_sgi_fast (2 instructions), and a data abort on any other page than the vUART's goes
+ * to exit_sync after 9 (the page test first: every other trapped access pays only that).
+ * A store of a printable byte to the running partition's own vUART DR is what
+ * vdev_vuart_mmio() -> vuart_tx() -> console_part_putc() do for it, here:
+ * - The access: at the IPA HPFAR_EL2.FIPA:FAR_EL2[11:0] (trap_fault_ipa()) that is the
+ *   partition's vUART's DR (arch_cpu.vuart_fast -> arch_vuart_fast[p]: the HPFAR_EL2 value of
+ *   its page and its page offset, bound by vdev_reset(); HPFAR_EL2 bits [3:0] are RES0, so the
+ *   all-ones "no vUART" never matches; its window holds no other register at that offset);
+ *   ESR_EL2 ISS.ISV = 1 (a valid syndrome), WnR = 1 (a store), S1PTW = 0, IL = 1 (Arm ARM
+ *   D17.2.37), SAS 0-2 (1, 2 or 4 bytes: every one is a DR write at offset 0, which is aligned
+ *   for each; 8 bytes the vUART rejects: C faults the partition). The byte is the transfer
+ *   register's (SRT, through guest_xt) low 8 bits, as vuart_mmio() takes it whatever the width.
  * - The common case only: the byte 0x20..0x7e (console_part_putc() appends it as itself;
  *   newline, tab, CR and every byte to escape take C), the vUART's line low and CR.LBE clear
  *   (vuart_tx_direct(): such a write changes no interrupt level and nothing of the vUART but
@@ -528,32 +534,28 @@ exit_hvc_fast:
 exit_dabt_fast:
     cmp     x1, #ESR_EC_DABT_LOW_ASM
     b.ne    exit_sgi_fast
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_VUART_FAST]  /* the running partition's record */
+    ldr     x0, [x0, #VUART_FAST_DR_PAGE]
+    mrs     x1, hpfar_el2
+    cmp     x0, x1
+    b.ne    50f                             /* not its vUART's page: every other access (9 instructions) */
     stp     x2, x3, [sp, #-16]!
     mrs     x1, esr_el2
-    movz    w2, #(ESR_DABT_STORE_MASK_ASM & 0xffff)
-    movk    w2, #(ESR_DABT_STORE_MASK_ASM >> 16), lsl #16
-    and     w2, w1, w2
-    movz    w3, #(ESR_DABT_STORE_ASM & 0xffff)
-    movk    w3, #(ESR_DABT_STORE_ASM >> 16), lsl #16
-    cmp     w2, w3
-    b.ne    49f                             /* not a store with a valid syndrome */
-    ubfx    x2, x1, #22, #2                 /* SAS */
-    cmp     x2, #3
-    b.eq    49f                             /* 8 bytes: rejected by the vUART (C) */
-    mrs     x2, hpfar_el2
-    and     x2, x2, #0x00000ffffffffff0     /* FIPA, bits [43:4]: IPA[51:12] */
-    lsl     x2, x2, #8
-    mrs     x3, far_el2
-    bfxil   x2, x3, #0, #12                 /* the page offset from FAR_EL2 */
-    mrs     x3, tpidr_el2
-    ldr     x3, [x3, #ARCH_CPU_VCPU]
-    ldr     w3, [x3, #VCPU_PARTITION]
-    adrp    x0, arch_vuart_fast
-    add     x0, x0, :lo12:arch_vuart_fast
-    add     x0, x0, x3, lsl #6              /* the partition's record */
-    ldr     x3, [x0, #VUART_FAST_DR_IPA]
+    tbz     w1, #24, 49f                    /* ISV: no valid syndrome */
+    tbz     w1, #6, 49f                     /* WnR: a load */
+    tbnz    w1, #7, 49f                     /* S1PTW: on a stage-1 walk */
+    tbz     w1, #25, 49f                    /* IL: a 16-bit instruction */
+    and     w2, w1, #0xc00000
+    cmp     w2, #0xc00000
+    b.eq    49f                             /* SAS 3, 8 bytes: rejected by the vUART (C) */
+    mrs     x2, far_el2
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_VUART_FAST]
+    ldr     x3, [x0, #VUART_FAST_DR_OFFSET]
+    and     x2, x2, #0xfff
     cmp     x2, x3
-    b.ne    49f                             /* not its vUART's DR */
+    b.ne    49f                             /* another register of the vUART */
     ubfx    x2, x1, #16, #5                 /* SRT */
     guest_xt                                /* x2 = the value stored */
     and     w2, w2, #0xff
@@ -611,7 +613,7 @@ exit_dabt_fast:
 48: ldp     x4, x5, [sp], #16
 49: /* Not for the fast path: exit_sync as before, with x0 = save area. */
     ldp     x2, x3, [sp], #16
-    mrs     x0, tpidr_el2
+50: mrs     x0, tpidr_el2
     ldr     x0, [x0, #ARCH_CPU_REGS]
     b       exit_sync
 
