@@ -15,6 +15,8 @@
 #include "virtio_net.h"
 #include "vuart.h"
 
+_Static_assert(VUART_CR_LBE == (1u << ARCH_VUART_CR_LBE_BIT), "the sync vector's vUART path tests CR.LBE by its bit");
+
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
 /* One lock per vUART across access, level sampling and the line update (vuart.h). */
 static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];

@@ -223,6 +223,8 @@ void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint3
  * (vdev.c, each reset); arch_console_line_bind() its console line and the line's lock (console.c).
  */
 #define ARCH_VUART_NONE 0xffffffffffffffffULL
+/** The bit of the vUART's CR the vector tests for loopback (PL011 CR.LBE, DDI 0183G 3.3.8; vdev.c checks it). */
+#define ARCH_VUART_CR_LBE_BIT 7u
 void arch_vuart_fast_bind(uint32_t p, uint64_t dr_ipa, const uint32_t *cr, const bool *level, uint64_t *tx_bytes);
 void arch_console_line_bind(uint32_t p, char *text, uint32_t *len, struct arch_lock *lock);
 /** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n); the rest is "other news". */

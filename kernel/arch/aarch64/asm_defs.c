@@ -11,7 +11,6 @@
 #include "hypercall.h"
 #include "smccc.h"
 #include "trap.h"
-#include "vuart.h"
 #include "console.h"
 #include "vcpu.h"
 
@@ -81,8 +80,7 @@ void asm_defs(void)
     DEFINE(VUART_FAST_TEXT, offsetof(struct arch_vuart_fast, text));
     DEFINE(VUART_FAST_LEN, offsetof(struct arch_vuart_fast, len));
     DEFINE(VUART_FAST_LOCK, offsetof(struct arch_vuart_fast, lock));
-    DEFINE(VUART_CR_LBE_BIT, 7);
-    DEFINE(VUART_CR_LBE_ASM, VUART_CR_LBE);
+    DEFINE(VUART_CR_LBE_BIT, ARCH_VUART_CR_LBE_BIT);
     DEFINE(CONSOLE_LINE_MAX_ASM, CONSOLE_LINE_MAX);
     /* Data abort syndrome bits (Arm ARM D17.2.37) the vUART path tests one by one (tbz/tbnz). */
     DEFINE(ESR_IL_ASM, ESR_IL);

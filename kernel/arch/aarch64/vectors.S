@@ -38,9 +38,6 @@
 .if (VUART_FAST_LEVEL != (VUART_FAST_CR + 8)) || (VUART_FAST_LEN != (VUART_FAST_TEXT + 8))
 .error "struct arch_vuart_fast: cr, level and text, len must be ldp pairs"
 .endif
-.if VUART_CR_LBE_ASM != (1 << VUART_CR_LBE_BIT)
-.error "exit_dabt_fast tests CR.LBE with tbnz"
-.endif
 .if (ESR_IL_ASM != (1 << 25)) || (ESR_ISS_ISV_ASM != (1 << 24)) || (ESR_ISS_S1PTW_ASM != (1 << 7)) || (ESR_ISS_WNR_ASM != (1 << 6))
 .error "exit_dabt_fast tests ESR_EL2 IL (25), ISV (24), S1PTW (7), WnR (6) with tbz/tbnz"
 .endif
