@@ -15,7 +15,7 @@
 #include "virtio_net.h"
 #include "vuart.h"
 
-_Static_assert(VUART_CR_LBE == (1u << ARCH_VUART_CR_LBE_BIT), "the sync vector's vUART path tests CR.LBE by its bit");
+_Static_assert((VUART_CR_LBE >> ARCH_VUART_CR_LBE_BIT) == 1u, "the sync vector's vUART path tests CR.LBE by its bit");
 
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
 /* One lock per vUART across access, level sampling and the line update (vuart.h). */
