@@ -82,14 +82,14 @@ _Static_assert(sizeof(cfg_regions) / sizeof(cfg_regions[0]) == CFG_NUM_REGIONS, 
 const struct cfg_vdev cfg_vdevs[] = {
     [0] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u, .arg = 0u }, /* cluster: virtual GIC distributor */
     [1] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u, .arg = 0u }, /* cluster: virtual UART */
-    [2] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u, .arg = 0u }, /* cluster: virtual GIC redistributors */
-    [3] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VIRTIO_NET, .ipa = 0xa000000u, .size = 0x1000u, .intid = 35u, .arg = 0u }, /* cluster: link 'media' virtio-net */
-    [4] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_CHANCTL, .ipa = 0x4c010000u, .size = 0x1000u, .intid = 32u, .arg = 0u }, /* cluster: channel 'nav' control page */
+    [2] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_CHANCTL, .ipa = 0x4c010000u, .size = 0x1000u, .intid = 32u, .arg = 0u }, /* cluster: channel 'nav' control page */
+    [3] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x20000u, .intid = 0u, .arg = 0u }, /* cluster: virtual GIC redistributors */
+    [4] = { .partition = PART_CLUSTER, .kind = CFG_VDEV_VIRTIO_NET, .ipa = 0xa000000u, .size = 0x1000u, .intid = 35u, .arg = 0u }, /* cluster: link 'media' virtio-net */
     [5] = { .partition = PART_IVI, .kind = CFG_VDEV_VGICD, .ipa = 0x8000000u, .size = 0x10000u, .intid = 0u, .arg = 0u }, /* ivi: virtual GIC distributor */
     [6] = { .partition = PART_IVI, .kind = CFG_VDEV_VUART, .ipa = 0x9000000u, .size = 0x1000u, .intid = 33u, .arg = 0u }, /* ivi: virtual UART */
-    [7] = { .partition = PART_IVI, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x60000u, .intid = 0u, .arg = 0u }, /* ivi: virtual GIC redistributors */
-    [8] = { .partition = PART_IVI, .kind = CFG_VDEV_VIRTIO_NET, .ipa = 0xa000000u, .size = 0x1000u, .intid = 34u, .arg = 1u }, /* ivi: link 'media' virtio-net */
-    [9] = { .partition = PART_IVI, .kind = CFG_VDEV_CHANCTL, .ipa = 0x4c010000u, .size = 0x1000u, .intid = 32u, .arg = 1u }, /* ivi: channel 'nav' control page */
+    [7] = { .partition = PART_IVI, .kind = CFG_VDEV_CHANCTL, .ipa = 0x4c010000u, .size = 0x1000u, .intid = 32u, .arg = 1u }, /* ivi: channel 'nav' control page */
+    [8] = { .partition = PART_IVI, .kind = CFG_VDEV_VGICR, .ipa = 0x80a0000u, .size = 0x60000u, .intid = 0u, .arg = 0u }, /* ivi: virtual GIC redistributors */
+    [9] = { .partition = PART_IVI, .kind = CFG_VDEV_VIRTIO_NET, .ipa = 0xa000000u, .size = 0x1000u, .intid = 34u, .arg = 1u }, /* ivi: link 'media' virtio-net */
 };
 _Static_assert(sizeof(cfg_vdevs) / sizeof(cfg_vdevs[0]) == (CFG_NUM_VDEVS > 0u ? CFG_NUM_VDEVS : 1u), "cfg_vdevs count");
 

@@ -312,9 +312,10 @@ def build_plan(system: System, board: Board) -> Dict:
         # Each partition's windows are consecutive in cfg_vdevs: the kernel looks only at its own.
         p["first_vdev"] = len(vdevs)
         # In the order the kernel tries them (vdev_mmio, a scan): the distributor, then the vUART (a guest's
-        # console bytes, its most frequent trapped access), then the rest by address (redistributors are
-        # touched at vCPU bring-up).
-        for w in sorted(p["emulated"], key=lambda w: {"vgicd": 0, "vuart": 1}.get(w["kind"], 2)):
+        # console: its FR reads and the bytes the sync vector leaves to C), then the channel control pages
+        # (a doorbell's NOTIFY and PENDING), then the rest by address (redistributors are touched at vCPU
+        # bring-up).
+        for w in sorted(p["emulated"], key=lambda w: {"vgicd": 0, "vuart": 1, "chanctl": 2}.get(w["kind"], 3)):
             if w["kind"] in vdev_kinds:
                 intid = p["vuart"]["virq"] if w["kind"] == "vuart" and p["vuart"]["virq"] else 0
                 vdevs.append(dict(partition=p["index"], partition_name=p["name"], kind=vdev_kinds[w["kind"]],

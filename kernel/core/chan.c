@@ -39,6 +39,8 @@ struct chan_peer_state {
     uint32_t credit;     /**< doorbells it may still ring now (token bucket) */
     uint64_t refill;     /**< counter value up to which credit has been earned */
     uint32_t throttled;  /**< NOTIFY writes refused by the rate bound */
+    uint32_t burst;      /**< its channel's burst (chan_burst), set at its reset */
+    uint64_t per;        /**< counter ticks per doorbell of its channel's rate, set at its reset (0: no bound) */
 };
 
 static struct chan_peer_state chan_peers[CFG_NUM_CHANNEL_PEERS];
@@ -52,10 +54,12 @@ static uint32_t chan_burst(const struct cfg_channel *c)
     return (b == 0u) ? 1u : b;
 }
 
-/* Take one doorbell of s's credit at counter value now; false if none is left. Caller holds the lock. */
-static bool chan_rate_take(const struct cfg_channel *c, struct chan_peer_state *s, uint64_t now)
+/* Take one doorbell of s's credit at counter value now; false if none is left. Caller holds the lock.
+ * The rate's ticks per doorbell and the burst were worked out at the peer's reset (chan_reset), not on
+ * every NOTIFY (a division and a call fewer on the sender's exit). */
+static bool chan_rate_take(struct chan_peer_state *s, uint64_t now)
 {
-    uint64_t per = arch_counter_hz() / c->notify_rate;  /* ticks per doorbell; notify_rate >= 1 (schema) */
+    uint64_t per = s->per;
     uint64_t earned;
 
     if (per == 0u) {
@@ -63,8 +67,8 @@ static bool chan_rate_take(const struct cfg_channel *c, struct chan_peer_state *
         return true;
     }
     earned = (now - s->refill) / per;
-    if ((s->credit + earned) >= chan_burst(c)) {
-        s->credit = chan_burst(c);
+    if ((s->credit + earned) >= s->burst) {
+        s->credit = s->burst;
         s->refill = now;
     } else {
         s->credit += (uint32_t)earned;
@@ -117,7 +121,7 @@ static void chan_notify(uint32_t ci, uint32_t peer, uint32_t self, uint32_t mask
 
     arch_lock_acquire(&chan_locks[ci]);
     if (((mask & ((1u << (c->num_peers - 1u)) | ((1u << (c->num_peers - 1u)) - 1u))) != 0u) &&
-        chan_rate_take(c, &chan_peers[peer], arch_counter())) {
+        chan_rate_take(&chan_peers[peer], arch_counter())) {
         ring = chan_mark(c, mask, 1u << self);
     }
     arch_lock_release(&chan_locks[ci]);
@@ -225,7 +229,10 @@ void chan_reset(uint32_t p)
         if (pe->partition == p) {
             arch_lock_acquire(&chan_locks[pe->channel]);
             chan_peers[i].pending = 0u;
-            chan_peers[i].credit = chan_burst(&cfg_channels[pe->channel]);
+            chan_peers[i].burst = chan_burst(&cfg_channels[pe->channel]);
+            /* notify_rate >= 1 (schema); the counter's frequency is fixed from boot on. */
+            chan_peers[i].per = arch_counter_hz() / cfg_channels[pe->channel].notify_rate;
+            chan_peers[i].credit = chan_peers[i].burst;
             chan_peers[i].refill = now;
             chan_peers[i].throttled = 0u;
             arch_lock_release(&chan_locks[pe->channel]);

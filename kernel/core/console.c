@@ -148,6 +148,11 @@ void console_init(void)
     console_input_dropped = 0u;
     /* The exits that never enter C (the IRQ vector's timer path) leave to C while these say work waits. */
     arch_exit_fast_console(&console_pending.queued, &console_pending.typed);
+    /* The sync vector appends a partition's printable vUART bytes to its line itself, under the
+     * line's lock (arch_vuart_fast_bind: what console_part_putc() does for them). */
+    for (w = 0u; w < CFG_NUM_PARTITIONS; w++) {
+        arch_console_line_bind(w, console_lines[w].text, &console_lines[w].len, &console_writer_locks[w]);
+    }
 }
 
 static const char *console_name(uint32_t w)

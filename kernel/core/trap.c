@@ -20,9 +20,7 @@
 #include "vgic.h"
 
 /* ESR_EL2 ISS fields of data/instruction aborts (Arm ARM D17.2.37). */
-#define ESR_ISS_WNR (1u << 6)
 #define ESR_ISS_FSC_MASK 0x3fu
-#define ESR_ISS_ISV ((uint32_t)1u << 24)
 #define ESR_ISS_SAS(e) (((e) >> 22) & 3u)
 #define ESR_ISS_SSE ((uint32_t)1u << 21)
 #define ESR_ISS_SRT(e) ((uint32_t)(((e) >> 16) & 0x1fu))

@@ -15,6 +15,8 @@
 #include "virtio_net.h"
 #include "vuart.h"
 
+_Static_assert((VUART_CR_LBE >> ARCH_VUART_CR_LBE_BIT) == 1u, "the sync vector's vUART path tests CR.LBE by its bit");
+
 static struct vuart vdev_vuarts[CFG_NUM_PARTITIONS];
 /* One lock per vUART across access, level sampling and the line update (vuart.h). */
 static struct arch_lock vdev_vuart_locks[CFG_NUM_PARTITIONS];
@@ -88,6 +90,28 @@ static bool __attribute__((noinline)) vdev_vuart_mmio(uint32_t p, uint32_t intid
     return true;
 }
 
+/*
+ * The sync vector's path for a printable byte stored to partition p's vUART DR (arch.h,
+ * arch_vuart_fast_bind): what vdev_vuart_mmio() and vuart_tx() read and write for it. Before
+ * p's vCPUs run (its reset); the same addresses each time.
+ */
+/* @req SRS-CON-005 */
+static void vdev_vuart_fast_bind(uint32_t p)
+{
+    const struct cfg_partition *cp = &cfg_partitions[p];
+    struct vuart *u = &vdev_vuarts[p];
+    uint64_t dr = ARCH_VUART_NONE;
+    uint32_t i;
+
+    /* Its vUART's window (at most one), if it has one. */
+    for (i = cp->first_vdev; i < (cp->first_vdev + cp->num_vdevs); i++) {
+        if (cfg_vdevs[i].kind == CFG_VDEV_VUART) {
+            dr = cfg_vdevs[i].ipa + VUART_DR;
+        }
+    }
+    arch_vuart_fast_bind(p, dr, &u->cr, &vdev_vuart_levels[p], &u->tx_bytes);
+}
+
 /* @req SRS-VDEV-001 */
 enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
 {
@@ -159,4 +183,5 @@ void vdev_reset(uint32_t p)
     vuart_init(&vdev_vuarts[p], p);
     __atomic_store_n(&vdev_vuart_levels[p], false, __ATOMIC_RELAXED);
     arch_lock_release(&vdev_vuart_locks[p]);
+    vdev_vuart_fast_bind(p);
 }

@@ -213,6 +213,21 @@ void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
  * word was 0 (as vgic_send_sgi()); any other write takes the C path. Once per partition reset.
  */
 void arch_sgi_send_bind(uint32_t vcpu_id, uint32_t first_id, uint32_t num, uint32_t *news);
+/**
+ * The sync vector's vUART path (vectors.S, exit_dabt_fast; issue 12): a guest's store of a
+ * printable byte (0x20..0x7e) to its own partition's vUART DR is appended to the partition's
+ * console line there, without C, when it changes nothing else: the vUART's interrupt line is
+ * low and not in loopback (as vuart_tx_direct()), the line has room, its writer lock is free
+ * (taken and released there: several vCPUs of a partition write one line), the vCPU's vGIC
+ * change flag is clear and no console work waits. Anything else takes the C path unchanged.
+ * arch_vuart_fast_bind() tells it partition p's DR (ARCH_VUART_NONE: no vUART) and state
+ * (vdev.c, each reset); arch_console_line_bind() its console line and the line's lock (console.c).
+ */
+#define ARCH_VUART_NONE 0xffffffffffffffffULL
+/** The bit of the vUART's CR the vector tests for loopback (PL011 CR.LBE, DDI 0183G 3.3.8; vdev.c checks it). */
+#define ARCH_VUART_CR_LBE_BIT 7u
+void arch_vuart_fast_bind(uint32_t p, uint64_t dr_ipa, const uint32_t *cr, const bool *level, uint64_t *tx_bytes);
+void arch_console_line_bind(uint32_t p, char *text, uint32_t *len, struct arch_lock *lock);
 /** The bits of a vCPU's changed word that are its SGI inbox (bit n: SGI n). */
 #define ARCH_SGI_INBOX 0x0000ffffu
 /** The bit of a vCPU's changed word that is its posted SPI (a virtual SPI the vector may deliver); the bits

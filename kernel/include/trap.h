@@ -45,6 +45,10 @@ struct trap_info {
 #define SYSREG_ICC_SGI1R_EL1 SYSREG_ISS(3u, 0u, 12u, 11u, 5u)
 /** ESR_EL2.IL: a 32-bit instruction. */
 #define ESR_IL ((uint32_t)1u << 25)
+/* ESR_EL2 ISS of a data abort (Arm ARM D17.2.37); the vUART byte's fast path (vectors.S) tests them too. */
+#define ESR_ISS_ISV ((uint32_t)1u << 24)  /**< valid syndrome */
+#define ESR_ISS_S1PTW (1u << 7)           /**< on a stage-1 translation table walk */
+#define ESR_ISS_WNR (1u << 6)             /**< a write */
 
 /** Handle a synchronous exit of v. */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);

@@ -18,12 +18,26 @@ from conftest import build
 @pytest.mark.req("SRS-IRQ-003")
 @pytest.mark.req("SRS-IRQ-006")
 @pytest.mark.req("SRS-NET-002")
+@pytest.mark.req("SRS-CON-005")
 def test_every_misuse_gets_its_answer_then_faults_and_a_reset_request_restart_it(boot):
     image, _ = build("tests/integration/systems/errors.yaml", "errors")
     c = boot(image)
     i, m = c.expect(r"^\[errors\] errors: (\d+) passed, (\d+) failed$", timeout=240)
     assert m.group(2) == "0", "\n".join(l for l in c.lines if "FAIL" in l) + "\n" + c.tail()
     assert int(m.group(1)) >= 60, c.tail()
+    # The same console line written byte by byte to the vUART (the sync vector's byte path for the
+    # printable bytes, C for the rest) and through CONSOLE_WRITE (C): byte for byte the same, control
+    # bytes escaped, split at 160 bytes into two prefixed lines (SRS-CON-005, SRS-CON-001).
+    pair = {}
+    for path in ("1", "2"):
+        k, _ = c.expect(r"^\[errors\] errors: console path %s: " % path, timeout=60)
+        rest = [line for line in c.lines[k + 1:] if line.startswith("[errors] ")][0]
+        pair[path] = (c.lines[k].replace("path %s:" % path, "path N:"), rest)
+    assert pair["1"] == pair["2"], pair
+    first, rest = pair["1"]
+    assert first.startswith("[errors] errors: console path N: ok \\x01\t\\x1b[2J\\x7f\\xe9 ~ abcdef"), first
+    assert len(first) == len("[errors] ") + 160, first
+    assert rest == "[errors] " + "".join(chr(ord("a") + i % 26) for i in range(190))[190 - (len(rest) - 9):], rest
     # Refused accesses and reads outside its memory are aborts given to it (on_fault: inject) until its
     # budget of 40 is used up; the next fault restarts it (restart 1). Then it asks for a reset (restart 2).
     # A burst of hypervisor lines may lose some on the console: only the first is required.

@@ -84,6 +84,25 @@ extern const uint32_t *fake_fast_console_queued;
 extern const bool *fake_fast_console_typed;
 /** ICH_ELRSR_EL2 of the fake: implemented LRs with state invalid and (HW = 1 or EOI = 0) (IHI 0069H 12.4). */
 uint32_t fake_elrsr(void);
+/** What the sync vector's vUART path reads, per partition (arch_vuart_fast_bind, arch_console_line_bind). */
+struct fake_vuart_fast {
+    uint64_t dr_ipa;
+    const uint32_t *cr;
+    const bool *level;
+    uint64_t *tx_bytes;
+    char *text;
+    uint32_t *len;
+    struct arch_lock *lock;
+};
+extern struct fake_vuart_fast fake_vuart_fast[CFG_NUM_PARTITIONS];
+/** Stores the model below appended by itself. */
+extern uint32_t fake_dabt_fast_done;
+/**
+ * The model of vectors.S exit_dabt_fast for vCPU vcpu_id storing xt at ipa with syndrome esr (an
+ * ESR_EL2 value): the same decisions in the same order. True when it appended the byte to the
+ * partition's console line (the C step is not entered); false: the C step takes the access.
+ */
+bool fake_dabt_vector(uint32_t vcpu_id, uint64_t esr, uint64_t ipa, uint64_t xt);
 /**
  * The model of vectors.S exit_irq_fast for vCPU vcpu_id (running on the fake's CPU) taking
  * physical intid: the same decisions in the same order. True when it wrote a list register

@@ -754,6 +754,31 @@ void arch_sgi_fast_set(uint32_t vcpu_id, uint32_t n, uint64_t lr, uint32_t hold)
     __atomic_store_n(&arch_irq_fast[vcpu_id].sgi_lr[n % ARCH_FAST_SLOTS], lr, __ATOMIC_RELEASE);
 }
 
+/* Read by the sync vector's vUART path (vectors.S, exit_dabt_fast), per partition. */
+struct arch_vuart_fast arch_vuart_fast[CFG_NUM_PARTITIONS];
+
+void arch_vuart_fast_bind(uint32_t p, uint64_t dr_ipa, const uint32_t *cr, const bool *level, uint64_t *tx_bytes)
+{
+    struct arch_vuart_fast *f = &arch_vuart_fast[p];
+
+    /* Before the partition's vCPUs run (its reset), with the same addresses each time. */
+    f->cr = cr;
+    f->level = level;
+    f->tx_bytes = tx_bytes;
+    /* As HPFAR_EL2 gives it (FIPA, bits [43:4] = IPA[51:12]; RES0 below: never all ones) and the page offset. */
+    f->dr_page = (dr_ipa == ARCH_VUART_NONE) ? ARCH_VUART_NONE : ((dr_ipa >> 12) << 4);
+    f->dr_offset = dr_ipa & 0xfffu;
+}
+
+void arch_console_line_bind(uint32_t p, char *text, uint32_t *len, struct arch_lock *lock)
+{
+    struct arch_vuart_fast *f = &arch_vuart_fast[p];
+
+    f->text = text;
+    f->len = len;
+    f->lock = lock;
+}
+
 void arch_vcpu_resume(struct vcpu *v)
 {
     struct arch_cpu *c = (struct arch_cpu *)(uintptr_t)SYSREG_READ(tpidr_el2);
@@ -761,6 +786,7 @@ void arch_vcpu_resume(struct vcpu *v)
     c->vcpu = v;
     c->regs = &v->regs;
     c->irq_fast = &arch_irq_fast[v->id];
+    c->vuart_fast = &arch_vuart_fast[v->partition];
     arch_guest_eret(&v->regs, c->stack_top);
 }
 
@@ -782,6 +808,7 @@ void arch_vcpu_enter(struct vcpu *v)
     c->vcpu = v;
     c->regs = &v->regs;
     c->irq_fast = &arch_irq_fast[v->id];
+    c->vuart_fast = &arch_vuart_fast[v->partition];
     /* Its list registers are empty: nothing the vector filled is left to take. */
     c->irq_fast->lrs = 0u;
     arch_guest_eret(&v->regs, c->stack_top);

@@ -2,6 +2,7 @@
 /* Per-CPU state of the aarch64 port; TPIDR_EL2 points at the CPU's record. */
 #pragma once
 
+#include "config.h"
 #include "types.h"
 
 struct vcpu;
@@ -48,6 +49,26 @@ struct arch_fast_console {
 /* vectors.S loads the pair with one ldp: it checks that typed follows queued. */
 extern struct arch_fast_console arch_fast_console;
 
+struct arch_lock;
+
+/**
+ * Per partition: what the sync vector's vUART path reads (arch.h, arch_vuart_fast_bind and
+ * arch_console_line_bind). Written before the partition's vCPUs run (console_init, vdev_reset);
+ * the addresses never change afterwards. 64 bytes: vectors.S indexes it with a shift.
+ */
+struct arch_vuart_fast {
+    uint64_t dr_page;         /**< the HPFAR_EL2 value of its vUART DR's page; ARCH_VUART_NONE: none */
+    const uint32_t *cr;       /**< its CR (LBE set: the C path) */
+    const bool *level;        /**< the level last driven on its interrupt line (high: the C path) */
+    uint64_t *tx_bytes;       /**< its count of transmitted bytes */
+    char *text;               /**< the partition's unfinished console line */
+    uint32_t *len;            /**< its length in bytes */
+    struct arch_lock *lock;   /**< that line's writer lock */
+    uint64_t dr_offset;       /**< the DR's offset in that page (FAR_EL2[11:0]) */
+};
+/* vectors.S checks the size and that cr/level and text/len are ldp pairs. */
+extern struct arch_vuart_fast arch_vuart_fast[CFG_NUM_PARTITIONS];
+
 /** Per physical CPU: where exits save the guest registers, and the stack. */
 struct arch_cpu {
     struct vcpu_regs *regs;   /**< registers of the vCPU running here */
@@ -57,6 +78,7 @@ struct arch_cpu {
     uint32_t bhb_loops;       /**< branch-history loop count run on every exit (Spectre-BHB), 0: none needed */
     uint32_t irq_intid;       /**< interrupt the IRQ vector acknowledged, for the C steps */
     struct arch_irq_fast *irq_fast;  /**< the running vCPU's fast-path record */
+    struct arch_vuart_fast *vuart_fast;  /**< its partition's vUART byte record (sync vector) */
 };
 
 /** ICC_SGI1R_EL1 value that sends SGI sgi to physical CPU cpu alone (gic.c). */

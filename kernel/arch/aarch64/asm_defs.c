@@ -11,6 +11,7 @@
 #include "hypercall.h"
 #include "smccc.h"
 #include "trap.h"
+#include "console.h"
 #include "vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
@@ -71,4 +72,21 @@ void asm_defs(void)
     DEFINE(ESR_EC_SHIFT_ASM, ESR_EC_SHIFT);
     DEFINE(ESR_EC_HVC64_ASM, ESR_EC_HVC64);
     DEFINE(ESR_EC_DABT_LOW_ASM, ESR_EC_DABT_LOW);
+    DEFINE(VUART_FAST_SIZE, sizeof(struct arch_vuart_fast));
+    DEFINE(VUART_FAST_DR_PAGE, offsetof(struct arch_vuart_fast, dr_page));
+    DEFINE(VUART_FAST_DR_OFFSET, offsetof(struct arch_vuart_fast, dr_offset));
+    DEFINE(ARCH_CPU_VUART_FAST, offsetof(struct arch_cpu, vuart_fast));
+    DEFINE(VUART_FAST_CR, offsetof(struct arch_vuart_fast, cr));
+    DEFINE(VUART_FAST_LEVEL, offsetof(struct arch_vuart_fast, level));
+    DEFINE(VUART_FAST_TX_BYTES, offsetof(struct arch_vuart_fast, tx_bytes));
+    DEFINE(VUART_FAST_TEXT, offsetof(struct arch_vuart_fast, text));
+    DEFINE(VUART_FAST_LEN, offsetof(struct arch_vuart_fast, len));
+    DEFINE(VUART_FAST_LOCK, offsetof(struct arch_vuart_fast, lock));
+    DEFINE(VUART_CR_LBE_BIT, ARCH_VUART_CR_LBE_BIT);
+    DEFINE(CONSOLE_LINE_MAX_ASM, CONSOLE_LINE_MAX);
+    /* Data abort syndrome bits (Arm ARM D17.2.37) the vUART path tests one by one (tbz/tbnz). */
+    DEFINE(ESR_IL_ASM, ESR_IL);
+    DEFINE(ESR_ISS_ISV_ASM, ESR_ISS_ISV);
+    DEFINE(ESR_ISS_S1PTW_ASM, ESR_ISS_S1PTW);
+    DEFINE(ESR_ISS_WNR_ASM, ESR_ISS_WNR);
 }

@@ -35,6 +35,15 @@
 .if IRQ_FAST_VINTID != 0
 .error "struct arch_irq_fast: vintid[] must be at offset 0 (strh with a register offset)"
 .endif
+.if VUART_FAST_SIZE != 64
+.error "struct arch_vuart_fast: 64 bytes (exit_dabt_fast indexes it with lsl #6)"
+.endif
+.if (VUART_FAST_LEVEL != (VUART_FAST_CR + 8)) || (VUART_FAST_LEN != (VUART_FAST_TEXT + 8))
+.error "struct arch_vuart_fast: cr, level and text, len must be ldp pairs"
+.endif
+.if (ESR_IL_ASM != (1 << 25)) || (ESR_ISS_ISV_ASM != (1 << 24)) || (ESR_ISS_S1PTW_ASM != (1 << 7)) || (ESR_ISS_WNR_ASM != (1 << 6))
+.error "exit_dabt_fast tests ESR_EL2 IL (25), ISV (24), S1PTW (7), WnR (6) with tbz/tbnz"
+.endif
 
     .cfi_sections .debug_frame
 
@@ -48,6 +57,30 @@
     ldrb    w\rb, [x\rb]                   /* console_typed */
     orr     w\ra, w\ra, w\rb
     cbnz    w\ra, \busy
+.endm
+
+/* x2 = the guest's register X[x2] (index 0-31, 31: xzr reads as 0), through a table of 32
+ * entries of 8 bytes (no register can be named by a register index). The guest's x0/x1 are at
+ * [sp + 16], x2/x3 at [sp] (the vector's push, then the caller's); x4-x30 are still the guest's.
+ * x3: scratch. */
+.macro guest_xt
+    adr     x3, .Lxt_table\@
+    add     x3, x3, x2, lsl #3              /* 8 bytes per table entry */
+    br      x3
+.Lxt_table\@:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    .if \n < 2
+    ldr     x2, [sp, #(16 + 8 * \n)]
+    .elseif \n < 4
+    ldr     x2, [sp, #(8 * (\n - 2))]
+    .elseif \n == 31
+    mov     x2, xzr
+    .else
+    mov     x2, x\n
+    .endif
+    b       .Lxt_done\@
+    .endr
+.Lxt_done\@:
 .endm
 
 .macro el2_bug kind
@@ -415,14 +448,15 @@ exit_sync:
  * first). The results go to x0..x(nregs-1); x2..x17 are otherwise untouched, as SMCCC 1.1
  * requires (DEN0028 2.6). ELR_EL2 already points after the HVC (Arm ARM D1.10.2 / the
  * preferred return address of an HVC exception). Anything else, and every other synchronous
- * exit (4 instructions: the EC test), goes to exit_sync as before with x0 = save area.
+ * exit (4 instructions: the EC test) goes on to exit_dabt_fast, exit_sgi_fast, then exit_sync
+ * as before with x0 = save area.
  * The Spectre-BHB loop has run in the vector (guest_exit) before the table walk.
  */
 exit_hvc_fast:
     mrs     x1, esr_el2
     ubfx    x1, x1, #ESR_EC_SHIFT_ASM, #6
     cmp     x1, #ESR_EC_HVC64_ASM
-    b.ne    exit_sgi_fast                   /* not an HVC: the SGI test, then exit_sync */
+    b.ne    exit_dabt_fast                  /* not an HVC: the vUART and SGI tests, then exit_sync */
     stp     x2, x3, [sp, #-16]!
     ldr     w1, [sp, #16]                   /* the guest's w0: the function ID (DEN0028 2.5) */
     adrp    x2, hypercall_answers
@@ -468,9 +502,130 @@ exit_hvc_fast:
     b       exit_sync
 
 /*
- * The sync exit's fast path for a guest's ICC_SGI1R_EL1 write (issue 11), after the HVC test
- * (x1 = ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]). Every other exception class goes to
- * exit_sync (2 instructions). It does what vgic_send_sgi() does for group-1 SGIs to other
+ * The sync exit's fast path for a guest's vUART byte (issue 12), after the HVC test (x1 =
+ * ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]); any other exception class goes on to
+ * exit_sgi_fast (2 instructions), and a data abort on any other page than the vUART's goes
+ * to exit_sync after 9 (the page test first: every other trapped access pays only that).
+ * A store of a printable byte to the running partition's own vUART DR is what
+ * vdev_vuart_mmio() -> vuart_tx() -> console_part_putc() do for it, here:
+ * - The access: at the IPA HPFAR_EL2.FIPA:FAR_EL2[11:0] (trap_fault_ipa()) that is the
+ *   partition's vUART's DR (arch_cpu.vuart_fast -> arch_vuart_fast[p]: the HPFAR_EL2 value of
+ *   its page and its page offset, bound by vdev_reset(); HPFAR_EL2 bits [3:0] are RES0, so the
+ *   all-ones "no vUART" never matches; its window holds no other register at that offset);
+ *   ESR_EL2 ISS.ISV = 1 (a valid syndrome), WnR = 1 (a store), S1PTW = 0, IL = 1 (Arm ARM
+ *   D17.2.37), SAS 0-2 (1, 2 or 4 bytes: every one is a DR write at offset 0, which is aligned
+ *   for each; 8 bytes the vUART rejects: C faults the partition). The byte is the transfer
+ *   register's (SRT, through guest_xt) low 8 bits, as vuart_mmio() takes it whatever the width.
+ * - The common case only: the byte 0x20..0x7e (console_part_putc() appends it as itself;
+ *   newline, tab, CR and every byte to escape take C), the vUART's line low and CR.LBE clear
+ *   (vuart_tx_direct(): such a write changes no interrupt level and nothing of the vUART but
+ *   its byte count; both read without the vUART lock, as the C path does), the vCPU's vGIC
+ *   change flag clear and no console work waiting (what the C exit, trap_exit_check(), would
+ *   do after it: with a typed byte to show, console_poll() echoes the line on that exit).
+ * - The console line is shared by every vCPU of the partition (several CPUs) and is read by
+ *   console_echo() and reset by console_part_discard(), all under its writer lock; so the
+ *   append takes that lock too, but only when it is free at once (the ticket lock's served
+ *   half equal to its next half: arch_lock_try(), with ldaxr/stxr): a held or contended lock
+ *   takes C, which waits for it. Under it: a full line (len = CONSOLE_LINE_MAX) takes C, which
+ *   finishes it first; otherwise text[len] = byte, len + 1, and the lock's served half + 1 with
+ *   a store-release (arch_lock_release()).
+ * - Then the vUART's tx_bytes + 1 (an exclusive pair: vuart_tx()'s relaxed atomic add), ELR_EL2
+ *   past the store (IL = 1: 4 bytes), ERET.
+ * Anything else reaches exit_sync as before with x0 = the save area, nothing changed.
+ * fake_dabt_vector() (tests/unit/fake_arch.c) is the C model of these decisions that
+ * test_console.c runs against console_part_putc() (SRS-CON-005).
+ * x0-x5 are scratch: x0/x1 saved by the vector, x2-x5 pushed here.
+ */
+exit_dabt_fast:
+    cmp     x1, #ESR_EC_DABT_LOW_ASM
+    b.ne    exit_sgi_fast
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_VUART_FAST]  /* the running partition's record */
+    ldr     x0, [x0, #VUART_FAST_DR_PAGE]
+    mrs     x1, hpfar_el2
+    cmp     x0, x1
+    b.ne    50f                             /* not its vUART's page: every other access (9 instructions) */
+    stp     x2, x3, [sp, #-16]!
+    mrs     x1, esr_el2
+    tbz     w1, #24, 49f                    /* ISV: no valid syndrome */
+    tbz     w1, #6, 49f                     /* WnR: a load */
+    tbnz    w1, #7, 49f                     /* S1PTW: on a stage-1 walk */
+    tbz     w1, #25, 49f                    /* IL: a 16-bit instruction */
+    and     w2, w1, #0xc00000
+    cmp     w2, #0xc00000
+    b.eq    49f                             /* SAS 3, 8 bytes: rejected by the vUART (C) */
+    mrs     x2, far_el2
+    mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_VUART_FAST]
+    ldr     x3, [x0, #VUART_FAST_DR_OFFSET]
+    and     x2, x2, #0xfff
+    cmp     x2, x3
+    b.ne    49f                             /* another register of the vUART */
+    ubfx    x2, x1, #16, #5                 /* SRT */
+    guest_xt                                /* x2 = the value stored */
+    and     w2, w2, #0xff
+    sub     w3, w2, #0x20
+    cmp     w3, #(0x7e - 0x20)
+    b.hi    49f                             /* not printable ASCII: C (a line end, or escaped) */
+    ldp     x1, x3, [x0, #VUART_FAST_CR]    /* &cr, &level */
+    ldr     w1, [x1]
+    tbnz    w1, #VUART_CR_LBE_BIT, 49f      /* loopback: the byte goes to the receive FIFO (C) */
+    ldrb    w3, [x3]
+    cbnz    w3, 49f                         /* the line is high: C drives it again */
+    mrs     x1, tpidr_el2
+    ldr     x1, [x1, #ARCH_CPU_IRQ_FAST]
+    ldr     x1, [x1, #IRQ_FAST_NEWS]
+    ldar    w1, [x1]                        /* the vCPU's vGIC change flag */
+    cbnz    w1, 49f
+    stp     x4, x5, [sp, #-16]!
+    fast_console_busy 1, 3, 48f  /* C sends this CPU's burst */
+    ldr     x3, [x0, #VUART_FAST_LOCK]
+    ldaxr   w4, [x3]                        /* the line's ticket lock: next (high half), served */
+    eor     w1, w4, w4, lsr #16
+    tst     w1, #0xffff
+    b.ne    47f                             /* held: C waits for it */
+    add     w4, w4, #0x10000                /* a ticket (arch.c LOCK_TICKET), served at once */
+    stxr    w1, w4, [x3]
+    cbnz    w1, 48f                         /* another CPU took one meanwhile: C */
+    ldp     x1, x5, [x0, #VUART_FAST_TEXT]  /* text, &len */
+    ldr     w4, [x5]
+    cmp     w4, #CONSOLE_LINE_MAX_ASM
+    b.hs    46f                             /* full: C finishes the line first */
+    strb    w2, [x1, x4]
+    add     w4, w4, #1
+    str     w4, [x5]
+    ldrh    w4, [x3]                        /* release: served + 1, store-release */
+    add     w4, w4, #1
+    stlrh   w4, [x3]
+    ldr     x3, [x0, #VUART_FAST_TX_BYTES]
+45: ldxr    x4, [x3]
+    add     x4, x4, #1
+    stxr    w5, x4, [x3]
+    cbnz    w5, 45b
+    mrs     x0, elr_el2
+    add     x0, x0, #4
+    msr     elr_el2, x0
+    ldp     x4, x5, [sp], #16
+    ldp     x2, x3, [sp], #16
+    ldp     x0, x1, [sp], #16
+    eret
+    isb                                     /* speculation barrier after ERET */
+46: ldrh    w4, [x3]                        /* release, nothing appended */
+    add     w4, w4, #1
+    stlrh   w4, [x3]
+    b       48f
+47: clrex
+48: ldp     x4, x5, [sp], #16
+49: /* Not for the fast path: exit_sync as before, with x0 = save area. */
+    ldp     x2, x3, [sp], #16
+50: mrs     x0, tpidr_el2
+    ldr     x0, [x0, #ARCH_CPU_REGS]
+    b       exit_sync
+
+/*
+ * The sync exit's fast path for a guest's ICC_SGI1R_EL1 write (issue 11), after the HVC and
+ * data abort tests (x1 = ESR_EL2.EC; x0 = save area, guest x0/x1 at [sp]). Every other
+ * exception class goes to exit_sync (2 instructions). It does what vgic_send_sgi() does for group-1 SGIs to other
  * vCPUs (vdev/vgic.c): each target's inbox bit set in its changed word with a sequentially
  * consistent fetch-or (the exclusive pair the C atomic compiles to), and a kick to the target's
  * CPU when the word was 0 (DSB before the SGI write: the word is visible before the interrupt,
@@ -497,23 +652,7 @@ exit_sgi_fast:
     cmp     w2, w3
     b.ne    39f                             /* not an ICC_SGI1R_EL1 write */
     ubfx    x2, x1, #5, #5                  /* Rt */
-    adr     x3, 31f
-    add     x3, x3, x2, lsl #3              /* 8 bytes per table entry */
-    br      x3
-31:
-    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-    .if \n < 2
-    ldr     x2, [sp, #(16 + 8 * \n)]
-    .elseif \n < 4
-    ldr     x2, [sp, #(8 * (\n - 2))]
-    .elseif \n == 31
-    mov     x2, xzr
-    .else
-    mov     x2, x\n
-    .endif
-    b       32f
-    .endr
-32: /* x2 = the value written */
+    guest_xt                                /* x2 = the value written */
     tst     x2, #0x00ffffff00000000         /* Aff3, RS, IRM, RES0, Aff2 */
     b.ne    39f
     tst     x2, #0x0000000000ff0000         /* Aff1 */

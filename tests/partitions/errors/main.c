@@ -66,6 +66,7 @@
 #define SGIR_AFF3(x) ((uint64_t)(x) << 48)
 
 /* PL011 registers (Arm DDI 0183). */
+#define UART_DR 0x000u
 #define UART_FR 0x018u
 #define UART_IMSC 0x038u
 #define UART_RIS 0x03cu
@@ -636,6 +637,46 @@ static void vuart(void)
     sp_printf("uart fr after a write 0x%x\n", sp_mmio_read32(u + UART_FR));
 }
 
+/*
+ * One console line, with control bytes, ESC, DEL, a byte >= 0x80 and more than a line's 160
+ * bytes, written twice: byte by byte to the vUART's DR (1-, 2- and 4-byte stores: the sync
+ * vector's byte path takes the printable ones, C the rest) and through CONSOLE_WRITE (C only).
+ * test_errors.py checks that both come out byte for byte the same (SRS-CON-005).
+ */
+static void console_paths(void)
+{
+    static const char head[] = "errors: console path %u: ok \x01\t\x1b[2J\x7f\xe9 ~ ";
+    char line[256];
+    size_t n;
+    size_t i;
+    uint32_t path;
+
+    for (path = 1u; path <= 2u; path++) {
+        n = sp_snprintf(line, sizeof(line), head, (unsigned)path);
+        for (i = 0u; i < 190u; i++) {
+            line[n + i] = (char)('a' + (i % 26u));
+        }
+        n += 190u;
+        line[n] = '\n';
+        n++;
+        if (path == 2u) {
+            (void)sp_console_write(line, n);
+            break;
+        }
+        for (i = 0u; i < n; i++) {
+            uint64_t dr = SP_VUART_BASE + UART_DR;
+
+            if ((i % 3u) == 0u) {
+                wr8(dr, (uint8_t)line[i]);
+            } else if ((i % 3u) == 1u) {
+                *(volatile uint16_t *)(uintptr_t)dr = (uint16_t)(uint8_t)line[i];
+            } else {
+                sp_mmio_write32(dr, (uint32_t)(uint8_t)line[i]);
+            }
+        }
+    }
+}
+
 static void channel(void)
 {
     uint64_t c = SP_CHAN_PIPE_CTL;
@@ -968,6 +1009,7 @@ int main(void)
         vnet_regs();
         vnet_tx();
         vuart();
+        console_paths();
         channel();
         irqs();
         vnet_irq();
