@@ -207,6 +207,9 @@ $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_COLD)) $(BUILD)/kernel/gen/config.c.o:
 # One section per function, and the link drops what nothing references (functions only the unit
 # tests or another configuration use, e.g. fdt_next(), the scheduler's helpers without a schedule).
 KERNEL_SECTIONS := -ffunction-sections
+# No alignment padding of functions, loops and jump targets (-mcpu=cortex-a57 asks 16/8/4 bytes):
+# 1,900 bytes of NOPs and fill that the icount bench rows only pay for (issue 11, binary size).
+KERNEL_SECTIONS += -falign-functions=4 -falign-loops=4 -falign-jumps=4
 
 $(BUILD)/kernel/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
