@@ -213,6 +213,7 @@ tidy: $(GEN_STAMP) $(BUILD)/kernel/asm_defs.h | deps-evidence
 STK_DIR := $(EVB)/stack
 STK_OBJ := $(patsubst %,$(STK_DIR)/%.o,$(KERNEL_C))
 $(patsubst %,$(STK_DIR)/%.o,$(KERNEL_COLD)): KERNEL_OPT := $(KERNEL_COLD_OPT)
+$(patsubst %,$(STK_DIR)/%.o,$(KERNEL_NOINLINE)): KERNEL_OPT := -fno-inline-functions
 $(STK_DIR)/%.c.o: %.c $(GEN_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CFLAGS) $(KERNEL_OPT) $(KERNEL_SECTIONS) $(KERNEL_INC) -fstack-usage -fcallgraph-info=su -c $< -o $@
