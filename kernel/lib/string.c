@@ -61,6 +61,18 @@ void *memcpy(void *dst, const void *src, size_t n)
             *(string_word_t *)&d[i] = *(const string_word_t *)&s[i];
         }
     }
+    /* The rest, and copies of different alignment (console lines into a ring), four bytes per step. */
+    for (; (i + 4u) <= n; i += 4u) {
+        uint8_t b0 = s[i];
+        uint8_t b1 = s[i + 1u];
+        uint8_t b2 = s[i + 2u];
+        uint8_t b3 = s[i + 3u];
+
+        d[i] = b0;
+        d[i + 1u] = b1;
+        d[i + 2u] = b2;
+        d[i + 3u] = b3;
+    }
     for (; i < n; i++) {
         d[i] = s[i];
     }
