@@ -33,9 +33,6 @@ static void boot_check_fw_dtb(uint64_t fw_dtb)
     }
 }
 
-/* The first boot line: the version and the configuration's fingerprint (gen/config.h). */
-static const char boot_banner[] = "Septum " SEPTUM_VERSION " (config " CFG_FINGERPRINT ")";
-
 /* The CPU that takes console input: the first one hosting a vCPU. */
 static uint32_t boot_console_cpu;
 /* Set when the system stops (hypervisor error): idle CPUs, which cannot take the stop SGI, park. */
@@ -58,6 +55,8 @@ static void boot_report_spectre(uint32_t cpu, bool hardened)
 
 void boot_primary(uint32_t cpu, uint64_t fw_dtb)
 {
+    /* The first boot line: the version and the configuration's fingerprint (gen/config.h). */
+    static const char boot_banner[] = "Septum " SEPTUM_VERSION " (config " CFG_FINGERPRINT ")";
     uint32_t i;
     bool hardened;
 

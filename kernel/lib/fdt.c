@@ -283,12 +283,6 @@ struct fdt_level {
     const uint8_t *compat;  /* "compatible", looked at when the node ends (only a GIC candidate's) */
 };
 
-/* A node's level when it begins: 2.3.5's defaults for its children, nothing seen yet. */
-static const struct fdt_level fdt_level_new = {
-    .kind = K_OTHER, .ac = 2u, .sc = 1u, .is_cpu_type = 0u, .disabled = 0u,
-    .reg = NULL, .reg_len = 0u, .compat_len = 0u, .compat = NULL,
-};
-
 static void fdt_add(struct fdt_range *tab, uint32_t max, uint32_t *count, uint64_t base, uint64_t size)
 {
     if (*count < max) {
@@ -505,6 +499,11 @@ static uint32_t fdt_kind_of(const char *name, uint32_t depth, uint32_t parent_ki
 
 int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
 {
+    /* A node's level when it begins: 2.3.5's defaults for its children, nothing seen yet. */
+    static const struct fdt_level fdt_level_new = {
+        .kind = K_OTHER, .ac = 2u, .sc = 1u, .is_cpu_type = 0u, .disabled = 0u,
+        .reg = NULL, .reg_len = 0u, .compat_len = 0u, .compat = NULL,
+    };
     struct fdt_level lv[FDT_MAX_DEPTH + 1u];
     struct fdt_level *cur = &lv[0];  /* lv[depth] */
     uint64_t names[FDT_NAME_SLOTS];
