@@ -102,8 +102,10 @@ static inline int64_t fdt_strlen_in(const uint8_t *buf, uint32_t off, uint32_t e
 {
     uint32_t i = off;
 
-    /* off <= end (the caller read a token before it), so end - i never wraps. */
-    while ((end - i) >= 4u) {
+    /* off <= end and end >= 4 (the caller read a token before it): last never wraps. */
+    const uint32_t last = end - 4u;
+
+    while (i <= last) {
         uint32_t w = *(const fdt_word_t *)&buf[i];
         uint32_t zero = (w - 0x01010101u) & ~w & 0x80808080u;
 
@@ -141,14 +143,16 @@ static inline __attribute__((always_inline)) int fdt_token(const struct fdt *f, 
         t->val = NULL;
         t->val_len = 0u;
         if (tok == FDT_PROP) {
+            const uint8_t *hdr;
             uint32_t vlen;
             uint32_t nameoff;
 
             if ((end - p) < 8u) {
                 return FDT_ERR_STRUCT;
             }
-            vlen = fdt_be32(&buf[p]);
-            nameoff = fdt_be32(&buf[p + 4u]);
+            hdr = &buf[p];  /* one base register for both words (offsets from buf took an add each) */
+            vlen = fdt_be32(hdr);
+            nameoff = fdt_be32(&hdr[4u]);
             p += 8u;
             /* nameoff < strings_term: the name is NUL-terminated inside the strings block (fdt_open). */
             if ((vlen > (end - p)) || (nameoff >= f->strings_term)) {
@@ -535,6 +539,7 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
 
         p += 4u;
         if (tok == FDT_PROP) {
+            const uint8_t *hdr;
             uint32_t vlen;
             uint32_t nameoff;
             uint32_t slot;
@@ -544,8 +549,9 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
             if ((end - p) < 8u) {
                 return FDT_ERR_STRUCT;
             }
-            vlen = fdt_be32(&buf[p]);
-            nameoff = fdt_be32(&buf[p + 4u]);
+            hdr = &buf[p];  /* one base register for both words (offsets from buf took an add each) */
+            vlen = fdt_be32(hdr);
+            nameoff = fdt_be32(&hdr[4u]);
             p += 8u;
             /* nameoff < strings_term: the name is NUL-terminated inside the strings block (fdt_open). */
             if ((vlen > (end - p)) || (nameoff >= str_term)) {
