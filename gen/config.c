@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-_Static_assert(CFG_LAYOUT_VERSION == 7u, "gen/config.c was generated for cfg_types.h layout 7");
+_Static_assert(CFG_LAYOUT_VERSION == 8u, "gen/config.c was generated for cfg_types.h layout 8");
 
 const char cfg_fingerprint[] = CFG_FINGERPRINT;
 
@@ -64,6 +64,17 @@ const struct cfg_vcpu cfg_vcpus[] = {
     [3] = { .partition = PART_IVI, .index = 2u, .pcpu = 3u, .vmpidr = 0x2u }, /* ivi vCPU 2 */
 };
 _Static_assert(sizeof(cfg_vcpus) / sizeof(cfg_vcpus[0]) == CFG_NUM_VCPUS, "cfg_vcpus count");
+
+/*
+ * Per partition: the line the CPU of its vCPU 0 prints when it starts it at boot
+ * (boot_cpu_run; part_load starts vCPU 0 at entry_ipa). A CPU that runs a schedule
+ * prints its own line instead.
+ */
+const struct cfg_text cfg_start_lines[] = {
+    [PART_CLUSTER] = { "CPU 0: partition 'cluster' vCPU 0 starts at 0x48000000", 54u },
+    [PART_IVI] = { "CPU 1: partition 'ivi' vCPU 0 starts at 0x50000000", 50u },
+};
+_Static_assert(sizeof(cfg_start_lines) / sizeof(cfg_start_lines[0]) == CFG_NUM_PARTITIONS, "cfg_start_lines count");
 
 const struct cfg_cpu cfg_cpus[] = {
     [0] = { .mpidr = 0x0u, .vcpu = 0u, .el2_root = cfg_el2_cpu0_l1 }, /* /cpus/cpu@0: cluster vCPU 0 */

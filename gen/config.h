@@ -49,6 +49,11 @@
 /** The hypervisor's memory region (the kernel is linked at base + 0x200000). */
 #define CFG_HYP_BASE 0x40000000u
 #define CFG_HYP_SIZE 0x4000000u
+/**
+ * The hypervisor's second boot line, composed from the counts and the range above
+ * (boot.c queues it as it is, as fmt would print "%u partitions, ... [0x%lx..0x%lx)").
+ */
+#define CFG_BOOT_LINE_SYSTEM "2 partitions, 4 vCPUs on 4 CPUs; hypervisor at [0x40000000..0x44000000)"
 /** MAIR_EL2 the EL2 tables assume: attr0 Normal WB, attr1 Device-nGnRE. */
 #define CFG_MAIR_EL2 0x4ffu
 
@@ -69,6 +74,7 @@ extern const struct cfg_netdev cfg_netdevs[];
 extern const struct cfg_sched cfg_scheds[];
 extern const struct cfg_window cfg_windows[];
 extern const char cfg_fingerprint[];
+extern const struct cfg_text cfg_start_lines[];
 
 /* Boot images (images.S) and translation-table roots (pagetables.c). */
 extern const uint8_t cfg_image_cluster[];

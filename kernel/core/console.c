@@ -723,6 +723,20 @@ static bool console_hyp_plain(const char *text, size_t n)
     return true;
 }
 
+/*
+ * Queue the plain hypervisor line text[0..n) (no control byte, so no '\n' either) of cpu whole,
+ * as console_write() would queue it byte by byte (its line buffer is empty: every hypervisor
+ * line ends here), and send it at once if the UART is free: the hypervisor's lines are rare
+ * and its own.
+ */
+static void console_hyp_queue(uint32_t cpu, const char *text, size_t n)
+{
+    arch_lock_acquire(&console_writer_locks[CONSOLE_HYP(cpu)]);
+    console_queue_line(CONSOLE_HYP(cpu), text, n);
+    arch_lock_release(&console_writer_locks[CONSOLE_HYP(cpu)]);
+    console_poll_budget(cpu, CONSOLE_LINE_MAX + 16u, false);
+}
+
 void console_hyp_printf(const char *f, ...)
 {
     char text[CONSOLE_LINE_MAX + 1u];
@@ -736,22 +750,25 @@ void console_hyp_printf(const char *f, ...)
     va_start(ap, f);
     n = fmt_vsnprintf(text, CONSOLE_LINE_MAX, f, ap);
     va_end(ap);
-    /*
-     * The common line, plain text only (no control byte, so no '\n' either): queued whole,
-     * as console_write() would queue it byte by byte. Its line buffer is empty: every
-     * hypervisor line ends here, and n <= CONSOLE_LINE_MAX - 1 never splits.
-     */
+    /* n <= CONSOLE_LINE_MAX - 1: a plain line never splits, and the newline always fits. */
     if (console_hyp_plain(text, n)) {
-        arch_lock_acquire(&console_writer_locks[CONSOLE_HYP(cpu)]);
-        console_queue_line(CONSOLE_HYP(cpu), text, n);
-        arch_lock_release(&console_writer_locks[CONSOLE_HYP(cpu)]);
+        console_hyp_queue(cpu, text, n);
     } else {
-        /* n <= CONSOLE_LINE_MAX - 1: the newline always fits. */
         text[n] = '\n';
         console_write(CONSOLE_HYP(cpu), text, n + 1u);
+        console_poll_budget(cpu, CONSOLE_LINE_MAX + 16u, false);
     }
-    /* The hypervisor's lines are rare and its own: a whole line may go at once, if the UART is free. */
-    console_poll_budget(cpu, CONSOLE_LINE_MAX + 16u, false);
+}
+
+void console_hyp_line(const char *text, size_t n)
+{
+    uint32_t cpu = arch_cpu_index();
+
+    if (cpu >= CFG_NUM_CPUS) {
+        return;
+    }
+    /* As fmt_vsnprintf() into CONSOLE_LINE_MAX bytes would cut it. */
+    console_hyp_queue(cpu, text, (n < CONSOLE_LINE_MAX) ? n : (CONSOLE_LINE_MAX - 1u));
 }
 
 void console_emergency(const char *text)

@@ -131,6 +131,8 @@ bool fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len)
 {
     struct fdt fdt;
     struct fdt_facts facts;
+    char line[CONSOLE_LINE_MAX];
+    size_t n;
     int rc;
     static const char *const fwcheck_err[] = {
         "ok", "shorter than its header", "bad magic", "unsupported version", "blocks outside totalsize",
@@ -155,9 +157,11 @@ bool fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len)
                            fwcheck_err[(uint32_t)rc % ARRAY_SIZE(fwcheck_err)]);
         return true;
     }
-    console_hyp_printf("firmware DTB at 0x%lx: %u memory range(s), %u CPUs, PSCI %s", (unsigned long)fw_dtb,
-                       (unsigned)facts.num_memory, (unsigned)facts.num_cpus,
-                       (facts.psci == FDT_PSCI_SMC) ? "smc" : ((facts.psci == FDT_PSCI_HVC) ? "hvc" : "?"));
+    /* Plain text only (the format, numbers and a method name): no scan for bytes to escape. */
+    n = fmt_snprintf(line, sizeof(line), "firmware DTB at 0x%lx: %u memory range(s), %u CPUs, PSCI %s",
+                     (unsigned long)fw_dtb, (unsigned)facts.num_memory, (unsigned)facts.num_cpus,
+                     (facts.psci == FDT_PSCI_SMC) ? "smc" : ((facts.psci == FDT_PSCI_HVC) ? "hvc" : "?"));
+    console_hyp_line(line, n);
     if (!fwcheck_board(&facts)) {
         console_hyp_printf("firmware does not match the board this image was built for; no partition started");
         return false;

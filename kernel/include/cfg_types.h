@@ -25,13 +25,14 @@
  * cfg_health gains watchdog_clock.
  * Layout 7: cfg_netdev gains slot_size, slots and frames (a link's frame slots in
  * hypervisor memory; CFG_LINK_SLOTS in config.h).
+ * Layout 8: struct cfg_text (cfg_start_lines: boot lines the build composes).
  */
 #pragma once
 
 #include <stdint.h>
 
 /** Layout version of every struct in this file; gen/config.c must match. */
-#define CFG_LAYOUT_VERSION 7u
+#define CFG_LAYOUT_VERSION 8u
 
 /** Access rights of a partition on one of its memory regions. */
 #define CFG_PERM_R 0x1u
@@ -144,6 +145,12 @@ struct cfg_device {
 };
 
 /** A virtual CPU, pinned to one physical CPU. */
+/** A line of plain text the build composed (no control byte), and its length without a NUL. */
+struct cfg_text {
+    const char *text;
+    uint32_t len;
+};
+
 struct cfg_vcpu {
     uint32_t partition;  /**< index into cfg_partitions */
     uint32_t index;      /**< vCPU number inside its partition */

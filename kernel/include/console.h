@@ -62,6 +62,14 @@ void console_part_putc(uint32_t p, char c);
 void console_hyp_printf(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
 /**
+ * Print the hypervisor line text[0..n) as it is, like console_hyp_printf("%s", text)
+ * without the formatting and the scan for bytes to escape: text is plain (printable
+ * ASCII, tab or UTF-8; no control byte, no '\n'), e.g. a line the build composed
+ * (cfg_text). Cut to CONSOLE_LINE_MAX - 1 bytes as console_hyp_printf() would cut it.
+ */
+void console_hyp_line(const char *text, size_t n);
+
+/**
  * The calling CPU's console work, on each exit and in its idle loop: send at
  * most CONSOLE_TX_BURST bytes of its own writers' lines (its hypervisor lines,
  * the partition whose vCPU it runs) and of the focus's echo. Never waits.

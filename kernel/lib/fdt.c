@@ -94,23 +94,23 @@ int fdt_open(struct fdt *f, const uint8_t *buf, uint32_t len)
 /*
  * Length of the NUL-terminated string at buf[off..end), or -1 if it is not
  * terminated there. off is 4-aligned (a node name): whole words while they hold
- * no zero byte (the test of Hacker's Delight 6-1), then byte by byte.
+ * no zero byte (the test of Hacker's Delight 6-1), then byte by byte. The words
+ * are taken in memory order (little-endian, no byte swap): the least significant
+ * flagged byte is the first zero; a borrow can only flag bytes after it.
  */
 static inline int64_t fdt_strlen_in(const uint8_t *buf, uint32_t off, uint32_t end)
 {
     uint32_t i = off;
 
-    /* off <= end (the caller read a token before it), so end - i never wraps. */
-    while ((end - i) >= 4u) {
-        uint32_t w = fdt_be32(&buf[i]);
+    /* off <= end and end >= 4 (the caller read a token before it): last never wraps. */
+    const uint32_t last = end - 4u;
+
+    while (i <= last) {
+        uint32_t w = *(const fdt_word_t *)&buf[i];
         uint32_t zero = (w - 0x01010101u) & ~w & 0x80808080u;
 
         if (zero != 0u) {
-            /*
-             * The most significant flagged byte is the first zero in memory order (big-endian
-             * value); a borrow can only flag bytes after it.
-             */
-            uint32_t len = (i - off) + ((uint32_t)__builtin_clz(zero) / 8u);
+            uint32_t len = (i - off) + ((uint32_t)__builtin_ctz(zero) / 8u);
 
             return (int64_t)len;
         }
@@ -143,14 +143,16 @@ static inline __attribute__((always_inline)) int fdt_token(const struct fdt *f, 
         t->val = NULL;
         t->val_len = 0u;
         if (tok == FDT_PROP) {
+            const uint8_t *hdr;
             uint32_t vlen;
             uint32_t nameoff;
 
             if ((end - p) < 8u) {
                 return FDT_ERR_STRUCT;
             }
-            vlen = fdt_be32(&buf[p]);
-            nameoff = fdt_be32(&buf[p + 4u]);
+            hdr = &buf[p];  /* one base register for both words (offsets from buf took an add each) */
+            vlen = fdt_be32(hdr);
+            nameoff = fdt_be32(&hdr[4u]);
             p += 8u;
             /* nameoff < strings_term: the name is NUL-terminated inside the strings block (fdt_open). */
             if ((vlen > (end - p)) || (nameoff >= f->strings_term)) {
@@ -412,10 +414,7 @@ static uint32_t fdt_prop_id(const char *name)
  * properties, 40 names). A collision only costs a comparison.
  */
 #define FDT_NAME_SLOTS 64u
-struct fdt_names {
-    uint32_t tag[FDT_NAME_SLOTS];  /* name_off + 1 of the cached name, 0: empty */
-    uint8_t id[FDT_NAME_SLOTS];
-};
+/* A slot holds (name_off + 1) << 8 | id of the cached name, 0 when empty: one load per property. */
 
 /* Property id (not P_OTHER) of node n, value v[0..len): keep what the pass needs. */
 static void fdt_prop(struct fdt_level *n, uint32_t id, const uint8_t *v, uint32_t len, struct fdt_facts *out)
@@ -504,8 +503,14 @@ static uint32_t fdt_kind_of(const char *name, uint32_t depth, uint32_t parent_ki
 
 int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
 {
+    /* A node's level when it begins: 2.3.5's defaults for its children, nothing seen yet. */
+    static const struct fdt_level fdt_level_new = {
+        .kind = K_OTHER, .ac = 2u, .sc = 1u, .is_cpu_type = 0u, .disabled = 0u,
+        .reg = NULL, .reg_len = 0u, .compat_len = 0u, .compat = NULL,
+    };
     struct fdt_level lv[FDT_MAX_DEPTH + 1u];
-    struct fdt_names names;
+    struct fdt_level *cur = &lv[0];  /* lv[depth] */
+    uint64_t names[FDT_NAME_SLOTS];
     const uint8_t *buf = f->buf;
     uint32_t end = f->struct_end;
     uint32_t p = f->struct_off;
@@ -518,7 +523,7 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
     (void)memset(out, 0, sizeof(*out));
     /* Only lv[0] here: each deeper level is set when its node begins. */
     (void)memset(&lv[0], 0, sizeof(lv[0]));
-    (void)memset(names.tag, 0, sizeof(names.tag));
+    (void)memset(names, 0, sizeof(names));
     /* 2.3.5: a node without #address-cells/#size-cells means 2 and 1 for its children. */
     lv[0].ac = 2u;
     lv[0].sc = 1u;
@@ -534,15 +539,19 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
 
         p += 4u;
         if (tok == FDT_PROP) {
+            const uint8_t *hdr;
             uint32_t vlen;
             uint32_t nameoff;
             uint32_t slot;
+            uint64_t entry;
+            uint32_t id;
 
             if ((end - p) < 8u) {
                 return FDT_ERR_STRUCT;
             }
-            vlen = fdt_be32(&buf[p]);
-            nameoff = fdt_be32(&buf[p + 4u]);
+            hdr = &buf[p];  /* one base register for both words (offsets from buf took an add each) */
+            vlen = fdt_be32(hdr);
+            nameoff = fdt_be32(&hdr[4u]);
             p += 8u;
             /* nameoff < strings_term: the name is NUL-terminated inside the strings block (fdt_open). */
             if ((vlen > (end - p)) || (nameoff >= str_term)) {
@@ -552,12 +561,15 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
                 return FDT_ERR_STRUCT;  /* a property outside any node */
             }
             slot = nameoff % FDT_NAME_SLOTS;
-            if (names.tag[slot] != (nameoff + 1u)) {
-                names.tag[slot] = nameoff + 1u;
-                names.id[slot] = (uint8_t)fdt_prop_id((const char *)&strings[nameoff]);
+            entry = names[slot];
+            if ((entry >> 8) != ((uint64_t)nameoff + 1u)) {
+                entry = fdt_prop_id((const char *)&strings[nameoff]);
+                entry |= ((uint64_t)nameoff + 1u) << 8;
+                names[slot] = entry;
             }
-            if (names.id[slot] != P_OTHER) {
-                fdt_prop(&lv[depth], names.id[slot], &buf[p], vlen, out);
+            id = (uint32_t)entry & 0xffu;
+            if (id != P_OTHER) {
+                fdt_prop(cur, id, &buf[p], vlen, out);
             }
             p += vlen;
             p = ((end - p) >= 3u) ? ((p + 3u) & ~3u) : end;
@@ -575,16 +587,9 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
             }
             depth++;
             seen_root = true;
-            lv[depth].kind =
-                (depth >= 2u) ? fdt_kind_of((const char *)&buf[p], depth - 1u, lv[depth - 1u].kind) : K_OTHER;
-            lv[depth].ac = 2u;
-            lv[depth].sc = 1u;
-            lv[depth].is_cpu_type = 0u;
-            lv[depth].disabled = 0u;
-            lv[depth].reg = NULL;
-            lv[depth].reg_len = 0u;
-            lv[depth].compat_len = 0u;
-            lv[depth].compat = NULL;
+            cur++;
+            *cur = fdt_level_new;
+            cur->kind = (depth >= 2u) ? fdt_kind_of((const char *)&buf[p], depth - 1u, cur[-1].kind) : K_OTHER;
             /* Name, its NUL, padding to 4 (5.4.1); may end exactly at the block's end. */
             p += ((uint32_t)n + 4u) & ~3u;
             p = (p > end) ? end : p;
@@ -592,8 +597,9 @@ int fdt_facts(const struct fdt *f, uint64_t uart_pa, struct fdt_facts *out)
             if (depth == 0u) {
                 return FDT_ERR_STRUCT;
             }
-            fdt_node_done(&lv[depth], &lv[depth - 1u], uart_pa, out);
+            fdt_node_done(cur, &cur[-1], uart_pa, out);
             depth--;
+            cur--;
         } else if (tok == FDT_END) {
             return ((depth == 0u) && seen_root) ? FDT_OK : FDT_ERR_STRUCT;
         } else if (tok != FDT_NOP) {

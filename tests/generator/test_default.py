@@ -182,3 +182,29 @@ def test_default_link_media_joins_ivi_and_cluster():
     assert f"interrupts = <0x0 {ivi['vintid'] - 32:#x} 0x4>;" in dts
     assert "link 'media' virtio-net" in (REPO / "gen" / "memory-map.txt").read_text()
     assert "#define SP_LINK_MEDIA_BASE" in (REPO / "gen" / "partitions" / "cluster" / "partition.h").read_text()
+
+
+@pytest.mark.req("SRS-GEN-161")
+@pytest.mark.parametrize("system", COMPILE_CASES)
+def test_boot_lines_are_composed_as_the_kernel_formats_them(tmp_path, system):
+    """config.h's system line and config.c's start lines equal boot.c's former printf formats."""
+    import re
+    assert run_cli("build", system, "-o", tmp_path).returncode == 0
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    h = (tmp_path / "config.h").read_text()
+    c = (tmp_path / "config.c").read_text()
+    hyp = plan["hypervisor"]
+
+    def num(v):
+        return int(v, 0) if isinstance(v, str) else v
+
+    want = "%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%x..0x%x)" % (
+        len(plan["partitions"]), len(plan["vcpus"]), len(plan["cpus"]), num(hyp["base"]),
+        num(hyp["base"]) + num(hyp["size"]))
+    assert f'#define CFG_BOOT_LINE_SYSTEM "{want}"\n' in h
+    lines = re.findall(r'\[PART_\w+\] = \{ "[^"]*", \d+u \}', c)
+    assert len(lines) == len(plan["partitions"])
+    for p in plan["partitions"]:
+        pcpu = plan["vcpus"][p["first_vcpu"]]["pcpu"]
+        text = "CPU %u: partition '%s' vCPU 0 starts at 0x%x" % (pcpu, p["name"], num(p["entry_ipa"]))
+        assert f'[{p["macro"]}] = {{ "{text}", {len(text)}u }},' in c

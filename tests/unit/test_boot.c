@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -55,6 +56,43 @@ static void test_primary_prints_banner_and_starts_only_cpus_with_vcpus(void **st
     assert_int_equal(expected, 2u);
     /* ... and then runs its own vCPU. */
     assert_ptr_equal(fake_entered, vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu));
+}
+
+/* @req SRS-BOOT-001 */
+static void test_the_lines_the_build_composed_are_what_the_kernel_would_format(void **state)
+{
+    char want[CONSOLE_LINE_MAX];
+    uint32_t p;
+    uint32_t cpu = cpu_of(PART_ALPHA, 0u);
+    const struct vcpu *v = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
+
+    (void)state;
+    (void)snprintf(want, sizeof(want), "%u partitions, %u vCPUs on %u CPUs; hypervisor at [0x%lx..0x%lx)",
+                   (unsigned)CFG_NUM_PARTITIONS, (unsigned)CFG_NUM_VCPUS, (unsigned)CFG_NUM_CPUS,
+                   (unsigned long)cfg_hyp.base, (unsigned long)(cfg_hyp.base + cfg_hyp.size));
+    assert_string_equal(CFG_BOOT_LINE_SYSTEM, want);
+    for (p = 0u; p < CFG_NUM_PARTITIONS; p++) {
+        (void)snprintf(want, sizeof(want), "CPU %u: partition '%s' vCPU 0 starts at 0x%lx", (unsigned)cpu_of(p, 0u),
+                       cfg_partitions[p].name, (unsigned long)cfg_partitions[p].entry_ipa);
+        assert_string_equal(cfg_start_lines[p].text, want);
+        assert_int_equal(cfg_start_lines[p].len, strlen(want));
+    }
+    /* The boot prints them, and vCPU 0 of a CPU without a schedule starts where its line says. */
+    fake_fw_dtb_len = fdtb_board(fake_fw_dtb, sizeof(fake_fw_dtb), 0u);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_primary(cpu, FAKE_RAM_BASE + 0x200000u);
+    }
+    assert_non_null(strstr(fake_console, "[septum] " CFG_BOOT_LINE_SYSTEM "\r\n"));
+    cpu = cpu_of(PART_BETA, 0u);
+    if (setjmp(fake_noreturn) == 0) {
+        boot_secondary(cpu);
+    }
+    fake_console_drain();
+    v = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+    assert_ptr_equal(fake_entered, v);
+    (void)snprintf(want, sizeof(want), "[septum] CPU %u: partition '%s' vCPU 0 starts at 0x%lx\r\n", (unsigned)cpu,
+                   cfg_partitions[PART_BETA].name, (unsigned long)v->regs.pc);
+    assert_non_null(strstr(fake_console, want));
 }
 
 /* @req SRS-BOOT-001 */
@@ -236,6 +274,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_primary_prints_banner_and_starts_only_cpus_with_vcpus, setup),
+        cmocka_unit_test_setup(test_the_lines_the_build_composed_are_what_the_kernel_would_format, setup),
         cmocka_unit_test_setup(test_failed_cpu_start_is_reported_and_boot_continues, setup),
         cmocka_unit_test_setup(test_missing_dtb_magic_is_reported, setup),
         cmocka_unit_test_setup(test_firmware_that_differs_stops_before_any_partition, setup),

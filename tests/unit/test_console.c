@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -679,6 +680,40 @@ static void test_a_cpu_outside_the_configuration_prints_and_polls_nothing(void *
 }
 
 /* @req SRS-CON-001 */
+static void test_a_composed_hypervisor_line_is_printed_as_printf_would_print_it(void **state)
+{
+    char text[CONSOLE_LINE_MAX + 40u];
+    char want[CONSOLE_LINE_MAX + 60u];
+
+    (void)state;
+    /* A line the build composed goes as it is, like console_hyp_printf("%s", text). */
+    console_hyp_line("2 partitions \xe2\x80\x94 ok", 19u);
+    fake_console_drain();
+    assert_string_equal(fake_console, "[septum] 2 partitions \xe2\x80\x94 ok\r\n");
+    /* One longer than a line: cut where fmt_vsnprintf() into CONSOLE_LINE_MAX bytes cuts it. */
+    memset(text, 'k', sizeof(text));
+    fake_console_len = 0u;
+    console_hyp_line(text, CONSOLE_LINE_MAX);
+    fake_console_drain();
+    text[CONSOLE_LINE_MAX - 1u] = '\0';
+    (void)snprintf(want, sizeof(want), "[septum] %s\r\n", text);
+    assert_string_equal(fake_console, want);
+    /* Exactly the longest line fmt leaves: not cut. */
+    fake_console_len = 0u;
+    console_hyp_line(text, CONSOLE_LINE_MAX - 1u);
+    fake_console_drain();
+    assert_string_equal(fake_console, want);
+    /* A CPU outside the configuration prints nothing. */
+    fake_console_len = 0u;
+    fake_cpu = CFG_NUM_CPUS;
+    console_hyp_line("ghost", 5u);
+    console_poll();
+    fake_cpu = 0u;
+    fake_console_drain();
+    assert_int_equal(fake_console_len, 0u);
+}
+
+/* @req SRS-CON-001 */
 static void test_hypervisor_text_keeps_utf8_but_escapes_control_bytes(void **state)
 {
     (void)state;
@@ -957,6 +992,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_line_cut_by_its_window_end_waits_for_its_next_window_without_interrupts, setup),
         cmocka_unit_test_setup(test_a_transmit_interrupt_outside_the_configuration_leaves_the_line_alone, setup),
         cmocka_unit_test_setup(test_a_hypervisor_line_continues_whatever_window_it_is, setup),
+        cmocka_unit_test_setup(test_a_composed_hypervisor_line_is_printed_as_printf_would_print_it, setup),
     };
 
     return cmocka_run_group_tests_name("console", tests, NULL, NULL);
