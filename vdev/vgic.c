@@ -143,8 +143,18 @@ void vgic_init(uint32_t p)
     uint32_t i;
     uint32_t v;
 
-    /* Deliberately one memset: the whole state, bitmaps included, starts at zero. */
-    (void)memset(g, 0, sizeof(*g));
+    /*
+     * Deliberately one memset: the whole state, bitmaps included, starts at zero.
+     * Not at the first load of the cold boot (issue 11, "no double zeroing"): a state
+     * never initialised (num_irqs 0; every initialisation sets 64 or more) is still the
+     * .bss the boot cleared, because each writer of another CPU (vgic_inject,
+     * vgic_post_spi, vgic_set_level) finds its interrupt through num_irqs and the
+     * owned flags first, both 0 until this function, and only the partition's own
+     * vCPUs, not yet started, write the rest. 4.3 KiB, about 600 instructions a partition.
+     */
+    if (g->num_irqs != 0u) {
+        (void)memset(g, 0, sizeof(*g));
+    }
     g->num_irqs = cfg_partitions[p].num_virqs;
     if ((g->num_irqs < 64u) || (g->num_irqs > CFG_MAX_VIRQS)) {
         g->num_irqs = 64u;
