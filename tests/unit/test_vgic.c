@@ -1419,10 +1419,15 @@ static void test_first_init_of_a_cleared_state_does_not_clear_it_again(void **st
     vgic_inject(PART_ALPHA, 0u, 33u);
     vgic_set_level(PART_ALPHA, 40u, true);
     assert_memory_equal(g, &zero, sizeof(zero));
-    /* A mark only the skipped memset would erase; the initialisation writes the rest. */
+    /* Marks only the skipped clears would erase (the state, the fast paths' values of the
+     * vCPUs, .bss as well); the initialisation writes the rest. */
     g->unhandled = 7u;
+    fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu] = 5u;
+    fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1] = 5u;
     vgic_init(PART_ALPHA);
     assert_int_equal(g->unhandled, 7u);
+    assert_int_equal(fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu], 5u);
+    assert_int_equal(fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1], 5u);
     assert_int_equal(g->num_irqs, 64u);
     assert_true(spi(PART_ALPHA, virq)->owned && spi(PART_ALPHA, virq)->edge);
     assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
@@ -1430,6 +1435,8 @@ static void test_first_init_of_a_cleared_state_does_not_clear_it_again(void **st
     g->unhandled = 7u;
     vgic_init(PART_ALPHA);
     assert_int_equal(g->unhandled, 0u);
+    assert_int_equal(fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
+    assert_int_equal(fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1], 0u);
 }
 
 /* @req SRS-IRQ-005 */
