@@ -139,15 +139,16 @@ static size_t fwcheck_put_num(char *line, size_t at, uint64_t v, uint32_t base)
 {
     static const char digits[] = "0123456789abcdef";
     char tmp[20];
+    uint64_t rest = v;
     uint32_t n = 0u;
     size_t i = at;
 
     /* At most 20 digits (2^64 - 1 in base 10). */
     do {
-        tmp[n] = digits[v % base];
-        v /= base;
+        tmp[n] = digits[rest % base];
+        rest /= base;
         n++;
-    } while (v != 0u);
+    } while (rest != 0u);
     while (n > 0u) {
         n--;
         line[i] = tmp[n];
