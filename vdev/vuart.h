@@ -80,10 +80,8 @@
 /** All state of one emulated PL011; the caller provides static storage. */
 struct vuart {
     uint32_t partition;                  /**< console_part_write() target */
-    uint8_t rx[VUART_RX_FIFO_SIZE];      /**< receive FIFO (ring) */
     uint32_t rx_head;                    /**< index of the oldest byte */
     uint32_t rx_count;                   /**< bytes waiting, <= VUART_RX_FIFO_SIZE */
-    uint8_t in[VUART_INPUT_RING_SIZE];   /**< input waiting for room in the FIFO (ring) */
     uint32_t in_head;                    /**< index of the oldest byte of in */
     uint32_t in_count;                   /**< bytes in in, <= VUART_INPUT_RING_SIZE */
     uint32_t rsr;                        /**< RSR: latched receive errors (OE) */
@@ -99,6 +97,10 @@ struct vuart {
     uint32_t rx_drops;                   /**< bytes pushed while the FIFO was full */
     uint32_t ignored;                    /**< accesses with no effect: reserved offsets, wrong direction, upper byte lanes */
     uint64_t tx_bytes;                   /**< bytes transmitted (to the console or, in loopback, to RX) */
+    /* Last: vuart_init() clears the fields above only. A byte of these rings is read only
+     * below its count (rx_count, in_count), so stale bytes are never seen. */
+    uint8_t rx[VUART_RX_FIFO_SIZE];      /**< receive FIFO (ring) */
+    uint8_t in[VUART_INPUT_RING_SIZE];   /**< input waiting for room in the FIFO (ring) */
 };
 
 /** Reset u to the PL011's power-on state, transmitting for partition. */

@@ -36,10 +36,17 @@ struct partition *part_get(uint32_t p)
 
 void part_init_all(void)
 {
+    /* Set by the first call: the kernel's only one (boot_primary, the cold boot); the host's tests call it again. */
+    static bool part_inited;
     uint32_t i;
 
-    (void)memset(vcpus, 0, sizeof(vcpus));
-    (void)memset(parts, 0, sizeof(parts));
+    /* The first call finds vcpus and parts as the boot cleared .bss, before any other use of them:
+     * not cleared twice (issue 11, "no double zeroing": about 390 instructions of the boot). */
+    if (part_inited) {
+        (void)memset(vcpus, 0, sizeof(vcpus));
+        (void)memset(parts, 0, sizeof(parts));
+    }
+    part_inited = true;
     for (i = 0u; i < CFG_NUM_PARTITIONS; i++) {
         parts[i].checksum = *cfg_partitions[i].digest;
     }

@@ -23,3 +23,10 @@ bool fwcheck_dtb(uint64_t fw_dtb, const uint8_t *copy, uint32_t len);
 
 /** Compare the facts of a readable DTB with the board; prints each difference. */
 bool fwcheck_board(const struct fdt_facts *f);
+
+/**
+ * The firmware DTB line ("firmware DTB at 0x%lx: %u memory range(s), %u CPUs, PSCI %s") into
+ * line[FWCHECK_LINE_MAX], composed as fmt would format it; returns its length (no NUL).
+ */
+#define FWCHECK_LINE_MAX 96u
+size_t fwcheck_line(char *line, uint64_t fw_dtb, const struct fdt_facts *f);

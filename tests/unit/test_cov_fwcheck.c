@@ -15,6 +15,7 @@
 #include "fake_arch.h"
 #include "fdt.h"
 #include "fwcheck.h"
+#include "lib.h"
 
 static int setup(void **state)
 {
@@ -104,12 +105,43 @@ static void test_hypervisor_memory_outside_firmware_memory_is_a_difference(void 
     assert_non_null(strstr(fake_console, "firmware differs: console UART"));
 }
 
+/* The firmware DTB line, composed without fmt, is the text fmt formats, for every kind of value. */
+/* @req SRS-BOOT-004 */
+static void test_the_firmware_dtb_line_is_what_fmt_would_format(void **state)
+{
+    static const uint64_t addrs[] = { 0u, 0x9u, 0x48000000u, 0x40abcdefu, 0xffffffffffffffffu };
+    static const uint32_t counts[] = { 0u, 1u, 9u, 10u, 4294967295u };
+    static const uint32_t methods[] = { FDT_PSCI_NONE, FDT_PSCI_HVC, FDT_PSCI_SMC, FDT_PSCI_OTHER };
+    struct fdt_facts f;
+    char want[160];
+    char got[FWCHECK_LINE_MAX];
+    uint32_t i;
+
+    (void)state;
+    memset(&f, 0, sizeof(f));
+    for (i = 0u; i < 5u * 5u * 4u; i++) {
+        size_t n;
+        size_t m;
+
+        f.num_memory = counts[i % 5u];
+        f.num_cpus = counts[(i / 5u) % 5u];
+        f.psci = methods[(i / 25u) % 4u];
+        n = fmt_snprintf(want, sizeof(want), "firmware DTB at 0x%lx: %u memory range(s), %u CPUs, PSCI %s",
+                         (unsigned long)addrs[i % 5u], (unsigned)f.num_memory, (unsigned)f.num_cpus,
+                         (f.psci == FDT_PSCI_SMC) ? "smc" : ((f.psci == FDT_PSCI_HVC) ? "hvc" : "?"));
+        m = fwcheck_line(got, addrs[i % 5u], &f);
+        assert_int_equal(m, n);
+        assert_memory_equal(got, want, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_more_reservations_than_stored_checks_the_stored_ones, setup),
         cmocka_unit_test_setup(test_more_cpus_than_stored_checks_the_stored_ones, setup),
         cmocka_unit_test_setup(test_hypervisor_memory_outside_firmware_memory_is_a_difference, setup),
+        cmocka_unit_test_setup(test_the_firmware_dtb_line_is_what_fmt_would_format, setup),
     };
 
     return cmocka_run_group_tests_name("cov_fwcheck", tests, NULL, NULL);

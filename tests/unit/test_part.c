@@ -137,6 +137,25 @@ static void test_init_binds_vcpus_to_their_partitions(void **state)
     }
 }
 
+/*
+ * The kernel calls part_init_all() once, on .bss the boot cleared, and does not clear it
+ * again (issue 11); a later call (the tests' setups) clears what an earlier life left.
+ */
+static void test_a_later_init_clears_what_an_earlier_life_left(void **state)
+{
+    struct vcpu *v = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
+
+    (void)state;
+    v->regs.pc = 0x1234u;
+    v->idle = true;
+    part_get(PART_ALPHA)->loaded = true;
+    part_init_all();
+    assert_int_equal(v->regs.pc, 0u);
+    assert_false(v->idle);
+    assert_false(part_get(PART_ALPHA)->loaded);
+    assert_int_equal(v->state, VCPU_OFF);
+}
+
 /* @req SRS-ISO-004 */
 static void test_halt_kicks_the_partitions_other_cpus_only_and_silences_its_interrupts(void **state)
 {
@@ -237,6 +256,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_range_inside_region_translates, setup),
+        cmocka_unit_test_setup(test_a_later_init_clears_what_an_earlier_life_left, setup),
         cmocka_unit_test_setup(test_range_at_other_ipa_translates_to_its_pa, setup),
         cmocka_unit_test_setup(test_range_crossing_region_end_is_rejected, setup),
         cmocka_unit_test_setup(test_range_before_region_or_in_gap_is_rejected, setup),

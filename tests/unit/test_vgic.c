@@ -1400,6 +1400,45 @@ static void test_init_resets_state_and_ownership(void **state)
     assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
 }
 
+/*
+ * The first load of the cold boot does not clear the state again (issue 11, no double
+ * zeroing): a state never initialised (num_irqs 0) is the .bss the boot cleared, and
+ * no other CPU can write it before its first vgic_init: each injection finds nothing.
+ */
+/* @req SRS-IRQ-001 */
+static void test_first_init_of_a_cleared_state_does_not_clear_it_again(void **state)
+{
+    struct vgic_part *g = vgic_get(PART_ALPHA);
+    uint32_t virq = cfg_health[PART_ALPHA].notify_vintid;
+    static const struct vgic_part zero;
+
+    (void)state;
+    (void)memset(g, 0, sizeof(*g));
+    /* Before the first initialisation, a doorbell, a health SPI or a device's line changes nothing. */
+    vgic_inject(PART_ALPHA, 0u, virq);
+    vgic_inject(PART_ALPHA, 0u, 33u);
+    vgic_set_level(PART_ALPHA, 40u, true);
+    assert_memory_equal(g, &zero, sizeof(zero));
+    /* Marks only the skipped clears would erase (the state, the fast paths' values of the
+     * vCPUs, .bss as well); the initialisation writes the rest. */
+    g->unhandled = 7u;
+    fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu] = 5u;
+    fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1] = 5u;
+    vgic_init(PART_ALPHA);
+    assert_int_equal(g->unhandled, 7u);
+    assert_int_equal(fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu], 5u);
+    assert_int_equal(fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1], 5u);
+    assert_int_equal(g->num_irqs, 64u);
+    assert_true(spi(PART_ALPHA, virq)->owned && spi(PART_ALPHA, virq)->edge);
+    assert_int_equal(spi(PART_ALPHA, 40u)->lr, -1);
+    /* A later initialisation (a restart) clears it. */
+    g->unhandled = 7u;
+    vgic_init(PART_ALPHA);
+    assert_int_equal(g->unhandled, 0u);
+    assert_int_equal(fake_fast_lr[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
+    assert_int_equal(fake_sgi_lr[cfg_partitions[PART_ALPHA].first_vcpu][1], 0u);
+}
+
 /* @req SRS-IRQ-005 */
 static void test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_register(void **state)
 {
@@ -2457,6 +2496,7 @@ int main(void)
         cmocka_unit_test_setup(test_send_sgi_pends_on_named_vcpus_only_and_kicks_other_cpus, setup),
         cmocka_unit_test_setup(test_inject_kicks_only_a_vcpu_on_another_cpu, setup),
         cmocka_unit_test_setup(test_init_resets_state_and_ownership, setup),
+        cmocka_unit_test_setup(test_first_init_of_a_cleared_state_does_not_clear_it_again, setup),
         cmocka_unit_test_setup(test_timer_fast_value_is_published_only_while_enabled_group_on_and_not_pending, setup),
         cmocka_unit_test_setup(test_sgi_fast_value_is_published_only_while_enabled_group1_on_and_not_pending, setup),
         cmocka_unit_test_setup(test_sgi_to_another_vcpu_goes_into_its_inbox_and_its_kick_into_a_free_lr, setup),

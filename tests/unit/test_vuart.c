@@ -128,6 +128,28 @@ static void test_init_resets_a_used_uart_for_a_partition_restart(void **state)
     assert_false(vuart_irq_level(&uart));
 }
 
+/* vuart_init() clears every field but the rings' bytes: the old life's input is never read. */
+/* @req SRS-VUART-002 */
+static void test_init_leaves_no_byte_of_the_old_input_readable(void **state)
+{
+    (void)state;
+    wr(VUART_CR, 0x301u);
+    wr(VUART_DR, 'a');
+    push_n(VUART_RX_FIFO_SIZE + 8u);  /* the FIFO full, 8 bytes in the input ring */
+    assert_int_equal(uart.in_count, 8u);
+    vuart_init(&uart, PART_ALPHA);
+    assert_int_equal(uart.rx_count, 0u);
+    assert_int_equal(uart.in_count, 0u);
+    assert_int_equal(uart.rx_head, 0u);
+    assert_int_equal(uart.in_head, 0u);
+    assert_int_equal(uart.tx_bytes, 0u);
+    assert_int_equal(rd(VUART_DR), 0u);
+    assert_int_equal(rd(VUART_FR), VUART_FR_TXFE | VUART_FR_RXFE);
+    (void)vuart_rx_push(&uart, 'y');
+    assert_int_equal(rd(VUART_DR), 'y');
+    assert_int_equal(rd(VUART_DR), 0u);
+}
+
 /* @req SRS-VUART-003 */
 static void test_dr_write_reaches_the_console_even_with_the_uart_disabled(void **state)
 {
@@ -529,6 +551,7 @@ int main(void)
         cmocka_unit_test_setup(test_id_registers_identify_a_pl011_r1p5_primecell, setup),
         cmocka_unit_test_setup(test_reset_state_shows_empty_fifos_and_cr_0x300, setup),
         cmocka_unit_test_setup(test_init_resets_a_used_uart_for_a_partition_restart, setup),
+        cmocka_unit_test_setup(test_init_leaves_no_byte_of_the_old_input_readable, setup),
         cmocka_unit_test_setup(test_dr_write_reaches_the_console_even_with_the_uart_disabled, setup),
         cmocka_unit_test_setup(test_dr_write_of_an_enabled_uart_goes_out_under_the_partition_name, setup),
         cmocka_unit_test_setup(test_loopback_sends_transmitted_bytes_to_the_receive_fifo, setup),

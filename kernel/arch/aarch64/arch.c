@@ -455,10 +455,25 @@ void arch_sync_guest_image(uint64_t pa, uint64_t len)
 {
     uint64_t ctr = SYSREG_READ(ctr_el0);
     uint64_t line = 4ULL << ((ctr >> 16) & 0xfu); /* DminLine, in bytes */
-    uint64_t a;
+    uint64_t end = pa + len;
+    uint64_t a = pa & ~(line - 1u);
 
-    /* Clean to the point of coherency: the guest starts with its caches off. */
-    for (a = pa & ~(line - 1u); a < (pa + len); a += line) {
+    /* Clean to the point of coherency: the guest starts with its caches off. Eight lines per
+     * step while eight start below end (a <= pa <= end: no wrap), then one (a line a step was
+     * 4 instructions a line, about 1,270 of the boot's for its 20 KiB guest; eight, 2.4). */
+    while ((end - a) > (7u * line)) {
+        /* Written out: the compiler (-Os) keeps an inner loop a loop. */
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + line) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (2u * line)) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (3u * line)) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (4u * line)) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (5u * line)) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (6u * line)) : "memory");
+        __asm__ volatile("dc cvac, %0" : : "r"(a + (7u * line)) : "memory");
+        a += 8u * line;
+    }
+    for (; a < end; a += line) {
         __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
     }
     dsb_ish();
