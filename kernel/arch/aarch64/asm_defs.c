@@ -8,6 +8,7 @@
 #include "arch_cpu.h"
 #include "config.h"
 #include "fwcheck.h"
+#include "gicv3.h"
 #include "hypercall.h"
 #include "smccc.h"
 #include "trap.h"
@@ -24,6 +25,7 @@ void asm_defs(void)
     DEFINE(VCPU_REGS_PC, offsetof(struct vcpu_regs, pc));
     DEFINE(VCPU_REGS_PSTATE, offsetof(struct vcpu_regs, pstate));
     DEFINE(CFG_CPU_SIZE, sizeof(struct cfg_cpu));
+    DEFINE(MPIDR_AFF_MASK_ASM, MPIDR_AFF_MASK);
     DEFINE(CFG_CPU_MPIDR, offsetof(struct cfg_cpu, mpidr));
     DEFINE(CFG_CPU_EL2_ROOT, offsetof(struct cfg_cpu, el2_root));
     DEFINE(CFG_HYP_EL2_ROOT, offsetof(struct cfg_hyp, el2_root));

@@ -102,7 +102,7 @@ primary_entry:
 2:
     /* Find this CPU in cfg_cpus by MPIDR affinity. */
     mrs     x1, mpidr_el1
-    ldr     x3, =0xff00ffffff
+    ldr     x3, =MPIDR_AFF_MASK_ASM
     and     x1, x1, x3
     ldr     x2, =cfg_cpus
     mov     x20, #0
