@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "config.h"
 #include "lib.h"
+#include "vcpu.h"
 #include "vgic_priv.h"
 
 struct vgic_part vgic_parts[CFG_NUM_PARTITIONS];
@@ -266,19 +267,26 @@ static void vgic_make_pending(uint32_t p, uint32_t vcpu, uint32_t vintid, struct
     }
 }
 
-/* Inject vintid (for vCPU vcpu if private); local: on that vCPU's CPU during its exit. Lock held. */
-static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid, bool local)
+/*
+ * Inject vintid for its target, vCPU vcpu of p (for an SPI: vcpu is irq->target); here: on
+ * that vCPU's CPU during its exit, so that a deliverable interrupt may go straight into a free
+ * list register (direct injection). Lock held.
+ */
+static void vgic_inject_here(uint32_t p, uint32_t vcpu, uint32_t vintid, struct vgic_irq *irq)
+{
+    if (!vgic_lr_inject_direct(p, vcpu, vintid, irq)) {
+        vgic_make_pending(p, vcpu, vintid, irq);
+    }
+}
+
+/* Make vintid (for vCPU vcpu if private) pending, unless p does not own it. Lock held. */
+static void vgic_inject_locked(uint32_t p, uint32_t vcpu, uint32_t vintid)
 {
     struct vgic_irq *irq = vgic_owned(p, vcpu, vintid);
 
-    if (irq == NULL) {
-        return;
+    if (irq != NULL) {
+        vgic_make_pending(p, vcpu, vintid, irq);
     }
-    if (local && vgic_lr_inject_direct(p, vcpu, vintid, irq)) {
-        /* Direct injection: in a list register on the exit that took it. */
-        return;
-    }
-    vgic_make_pending(p, vcpu, vintid, irq);
 }
 
 void vgic_sgi_take(uint32_t p, uint32_t vcpu, uint32_t bits, bool signal)
@@ -319,11 +327,17 @@ void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1)
     arch_lock_acquire(&vgic_locks[p]);
     while (mask != 0u) {
         uint32_t t = vgic_ctz(mask);
+        struct vgic_irq *irq = &vgic_parts[p].vcpu[t].priv[intid];
 
         mask &= mask - 1u;
-        /* SGI0R raises group-0 SGIs only, SGI1R group-1 ones only (12.2.20, 12.2.22). */
-        if (vgic_parts[p].vcpu[t].priv[intid].group1 == group1) {
-            vgic_inject_locked(p, t, intid, t == src);
+        /* SGI0R raises group-0 SGIs only, SGI1R group-1 ones only (12.2.20, 12.2.22); every SGI is
+         * owned. The sender's own: on its exit, straight into a free list register. */
+        if ((irq->group1 == group1) && (t == src)) {
+            vgic_inject_here(p, t, intid, irq);
+        } else if (irq->group1 == group1) {
+            vgic_make_pending(p, t, intid, irq);
+        } else {
+            /* the other group's SGI: not raised */
         }
     }
     arch_lock_release(&vgic_locks[p]);
@@ -331,25 +345,8 @@ void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1)
 
 /* ---------------------------------------------------------------- injection */
 
-void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid)
-{
-    arch_lock_acquire(&vgic_locks[p]);
-    /* A doorbell or health SPI that can be delivered at once: posted for its vCPU's IRQ vector. */
-    if (!vgic_post_spi(p, vintid)) {
-        vgic_inject_locked(p, vcpu, vintid, false);
-    }
-    arch_lock_release(&vgic_locks[p]);
-}
-
-void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid)
-{
-    arch_lock_acquire(&vgic_locks[p]);
-    vgic_inject_locked(p, vcpu, vintid, true);
-    vgic_fast_update(p, vcpu);
-    arch_lock_release(&vgic_locks[p]);
-}
-
-void vgic_set_level(uint32_t p, uint32_t vintid, bool level)
+/* The input level of emulated level-triggered line vintid of p (VGIC_LOW / VGIC_HIGH). */
+static void vgic_set_level(uint32_t p, uint32_t vintid, bool level)
 {
     struct vgic_irq *irq;
     uint32_t target;
@@ -374,6 +371,45 @@ void vgic_set_level(uint32_t p, uint32_t vintid, bool level)
     arch_lock_release(&vgic_locks[p]);
 }
 
+/*
+ * An edge of vintid of p injected on self's exit: when self is its target, into a free list
+ * register at once (or pending) and true; false when it is another vCPU's (the caller takes
+ * the any-CPU path). Interrupts p does not own: nothing, true. Lock held.
+ */
+static bool vgic_inject_self(uint32_t p, uint32_t vcpu, uint32_t vintid, const struct vcpu *self)
+{
+    struct vgic_irq *irq = vgic_owned(p, vcpu, vintid);
+    uint32_t target;
+
+    if (irq == NULL) {
+        return true;
+    }
+    target = vgic_irq_target(vcpu, vintid, irq);
+    if (self->id != vgic_vcpu_id(p, target)) {
+        return false;
+    }
+    vgic_inject_here(p, target, vintid, irq);
+    /* The timer's list register may have changed: what the IRQ vector may do next. */
+    vgic_fast_update(p, target);
+    return true;
+}
+
+/* @req SRS-IRQ-003 SRS-IRQ-010 */
+void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid, enum vgic_line line, const struct vcpu *self)
+{
+    if (line != VGIC_EDGE) {
+        vgic_set_level(p, vintid, line == VGIC_HIGH);
+        return;
+    }
+    arch_lock_acquire(&vgic_locks[p]);
+    /* On another vCPU's behalf (or none): a doorbell or health SPI that can be delivered at once
+     * is posted for its vCPU's IRQ vector; anything else becomes pending and its vCPU is told. */
+    if (((self == NULL) || !vgic_inject_self(p, vcpu, vintid, self)) && !vgic_post_spi(p, vintid)) {
+        vgic_inject_locked(p, vcpu, vintid);
+    }
+    arch_lock_release(&vgic_locks[p]);
+}
+
 uint32_t vgic_spi_target(uint32_t p, uint32_t vintid)
 {
     struct vgic_irq *irq = vgic_owned(p, 0u, vintid);
@@ -386,3 +422,17 @@ void vgic_maintenance(uint32_t p, uint32_t vcpu)
     /* Own CPU: no kick, the flush at the end of this exit collects (the inbox is kept). */
     (void)__atomic_fetch_or(&vgic_changed[vgic_vcpu_id(p, vcpu)], VGIC_NEWS, __ATOMIC_RELEASE);
 }
+
+/* ---------------------------------------------------------------- the handler table */
+
+/* @req SRS-IRQ-010 */
+const struct vgic_handlers vgic_handlers = {
+    .dist_mmio = vgic_dist_mmio,
+    .redist_mmio = vgic_redist_mmio,
+    .sgi_write = vgic_send_sgi,
+    .flush = vgic_flush,
+    .maintenance = vgic_maintenance,
+    .stop = vgic_vcpu_stop,
+    .reset = vgic_init,
+    .release = vgic_release_hw_partition,
+};

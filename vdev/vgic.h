@@ -27,102 +27,96 @@
  * with it, the rest of the vGIC state left as it was until the target
  * settles it (vgic_posted_settle()).
  *
- * The public interface is this file; vgic_priv.h is shared by vgic*.c only.
- * The kernel reaches the vGIC through vgic_inject() / vgic_inject_local() /
- * vgic_set_level() / vgic_send_sgi() (injection), vgic_flush() /
- * vgic_maintenance() / vgic_vcpu_stop() (its exit path), the two MMIO
- * handlers (the vdev table) and vgic_init() (partition reset).
+ * The kernel reaches the vGIC through two things only, which
+ * verification/layers.py checks (no other vgic_ name in kernel/):
+ * - vgic_inject(), the one injection function, for every source: an edge
+ *   (doorbell, health notification, a hardware interrupt the GIC delivered,
+ *   the EL1 timers) or the level of an emulated line (the vUART). The caller
+ *   says on whose exit it runs (self); the vGIC decides: the target's own exit
+ *   puts a deliverable interrupt straight into a free list register (direct
+ *   injection), any other CPU posts a deliverable virtual edge SPI to the
+ *   target's IRQ vector or makes the interrupt pending and kicks on 0 -> 1.
+ * - vgic_handlers, its handler table: the trapped accesses it emulates (the
+ *   distributor and redistributor windows from the vdev window dispatch, the
+ *   SGI generation registers from the system-register trap), its part of an
+ *   exit on the vCPU's own CPU (flush, maintenance, stop) and the partition's
+ *   life cycle (reset, release of its hardware interrupts).
+ * The exit tests vgic_has_news() (one load-acquire, no call) before it calls
+ * the flush. Internals (state, list registers) are vgic_priv.h, for vgic*.c
+ * and the unit tests only.
  */
 #pragma once
 
-#include "arch.h"
 #include "config.h"
-#include "gicv3.h"
 #include "mmio.h"
 #include "types.h"
 
-#ifndef CFG_MAX_VIRQS
-/** INTIDs of the largest vGIC; the generator emits the exact figure. */
-#define CFG_MAX_VIRQS 128u
-#endif
+struct vcpu;
 
-/** SPIs of the largest vGIC. */
-#define VGIC_MAX_SPIS (CFG_MAX_VIRQS - 32u)
-/** 32-bit words of a bitmap of every INTID of the largest vGIC (at most 32: GICv3 has 1,020). */
-#define VGIC_WORDS (CFG_MAX_VIRQS / 32u)
-/** List registers tracked per vCPU (the architecture allows at most 16). */
-#define VGIC_MAX_LRS 16u
-/** The vCPU's EL1 virtual and physical timer PPIs. */
-#define VGIC_PPI_VTIMER GIC_PPI_VTIMER
-#define VGIC_PPI_PTIMER GIC_PPI_PTIMER
-/** The GIC's virtual CPU interface maintenance interrupt (PPI 25). */
-#define VGIC_PPI_MAINTENANCE GIC_PPI_MAINTENANCE
-
-/** Bytes of one vCPU's redistributor: RD_base and SGI_base frames. */
-#define VGIC_GICR_STRIDE GICR_STRIDE
-
-/** Emulated state of one interrupt of one partition (or one vCPU for SGI/PPI). */
-struct vgic_irq {
-    bool owned;      /**< the partition may see and change it */
-    bool enabled;
-    bool pending;    /**< pending and not yet in a list register */
-    bool active;     /**< as last seen in (or before) a list register */
-    bool edge;       /**< edge-triggered; level-triggered otherwise */
-    bool group1;
-    bool hw;         /**< backed by physical INTID pintid (HW bit in the LR) */
-    bool line;       /**< input level of an emulated level-triggered source */
-    bool retract;    /**< remove from its list register at the next flush */
-    bool posted;     /**< SPIs: posted to a vCPU (vgic_vcpu.posted) and not yet settled: raised and not in
-                      *   software; in that vCPU's changed word, or in a list register its vector filled */
-    int8_t lr;       /**< list register holding it, or -1 */
-    uint8_t priority;
-    uint16_t pintid;
-    uint64_t irouter;  /**< SPIs: GICD_IROUTER value */
-    uint32_t target;   /**< SPIs: vCPU index the interrupt is delivered to */
+/** What a source does to its interrupt line (vgic_inject()). */
+enum vgic_line {
+    VGIC_EDGE = 0,  /**< an event: the interrupt becomes pending once */
+    VGIC_LOW,       /**< the input level of an emulated level-triggered line goes (or stays) low */
+    VGIC_HIGH,      /**< ... high: pending while it stays high, again after each EOI */
 };
 
-/** Per-vCPU part of the vGIC. */
-struct vgic_vcpu {
-    struct vgic_irq priv[32];          /**< SGIs and PPIs */
-    uint32_t lr_intid[VGIC_MAX_LRS];   /**< INTID in each list register, VGIC_NO_IRQ if free */
-    uint32_t lr_used;                  /**< bit i: lr_intid[i] is valid */
-    uint32_t lr_eoi;                   /**< bit i: list register i asks for an EOI maintenance interrupt */
-    uint32_t ready[VGIC_WORDS];        /**< pending, enabled, not in a list register, delivered to this vCPU */
-    uint32_t ready_words;              /**< bit w: ready[w] != 0 */
-    bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
-    uint32_t fast_hold;                /**< last published to the IRQ vector: the timer's LR mask */
-    uint64_t fast_lr;                  /**< last published to the IRQ vector: its ICH_LR value (0: C path) */
-    uint32_t posted;                   /**< the vINTID of the SPI posted to it (VGIC_POSTED), 0: none */
-    uint32_t post_hold;                /**< last published to the IRQ vector for a posted SPI: hold */
-    uint64_t post_lr;                  /**< ... and its ICH_LR value */
+/**
+ * The one injection function (GICv3 spec 4.1, 11.1). Interrupt vintid of
+ * partition p: an edge, or the level of its emulated line. vcpu names the
+ * target of an SGI or PPI (vCPU index in p); an SPI goes where its routing
+ * (GICD_IROUTER) says and vcpu is ignored. self is the vCPU whose exit the
+ * calling CPU is in (NULL: none, or another partition's work: a doorbell, a
+ * health notification, console input). When self is the target, a
+ * deliverable edge goes straight into a free list register (direct
+ * injection); otherwise the target is told through its changed flag (a
+ * deliverable virtual edge SPI is posted to its IRQ vector) and its CPU
+ * kicked on the flag's 0 -> 1. Interrupts p does not own are ignored. Any
+ * CPU; takes p's vGIC lock.
+ */
+void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid, enum vgic_line line, const struct vcpu *self);
+
+/** The vGIC's handler table: everything else the kernel calls in it (vgic.c defines it). */
+struct vgic_handlers {
+    /** Emulate an access of partition p to its distributor window; false only for a malformed access. */
+    bool (*dist_mmio)(uint32_t p, struct mmio_access *a);
+    /** Emulate an access of partition p to its redistributor window (all vCPUs' frames). */
+    bool (*redist_mmio)(uint32_t p, struct mmio_access *a);
+    /**
+     * A trapped write of sgir to ICC_SGI1R_EL1 / ICC_ASGI1R_EL1 (group1) or ICC_SGI0R_EL1
+     * (!group1) by vCPU src of p: each target gets the SGI only if its copy is configured in
+     * that group (GICv3 spec 12.2.20-22, DS = 1).
+     */
+    void (*sgi_write)(uint32_t p, uint32_t src, uint64_t sgir, bool group1);
+    /**
+     * On vCPU vcpu's own CPU, before it resumes, when vgic_has_news(): collect what the guest
+     * did with its list registers, fill them with the highest-priority ready interrupts, and ask
+     * for a maintenance interrupt when some did not fit.
+     */
+    void (*flush)(uint32_t p, uint32_t vcpu);
+    /** The maintenance interrupt was taken on vCPU vcpu's CPU: its next flush collects. */
+    void (*maintenance)(uint32_t p, uint32_t vcpu);
+    /**
+     * On vCPU vcpu's own CPU, when it leaves the guest for good (CPU_OFF, halt): empty its list
+     * registers; interrupts not yet acknowledged become pending again, active hardware ones are
+     * deactivated.
+     */
+    void (*stop)(uint32_t p, uint32_t vcpu);
+    /** Reset partition p's vGIC to its power-on state, ownership from the generated tables. */
+    void (*reset)(uint32_t p);
+    /** Partition p has stopped for a restart or halt: its hardware SPIs back to their boot state. */
+    void (*release)(uint32_t p);
 };
 
-/** Per-partition vGIC. */
-struct vgic_part {
-    uint32_t ctlr;                           /**< GICD_CTLR: EnableGrp0/1 */
-    uint32_t num_irqs;                       /**< implemented INTIDs (from the generated table) */
-    uint32_t unhandled;                      /**< RAZ/WI accesses to unsupported offsets */
-    uint32_t posted;                         /**< bit i: vcpu[i].posted is not 0 */
-    uint32_t owned[VGIC_WORDS];              /**< bit per SPI the partition owns (word 0 unused) */
-    struct vgic_irq spi[VGIC_MAX_SPIS];
-    struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
-};
-
-/** vgic_changed[]: something other than an inbox SGI changed for the vCPU. */
-#define VGIC_NEWS 0x80000000u
-/** vgic_changed[]: bit n (n < 16) is group-1 SGI n, sent by another vCPU, not yet taken (the inbox). */
-#define VGIC_INBOX ARCH_SGI_INBOX
-/** vgic_changed[]: the vCPU's posted SPI (vgic_vcpu.posted) is raised and not yet taken. */
-#define VGIC_POSTED ARCH_IRQ_POSTED
+/** The vGIC's handlers (read-only). */
+extern const struct vgic_handlers vgic_handlers;
 
 /**
  * Per vCPU (index into cfg_vcpus): what changed for it since its last flush
- * (the "changed" word, see above): VGIC_NEWS, the SGI inbox (VGIC_INBOX) and the
- * posted SPI (VGIC_POSTED).
- * Set with a sequentially consistent fetch-or by whoever gives the vCPU work
- * (the kick goes on its 0 -> non-zero change), emptied by the vCPU's own
- * flush, or by the IRQ vector when the kick brings one inbox SGI or the posted
- * SPI only (vectors.S, exit_irq_fast).
+ * (the "changed" word: bit 31 VGIC_NEWS, the SGI inbox in bits 0-15 and the
+ * posted SPI, vgic_priv.h). Set with a sequentially consistent fetch-or by
+ * whoever gives the vCPU work (the kick goes on its 0 -> non-zero change),
+ * emptied by the vCPU's own flush, or by the IRQ vector when the kick brings
+ * one inbox SGI or the posted SPI only (vectors.S, exit_irq_fast).
  */
 extern uint32_t vgic_changed[CFG_NUM_VCPUS];
 
@@ -132,44 +126,9 @@ static inline bool vgic_has_news(uint32_t vcpu_id)
     return __atomic_load_n(&vgic_changed[vcpu_id], __ATOMIC_ACQUIRE) != 0u;
 }
 
-/** Marks a free list register. */
-#define VGIC_NO_IRQ 0xffffffffu
-
-/** Reset partition p's vGIC to its power-on state, ownership from the generated tables. */
-void vgic_init(uint32_t p);
-
-/** The state of partition p (unit tests and statistics). */
-struct vgic_part *vgic_get(uint32_t p);
-
-/** Emulate an access of partition p to its distributor window. Returns false only for a malformed access. */
-bool vgic_dist_mmio(uint32_t p, struct mmio_access *a);
-
-/** Emulate an access of partition p to its redistributor window (all vCPUs' frames). */
-bool vgic_redist_mmio(uint32_t p, struct mmio_access *a);
-
-/**
- * The vCPUs (bit i = vCPU index i) that a write of sgir to ICC_SGI0R_EL1 /
- * ICC_SGI1R_EL1 by vCPU src of partition p targets (GICv3 spec 12.2.20-22).
- * IRM is RES0: the vGIC reports GICD_TYPER.No1N = 1.
+/*
+ * For the other emulated devices (vdev/) only.
  */
-uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgir);
-
-/**
- * Deliver the SGI written to ICC_SGI1R_EL1 (group1) or ICC_SGI0R_EL1 (!group1)
- * by vCPU src of partition p: each target gets it only if its copy of that SGI
- * is configured in the same group (GICv3 spec 12.2.20-22, DS = 1).
- */
-void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1);
-
-/** Make vintid pending (edge event) for partition p; SGI/PPI go to vCPU vcpu. Any CPU. */
-void vgic_inject(uint32_t p, uint32_t vcpu, uint32_t vintid);
-
-/**
- * Like vgic_inject(), called on the CPU of vCPU vcpu while it is in the
- * hypervisor for that vCPU (an exit): if the interrupt can be delivered and a
- * list register is free, it goes there at once (direct injection).
- */
-void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid);
 
 /**
  * Another CPU left work for vCPU vcpu of partition p outside the vGIC (a link's
@@ -179,26 +138,5 @@ void vgic_inject_local(uint32_t p, uint32_t vcpu, uint32_t vintid);
  */
 void vgic_wake(uint32_t p, uint32_t vcpu);
 
-/** Set the input level of an emulated level-triggered interrupt of partition p. */
-void vgic_set_level(uint32_t p, uint32_t vintid, bool level);
-
 /** The vCPU index SPI vintid of partition p is delivered to. */
 uint32_t vgic_spi_target(uint32_t p, uint32_t vintid);
-
-/**
- * On vCPU vcpu's own CPU, before it resumes: when something changed for it,
- * collect what the guest did with its list registers, fill them with the
- * highest-priority ready interrupts, and ask for a maintenance interrupt when
- * some did not fit. When nothing changed: one load-acquire, nothing else.
- */
-void vgic_flush(uint32_t p, uint32_t vcpu);
-
-/** The maintenance interrupt was taken on vCPU vcpu's CPU: its next flush collects. */
-void vgic_maintenance(uint32_t p, uint32_t vcpu);
-
-/**
- * On vCPU vcpu's own CPU, when it leaves the guest for good (CPU_OFF, halt):
- * empty its list registers; interrupts not yet acknowledged become pending
- * again (delivered when it runs again), active hardware ones are deactivated.
- */
-void vgic_vcpu_stop(uint32_t p, uint32_t vcpu);

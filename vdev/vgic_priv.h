@@ -13,6 +13,145 @@
 
 #include "arch.h"
 #include "vgic.h"
+#include "config.h"
+#include "gicv3.h"
+
+#ifndef CFG_MAX_VIRQS
+/** INTIDs of the largest vGIC; the generator emits the exact figure. */
+#define CFG_MAX_VIRQS 128u
+#endif
+
+/** SPIs of the largest vGIC. */
+#define VGIC_MAX_SPIS (CFG_MAX_VIRQS - 32u)
+/** 32-bit words of a bitmap of every INTID of the largest vGIC (at most 32: GICv3 has 1,020). */
+#define VGIC_WORDS (CFG_MAX_VIRQS / 32u)
+/** List registers tracked per vCPU (the architecture allows at most 16). */
+#define VGIC_MAX_LRS 16u
+/** The vCPU's EL1 virtual and physical timer PPIs. */
+#define VGIC_PPI_VTIMER GIC_PPI_VTIMER
+#define VGIC_PPI_PTIMER GIC_PPI_PTIMER
+/** The GIC's virtual CPU interface maintenance interrupt (PPI 25). */
+#define VGIC_PPI_MAINTENANCE GIC_PPI_MAINTENANCE
+
+/** Bytes of one vCPU's redistributor: RD_base and SGI_base frames. */
+#define VGIC_GICR_STRIDE GICR_STRIDE
+
+/** Emulated state of one interrupt of one partition (or one vCPU for SGI/PPI). */
+struct vgic_irq {
+    bool owned;      /**< the partition may see and change it */
+    bool enabled;
+    bool pending;    /**< pending and not yet in a list register */
+    bool active;     /**< as last seen in (or before) a list register */
+    bool edge;       /**< edge-triggered; level-triggered otherwise */
+    bool group1;
+    bool hw;         /**< backed by physical INTID pintid (HW bit in the LR) */
+    bool line;       /**< input level of an emulated level-triggered source */
+    bool retract;    /**< remove from its list register at the next flush */
+    bool posted;     /**< SPIs: posted to a vCPU (vgic_vcpu.posted) and not yet settled: raised and not in
+                      *   software; in that vCPU's changed word, or in a list register its vector filled */
+    int8_t lr;       /**< list register holding it, or -1 */
+    uint8_t priority;
+    uint16_t pintid;
+    uint64_t irouter;  /**< SPIs: GICD_IROUTER value */
+    uint32_t target;   /**< SPIs: vCPU index the interrupt is delivered to */
+};
+
+/** Per-vCPU part of the vGIC. */
+struct vgic_vcpu {
+    struct vgic_irq priv[32];          /**< SGIs and PPIs */
+    uint32_t lr_intid[VGIC_MAX_LRS];   /**< INTID in each list register, VGIC_NO_IRQ if free */
+    uint32_t lr_used;                  /**< bit i: lr_intid[i] is valid */
+    uint32_t lr_eoi;                   /**< bit i: list register i asks for an EOI maintenance interrupt */
+    uint32_t ready[VGIC_WORDS];        /**< pending, enabled, not in a list register, delivered to this vCPU */
+    uint32_t ready_words;              /**< bit w: ready[w] != 0 */
+    bool sleep;                        /**< GICR_WAKER.ProcessorSleep */
+    uint32_t fast_hold;                /**< last published to the IRQ vector: the timer's LR mask */
+    uint64_t fast_lr;                  /**< last published to the IRQ vector: its ICH_LR value (0: C path) */
+    uint32_t posted;                   /**< the vINTID of the SPI posted to it (VGIC_POSTED), 0: none */
+    uint32_t post_hold;                /**< last published to the IRQ vector for a posted SPI: hold */
+    uint64_t post_lr;                  /**< ... and its ICH_LR value */
+};
+
+/** Per-partition vGIC. */
+struct vgic_part {
+    uint32_t ctlr;                           /**< GICD_CTLR: EnableGrp0/1 */
+    uint32_t num_irqs;                       /**< implemented INTIDs (from the generated table) */
+    uint32_t unhandled;                      /**< RAZ/WI accesses to unsupported offsets */
+    uint32_t posted;                         /**< bit i: vcpu[i].posted is not 0 */
+    uint32_t owned[VGIC_WORDS];              /**< bit per SPI the partition owns (word 0 unused) */
+    struct vgic_irq spi[VGIC_MAX_SPIS];
+    struct vgic_vcpu vcpu[CFG_MAX_VCPUS_PER_PARTITION];
+};
+
+/** vgic_changed[]: something other than an inbox SGI changed for the vCPU. */
+#define VGIC_NEWS 0x80000000u
+/** vgic_changed[]: bit n (n < 16) is group-1 SGI n, sent by another vCPU, not yet taken (the inbox). */
+#define VGIC_INBOX ARCH_SGI_INBOX
+/** vgic_changed[]: the vCPU's posted SPI (vgic_vcpu.posted) is raised and not yet taken. */
+#define VGIC_POSTED ARCH_IRQ_POSTED
+
+/** Marks a free list register. */
+#define VGIC_NO_IRQ 0xffffffffu
+
+/*
+ * The functions behind vgic_handlers (vgic.h): the kernel calls them only through the table;
+ * vgic*.c and the unit tests name them.
+ */
+
+/** Reset partition p's vGIC to its power-on state, ownership from the generated tables. */
+void vgic_init(uint32_t p);
+
+/**
+ * Partition p has stopped (every vCPU out of the guest): deactivate each
+ * hardware-backed SPI it owns at the physical GIC (one acknowledged at EL2
+ * and still pending in the vGIC, or held in a list register, would stay
+ * active and silent in its next life) and put back the physical routing and
+ * trigger configuration its guest may have changed (IROUTER, ICFGR) to their
+ * boot values: routed to vCPU 0's CPU, level-triggered as the reset vGIC says.
+ * The timer PPIs are released by each stopping CPU (arch_vcpu_quiesce).
+ */
+void vgic_release_hw_partition(uint32_t p);
+
+/** The state of partition p (unit tests and statistics). */
+struct vgic_part *vgic_get(uint32_t p);
+
+/** Emulate an access of partition p to its distributor window. Returns false only for a malformed access. */
+bool vgic_dist_mmio(uint32_t p, struct mmio_access *a);
+
+/** Emulate an access of partition p to its redistributor window (all vCPUs' frames). */
+bool vgic_redist_mmio(uint32_t p, struct mmio_access *a);
+
+/**
+ * The vCPUs (bit i = vCPU index i) that a write of sgir to ICC_SGI0R_EL1 /
+ * ICC_SGI1R_EL1 by vCPU src of partition p targets (GICv3 spec 12.2.20-22).
+ * IRM is RES0: the vGIC reports GICD_TYPER.No1N = 1.
+ */
+uint32_t vgic_sgi_targets(uint32_t p, uint32_t src, uint64_t sgir);
+
+/**
+ * Deliver the SGI written to ICC_SGI1R_EL1 (group1) or ICC_SGI0R_EL1 (!group1)
+ * by vCPU src of partition p: each target gets it only if its copy of that SGI
+ * is configured in the same group (GICv3 spec 12.2.20-22, DS = 1).
+ */
+void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1);
+
+/**
+ * On vCPU vcpu's own CPU, before it resumes: when something changed for it,
+ * collect what the guest did with its list registers, fill them with the
+ * highest-priority ready interrupts, and ask for a maintenance interrupt when
+ * some did not fit. When nothing changed: one load-acquire, nothing else.
+ */
+void vgic_flush(uint32_t p, uint32_t vcpu);
+
+/** The maintenance interrupt was taken on vCPU vcpu's CPU: its next flush collects. */
+void vgic_maintenance(uint32_t p, uint32_t vcpu);
+
+/**
+ * On vCPU vcpu's own CPU, when it leaves the guest for good (CPU_OFF, halt):
+ * empty its list registers; interrupts not yet acknowledged become pending
+ * again (delivered when it runs again), active hardware ones are deactivated.
+ */
+void vgic_vcpu_stop(uint32_t p, uint32_t vcpu);
 
 _Static_assert(CFG_MAX_VIRQS <= 1024u, "a two-level bitmap covers 32 x 32 INTIDs");
 _Static_assert((CFG_MAX_VIRQS % 32u) == 0u, "INTIDs come in words of 32");

@@ -8,7 +8,7 @@
  */
 #include "arch.h"
 #include "config.h"
-#include "vgic_reset.h"
+#include "vgic_priv.h"
 
 void vgic_release_hw_partition(uint32_t p)
 {

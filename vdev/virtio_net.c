@@ -137,7 +137,8 @@ static void vnet_publish_open(uint32_t dev)
 /* Drive the end's interrupt line from InterruptStatus (a level interrupt: 4.2.2, InterruptACK). */
 static void vnet_update_irq(uint32_t dev)
 {
-    vgic_set_level(cfg_netdevs[dev].partition, cfg_netdevs[dev].vintid, vnet_ends[dev].isr != 0u);
+    vgic_inject(cfg_netdevs[dev].partition, 0u, cfg_netdevs[dev].vintid, (vnet_ends[dev].isr != 0u) ? VGIC_HIGH : VGIC_LOW,
+                NULL);
 }
 
 /* Device reset (2.4): everything back to its initial state; the link as it is now. */

@@ -10,6 +10,11 @@ and its types, the GICv3 and ABI constant headers). Any other kernel header
 included from vdev/ closes a circle kernel/core <-> vdev, which is what this
 check refuses. kernel/lib and kernel/arch may not include vdev/ headers.
 
+The kernel reaches the vGIC through one injection function and its handler
+table: outside comments, the only vGIC names in kernel/ are vgic_inject (with
+its enum vgic_line values), vgic_handlers and vgic_has_news (the exit's flag
+test), and no kernel file includes the vGIC's internal header vgic_priv.h.
+
 Prints "file:line: error: ..." per violation and exits 1 if there is one.
 """
 import pathlib
@@ -18,6 +23,13 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+VGIC_NAME = re.compile(r'\b(vgic_\w+|VGIC_\w+)')
+COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
+
+# What kernel/ may name of the vGIC (vdev/vgic.h): the one injection function, the handler
+# table, the exit's flag test.
+KERNEL_VGIC_ALLOWED = {"vgic_inject", "vgic_line", "VGIC_EDGE", "VGIC_LOW", "VGIC_HIGH", "vgic_handlers",
+                       "vgic_has_news"}
 
 # kernel/include headers that vdev/ may use.
 VDEV_ALLOWED = {"arch.h", "cfg_types.h", "config.h", "gicv3.h", "lib.h", "mmio.h", "types.h",
@@ -44,6 +56,28 @@ def violations(root):
                 if m and m.group(1) in vdev_own:
                     out.append(f"{path.relative_to(root)}:{n}: error: {sub}/ includes the device "
                                f"header \"{m.group(1)}\"")
+    out.extend(kernel_vgic_names(root))
+    return out
+
+
+def kernel_vgic_names(root):
+    """kernel/ names of the vGIC other than its injection function and handler table."""
+    out = []
+    for path in sorted((root / "kernel").rglob("*.[chS]")):
+        text = path.read_text()
+        # Comments blanked, newlines kept, so that line numbers stay true.
+        code = COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        for n, line in enumerate(code.splitlines(), 1):
+            m = INCLUDE.match(line)
+            if m:
+                if m.group(1) == "vgic_priv.h":
+                    out.append(f"{path.relative_to(root)}:{n}: error: kernel/ includes the vGIC's internal "
+                               "header \"vgic_priv.h\"")
+                continue
+            for name in VGIC_NAME.findall(line):
+                if name not in KERNEL_VGIC_ALLOWED:
+                    out.append(f"{path.relative_to(root)}:{n}: error: kernel/ names \"{name}\"; the kernel "
+                               "reaches the vGIC only through vgic_inject() and vgic_handlers")
     return out
 
 
@@ -53,7 +87,8 @@ def main(argv):
     for v in found:
         print(v)
     if not found:
-        print("  OK      include layering: vdev/ reaches the kernel only through vdev.h and vcpu.h")
+        print("  OK      include layering: vdev/ reaches the kernel only through vdev.h and vcpu.h; "
+              "the kernel reaches the vGIC only through vgic_inject() and vgic_handlers")
     return 1 if found else 0
 
 

@@ -91,7 +91,7 @@ static void chan_ring(const struct cfg_channel *c, uint32_t ring)
         const struct cfg_channel_peer *t = &cfg_channel_peers[c->first_peer + i];
 
         if ((((ring >> i) & 1u) != 0u) && (t->vintid != CFG_NO_VINTID)) {
-            vgic_inject(t->partition, 0u, t->vintid);
+            vgic_inject(t->partition, 0u, t->vintid, VGIC_EDGE, NULL);
         }
     }
 }

@@ -115,7 +115,7 @@ void health_notify(uint32_t p)
 
         if (((cfg_health[p].subscribers >> s) & 1u) != 0u) {
             if (virq != CFG_NO_VINTID) {
-                vgic_inject(s, 0u, virq);
+                vgic_inject(s, 0u, virq, VGIC_EDGE, NULL);
             }
         }
     }

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "config.h"
 #include "console.h"
+#include "gicv3.h"
 #include "health.h"
 #include "sched.h"
 #include "trap.h"
@@ -101,14 +102,15 @@ void trap_irq(struct vcpu *v, uint32_t intid)
     }
     if ((intid == GIC_PPI_VTIMER) || (intid == GIC_PPI_PTIMER)) {
         /* This CPU's vCPU, in the hypervisor for this exit: straight into a free list register. */
-        vgic_inject_local(v->partition, vcpu_index(v), intid);
+        vgic_inject(v->partition, vcpu_index(v), intid, VGIC_EDGE, v);
         return;
     }
     r = (intid >= 32u) ? irq_route(intid) : irq_num_routes;
     if (r < irq_num_routes) {
         uint32_t p = cfg_irqs[r].partition;
 
-        vgic_inject(p, vgic_spi_target(p, cfg_irqs[r].vintid), cfg_irqs[r].vintid);
+        /* Its vCPU is v (this exit's): straight into a free list register; another's is told. */
+        vgic_inject(p, 0u, cfg_irqs[r].vintid, VGIC_EDGE, v);
         return;
     }
     /* The hypervisor's own: SGI kick (work is done on the way back to the guest), maintenance, console. */
@@ -120,7 +122,7 @@ void trap_irq(struct vcpu *v, uint32_t intid)
     }
     if (intid == GIC_PPI_MAINTENANCE) {
         /* A list register freed up or was completed (NPIE, UIE, EOI): collect at this exit. */
-        vgic_maintenance(v->partition, vcpu_index(v));
+        vgic_handlers.maintenance(v->partition, vcpu_index(v));
         return;
     }
     if (intid >= GIC_NUM_SGIS) {

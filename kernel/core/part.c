@@ -13,7 +13,7 @@
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
-#include "vgic_reset.h"
+#include "vgic.h"
 
 static struct vcpu vcpus[CFG_NUM_VCPUS];
 static struct partition parts[CFG_NUM_PARTITIONS];
@@ -386,7 +386,7 @@ static bool part_reset(uint32_t p)
     const struct cfg_partition *cp = &cfg_partitions[p];
     uint32_t i;
 
-    vgic_release_hw_partition(p);
+    vgic_handlers.release(p);
     part_scrub(p);
     for (i = 0u; i < cp->num_vcpus; i++) {
         vcpus[cp->first_vcpu + i].state = VCPU_OFF;

@@ -295,7 +295,7 @@ void sched_step(uint32_t cpu)
         v->ctx_saved = false;
         arch_vcpu_restore(v, &v->ctx);
         /* Interrupts that arrived while it was out were recorded in its vGIC: into its list registers now. */
-        vgic_flush(v->partition, vcpu_index(v));
+        vgic_handlers.flush(v->partition, vcpu_index(v));
         arch_vcpu_resume(v);
     }
     /* Running and never entered on this CPU: its first window after the boot load. */

@@ -248,7 +248,7 @@ static enum trap_action trap_sysreg(struct vcpu *v, const struct trap_info *t)
     }
     /* ICC_SGI0R_EL1 raises group-0 SGIs; SGI1R and (with one security state) ASGI1R group 1
      * (GICv3 spec 12.2.20-22). */
-    vgic_send_sgi(v->partition, vcpu_index(v), trap_reg(v, SYSREG_ISS_RT(t->esr)), !group0);
+    vgic_handlers.sgi_write(v->partition, vcpu_index(v), trap_reg(v, SYSREG_ISS_RT(t->esr)), !group0);
     trap_skip(v, t->esr);
     return TRAP_RESUME;
 }
@@ -351,15 +351,15 @@ enum trap_action trap_exit_done(struct vcpu *v, enum trap_action action)
     }
     if ((action != TRAP_RESUME) || (vcpu_state_get(v) != VCPU_RUNNING)) {
         /* Leaving the guest for good: what its list registers hold must not be lost. */
-        vgic_vcpu_stop(v->partition, vcpu_index(v));
+        vgic_handlers.stop(v->partition, vcpu_index(v));
         return TRAP_STOP;
     }
     if (vgic_has_news(v->id)) {
-        vgic_flush(v->partition, vcpu_index(v));
+        vgic_handlers.flush(v->partition, vcpu_index(v));
         /* After the flush cleared the change flag: frames a link peer left for this partition go
          * into its buffers here, on its own CPU (bounded), and the interrupt they raise goes out now. */
         if (vdev_exit_work(v->partition)) {
-            vgic_flush(v->partition, vcpu_index(v));
+            vgic_handlers.flush(v->partition, vcpu_index(v));
         }
     }
     return TRAP_RESUME;

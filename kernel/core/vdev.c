@@ -67,7 +67,7 @@ static bool vdev_vuart_access(uint32_t p, uint32_t intid, struct mmio_access *a,
     /* A line that stays low needs no vGIC work (the common case: a byte written, no interrupt unmasked);
      * a high level is driven again each time, so the vGIC re-pends it after the guest's EOI. */
     if (level || vdev_vuart_levels[p]) {
-        vgic_set_level(p, intid, level);
+        vgic_inject(p, 0u, intid, level ? VGIC_HIGH : VGIC_LOW, NULL);
         __atomic_store_n(&vdev_vuart_levels[p], level, __ATOMIC_RELAXED);
     }
     arch_lock_release(&vdev_vuart_locks[p]);
@@ -132,10 +132,10 @@ enum vdev_result vdev_mmio(struct vcpu *v, uint64_t ipa, struct mmio_access *a)
         a->offset = off;
         switch (d->kind) {
         case CFG_VDEV_VGICD:
-            ok = vgic_dist_mmio(v->partition, a);
+            ok = vgic_handlers.dist_mmio(v->partition, a);
             break;
         case CFG_VDEV_VGICR:
-            ok = vgic_redist_mmio(v->partition, a);
+            ok = vgic_handlers.redist_mmio(v->partition, a);
             break;
         case CFG_VDEV_VUART:
             ok = vdev_vuart_mmio(v->partition, d->intid, a);
@@ -176,7 +176,7 @@ bool vdev_exit_work(uint32_t p)
 
 void vdev_reset(uint32_t p)
 {
-    vgic_init(p);
+    vgic_handlers.reset(p);
     chan_reset(p);
     virtio_net_reset_partition(p);
     arch_lock_acquire(&vdev_vuart_locks[p]);

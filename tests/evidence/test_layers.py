@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Include layering (verification/layers.py): the tree passes, and the check
-refuses a device that includes a kernel-internal header or a lower layer that
-includes a device header."""
+refuses a device that includes a kernel-internal header, a lower layer that
+includes a device header, and a kernel file that reaches the vGIC other than
+through vgic_inject() and vgic_handlers."""
+import json
 import pathlib
+import re
 import shutil
 import sys
 
@@ -12,7 +15,7 @@ import layers  # noqa: E402
 
 
 def _copy(tmp_path):
-    for sub in ("vdev", "kernel/lib", "kernel/arch"):
+    for sub in ("vdev", "kernel"):
         shutil.copytree(ROOT / sub, tmp_path / sub)
     return tmp_path
 
@@ -42,3 +45,41 @@ def test_main_exits_1_on_a_violation(tmp_path, capsys):
     src.write_text('#include "health.h"\n' + src.read_text())
     assert layers.main(["layers.py", str(root)]) == 1
     assert "vdev/virtio_net.c:1: error:" in capsys.readouterr().out
+
+
+def test_kernel_calling_a_vgic_function_directly_is_refused(tmp_path):
+    root = _copy(tmp_path)
+    src = root / "kernel" / "core" / "trap.c"
+    text = src.read_text()
+    assert "vgic_handlers.flush(" in text
+    src.write_text(text.replace("vgic_handlers.flush(", "vgic_flush(", 1))
+    found = layers.violations(root)
+    assert len(found) == 1 and found[0].startswith("kernel/core/trap.c:") and '"vgic_flush"' in found[0]
+
+
+def test_kernel_including_the_vgic_internals_is_refused(tmp_path):
+    root = _copy(tmp_path)
+    src = root / "kernel" / "core" / "irq.c"
+    src.write_text('#include "vgic_priv.h"\n' + src.read_text())
+    assert layers.violations(root) == [
+        'kernel/core/irq.c:1: error: kernel/ includes the vGIC\'s internal header "vgic_priv.h"']
+
+
+def test_vgic_names_in_kernel_comments_are_not_calls(tmp_path):
+    root = _copy(tmp_path)
+    src = root / "kernel" / "core" / "sched.c"
+    src.write_text("/* vgic_flush() runs here,\n * and vgic_post_spi() too */\n// vgic_init\n" + src.read_text())
+    assert layers.violations(root) == []
+
+
+def test_every_vgic_handler_is_set_and_a_listed_indirect_target():
+    """The handler table sets every member vgic.h declares, and the stack analysis knows each
+    function behind it as a target of the kernel's calls through the table."""
+    table = re.search(r"const struct vgic_handlers vgic_handlers = \{(.*?)\};",
+                      (ROOT / "vdev" / "vgic.c").read_text(), re.S).group(1)
+    members = dict(re.findall(r"\.(\w+)\s*=\s*(\w+)", table))
+    declared = re.findall(r"\(\*(\w+)\)\(", (ROOT / "vdev" / "vgic.h").read_text())
+    assert sorted(members) == sorted(declared) and len(declared) == 8
+    entries = json.loads((ROOT / "verification" / "stack" / "entries.json").read_text())
+    targets = {t for ts in entries["indirect"].values() for t in ts}
+    assert set(members.values()) <= targets, set(members.values()) - targets

@@ -12,7 +12,7 @@
 #include "fake_arch.h"
 #include "health.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* Peers of channel 0 are sorted by partition name: alpha is peer 0, beta peer 1. */
 static uint32_t alpha_peer;

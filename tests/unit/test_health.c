@@ -18,7 +18,7 @@
 #include "hypercall.h"
 #include "septum/hvc_abi.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* Ticks per millisecond of the fake 62.5 MHz counter. */
 #define MS 62500u

@@ -17,7 +17,7 @@
 #include "health.h"
 #include "trap.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 #define T_GICD_IROUTER(n) (0x6000u + (8u * (n)))
 

@@ -24,7 +24,7 @@
 #include "smccc.h"
 #include "vcpu.h"
 #include "vdev.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* Peer indices (cfg_channel_peers) of each channel's peers. */
 static uint32_t peer_of(const char *chan, uint32_t part)

@@ -22,7 +22,7 @@
 #include "septum/hvc_abi.h"
 #include "trap.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 #define SMCCC_VERSION 0x80000000u
 #define PSCI_MIGRATE 0x84000005u

@@ -24,7 +24,7 @@
 #include "septum/hvc_abi.h"
 #include "trap.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* Ticks per millisecond of the fake 62.5 MHz counter. */
 #define MS 62500u

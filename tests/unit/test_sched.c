@@ -18,7 +18,7 @@
 #include "health.h"
 #include "sched.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* The fake counter's 62.5 MHz: 62.5 ticks per microsecond. */
 #define HZ 62500000u
@@ -271,7 +271,7 @@ static void test_sched_interrupt_for_an_out_vcpu_waits_for_its_window(void **sta
     assert_ptr_equal(fake_entered, gamma_v);
     /* gamma's window: the CPU's list registers are gamma's (alpha's were saved and cleared). */
     memset(fake_lrs, 0, sizeof(fake_lrs));
-    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
     for (i = 0u; i < 16u; i++) {
         assert_int_equal(fake_lrs[i], 0u);
     }

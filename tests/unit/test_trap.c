@@ -14,7 +14,7 @@
 #include "septum/hvc_abi.h"
 #include "trap.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 #define EC(x) ((uint64_t)(x) << ESR_EC_SHIFT)
 #define IL (1ull << 25)
@@ -573,7 +573,7 @@ static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **
     (void)state;
     assert_true(vgic_redist_mmio(PART_ALPHA, &en));
     assert_true(vgic_dist_mmio(PART_ALPHA, &grp));
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     assert_int_equal(trap_exit_done(alpha, TRAP_STOP), TRAP_STOP);
     assert_int_equal(fake_lrs[0], 0u);
     alpha->state = VCPU_OFF;
@@ -591,7 +591,7 @@ static void test_exit_done_flushes_list_registers_only_of_a_running_vcpu(void **
     assert_true(fake_npie && fake_uie);
     assert_int_equal(fake_lrs[0] >> 62, 1u);
     /* The interrupt raised again: news, flushed again. */
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     assert_int_equal(trap_exit_done(alpha, TRAP_RESUME), TRAP_RESUME);
     assert_false(fake_npie && fake_uie);
 }
@@ -612,7 +612,7 @@ static void test_light_data_abort_exit_does_what_any_exit_does(void **state)
     /* News for the vCPU: its list registers are filled. */
     assert_true(vgic_redist_mmio(PART_ALPHA, &en));
     assert_true(vgic_dist_mmio(PART_ALPHA, &grp));
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     assert_int_equal(trap_dabt_exit(alpha, t.esr, t.far, t.hpfar), TRAP_RESUME);
     assert_int_equal(fake_lrs[0] >> 62, 1u);
     /* A vCPU no longer running: the exit stops it. */

@@ -21,7 +21,7 @@
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 #include "vuart.h"
 
 #define GICD 0x8000000u

@@ -18,7 +18,7 @@
 #include "config.h"
 #include "fake_arch.h"
 #include "vcpu.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 
 /* Distributor offsets (GICv3 12.9). */
 #define CTLR 0x0000u
@@ -134,6 +134,18 @@ static void exit_flush(uint32_t p, uint32_t v)
 {
     vgic_maintenance(p, v);
     vgic_flush(p, v);
+}
+
+/* An edge of vintid injected on the exit of vCPU v of p itself (the timer PPIs, its own SGIs). */
+static void inject_local(uint32_t p, uint32_t v, uint32_t vintid)
+{
+    vgic_inject(p, v, vintid, VGIC_EDGE, vcpu_get(cfg_partitions[p].first_vcpu + v));
+}
+
+/* The level of p's emulated line vintid, set from no vCPU's exit (console input, a link's frames). */
+static void set_level(uint32_t p, uint32_t vintid, bool level)
+{
+    vgic_inject(p, 0u, vintid, level ? VGIC_HIGH : VGIC_LOW, NULL);
 }
 
 static int setup(void **state)
@@ -763,7 +775,7 @@ static void test_hw_interrupt_enters_a_list_register_with_hw_bit_group_and_prior
     dwrite(PART_ALPHA, IGROUPR + 4u, 4u, 1u << 8);
     dwrite(PART_ALPHA, IPRIORITYR + 40u, 1u, 0xa0u);
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
-    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 0u);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(40u, 0xa0u) | LR_G1 | T_LR_HW | (48ull << 32));
@@ -788,7 +800,7 @@ static void test_timer_ppi_enters_with_the_hw_bit_to_its_own_vcpu(void **state)
     fake_cpu = 3u;
     dwrite(PART_BETA, CTLR, 4u, 1u);
     rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 1u << 27);
-    vgic_inject(PART_BETA, 1u, 27u);
+    vgic_inject(PART_BETA, 1u, 27u, VGIC_EDGE, NULL);
     exit_flush(PART_BETA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     exit_flush(PART_BETA, 1u);
@@ -801,7 +813,7 @@ static void test_flush_skips_disabled_ungrouped_and_other_vcpus_interrupts(void 
     (void)state;
     fake_cpu = 2u;
     /* Pending but disabled. */
-    vgic_inject(PART_BETA, 0u, 1u);
+    vgic_inject(PART_BETA, 0u, 1u, VGIC_EDGE, NULL);
     exit_flush(PART_BETA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     assert_false(fake_npie);
@@ -831,7 +843,7 @@ static void test_pending_interrupt_moved_into_an_enabled_group_is_delivered(void
     (void)state;
     dwrite(PART_ALPHA, CTLR, 4u, 2u);
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 2);
-    vgic_inject(PART_ALPHA, 0u, 2u);
+    vgic_inject(PART_ALPHA, 0u, 2u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     /* The guest moves it to group 1, which is on: nothing else happens before the exit. */
@@ -869,7 +881,7 @@ static void test_flush_fills_best_priority_first_and_asks_for_npie_on_overflow(v
     sgis_ready(PART_ALPHA, 0u, 0x3fu, 0u);
     for (i = 0u; i < 6u; i++) {
         rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
-        vgic_inject(PART_ALPHA, 0u, i);
+        vgic_inject(PART_ALPHA, 0u, i, VGIC_EDGE, NULL);
     }
     exit_flush(PART_ALPHA, 0u);
     /* Equal priorities: the lower INTID first. */
@@ -899,13 +911,13 @@ static void test_flush_evicts_the_lowest_priority_pending_lr_for_a_better_one(vo
     sgis_ready(PART_ALPHA, 0u, 0x1fu, 0u);
     for (i = 0u; i < 4u; i++) {
         rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
-        vgic_inject(PART_ALPHA, 0u, i);
+        vgic_inject(PART_ALPHA, 0u, i, VGIC_EDGE, NULL);
     }
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(LR_VINTID(fake_lrs[3]), 1u);
     assert_false(fake_npie);
     rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 4u, 1u, 0x10u);
-    vgic_inject(PART_ALPHA, 0u, 4u);
+    vgic_inject(PART_ALPHA, 0u, 4u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[3], LR(4u, 0x10u) | LR_G1);
     assert_int_equal(LR_VINTID(fake_lrs[0]), 0u);
@@ -932,13 +944,13 @@ static void test_flush_never_evicts_active_or_better_lrs(void **state)
     sgis_ready(PART_ALPHA, 0u, 0x3fu, 0u);
     for (i = 0u; i < 4u; i++) {
         rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + i, 1u, prio[i]);
-        vgic_inject(PART_ALPHA, 0u, i);
+        vgic_inject(PART_ALPHA, 0u, i, VGIC_EDGE, NULL);
     }
     exit_flush(PART_ALPHA, 0u);
     /* The guest acknowledged the lowest-priority one (SGI 1, LR 3): active now. */
     fake_lrs[3] = (fake_lrs[3] & ~(3ull << 62)) | LR_ACTIVE;
     rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 4u, 1u, 0x10u);
-    vgic_inject(PART_ALPHA, 0u, 4u);
+    vgic_inject(PART_ALPHA, 0u, 4u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(LR_VINTID(fake_lrs[3]), 1u);
     assert_true(priv(PART_ALPHA, 0u, 1u)->active);
@@ -947,7 +959,7 @@ static void test_flush_never_evicts_active_or_better_lrs(void **state)
     assert_true(fake_npie);
     /* Worse than everything still pending in an LR: it waits. */
     rwrite(PART_ALPHA, SGI(0u) + IPRIORITYR + 5u, 1u, 0xf0u);
-    vgic_inject(PART_ALPHA, 0u, 5u);
+    vgic_inject(PART_ALPHA, 0u, 5u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(LR_VINTID(fake_lrs[0]), 0u);
     assert_int_equal(LR_VINTID(fake_lrs[1]), 2u);
@@ -962,7 +974,7 @@ static void test_lr_sync_keeps_active_lrs_and_frees_completed_ones(void **state)
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1u, 0x40u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
     exit_flush(PART_ALPHA, 0u);
@@ -983,10 +995,10 @@ static void test_pending_again_while_active_becomes_pending_and_active_in_its_lr
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1u, 0x40u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     /* Taken again right after the guest's EOI, without waiting for another exit. */
     assert_int_equal(fake_lrs[0], LR(0u, 0x40u) | LR_G1 | LR_ACTIVE);
@@ -1009,9 +1021,9 @@ static void test_edge_while_pending_in_its_lr_coalesces(void **state)
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(0u, 0u) | LR_G1);
     assert_false(priv(PART_ALPHA, 0u, 0u)->pending);
@@ -1026,10 +1038,10 @@ static void test_hw_interrupt_pending_again_while_active_waits_for_its_eoi(void 
     (void)state;
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
-    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
-    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     /* The physical interrupt stays active until the guest's EOI: no pending+active HW LR. */
     assert_int_equal(fake_lrs[0], (LR(40u, 0u) & ~LR_PENDING) | LR_ACTIVE | T_LR_HW | (48ull << 32));
@@ -1054,7 +1066,7 @@ static void test_level_source_still_asserted_is_pending_again_after_eoi(void **s
 {
     (void)state;
     vuart_irq_ready();
-    vgic_set_level(PART_ALPHA, 33u, true);
+    set_level(PART_ALPHA, 33u, true);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1 | T_LR_EOI);
     /* Line still high at the next exit: it stays in its LR. */
@@ -1066,7 +1078,7 @@ static void test_level_source_still_asserted_is_pending_again_after_eoi(void **s
     assert_int_equal(fake_lrs[0], LR(33u, 0u) | LR_G1 | T_LR_EOI);
     /* Line dropped while the guest handles it (active): the LR stays until EOI, then nothing. */
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
-    vgic_set_level(PART_ALPHA, 33u, false);
+    set_level(PART_ALPHA, 33u, false);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(LR_VINTID(fake_lrs[0]), 33u);
     assert_true(spi(PART_ALPHA, 33u)->active);
@@ -1081,19 +1093,19 @@ static void test_level_source_dropped_before_ack_is_withdrawn(void **state)
 {
     (void)state;
     vuart_irq_ready();
-    vgic_set_level(PART_ALPHA, 33u, true);
+    set_level(PART_ALPHA, 33u, true);
     exit_flush(PART_ALPHA, 0u);
-    vgic_set_level(PART_ALPHA, 33u, false);
+    set_level(PART_ALPHA, 33u, false);
     assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u), 1u << 1);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], 0u);
     assert_int_equal(fake_num_dirs, 0u);
     assert_int_equal(dread(PART_ALPHA, ISPENDR + 4u, 4u), 0u);
     /* Dropped and raised again before the flush: withdrawn and re-delivered. */
-    vgic_set_level(PART_ALPHA, 33u, true);
+    set_level(PART_ALPHA, 33u, true);
     exit_flush(PART_ALPHA, 0u);
-    vgic_set_level(PART_ALPHA, 33u, false);
-    vgic_set_level(PART_ALPHA, 33u, true);
+    set_level(PART_ALPHA, 33u, false);
+    set_level(PART_ALPHA, 33u, true);
     assert_false(spi(PART_ALPHA, 33u)->pending);
     fake_lrs[1] = 0x1234u;
     exit_flush(PART_ALPHA, 0u);
@@ -1121,7 +1133,7 @@ static void test_disabled_pending_hw_lr_is_withdrawn_and_deactivated(void **stat
     (void)state;
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
-    vgic_inject(PART_ALPHA, 0u, 40u);
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(LR_VINTID(fake_lrs[0]), 40u);
     dwrite(PART_ALPHA, ICENABLER + 4u, 4u, 1u << 8);
@@ -1139,7 +1151,7 @@ static void test_disabled_then_repended_lr_is_still_withdrawn(void **state)
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u);
     rwrite(PART_ALPHA, SGI(0u) + ISPENDR, 4u, 1u);
@@ -1154,7 +1166,7 @@ static void test_sgi_disabled_while_pending_in_its_lr_stays_pending_until_enable
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(0u, 0u) | LR_G1);
     rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u);
@@ -1172,8 +1184,8 @@ static void test_cleared_pending_lr_is_withdrawn(void **state)
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x3u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 1u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 1u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     rwrite(PART_ALPHA, SGI(0u) + ICPENDR, 4u, 1u);
     exit_flush(PART_ALPHA, 0u);
@@ -1188,8 +1200,8 @@ static void test_reenabling_an_enabled_interrupt_changes_nothing(void **state)
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x3u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 0u);
-    vgic_inject(PART_ALPHA, 0u, 1u);
+    vgic_inject(PART_ALPHA, 0u, 0u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 1u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     rwrite(PART_ALPHA, SGI(0u) + ICPENDR, 4u, 1u);
     /* Enabling what is enabled neither keeps the cleared interrupt in its list register nor kicks. */
@@ -1217,9 +1229,9 @@ static void test_list_registers_beyond_16_are_never_used(void **state)
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 0xffffffffu);
     for (i = 0u; i < 16u; i++) {
-        vgic_inject(PART_ALPHA, 0u, i);
+        vgic_inject(PART_ALPHA, 0u, i, VGIC_EDGE, NULL);
     }
-    vgic_inject(PART_ALPHA, 0u, 27u);
+    vgic_inject(PART_ALPHA, 0u, 27u, VGIC_EDGE, NULL);
     exit_flush(PART_ALPHA, 0u);
     for (i = 0u; i < 16u; i++) {
         assert_int_equal(fake_lrs[i], LR(i, 0u));
@@ -1233,14 +1245,14 @@ static void test_inject_of_an_unowned_intid_is_dropped(void **state)
 {
     (void)state;
     fake_cpu = 2u;
-    vgic_inject(PART_ALPHA, 0u, 60u);
-    vgic_inject(PART_ALPHA, 0u, 70u);
-    vgic_inject(PART_ALPHA, 0u, 25u);
+    vgic_inject(PART_ALPHA, 0u, 60u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 70u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 25u, VGIC_EDGE, NULL);
     assert_false(spi(PART_ALPHA, 60u)->pending);
     assert_false(priv(PART_ALPHA, 0u, 25u)->pending);
     assert_int_equal(fake_num_sgis, 0u);
     assert_int_equal(fake_lock_depth, 0);
-    vgic_set_level(PART_ALPHA, 60u, true);
+    set_level(PART_ALPHA, 60u, true);
     assert_false(spi(PART_ALPHA, 60u)->line);
     assert_int_equal(fake_num_sgis, 0u);
     assert_int_equal(fake_lock_depth, 0);
@@ -1252,17 +1264,17 @@ static void test_set_level_kicks_the_target_only_when_the_line_changes(void **st
     (void)state;
     fake_cpu = 2u;
     dwrite(PART_BETA, IROUTER(33u), 8u, 1u);
-    vgic_set_level(PART_BETA, 33u, true);
+    set_level(PART_BETA, 33u, true);
     assert_true(spi(PART_BETA, 33u)->pending);
     assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 3u);
-    vgic_set_level(PART_BETA, 33u, true);
+    set_level(PART_BETA, 33u, true);
     assert_int_equal(fake_num_sgis, 1u);
     vgic_flush(PART_BETA, 1u);
-    vgic_set_level(PART_BETA, 33u, false);
+    set_level(PART_BETA, 33u, false);
     assert_false(spi(PART_BETA, 33u)->pending);
     assert_int_equal(fake_num_sgis, 2u);
-    vgic_set_level(PART_BETA, 33u, false);
+    set_level(PART_BETA, 33u, false);
     assert_int_equal(fake_num_sgis, 2u);
 }
 
@@ -1361,15 +1373,15 @@ static void test_inject_kicks_only_a_vcpu_on_another_cpu(void **state)
     rwrite(PART_BETA, SGI(0u) + ISENABLER, 4u, 1u << 9);
     rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 1u << 9);
     dwrite(PART_BETA, ISENABLER + 4u, 4u, 1u << 2);
-    vgic_inject(PART_BETA, 1u, 9u);
+    vgic_inject(PART_BETA, 1u, 9u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 0u);
-    vgic_inject(PART_BETA, 0u, 9u);
+    vgic_inject(PART_BETA, 0u, 9u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 2u);
     /* An SPI kicks the vCPU it is routed to, whoever injects it. */
     fake_cpu = 0u;
     vgic_flush(PART_BETA, 0u);
-    vgic_inject(PART_BETA, 0u, 34u);
+    vgic_inject(PART_BETA, 0u, 34u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 2u);
     assert_int_equal(fake_sgi_cpu[1], 2u);
 }
@@ -1415,9 +1427,9 @@ static void test_first_init_of_a_cleared_state_does_not_clear_it_again(void **st
     (void)state;
     (void)memset(g, 0, sizeof(*g));
     /* Before the first initialisation, a doorbell, a health SPI or a device's line changes nothing. */
-    vgic_inject(PART_ALPHA, 0u, virq);
-    vgic_inject(PART_ALPHA, 0u, 33u);
-    vgic_set_level(PART_ALPHA, 40u, true);
+    vgic_inject(PART_ALPHA, 0u, virq, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 33u, VGIC_EDGE, NULL);
+    set_level(PART_ALPHA, 40u, true);
     assert_memory_equal(g, &zero, sizeof(zero));
     /* Marks only the skipped clears would erase (the state, the fast paths' values of the
      * vCPUs, .bss as well); the initialisation writes the rest. */
@@ -1444,7 +1456,7 @@ static void test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_regi
 {
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 1u << 3, 0x10u);
-    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(3u, 0x10u) | LR_G1);
     fake_lock_acquires = 0u;
@@ -1456,7 +1468,7 @@ static void test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_regi
     assert_int_equal(fake_free_mask_reads, 0u);
     assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 1u);
     /* The next injection collects the completed list register and reuses it. */
-    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(fake_lrs[0], LR(3u, 0x10u) | LR_G1);
     assert_int_equal(fake_lrs[1], 0u);
@@ -1469,20 +1481,20 @@ static void test_kick_only_when_the_target_goes_from_nothing_new_to_something_ne
     (void)state;
     fake_cpu = 2u;
     rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, (1u << 9) | (1u << 10));
-    vgic_inject(PART_BETA, 1u, 9u);
+    vgic_inject(PART_BETA, 1u, 9u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 3u);
     /* vCPU 1 has not looked yet: a second change needs no second kick. */
-    vgic_inject(PART_BETA, 1u, 10u);
-    vgic_inject(PART_BETA, 1u, 9u);
+    vgic_inject(PART_BETA, 1u, 10u, VGIC_EDGE, NULL);
+    vgic_inject(PART_BETA, 1u, 9u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 1u);
     /* Its exit takes the changes in; the next one kicks again. */
     vgic_flush(PART_BETA, 1u);
-    vgic_inject(PART_BETA, 1u, 9u);
+    vgic_inject(PART_BETA, 1u, 9u, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 2u);
     /* A disabled interrupt gives the vCPU nothing new. */
     vgic_flush(PART_BETA, 1u);
-    vgic_inject(PART_BETA, 1u, 11u);
+    vgic_inject(PART_BETA, 1u, 11u, VGIC_EDGE, NULL);
     assert_true(priv(PART_BETA, 1u, 11u)->pending);
     assert_int_equal(fake_num_sgis, 2u);
 }
@@ -1494,7 +1506,7 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 27);
     vgic_flush(PART_ALPHA, 0u);
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_int_equal(fake_lrs[0], LR(27u, 0u) | T_LR_HW | (27ull << 32));
     assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
     assert_false(priv(PART_ALPHA, 0u, 27u)->pending);
@@ -1502,13 +1514,13 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
     /* The guest completes it without an exit; the next tick finds the LR free again (ICH_ELRSR). */
     fake_lrs[0] = 0u;
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_int_equal(fake_lrs[0], LR(27u, 0u) | T_LR_HW | (27ull << 32));
     assert_int_equal(fake_lrs[1], 0u);
     assert_int_equal(vgic_changed[cfg_partitions[PART_ALPHA].first_vcpu], 0u);
     /* Disabled: software pending, no list register. */
     rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 1u << 30);
-    vgic_inject_local(PART_ALPHA, 0u, 30u);
+    inject_local(PART_ALPHA, 0u, 30u);
     assert_true(priv(PART_ALPHA, 0u, 30u)->pending);
     assert_int_equal(fake_lrs[1], 0u);
     /* Every list register taken: the software path, and the flush places it when one frees. */
@@ -1521,19 +1533,19 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     vgic_get(PART_ALPHA)->vcpu[0].lr_intid[1] = 1u;
     vgic_get(PART_ALPHA)->vcpu[0].lr_intid[2] = 2u;
     vgic_get(PART_ALPHA)->vcpu[0].lr_intid[3] = 4u;
-    vgic_inject_local(PART_ALPHA, 0u, 5u);
+    inject_local(PART_ALPHA, 0u, 5u);
     assert_int_equal(fake_lrs[0], LR(5u, 0u));
-    vgic_inject_local(PART_ALPHA, 0u, 6u);
+    inject_local(PART_ALPHA, 0u, 6u);
     assert_true(priv(PART_ALPHA, 0u, 6u)->pending);
     /* Already pending, or already in a list register, or its group off: the software path. */
-    vgic_inject_local(PART_ALPHA, 0u, 6u);
+    inject_local(PART_ALPHA, 0u, 6u);
     assert_true(priv(PART_ALPHA, 0u, 6u)->pending);
     fake_lrs[3] = 0u;
-    vgic_inject_local(PART_ALPHA, 0u, 5u);
+    inject_local(PART_ALPHA, 0u, 5u);
     assert_true(priv(PART_ALPHA, 0u, 5u)->pending);
     priv(PART_ALPHA, 0u, 5u)->pending = false;
     dwrite(PART_ALPHA, CTLR, 4u, 0u);
-    vgic_inject_local(PART_ALPHA, 0u, 7u);
+    inject_local(PART_ALPHA, 0u, 7u);
     assert_true(priv(PART_ALPHA, 0u, 7u)->pending);
     assert_int_equal(fake_lrs[3], 0u);
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
@@ -1544,6 +1556,73 @@ static void test_local_timer_ppi_goes_straight_into_a_free_lr(void **state)
     assert_int_equal(fake_lock_depth, 0);
 }
 
+
+/*
+ * vgic_inject() is the one injection function: it puts an edge straight into a list register
+ * only on the exit of the target vCPU itself (self); an exit of another partition's vCPU or of
+ * another vCPU of the same partition tells the target through its changed word (and kicks its
+ * CPU), whatever the interrupt; an interrupt the partition does not own does nothing either way.
+ */
+/* @req SRS-IRQ-010 */
+static void test_one_injection_function_fills_a_list_register_only_on_the_targets_own_exit(void **state)
+{
+    struct vcpu *alpha0 = vcpu_get(cfg_partitions[PART_ALPHA].first_vcpu);
+    struct vcpu *beta0 = vcpu_get(cfg_partitions[PART_BETA].first_vcpu);
+    uint32_t beta1 = cfg_partitions[PART_BETA].first_vcpu + 1u;
+    uint32_t i;
+
+    (void)state;
+    dwrite(PART_ALPHA, CTLR, 4u, 1u);
+    dwrite(PART_BETA, CTLR, 4u, 1u);
+    rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 27);
+    rwrite(PART_BETA, SGI(1u) + ISENABLER, 4u, 1u << 27);
+    dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << (40u - 32u));
+    vgic_flush(PART_ALPHA, 0u);
+    vgic_flush(PART_BETA, 1u);
+    fake_num_sgis = 0u;
+
+    /* On an exit of another partition's vCPU: alpha's timer PPI is only made pending. */
+    vgic_inject(PART_ALPHA, 0u, 27u, VGIC_EDGE, beta0);
+    assert_true(priv(PART_ALPHA, 0u, 27u)->pending);
+    assert_int_equal(vgic_changed[alpha0->id], VGIC_NEWS);
+    for (i = 0u; i < 4u; i++) {
+        assert_int_equal(fake_lrs[i], 0u);
+    }
+    vgic_flush(PART_ALPHA, 0u);
+    assert_int_equal(fake_lrs[0], LR(27u, 0u) | T_LR_HW | (27ull << 32));
+    fake_lrs[0] = 0u;
+    vgic_flush(PART_ALPHA, 0u);
+
+    /* On an exit of beta's vCPU 0, for its vCPU 1: pending there, vCPU 1's CPU kicked, no list
+     * register of this CPU written. */
+    vgic_inject(PART_BETA, 1u, 27u, VGIC_EDGE, beta0);
+    assert_true(priv(PART_BETA, 1u, 27u)->pending);
+    assert_int_equal(vgic_changed[beta1], VGIC_NEWS);
+    assert_int_equal(fake_num_sgis, 1u);
+    assert_int_equal(fake_sgi_cpu[0], cfg_vcpus[beta1].pcpu);
+    for (i = 0u; i < 4u; i++) {
+        assert_int_equal(fake_lrs[i], 0u);
+    }
+
+    /* Not owned (PPI 26): nothing, on the target's own exit as on any other. */
+    vgic_inject(PART_ALPHA, 0u, 26u, VGIC_EDGE, alpha0);
+    vgic_inject(PART_ALPHA, 0u, 26u, VGIC_EDGE, NULL);
+    assert_false(priv(PART_ALPHA, 0u, 26u)->pending);
+    assert_int_equal(vgic_changed[alpha0->id], 0u);
+    assert_int_equal(fake_lrs[0], 0u);
+
+    /* A pass-through SPI on its target's own exit: straight into a list register, HW = 1 with its
+     * physical INTID, nothing left for the flush; the same SPI from no exit goes the any-CPU way. */
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, alpha0);
+    assert_int_equal(fake_lrs[0], LR(40u, 0u) | T_LR_HW | (48ull << 32));
+    assert_false(spi(PART_ALPHA, 40u)->pending);
+    assert_int_equal(vgic_changed[alpha0->id], 0u);
+    fake_lrs[0] = 0u;
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
+    assert_true(spi(PART_ALPHA, 40u)->pending);
+    assert_int_equal(vgic_changed[alpha0->id], VGIC_NEWS);
+    assert_int_equal(fake_lock_depth, 0);
+}
 
 /* The value the vGIC publishes for alpha's vCPU 0 timer, the news flag, the vector's lrs. */
 #define ALPHA0 (cfg_partitions[PART_ALPHA].first_vcpu)
@@ -1612,7 +1691,7 @@ static void test_vector_fills_an_empty_lr_and_the_vgic_takes_it_into_its_state(v
     assert_false(fake_irq_vector(ALPHA0, 27u));
     /* An SGI for the vCPU's own exit: the flush takes LR 0 into the vGIC's state first. */
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
-    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
     vgic_flush(PART_ALPHA, 0u);
     assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
     assert_int_equal(fake_fast_lrs[ALPHA0], 0u);
@@ -1643,9 +1722,9 @@ static void test_vector_reuses_an_lr_the_vgic_has_not_collected_and_the_vgic_rel
     timer_ready();
     /* SGI 3 in LR 0 and the timer in LR 1, both through the C path. */
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, 1u << 3);
-    vgic_inject(PART_ALPHA, 0u, 3u);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
     vgic_flush(PART_ALPHA, 0u);
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_int_equal(fake_lrs[1], TIMER_LR(0u));
     assert_int_equal(fake_fast_hold[ALPHA0], 2u);
     /* The guest completes both without an exit; the vector reuses LR 0 for the next tick. */
@@ -1708,10 +1787,10 @@ static void test_flush_republishes_the_fast_value_when_the_timer_state_changes(v
     (void)state;
     timer_ready();
     /* The C path puts the timer in LR 0 (hold), the guest has not taken it yet. */
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_int_equal(fake_fast_hold[ALPHA0], 1u);
     /* Another tick while it still waits there: pending in software, so the C path. */
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_true(priv(PART_ALPHA, 0u, 27u)->pending);
     assert_int_equal(fake_fast_lr[ALPHA0], 0u);
     /* The flush coalesces it with the LR (an edge of a pending interrupt): same LR, no longer
@@ -1755,7 +1834,7 @@ static void test_stop_takes_the_vector_filled_timer_lr_and_deactivates_it(void *
     assert_true(fake_irq_vector(ALPHA0, 27u));
     fake_lrs[0] = 0u;
     rwrite(PART_ALPHA, SGI(0u) + ICENABLER, 4u, 0u);
-    vgic_inject_local(PART_ALPHA, 0u, 27u);
+    inject_local(PART_ALPHA, 0u, 27u);
     assert_int_equal(fake_lrs[0], TIMER_LR(0u));
     assert_int_equal(priv(PART_ALPHA, 0u, 27u)->lr, 0);
     assert_int_equal(vgic_get(PART_ALPHA)->vcpu[0].lr_used, 1u);
@@ -1826,7 +1905,7 @@ static void test_overflow_with_every_lr_active_asks_for_underflow_not_npie(void 
     (void)state;
     sgis_ready(PART_ALPHA, 0u, 0x1fu, 0x40u);
     for (i = 0u; i < 5u; i++) {
-        vgic_inject(PART_ALPHA, 0u, i);
+        vgic_inject(PART_ALPHA, 0u, i, VGIC_EDGE, NULL);
     }
     vgic_flush(PART_ALPHA, 0u);
     assert_true(fake_npie);
@@ -1848,7 +1927,7 @@ static void test_overflow_with_every_lr_active_asks_for_underflow_not_npie(void 
     /* A single list register held by an active interrupt cannot be waited on. */
     fake_num_lrs = 1u;
     sgis_ready(PART_ALPHA, 0u, 1u << 5, 0x40u);
-    vgic_inject(PART_ALPHA, 0u, 5u);
+    vgic_inject(PART_ALPHA, 0u, 5u, VGIC_EDGE, NULL);
     fake_lrs[0] = (fake_lrs[0] & ~(3ull << 62)) | LR_ACTIVE;
     exit_flush(PART_ALPHA, 0u);
     assert_false(fake_npie);
@@ -1862,10 +1941,10 @@ static void test_stopping_vcpu_returns_unacknowledged_interrupts_and_releases_ac
     dwrite(PART_ALPHA, CTLR, 4u, 1u);
     dwrite(PART_ALPHA, ISENABLER + 4u, 4u, 1u << 8);
     rwrite(PART_ALPHA, SGI(0u) + ISENABLER, 4u, (1u << 3) | (1u << 4) | (1u << 6));
-    vgic_inject(PART_ALPHA, 0u, 40u);
-    vgic_inject(PART_ALPHA, 0u, 3u);
-    vgic_inject(PART_ALPHA, 0u, 4u);
-    vgic_inject(PART_ALPHA, 0u, 6u);
+    vgic_inject(PART_ALPHA, 0u, 40u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 3u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 4u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 6u, VGIC_EDGE, NULL);
     vgic_flush(PART_ALPHA, 0u);
     /* Equal priorities: lowest INTID first. */
     assert_int_equal(LR_VINTID(fake_lrs[0]), 3u);
@@ -2143,7 +2222,7 @@ static void test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr(void
     d = door_ready();
     /* Rung from CPU 0: posted to vCPU 1 with its ICH_LR value, one kick, nothing made pending. */
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_int_equal(vgic_changed[BETA1], VGIC_POSTED);
     assert_int_equal(fake_num_sgis, 1u);
     assert_int_equal(fake_sgi_cpu[0], 3u);
@@ -2154,7 +2233,7 @@ static void test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr(void
     assert_int_equal(g->vcpu[1].posted, d);
     assert_int_equal(g->posted, 1u << 1);
     /* Rung again before its CPU took it: one interrupt (edges coalesce), no second kick. */
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_int_equal(fake_num_sgis, 1u);
     /* The kick on CPU 3: the vector puts it into LR 0 and empties the word. */
     fake_cpu = 3u;
@@ -2165,7 +2244,7 @@ static void test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr(void
     /* Rung while LR 0 is still pending: posted again (the same SPI); the vector leaves it to the
      * flush (LR 0, which it filled, is not empty), which adopts LR 0 and coalesces the two. */
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_int_equal(vgic_changed[BETA1], VGIC_POSTED);
     fake_cpu = 3u;
     assert_false(fake_irq_vector(BETA1, ARCH_SGI_KICK));
@@ -2181,7 +2260,7 @@ static void test_doorbell_spi_is_posted_and_its_kick_puts_it_into_a_free_lr(void
      * empty LR 0 again; the next flush releases the old record there and adopts the new one. */
     fake_lrs[0] = 0u;
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_int_equal(fake_sgi_hold[BETA1][ARCH_FAST_POSTED], 1u << 0);
     fake_cpu = 3u;
     assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
@@ -2213,35 +2292,35 @@ static void test_spi_is_posted_only_when_it_can_be_delivered_at_once(void **stat
     d = door_ready();
     fake_cpu = 0u;
     /* Not owned: nothing at all. */
-    vgic_inject(PART_ALPHA, 0u, 60u);
-    vgic_inject(PART_ALPHA, 0u, 100u); /* beyond alpha's 64 INTIDs */
+    vgic_inject(PART_ALPHA, 0u, 60u, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, 100u, VGIC_EDGE, NULL); /* beyond alpha's 64 INTIDs */
     assert_int_equal(vgic_changed[ALPHA0_ID], 0u);
     assert_int_equal(vgic_get(PART_ALPHA)->posted, 0u);
     /* An SGI, a hardware-backed SPI (34) and a level one (33, the vUART): made pending. */
-    vgic_inject(PART_BETA, 1u, 5u);
+    vgic_inject(PART_BETA, 1u, 5u, VGIC_EDGE, NULL);
     assert_made_pending(5u);
-    vgic_inject(PART_BETA, 0u, 34u);
+    vgic_inject(PART_BETA, 0u, 34u, VGIC_EDGE, NULL);
     assert_made_pending(34u);
-    vgic_inject(PART_BETA, 0u, 33u);
+    vgic_inject(PART_BETA, 0u, 33u, VGIC_EDGE, NULL);
     assert_made_pending(33u);
     /* The doorbell with group 1 off, then disabled: made pending. */
     fake_cpu = 2u;
     dwrite(PART_BETA, CTLR, 4u, 0u);
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_made_pending(d);
     fake_cpu = 2u;
     dwrite(PART_BETA, ICPENDR + (4u * (d / 32u)), 4u, 1u << (d % 32u));
     dwrite(PART_BETA, CTLR, 4u, 2u);
     dwrite(PART_BETA, ICENABLER + (4u * (d / 32u)), 4u, 1u << (d % 32u));
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_made_pending(d);
     /* Enabled again and still pending: it stays pending (the flush places it). */
     fake_cpu = 2u;
     dwrite(PART_BETA, ISENABLER + (4u * (d / 32u)), 4u, 1u << (d % 32u));
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_made_pending(d);
     assert_int_equal(fake_lock_depth, 0);
 }
@@ -2261,8 +2340,8 @@ static void test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_
     spi_ready(PART_ALPHA, ad);
     vgic_flush(PART_ALPHA, 0u);
     fake_cpu = 2u;
-    vgic_inject(PART_ALPHA, 0u, n);
-    vgic_inject(PART_ALPHA, 0u, ad);
+    vgic_inject(PART_ALPHA, 0u, n, VGIC_EDGE, NULL);
+    vgic_inject(PART_ALPHA, 0u, ad, VGIC_EDGE, NULL);
     assert_int_equal(a->vcpu[0].posted, n);
     assert_false(spi(PART_ALPHA, ad)->posted);
     assert_true(spi(PART_ALPHA, ad)->pending);
@@ -2278,14 +2357,14 @@ static void test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_
     memset(fake_lrs, 0, sizeof(fake_lrs));
     d = door_ready();
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     fake_cpu = 3u;
     assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
     fake_cpu = 2u;
     dwrite(PART_BETA, IROUTER(d), 8u, 0u);
     assert_true(spi(PART_BETA, d)->posted);
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_int_equal(vgic_get(PART_BETA)->vcpu[0].posted, 0u);
     assert_true(spi(PART_BETA, d)->pending);
     /* vCPU 1 adopts it (LR 0) and settles it; cleared, then rung again: still in vCPU 1's LR 0, so
@@ -2298,7 +2377,7 @@ static void test_one_spi_is_posted_per_vcpu_and_never_beside_another_vcpus_list_
     fake_cpu = 2u;
     dwrite(PART_BETA, ICPENDR + (4u * (d / 32u)), 4u, 1u << (d % 32u));
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     assert_false(spi(PART_BETA, d)->posted);
     assert_true(spi(PART_BETA, d)->pending);
     assert_int_equal(fake_lock_depth, 0);
@@ -2317,7 +2396,7 @@ static void test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivere
     bit = 1u << (d % 32u);
     /* Posted, not yet taken: a distributor access (vCPU 0) takes it back: pending, vCPU 1 told. */
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     fake_cpu = 2u;
     assert_int_equal(dread(PART_BETA, ISPENDR + w, 4u) & bit, bit);
     assert_true(spi(PART_BETA, d)->pending);
@@ -2335,7 +2414,7 @@ static void test_distributor_access_takes_a_posted_spi_back_and_shows_a_delivere
     vgic_flush(PART_BETA, 1u);
     assert_int_equal(spi(PART_BETA, d)->lr, -1);
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     fake_cpu = 3u;
     assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
     /* ISPENDR shows it pending and has vCPU 1 collect it; so do an ICENABLER and an ICPENDR write. */
@@ -2367,7 +2446,7 @@ static void ring_beta_door_from_cpu0(void)
     uint32_t cpu = fake_cpu;
 
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, door_of(PART_BETA));
+    vgic_inject(PART_BETA, 0u, door_of(PART_BETA), VGIC_EDGE, NULL);
     fake_cpu = cpu;
 }
 
@@ -2401,7 +2480,7 @@ static void test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return(voi
     d = door_ready();
     /* Posted and not taken: pending at the stop. */
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     fake_cpu = 3u;
     vgic_vcpu_stop(PART_BETA, 1u);
     assert_true(spi(PART_BETA, d)->pending);
@@ -2414,7 +2493,7 @@ static void test_stopping_a_vcpu_keeps_its_posted_spi_pending_for_its_return(voi
     vgic_flush(PART_BETA, 1u);
     /* Delivered by the vector and never acknowledged: pending again at the stop too. */
     fake_cpu = 0u;
-    vgic_inject(PART_BETA, 0u, d);
+    vgic_inject(PART_BETA, 0u, d, VGIC_EDGE, NULL);
     fake_cpu = 3u;
     assert_true(fake_irq_vector(BETA1, ARCH_SGI_KICK));
     vgic_vcpu_stop(PART_BETA, 1u);
@@ -2432,6 +2511,7 @@ int main(void)
         cmocka_unit_test_setup(test_flush_with_nothing_changed_takes_no_lock_and_reads_no_list_register, setup),
         cmocka_unit_test_setup(test_kick_only_when_the_target_goes_from_nothing_new_to_something_new, setup),
         cmocka_unit_test_setup(test_local_timer_ppi_goes_straight_into_a_free_lr, setup),
+        cmocka_unit_test_setup(test_one_injection_function_fills_a_list_register_only_on_the_targets_own_exit, setup),
         cmocka_unit_test_setup(test_ispendr_of_a_timer_ppi_shows_the_timer_output_even_while_disabled, setup),
         cmocka_unit_test_setup(test_pending_and_active_writes_of_hw_interrupts_reach_the_physical_gic, setup),
         cmocka_unit_test_setup(test_icfgr_write_of_an_enabled_interrupt_is_ignored, setup),

@@ -25,7 +25,7 @@
 #include "trap.h"
 #include "vcpu.h"
 #include "vdev.h"
-#include "vgic.h"
+#include "vgic_priv.h"
 #include "virtio_net.h"
 
 #define QN 8u                 /* queue size of link 'wire' */
