@@ -149,7 +149,7 @@ void vgic_init(uint32_t p)
      * Not at the first load of the cold boot (issue 11, "no double zeroing"): a state
      * never initialised (num_irqs 0; every initialisation sets 64 or more) is still the
      * .bss the boot cleared, because each writer of another CPU (vgic_inject,
-     * vgic_post_spi, vgic_set_level) finds its interrupt through num_irqs and the
+     * vgic_post_spi, the level path) finds its interrupt through num_irqs and the
      * owned flags first, both 0 until this function, and only the partition's own
      * vCPUs, not yet started, write the rest. 4.3 KiB, about 600 instructions a partition.
      * The same holds for the fast paths' values of its vCPUs (arch_irq_fast_set,
