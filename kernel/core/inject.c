@@ -22,12 +22,8 @@
 /* Exception classes at EL1 (D17.2.40): abort from a lower EL, or from EL1 itself (+1). */
 #define ESR_EC_IABT_CUR 0x21u
 #define ESR_EC_DABT_CUR 0x25u
-#define ESR_IL_BIT ((uint64_t)1u << 25)
-#define ESR_WNR_BIT ((uint64_t)1u << 6)
 /* DFSC/IFSC 0b010000: synchronous external abort, not on a translation table walk. */
 #define ESR_FSC_SEA ((uint64_t)0x10u)
-/* The PSTATE of exception entry to EL1: EL1h with D, A, I and F masked. */
-#define INJECT_PSTATE 0x3c5u
 
 /* From EL1 itself (either stack), rather than from EL0? */
 static bool inject_from_el1(uint64_t spsr)
@@ -66,9 +62,9 @@ static uint64_t inject_esr(uint64_t esr_el2, uint64_t spsr)
         /* from EL0: the lower-EL classes it came with */
     }
     /* IL as the trapped instruction had it; no syndrome (ISV = 0); WnR only means something for data. */
-    esr = ((uint64_t)ec << ESR_EC_SHIFT) | (esr_el2 & ESR_IL_BIT) | ESR_FSC_SEA;
+    esr = ((uint64_t)ec << ESR_EC_SHIFT) | (esr_el2 & (uint64_t)ESR_IL) | ESR_FSC_SEA;
     if (data) {
-        esr |= esr_el2 & ESR_WNR_BIT;
+        esr |= esr_el2 & (uint64_t)ESR_ISS_WNR;
     }
     return esr;
 }
@@ -94,6 +90,6 @@ bool inject_abort(struct vcpu *v, const struct trap_info *t)
     /* ELR_EL2 points at the aborted instruction: the guest's handler sees it in ELR_EL1. */
     arch_el1_exception(inject_esr(t->esr, v->regs.pstate), t->far, v->regs.pc, v->regs.pstate);
     v->regs.pc = arch_el1_vbar() + inject_vector_offset(v->regs.pstate);
-    v->regs.pstate = INJECT_PSTATE;
+    v->regs.pstate = SPSR_EL1H_DAIF;
     return true;
 }

@@ -230,7 +230,7 @@ bool part_load(uint32_t p)
     v->regs.pc = cp->entry_ipa;
     v->regs.x[0] = cp->boot_x0;
     /* EL1h with D, A, I and F masked: the state the Linux boot protocol asks for. */
-    v->regs.pstate = PSCI_ENTRY_PSTATE;
+    v->regs.pstate = SPSR_EL1H_DAIF;
     arch_lock_acquire(&part_locks[p]);
     v->state = VCPU_RUNNING;
     v->idle = false;
@@ -424,7 +424,7 @@ int64_t vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
         (void)memset(&t->regs, 0, sizeof(t->regs));
         t->regs.pc = entry;
         t->regs.x[0] = context;
-        t->regs.pstate = PSCI_ENTRY_PSTATE;
+        t->regs.pstate = SPSR_EL1H_DAIF;
         t->state = VCPU_ON_PENDING;
         break;
     case VCPU_ON_PENDING:

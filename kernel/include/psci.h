@@ -43,9 +43,6 @@ struct vcpu;
 #define PSCI_POWER_STATE_RESERVED 0xfcfe0000u
 #define PSCI_POWER_STATE_POWERDOWN ((uint32_t)1u << 16)
 
-/** SPSR of a vCPU entering at EL1h with D, A, I, F masked (DEN0022 6.4: CPU_ON entry state). */
-#define PSCI_ENTRY_PSTATE 0x3c5u
-
 /** The version reported: 1.1. */
 /** PSCI 1.0: the first with PSCI_FEATURES (DEN0022 5.1.14). */
 #define PSCI_VERSION_1_0 0x00010000u

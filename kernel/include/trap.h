@@ -50,6 +50,12 @@ struct trap_info {
 #define ESR_ISS_S1PTW (1u << 7)           /**< on a stage-1 translation table walk */
 #define ESR_ISS_WNR (1u << 6)             /**< a write */
 
+/**
+ * SPSR_EL2 of an entry at EL1h with D, A, I and F masked (Arm ARM C5.2.19): the state of an
+ * exception taken to EL1 (D1.10.1) and of a vCPU started by PSCI CPU_ON (DEN0022 6.4).
+ */
+#define SPSR_EL1H_DAIF 0x3c5u
+
 /** Handle a synchronous exit of v. */
 enum trap_action trap_sync(struct vcpu *v, const struct trap_info *t);
 

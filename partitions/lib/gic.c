@@ -6,18 +6,12 @@
  */
 #include "partition.h"
 #include "septum.h"
+/* Register offsets and bits from the hypervisor's one GICv3 header (IHI 0069). */
+#include "gicv3.h"
 
-#define GICD_CTLR 0x0000u
-#define GICD_IGROUPR 0x0080u
-#define GICD_ISENABLER 0x0100u
-#define GICD_IPRIORITYR 0x0400u
-#define GICD_IROUTER 0x6000u
-#define GICR_WAKER 0x0014u
-#define GICR_SGI 0x10000u
-#define GICR_IGROUPR0 0x0080u
-#define GICR_ISENABLER0 0x0100u
-#define GICR_IPRIORITYR 0x0400u
-#define GICR_STRIDE 0x20000u
+/* The SGI_base frame's IGROUPR0 / ISENABLER0 sit at the distributor's offsets (12.11). */
+#define SP_GICR_IGROUPR0 (GICR_SGI_BASE + GICD_IGROUPR)
+#define SP_GICR_ISENABLER0 (GICR_SGI_BASE + GICD_ISENABLER)
 
 static sp_irq_fn sp_irq_handler;
 
@@ -63,7 +57,7 @@ void sp_gic_init_dist(void)
     for (i = 1u; i < (SP_NUM_VIRQS / 32u); i++) {
         sp_mmio_write32(SP_GICD_BASE + GICD_IGROUPR + (4u * i), 0xffffffffu);
     }
-    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, (1u << 4) | (1u << 1));
+    sp_mmio_write32(SP_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
 }
 
 void sp_gic_init_cpu(sp_irq_fn handler)
@@ -72,8 +66,8 @@ void sp_gic_init_cpu(sp_irq_fn handler)
     uint64_t v;
 
     sp_irq_handler = handler;
-    sp_mmio_write32(rd + GICR_WAKER, sp_mmio_read32(rd + GICR_WAKER) & ~(1u << 1));
-    sp_mmio_write32(rd + GICR_SGI + GICR_IGROUPR0, 0xffffffffu);
+    sp_mmio_write32(rd + GICR_WAKER, sp_mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+    sp_mmio_write32(rd + SP_GICR_IGROUPR0, 0xffffffffu);
     __asm__ volatile("mrs %0, S3_0_C12_C12_5" : "=r"(v)); /* ICC_SRE_EL1 */
     __asm__ volatile("msr S3_0_C12_C12_5, %0; isb" : : "r"(v | 1u));
     __asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffULL)); /* ICC_PMR_EL1 */
@@ -84,7 +78,7 @@ void sp_gic_init_cpu(sp_irq_fn handler)
 void sp_irq_enable(uint32_t intid)
 {
     if (intid < 32u) {
-        sp_mmio_write32(sp_gicr_base(sp_cpu_id()) + GICR_SGI + GICR_ISENABLER0, (uint32_t)1u << intid);
+        sp_mmio_write32(sp_gicr_base(sp_cpu_id()) + SP_GICR_ISENABLER0, (uint32_t)1u << intid);
     } else {
         sp_mmio_write32(SP_GICD_BASE + GICD_ISENABLER + (4u * (intid / 32u)), 1u << (intid % 32u));
     }
