@@ -126,6 +126,32 @@ static void test_routed_spis_reach_their_owner_whoever_was_running(void **state)
     assert_int_equal(unowned(), 0u);
 }
 
+/*
+ * One injection function (vgic_inject): a routed SPI taken on the exit of the vCPU it is routed
+ * to goes straight into a free list register (HW = 1 with its physical INTID), as the timer
+ * PPIs do; nothing is left for the exit's flush and no CPU is kicked.
+ */
+/* @req SRS-IRQ-010 */
+static void test_routed_spi_taken_on_its_targets_own_exit_goes_straight_into_a_list_register(void **state)
+{
+    struct mmio_access ctlr = { 0x0u, 4u, true, 1u };
+    struct mmio_access en = { 0x104u, 4u, true, 1u << (40u - 32u) }; /* GICD_ISENABLER1: 40 */
+
+    (void)state;
+    assert_true(vgic_handlers.dist_mmio(PART_ALPHA, &ctlr));
+    assert_true(vgic_handlers.dist_mmio(PART_ALPHA, &en));
+    vgic_handlers.flush(PART_ALPHA, 0u);
+    fake_num_sgis = 0u;
+    trap_irq(alpha, 48u);
+    assert_int_equal(fake_lrs[0], 40u | (1ull << 62) | (1ull << 61) | (48ull << 32));
+    assert_false(spi(PART_ALPHA, 40u)->pending);
+    assert_false(vgic_has_news(alpha->id));
+    assert_int_equal(fake_num_sgis, 0u);
+    /* Priority drop only: the guest's EOI deactivates it through the HW bit. */
+    assert_int_equal(fake_num_eois, 1u);
+    assert_int_equal(fake_num_dirs, 0u);
+}
+
 /* @req SRS-IRQ-001 */
 static void test_unrouted_spis_are_deactivated_and_counted(void **state)
 {
@@ -248,6 +274,8 @@ int main(void)
         cmocka_unit_test_setup(test_spurious_intids_are_ignored, setup),
         cmocka_unit_test_setup(test_timer_ppis_go_to_the_interrupted_vcpu_only, setup),
         cmocka_unit_test_setup(test_routed_spis_reach_their_owner_whoever_was_running, setup),
+        cmocka_unit_test_setup(test_routed_spi_taken_on_its_targets_own_exit_goes_straight_into_a_list_register,
+                               setup),
         cmocka_unit_test_setup(test_unrouted_spis_are_deactivated_and_counted, setup),
         cmocka_unit_test_setup(test_hypervisor_sgis_and_maintenance_are_deactivated_not_counted, setup),
         cmocka_unit_test_setup(test_hyp_timer_runs_the_watchdog_and_is_not_injected, setup),
