@@ -3,7 +3,9 @@
 
 Each test builds the system it needs with the top Makefile (into its own
 build directory), boots it in QEMU and reads the serial console line by line.
-Every test has a hard timeout; on failure the tail of the console is printed.
+Every test has a hard timeout; on failure the tail of the console is printed
+(and the tail without the cluster's frame lines, which otherwise fill it), and
+the whole console is kept in build/test-results/console/<test>.log.
 """
 import os
 import re
@@ -17,6 +19,8 @@ import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HARD_TIMEOUT_S = int(os.environ.get("SEPTUM_TEST_TIMEOUT", "240"))
+# The cluster's once-a-100-ms status line: left out of the second tail printed on a failure.
+FRAME_LINE = re.compile(r"^\[cluster\] frame \d+ ")
 
 
 def pytest_configure(config):
@@ -101,7 +105,8 @@ class Console:
                     i += 1
                 left = deadline - time.monotonic()
                 if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
-                    raise AssertionError(f"no line matching {pattern!r} within {timeout} s\n" + self.tail())
+                    raise AssertionError(f"no line matching {pattern!r} within {timeout} s (whole console: "
+                                         f"{self.save()})\n" + self.tail())
                 self._cond.wait(min(left, 0.5))
 
     def matching(self, pattern, start=0):
@@ -115,7 +120,18 @@ class Console:
 
     def tail(self, n=40):
         with self._cond:
-            return "--- console tail ---\n" + "\n".join(self.lines[-n:])
+            quiet = [line for line in self.lines if not FRAME_LINE.match(line)]
+            return ("--- console tail ---\n" + "\n".join(self.lines[-n:]) +
+                    "\n--- console tail without the cluster's frame lines ---\n" + "\n".join(quiet[-n:]))
+
+    def save(self):
+        """Write the whole console to build/test-results/console/<current test>.log; return its path."""
+        test = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
+        path = os.path.join(ROOT, "build", "test-results", "console", re.sub(r"[^A-Za-z0-9_.-]+", "_", test) + ".log")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._cond, open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(self.lines) + "\n")
+        return os.path.relpath(path, ROOT)
 
     def close(self):
         if self.proc.poll() is None:
