@@ -23,6 +23,19 @@ HARD_TIMEOUT_S = int(os.environ.get("SEPTUM_TEST_TIMEOUT", "240"))
 FRAME_LINE = re.compile(r"^\[cluster\] frame \d+ ")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
+def _failed(request):
+    rep = getattr(request.node, "rep_call", None)
+    return rep is not None and rep.failed
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "req(id): the software requirement a test verifies")
     config.addinivalue_line("markers", "hard_timeout(s): this test's own hard timeout (several Linux boots)")
@@ -124,9 +137,9 @@ class Console:
             return ("--- console tail ---\n" + "\n".join(self.lines[-n:]) +
                     "\n--- console tail without the cluster's frame lines ---\n" + "\n".join(quiet[-n:]))
 
-    def save(self):
-        """Write the whole console to build/test-results/console/<current test>.log; return its path."""
-        test = os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
+    def save(self, test=None):
+        """Write the whole console to build/test-results/console/<test>.log; return its path."""
+        test = test or os.environ.get("PYTEST_CURRENT_TEST", "unknown").split(" ")[0]
         path = os.path.join(ROOT, "build", "test-results", "console", re.sub(r"[^A-Za-z0-9_.-]+", "_", test) + ".log")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._cond, open(path, "w", encoding="utf-8") as f:
@@ -151,8 +164,17 @@ class RawConsole(Console):
         self._reader.start()
 
 
+def _close_all(request, consoles):
+    """Kill each console's QEMU; when the test failed, keep each whole console (any assertion, not only an
+    expect that timed out)."""
+    for n, c in enumerate(consoles):
+        c.close()
+        if _failed(request):
+            c.save(f"{request.node.nodeid}-{n}")
+
+
 @pytest.fixture
-def raw_boot():
+def raw_boot(request):
     """raw_boot(cmd) -> Console over a full command line; killed after the test."""
     consoles = []
 
@@ -162,12 +184,11 @@ def raw_boot():
         return c
 
     yield start
-    for c in consoles:
-        c.close()
+    _close_all(request, consoles)
 
 
 @pytest.fixture
-def boot():
+def boot(request):
     """boot(image) -> Console; QEMU is killed after the test, its tail printed on failure."""
     consoles = []
 
@@ -177,5 +198,4 @@ def boot():
         return c
 
     yield start
-    for c in consoles:
-        c.close()
+    _close_all(request, consoles)
