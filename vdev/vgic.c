@@ -332,12 +332,12 @@ void vgic_send_sgi(uint32_t p, uint32_t src, uint64_t sgir, bool group1)
         mask &= mask - 1u;
         /* SGI0R raises group-0 SGIs only, SGI1R group-1 ones only (12.2.20, 12.2.22); every SGI is
          * owned. The sender's own: on its exit, straight into a free list register. */
-        if ((irq->group1 == group1) && (t == src)) {
-            vgic_inject_here(p, t, intid, irq);
-        } else if (irq->group1 == group1) {
-            vgic_make_pending(p, t, intid, irq);
-        } else {
-            /* the other group's SGI: not raised */
+        if (irq->group1 == group1) {
+            if (t == src) {
+                vgic_inject_here(p, t, intid, irq);
+            } else {
+                vgic_make_pending(p, t, intid, irq);
+            }
         }
     }
     arch_lock_release(&vgic_locks[p]);
